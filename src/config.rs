@@ -1,0 +1,465 @@
+//! Configuration: built-in defaults, `config.toml`, `SOUK_SECTION__KEY` environment overrides and `*_FILE` secrets.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub data: DataConfig,
+    pub database: DatabaseConfig,
+    pub session: SessionConfig,
+    pub security: SecurityConfig,
+    pub mail: MailConfig,
+    pub jobs: JobsConfig,
+    pub backup: BackupConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    pub listen: String,
+    pub public_url: String,
+    pub trusted_proxies: Vec<String>,
+    pub max_body_kb: usize,
+    pub workers: usize,
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            public_url: String::new(),
+            trusted_proxies: Vec::new(),
+            max_body_kb: 256,
+            workers: 0,
+            shutdown_timeout_secs: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataConfig {
+    pub dir: PathBuf,
+    pub max_db_mb: u64,
+}
+
+impl Default for DataConfig {
+    fn default() -> Self {
+        Self { dir: PathBuf::from("./data"), max_db_mb: 0 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    pub busy_timeout_ms: u64,
+    pub pool_size: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { busy_timeout_ms: 5000, pool_size: 8 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionConfig {
+    pub idle_minutes: i64,
+    pub absolute_hours: i64,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self { idle_minutes: 720, absolute_hours: 168 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    pub login_max_failures: u32,
+    pub login_lock_minutes: i64,
+    pub invite_hours: i64,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self { login_max_failures: 5, login_lock_minutes: 15, invite_hours: 72 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    pub smtp_url: Secret,
+    pub from: String,
+    pub timeout_secs: u64,
+    pub max_attempts: u32,
+    pub retry_base_secs: i64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: Secret::default(),
+            from: String::new(),
+            timeout_secs: 15,
+            max_attempts: 8,
+            retry_base_secs: 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobsConfig {
+    pub backup: String,
+    pub purge: String,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self { backup: "0 30 3 * * *".into(), purge: "0 17 * * * *".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupConfig {
+    pub keep: usize,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        Self { keep: 7 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { level: "info".into() }
+    }
+}
+
+/// A secret string: never printed by `Debug`, masked when the config is shown.
+#[derive(Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"***\"" })
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(if self.0.is_empty() { "" } else { "***" })
+    }
+}
+
+/// A configuration problem, shown to the operator as one line naming the key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "config error: {}", self.message)
+        } else {
+            write!(f, "config error: {}: {}", self.key, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn err(key: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError { key: key.into(), message: message.into() }
+}
+
+impl Config {
+    /// Loads defaults, then the file (if given, it must exist), then `SOUK_*` variables from `env`.
+    pub fn load(
+        path: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = path {
+            if !path.is_file() {
+                return Err(err("", format!("config file {} not found", path.display())));
+            }
+            fig = fig.merge(Toml::file_exact(path));
+        }
+        for (name, value) in env.into_iter().filter(|(k, _)| k.starts_with("SOUK_") && k.contains("__")) {
+            let (var, from_file) = match name.strip_suffix("_FILE") {
+                Some(var) => (var, true),
+                None => (name.as_str(), false),
+            };
+            let key = var["SOUK_".len()..].to_lowercase().replace("__", ".");
+            if from_file {
+                let secret = std::fs::read_to_string(&value)
+                    .map_err(|e| err(&key, format!("cannot read {name}={value}: {e}")))?;
+                fig = fig.merge(Serialized::default(&key, secret.trim_end_matches(['\r', '\n'])));
+            } else {
+                // Like figment's own Env provider: "8080" becomes a number, "[..]" an array.
+                let Ok(parsed) = value.parse::<figment::value::Value>();
+                fig = fig.merge(Serialized::default(&key, parsed));
+            }
+        }
+        let config: Config = fig.extract().map_err(figment_error)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks values that parse but make no sense; names the first bad key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.listen_addr()?;
+        self.trusted_proxies()?;
+        let url = &self.server.public_url;
+        if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(err("server.public_url", "must start with http:// or https://"));
+        }
+        if self.server.max_body_kb < 16 {
+            return Err(err("server.max_body_kb", "must be at least 16"));
+        }
+        if self.database.pool_size == 0 {
+            return Err(err("database.pool_size", "must be at least 1"));
+        }
+        if self.session.idle_minutes < 1 || self.session.absolute_hours < 1 {
+            return Err(err("session", "idle_minutes and absolute_hours must be at least 1"));
+        }
+        if self.security.login_max_failures == 0 {
+            return Err(err("security.login_max_failures", "must be at least 1"));
+        }
+        if self.security.login_lock_minutes < 1 || self.security.invite_hours < 1 {
+            return Err(err("security", "login_lock_minutes and invite_hours must be at least 1"));
+        }
+        if !self.mail.smtp_url.is_empty() {
+            crate::mail::Transport::from_url(self.mail.smtp_url.expose())
+                .map_err(|_| err("mail.smtp_url", "not a valid smtp:// or smtps:// URL"))?;
+        }
+        if !self.mail.from.is_empty() && self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(err("mail.from", "not a valid address like \"Shop <shop@example.com>\""));
+        }
+        if self.mail.max_attempts == 0 || self.mail.retry_base_secs < 1 {
+            return Err(err("mail", "max_attempts and retry_base_secs must be at least 1"));
+        }
+        for (key, cron) in [("jobs.backup", &self.jobs.backup), ("jobs.purge", &self.jobs.purge)] {
+            if !cron.is_empty() && crate::jobs::check_cron(cron).is_err() {
+                return Err(err(
+                    key,
+                    format!("{cron:?} is not a cron schedule with seconds, like \"0 30 3 * * *\""),
+                ));
+            }
+        }
+        if self.backup.keep == 0 {
+            return Err(err("backup.keep", "must be at least 1"));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+            return Err(err("log.level", "not a level such as info, debug or souk=debug"));
+        }
+        Ok(())
+    }
+
+    /// The address to listen on, or the error naming `server.listen`.
+    pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.server.listen.parse().map_err(|_| {
+            err("server.listen", format!("{:?} is not an address like 127.0.0.1:8080", self.server.listen))
+        })
+    }
+
+    /// Parsed `server.trusted_proxies`: single addresses or CIDR ranges.
+    pub fn trusted_proxies(&self) -> Result<Vec<IpNet>, ConfigError> {
+        self.server
+            .trusted_proxies
+            .iter()
+            .map(|s| {
+                IpNet::parse(s).ok_or_else(|| {
+                    err("server.trusted_proxies", format!("{s:?} is not an IP address or CIDR range"))
+                })
+            })
+            .collect()
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data.dir.join("souk.db")
+    }
+
+    pub fn backup_dir(&self) -> PathBuf {
+        self.data.dir.join("backups")
+    }
+
+    /// The effective configuration as TOML, with secrets masked.
+    pub fn to_masked_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot print config: {e}\n"))
+    }
+}
+
+fn figment_error(e: figment::Error) -> ConfigError {
+    let key = e.path.join(".");
+    let source = e
+        .metadata
+        .as_ref()
+        .map(|m| match &m.source {
+            Some(src) => format!(" (in {src})"),
+            None => format!(" (in {})", m.name),
+        })
+        .unwrap_or_default();
+    ConfigError { key, message: format!("{}{source}", e.kind) }
+}
+
+/// An address range from `trusted_proxies`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IpNet {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl IpNet {
+    pub fn parse(s: &str) -> Option<IpNet> {
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a.trim().parse::<IpAddr>().ok()?, Some(p.trim().parse::<u8>().ok()?)),
+            None => (s.trim().parse::<IpAddr>().ok()?, None),
+        };
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(IpNet { addr, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn env_overrides_and_ignores_unrelated_souk_vars() {
+        let c = Config::load(
+            None,
+            env(&[
+                ("SOUK_SERVER__LISTEN", "0.0.0.0:9000"),
+                ("SOUK_BACKUP__KEEP", "3"),
+                ("SOUK_REQUIRE_BROWSER", "1"),
+                ("HOME", "/root"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.server.listen, "0.0.0.0:9000");
+        assert_eq!(c.backup.keep, 3);
+    }
+
+    #[test]
+    fn unknown_key_and_bad_value_name_the_key() {
+        let e = Config::load(None, env(&[("SOUK_SERVER__LISTN", "x")])).unwrap_err();
+        assert!(e.to_string().contains("listn"), "{e}");
+        let e = Config::load(None, env(&[("SOUK_SERVER__LISTEN", "nowhere")])).unwrap_err();
+        assert_eq!(e.key, "server.listen");
+        let e = Config::load(None, env(&[("SOUK_BACKUP__KEEP", "many")])).unwrap_err();
+        assert_eq!(e.key, "backup.keep", "{e}");
+        let e = Config::load(None, env(&[("SOUK_JOBS__BACKUP", "every day")])).unwrap_err();
+        assert_eq!(e.key, "jobs.backup");
+    }
+
+    #[test]
+    fn secret_from_file_is_masked() {
+        let dir = std::env::temp_dir().join(format!("souk-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("smtp");
+        std::fs::write(&f, "smtp://user:hunter2hunter2@127.0.0.1:2525\n").unwrap();
+        let c = Config::load(None, env(&[("SOUK_MAIL__SMTP_URL_FILE", f.to_str().unwrap())])).unwrap();
+        assert_eq!(c.mail.smtp_url.expose(), "smtp://user:hunter2hunter2@127.0.0.1:2525");
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert!(!c.to_masked_toml().contains("hunter2"));
+    }
+
+    #[test]
+    fn cidr_matching() {
+        let net = IpNet::parse("10.0.0.0/8").unwrap();
+        assert!(net.contains("10.1.2.3".parse().unwrap()));
+        assert!(!net.contains("11.1.2.3".parse().unwrap()));
+        assert!(IpNet::parse("127.0.0.1").unwrap().contains("::ffff:127.0.0.1".parse().unwrap()));
+        assert!(IpNet::parse("::1").unwrap().contains("::1".parse().unwrap()));
+        assert!(IpNet::parse("10.0.0.0/33").is_none());
+        assert!(IpNet::parse("nope").is_none());
+    }
+}
+
+#[cfg(test)]
+mod file_tests {
+    use super::*;
+
+    #[test]
+    fn shipped_config_toml_equals_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml");
+        let loaded = Config::load(Some(&path), Vec::new()).unwrap();
+        assert_eq!(loaded, Config::default(), "config.toml must show every key at its built-in default");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let table: toml::Table = text.parse().unwrap();
+        let defaults: toml::Table = toml::to_string(&Config::default()).unwrap().parse().unwrap();
+        for (section, keys) in &defaults {
+            let shipped = table.get(section).and_then(|s| s.as_table()).unwrap_or_else(|| panic!("[{section}] missing"));
+            for key in keys.as_table().unwrap().keys() {
+                assert!(shipped.contains_key(key), "config.toml lacks {section}.{key}");
+            }
+        }
+    }
+}

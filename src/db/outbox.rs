@@ -1,0 +1,128 @@
+//! The mail outbox: messages written in the same transaction as the change that caused them.
+
+use rusqlite::{Connection, OptionalExtension, Row, named_params};
+
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub id: i64,
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub status: String,
+    pub attempts: u32,
+    pub next_attempt_at: String,
+    pub last_error: String,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
+    Ok(Message {
+        id: r.get("id")?,
+        kind: r.get("kind")?,
+        to: r.get("to_addr")?,
+        subject: r.get("subject")?,
+        text: r.get("body_text")?,
+        html: r.get("body_html")?,
+        status: r.get("status")?,
+        attempts: r.get("attempts")?,
+        next_attempt_at: r.get("next_attempt_at")?,
+        last_error: r.get("last_error")?,
+        created_at: r.get("created_at")?,
+        sent_at: r.get("sent_at")?,
+    })
+}
+
+const COLUMNS: &str = "id, kind, to_addr, subject, body_text, body_html, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+
+/// Queues a message for the sender; returns its id.
+pub fn enqueue(conn: &Connection, m: &NewMessage, now: &str) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO outbox (kind, to_addr, subject, body_text, body_html, status, next_attempt_at, created_at)
+         VALUES (:kind, :to, :subject, :text, :html, 'pending', :now, :now)",
+        named_params! {":kind": m.kind, ":to": m.to, ":subject": m.subject, ":text": m.text, ":html": m.html, ":now": now},
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Pending messages whose next attempt is due, oldest first.
+pub fn due(conn: &Connection, now: &str, limit: i64) -> rusqlite::Result<Vec<Message>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now ORDER BY id LIMIT :limit"
+    ))?;
+    let rows = stmt.query_map(named_params! {":now": now, ":limit": limit}, message_from_row)?;
+    rows.collect()
+}
+
+/// When the next pending message is due; `None` when nothing is pending.
+pub fn next_due_at(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'", [], |r| r.get(0))
+}
+
+pub fn mark_sent(conn: &Connection, id: i64, attempts: u32, now: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE outbox SET status = 'sent', attempts = :a, sent_at = :now, last_error = '' WHERE id = :id",
+        named_params! {":a": attempts, ":now": now, ":id": id},
+    )?;
+    Ok(())
+}
+
+pub fn mark_retry(conn: &Connection, id: i64, attempts: u32, next_at: &str, error: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE outbox SET attempts = :a, next_attempt_at = :next, last_error = :err WHERE id = :id",
+        named_params! {":a": attempts, ":next": next_at, ":err": error, ":id": id},
+    )?;
+    Ok(())
+}
+
+pub fn mark_failed(conn: &Connection, id: i64, attempts: u32, error: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE outbox SET status = 'failed', attempts = :a, last_error = :err WHERE id = :id",
+        named_params! {":a": attempts, ":err": error, ":id": id},
+    )?;
+    Ok(())
+}
+
+/// Puts a failed or waiting message back at the front of the queue; returns its recipient, `None` if it was already sent.
+pub fn retry_now(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = :now WHERE id = :id AND status != 'sent' RETURNING to_addr",
+        named_params! {":now": now, ":id": id},
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Counts of messages by status: (pending, failed).
+pub fn backlog(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    conn.query_row(
+        "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') FROM outbox",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+/// The newest messages, optionally of one status.
+pub fn list(conn: &Connection, status: &str, limit: i64) -> rusqlite::Result<Vec<Message>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE (:status = '' OR status = :status) ORDER BY id DESC LIMIT :limit"
+    ))?;
+    let rows = stmt.query_map(named_params! {":status": status, ":limit": limit}, message_from_row)?;
+    rows.collect()
+}
+
+/// Deletes sent messages older than `before`; returns the count.
+pub fn purge_sent(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
+    conn.execute("DELETE FROM outbox WHERE status = 'sent' AND sent_at < :before", named_params! {":before": before})
+}

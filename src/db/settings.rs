@@ -1,0 +1,53 @@
+//! The shop profile (one row) and server keys generated on first start.
+
+use rusqlite::{Connection, OptionalExtension, named_params};
+
+use crate::domain::shop::ShopSettings;
+
+/// The shop profile; the migration inserts its one row, so it always exists.
+pub fn get(conn: &Connection) -> rusqlite::Result<ShopSettings> {
+    conn.query_row(
+        "SELECT name, currency, currency_minor_units, country_calling_code, whatsapp_number, contact_email, address
+         FROM shop_settings WHERE id = 1",
+        [],
+        |r| {
+            Ok(ShopSettings {
+                name: r.get(0)?,
+                currency: r.get(1)?,
+                currency_minor_units: r.get(2)?,
+                country_calling_code: r.get(3)?,
+                whatsapp_number: r.get(4)?,
+                contact_email: r.get(5)?,
+                address: r.get(6)?,
+            })
+        },
+    )
+}
+
+pub fn update(conn: &Connection, s: &ShopSettings, now: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE shop_settings SET name = :name, currency = :cur, currency_minor_units = :minor,
+           country_calling_code = :cc, whatsapp_number = :wa, contact_email = :email, address = :addr,
+           updated_at = :now WHERE id = 1",
+        named_params! {":name": s.name, ":cur": s.currency, ":minor": s.currency_minor_units,
+                       ":cc": s.country_calling_code, ":wa": s.whatsapp_number, ":email": s.contact_email,
+                       ":addr": s.address, ":now": now},
+    )?;
+    Ok(())
+}
+
+/// The named server key, created with 32 random bytes the first time it is asked for.
+pub fn server_key(conn: &Connection, name: &str) -> rusqlite::Result<Vec<u8>> {
+    let existing: Option<Vec<u8>> = conn
+        .query_row("SELECT value FROM server_keys WHERE name = :name", named_params! {":name": name}, |r| r.get(0))
+        .optional()?;
+    if let Some(key) = existing {
+        return Ok(key);
+    }
+    let key: [u8; 32] = rand::random();
+    conn.execute(
+        "INSERT INTO server_keys (name, value) VALUES (:name, :value)",
+        named_params! {":name": name, ":value": key.as_slice()},
+    )?;
+    Ok(key.to_vec())
+}

@@ -1,0 +1,205 @@
+//! The shop profile: name, currency, contact details, and phone-number normalisation to E.164.
+
+use serde::{Deserialize, Serialize};
+
+use super::{FieldErrors, valid_email};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShopSettings {
+    pub name: String,
+    /// ISO 4217 code, e.g. `INR`.
+    pub currency: String,
+    /// Digits after the decimal point: 2 for INR or USD, 0 for JPY, 3 for KWD.
+    pub currency_minor_units: u8,
+    /// Digits only, e.g. `91`; used to complete local phone numbers.
+    pub country_calling_code: String,
+    /// E.164, e.g. `+919876543210`, or empty.
+    pub whatsapp_number: String,
+    pub contact_email: String,
+    pub address: String,
+}
+
+impl Default for ShopSettings {
+    fn default() -> Self {
+        Self {
+            name: "My Shop".into(),
+            currency: "USD".into(),
+            currency_minor_units: 2,
+            country_calling_code: String::new(),
+            whatsapp_number: String::new(),
+            contact_email: String::new(),
+            address: String::new(),
+        }
+    }
+}
+
+/// The settings form as typed by the seller.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsInput {
+    pub name: String,
+    pub currency: String,
+    pub currency_minor_units: String,
+    pub country_calling_code: String,
+    pub whatsapp_number: String,
+    pub contact_email: String,
+    pub address: String,
+}
+
+impl From<&ShopSettings> for SettingsInput {
+    fn from(s: &ShopSettings) -> Self {
+        Self {
+            name: s.name.clone(),
+            currency: s.currency.clone(),
+            currency_minor_units: s.currency_minor_units.to_string(),
+            country_calling_code: s.country_calling_code.clone(),
+            whatsapp_number: s.whatsapp_number.clone(),
+            contact_email: s.contact_email.clone(),
+            address: s.address.clone(),
+        }
+    }
+}
+
+/// Minor units of common currencies, so the seller rarely has to think about it.
+pub fn known_minor_units(code: &str) -> Option<u8> {
+    match code {
+        "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "UGX" | "XAF" | "XOF" | "RWF" | "PYG" => Some(0),
+        "KWD" | "BHD" | "OMR" | "JOD" | "TND" | "LYD" | "IQD" => Some(3),
+        "INR" | "USD" | "EUR" | "GBP" | "PKR" | "BDT" | "LKR" | "NPR" | "AED" | "SAR" | "QAR" | "EGP"
+        | "NGN" | "KES" | "GHS" | "ZAR" | "MAD" | "TRY" | "IDR" | "MYR" | "PHP" | "THB" | "SGD"
+        | "AUD" | "CAD" | "NZD" | "BRL" | "MXN" | "CHF" | "CNY" | "HKD" | "TWD" => Some(2),
+        _ => None,
+    }
+}
+
+/// Checks and normalises the settings form; the field errors name each bad field.
+pub fn validate_settings(input: &SettingsInput) -> Result<ShopSettings, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let name = input.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 80 {
+        errors.insert("name", "Enter the shop's name (at most 80 characters).".into());
+    }
+    let currency = input.currency.trim().to_ascii_uppercase();
+    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+        errors.insert("currency", "Enter a three-letter ISO currency code, like INR or USD.".into());
+    }
+    let minor = match input.currency_minor_units.trim() {
+        "" => known_minor_units(&currency).unwrap_or(2),
+        s => s.parse::<u8>().ok().filter(|n| *n <= 4).unwrap_or_else(|| {
+            errors.insert("currency_minor_units", "Enter a number from 0 to 4.".into());
+            2
+        }),
+    };
+    let cc = input.country_calling_code.trim().trim_start_matches('+').to_string();
+    if !cc.is_empty() && (cc.len() > 3 || !cc.chars().all(|c| c.is_ascii_digit()) || cc.starts_with('0')) {
+        errors.insert("country_calling_code", "Enter the calling code's digits, like 91 for India.".into());
+    }
+    let whatsapp = match input.whatsapp_number.trim() {
+        "" => String::new(),
+        raw => normalize_phone(raw, &cc).unwrap_or_else(|msg| {
+            errors.insert("whatsapp_number", msg);
+            String::new()
+        }),
+    };
+    let email = input.contact_email.trim().to_string();
+    if !email.is_empty() && !valid_email(&email) {
+        errors.insert("contact_email", "Enter an email address like shop@example.com, or leave it empty.".into());
+    }
+    let address = input.address.trim().to_string();
+    if address.chars().count() > 500 {
+        errors.insert("address", "Use at most 500 characters.".into());
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ShopSettings {
+        name,
+        currency,
+        currency_minor_units: minor,
+        country_calling_code: cc,
+        whatsapp_number: whatsapp,
+        contact_email: email,
+        address,
+    })
+}
+
+/// Normalises a phone number to E.164 (`+` and 8 to 15 digits). A number without `+` or `00` is
+/// completed with `default_cc` after dropping a leading trunk `0`. The error carries an example.
+pub fn normalize_phone(raw: &str, default_cc: &str) -> Result<String, String> {
+    let example = match default_cc {
+        "" => "+919876543210".to_string(),
+        cc => format!("+{cc}…"),
+    };
+    let bad = || format!("Enter a phone number with its country code, like {example}.");
+    let trimmed = raw.trim();
+    if trimmed.chars().any(|c| !(c.is_ascii_digit() || " -.()/+".contains(c))) {
+        return Err(bad());
+    }
+    let digits: String = trimmed.chars().filter(|c| c.is_ascii_digit()).collect();
+    let international = if trimmed.starts_with('+') {
+        digits
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        rest.to_string()
+    } else if !default_cc.is_empty() {
+        format!("{default_cc}{}", digits.trim_start_matches('0'))
+    } else {
+        return Err(bad());
+    };
+    if !(8..=15).contains(&international.len()) || international.starts_with('0') || trimmed.matches('+').count() > 1 {
+        return Err(bad());
+    }
+    Ok(format!("+{international}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_from_several_countries() {
+        let cases = [
+            ("+91 98765 43210", "", "+919876543210"),
+            ("098765 43210", "91", "+919876543210"),
+            ("98765-43210", "91", "+919876543210"),
+            ("0044 20 7946 0958", "91", "+442079460958"),
+            ("(0)20 7946 0958", "44", "+442079460958"),
+            ("+1 (415) 555-2671", "", "+14155552671"),
+            ("0803 123 4567", "234", "+2348031234567"),
+            ("0712 345 678", "254", "+254712345678"),
+        ];
+        for (raw, cc, want) in cases {
+            assert_eq!(normalize_phone(raw, cc).as_deref(), Ok(want), "{raw} with {cc}");
+        }
+    }
+
+    #[test]
+    fn bad_phone_numbers_get_an_example() {
+        for (raw, cc) in [("12345", "91"), ("call me", "91"), ("98765 43210", ""), ("+91+98765", ""), ("+1234567890123456", "")] {
+            let e = normalize_phone(raw, cc).unwrap_err();
+            assert!(e.contains("like +"), "{raw}: {e}");
+        }
+    }
+
+    #[test]
+    fn settings_are_normalised_and_errors_name_fields() {
+        let input = SettingsInput {
+            name: " Asha's Kitchen ".into(),
+            currency: "inr".into(),
+            country_calling_code: "+91".into(),
+            whatsapp_number: "98765 43210".into(),
+            ..Default::default()
+        };
+        let s = validate_settings(&input).unwrap();
+        assert_eq!((s.name.as_str(), s.currency.as_str(), s.currency_minor_units), ("Asha's Kitchen", "INR", 2));
+        assert_eq!(s.whatsapp_number, "+919876543210");
+        let bad = SettingsInput { name: "".into(), currency: "RUPEES".into(), contact_email: "x".into(), ..Default::default() };
+        let e = validate_settings(&bad).unwrap_err();
+        assert!(e.contains_key("name") && e.contains_key("currency") && e.contains_key("contact_email"));
+    }
+
+    #[test]
+    fn minor_units_default_by_currency() {
+        let input = SettingsInput { name: "S".into(), currency: "JPY".into(), ..Default::default() };
+        assert_eq!(validate_settings(&input).unwrap().currency_minor_units, 0);
+    }
+}

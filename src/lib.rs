@@ -1,0 +1,163 @@
+//! Souk: a whole small shop in one binary. `start` is the one boot path for `main` and the tests.
+
+pub mod accounts;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod jobs;
+pub mod mail;
+pub mod views;
+pub mod web;
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::atomic::AtomicI64;
+use std::sync::{Arc, RwLock};
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{App, HttpServer};
+use tokio::sync::{Notify, watch};
+use tokio_cron_scheduler::JobScheduler;
+
+use crate::config::{Config, IpNet};
+use crate::db::Db;
+use crate::domain::shop::ShopSettings;
+
+/// Everything a request handler or job needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    shop: Arc<RwLock<ShopSettings>>,
+    pub csrf_key: Arc<Vec<u8>>,
+    pub mail_wake: Arc<Notify>,
+    pub heartbeat: Arc<AtomicI64>,
+    pub proxies: Arc<Vec<IpNet>>,
+    pub base_url: Arc<String>,
+}
+
+impl AppState {
+    /// The shop profile, kept in memory so every page renders it without a query.
+    pub fn shop(&self) -> ShopSettings {
+        self.shop.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Replaces the in-memory profile after the database row changed.
+    pub fn set_shop(&self, s: ShopSettings) {
+        *self.shop.write().unwrap_or_else(|p| p.into_inner()) = s;
+    }
+
+    /// Wakes the mail sender; call after committing a transaction that queued mail.
+    pub fn wake_mailer(&self) {
+        self.mail_wake.notify_one();
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    DataDir(String),
+    #[error(transparent)]
+    Open(#[from] db::OpenError),
+    #[error("database: {0}")]
+    Db(#[from] error::AppError),
+    #[error("scheduler: {0}")]
+    Scheduler(#[from] tokio_cron_scheduler::JobSchedulerError),
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+}
+
+/// A started shop: the HTTP server, the scheduler and the mail sender.
+pub struct Running {
+    pub addr: SocketAddr,
+    /// The first-run setup link, while no owner account exists.
+    pub setup_url: Option<String>,
+    pub state: AppState,
+    server: Server,
+    scheduler: JobScheduler,
+    shutdown: watch::Sender<bool>,
+    sender: tokio::task::JoinHandle<()>,
+    _lock: std::fs::File,
+}
+
+impl Running {
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server stops (SIGTERM/SIGINT or `handle().stop()`), then stops the background work.
+    pub async fn run(mut self) -> std::io::Result<()> {
+        let served = self.server.await;
+        let _ = self.shutdown.send(true);
+        let _ = self.scheduler.shutdown().await;
+        let _ = self.sender.await;
+        tracing::info!("stopped");
+        served
+    }
+}
+
+/// Opens the data folder and database, starts the scheduler and mail sender, and binds the server.
+pub async fn start(listener: TcpListener, config: Config) -> Result<Running, StartError> {
+    config.validate()?;
+    let lock = db::lock_data_dir(&config.data.dir).map_err(StartError::DataDir)?;
+    let db = Db::open(
+        &config.db_path(),
+        config.database.busy_timeout_ms,
+        config.data.max_db_mb,
+        config.database.pool_size,
+    )?;
+    let (shop, csrf_key, setup_token) = db
+        .write(|tx| {
+            db::jobs::close_interrupted(tx, &db::now())?;
+            Ok((db::settings::get(tx)?, db::settings::server_key(tx, "csrf")?, accounts::issue_setup_token(tx)?))
+        })
+        .await?;
+    let addr = listener.local_addr()?;
+    let base_url = match config.server.public_url.trim_end_matches('/') {
+        "" => format!("http://{addr}"),
+        url => url.to_string(),
+    };
+    let setup_url = setup_token.map(|t| format!("{base_url}/admin/setup?token={t}"));
+    let state = AppState {
+        db,
+        proxies: Arc::new(config.trusted_proxies()?),
+        config: Arc::new(config),
+        shop: Arc::new(RwLock::new(shop)),
+        csrf_key: Arc::new(csrf_key),
+        mail_wake: Arc::new(Notify::new()),
+        heartbeat: Arc::new(AtomicI64::new(0)),
+        base_url: Arc::new(base_url),
+    };
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let sender = tokio::spawn(mail::run_sender(state.clone(), state.mail_wake.clone(), shutdown_rx));
+    let scheduler = jobs::start(state.clone()).await?;
+    let server = build_server(listener, state.clone())?;
+    Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, _lock: lock })
+}
+
+fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let workers = match state.config.server.workers {
+        0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+        n => n,
+    };
+    let timeout = state.config.server.shutdown_timeout_secs;
+    let data = actix_web::web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .configure(|cfg| web::configure(cfg, &data))
+            .wrap(actix_web::middleware::from_fn(web::middleware::cookies))
+            .wrap(actix_web::middleware::from_fn(web::middleware::render_errors))
+            .wrap(actix_web::middleware::from_fn(web::middleware::security_headers))
+            .wrap(actix_web::middleware::Compress::default())
+            .wrap(actix_web::middleware::from_fn(web::middleware::request_context))
+    })
+    .workers(workers)
+    .shutdown_timeout(timeout)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,95 @@
+//! The `souk` command line: parse arguments, load config, hand over to `souk::start` or `souk::cli`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use souk::cli;
+use souk::config::Config;
+use souk::domain::auth::Role;
+
+#[derive(Parser)]
+#[command(name = "souk", version, about = "A whole small shop in one binary: storefront, admin, scheduler and mail on one SQLite file.")]
+struct Cli {
+    /// Config file (default: ./config.toml when it exists; every key is optional)
+    #[arg(long, global = true, env = "SOUK_CONFIG", value_name = "PATH")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the shop (the default)
+    Serve,
+    /// Print the effective configuration, secrets masked
+    CheckConfig,
+    /// Manage admin accounts
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Write a consistent copy of the database to FILE (safe while the server runs)
+    Backup { file: PathBuf },
+    /// Replace the database with FILE (the server must be stopped; the old database is kept aside)
+    Restore { file: PathBuf },
+    /// Check the database's integrity and the shop's invariants
+    Doctor,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account (password from a prompt, or one line on stdin with --password-stdin)
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "owner", value_parser = ["owner", "staff"])]
+        role: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a new password and sign the account out everywhere
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    let path = args.config.or_else(|| Some(PathBuf::from("config.toml")).filter(|p| p.is_file()));
+    let config = match Config::load(path.as_deref(), std::env::vars()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    cli::init_logging(&config.log.level);
+    let result = match args.command.unwrap_or(Command::Serve) {
+        Command::Serve => actix_web::rt::System::new().block_on(cli::serve(config)),
+        Command::CheckConfig => {
+            print!("{}", config.to_masked_toml());
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Create { email, role, name, password_stdin }) => {
+            let role = Role::parse(&role).unwrap_or(Role::Owner);
+            cli::admin_create(&config, &email, role, name.as_deref(), password_stdin)
+        }
+        Command::Admin(AdminCommand::ResetPassword { email, password_stdin }) => {
+            cli::admin_reset_password(&config, &email, password_stdin)
+        }
+        Command::Backup { file } => cli::backup(&config, &file),
+        Command::Restore { file } => cli::restore(&config, &file),
+        Command::Doctor => cli::doctor(&config),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("souk: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

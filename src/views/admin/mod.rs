@@ -1,0 +1,7 @@
+//! Admin pages.
+
+pub mod auth;
+pub mod dashboard;
+pub mod ops;
+pub mod settings;
+pub mod users;

@@ -1,0 +1,48 @@
+//! The settings page: the shop profile and the test email.
+
+use maud::{Markup, html};
+
+use crate::domain::FieldErrors;
+use crate::domain::shop::SettingsInput;
+use crate::views::components::{Field, csrf, error_summary};
+use crate::views::layout::admin;
+use crate::web::extract::Admin;
+
+pub fn page(ctx: &Admin, s: &SettingsInput, errors: &FieldErrors, test_to: &str, mail_problem: Option<&str>) -> Markup {
+    admin(
+        ctx,
+        "Settings",
+        html! {
+            section.card aria-labelledby="profile-h" {
+                h2 #profile-h { "Shop profile" }
+                (error_summary(errors))
+                form method="post" action="/admin/settings" novalidate {
+                    (csrf(&ctx.page.csrf))
+                    (Field::new("name", "Shop name", &s.name).required().render(errors))
+                    div.row {
+                        (Field::new("currency", "Currency", &s.currency).hint("ISO code, like INR, USD, EUR.").required().render(errors))
+                        (Field::new("currency_minor_units", "Decimal places", &s.currency_minor_units).kind("number")
+                            .hint("2 for most currencies, 0 for JPY. Leave empty to use the usual value.").render(errors))
+                    }
+                    (Field::new("country_calling_code", "Country calling code", &s.country_calling_code)
+                        .hint("Digits only, like 91 for India. Completes local phone numbers.").render(errors))
+                    (Field::new("whatsapp_number", "WhatsApp business number", &s.whatsapp_number).kind("tel")
+                        .hint("Where orders are sent, with country code, like +919876543210.").render(errors))
+                    (Field::new("contact_email", "Contact email", &s.contact_email).kind("email").render(errors))
+                    (Field::new("address", "Address", &s.address).kind("textarea").hint("Shown in the shop's footer.").render(errors))
+                    button.primary type="submit" { "Save settings" }
+                }
+            }
+            section.card aria-labelledby="mail-h" {
+                h2 #mail-h { "Email" }
+                @if let Some(p) = mail_problem { p.notice { (p) } }
+                p { "Send a test message to check that email reaches your customers." }
+                form method="post" action="/admin/settings/test-email" novalidate {
+                    (csrf(&ctx.page.csrf))
+                    (Field::new("to", "Send a test email to", test_to).kind("email").required().render(errors))
+                    button type="submit" { "Send test email" }
+                }
+            }
+        },
+    )
+}

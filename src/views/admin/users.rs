@@ -1,0 +1,86 @@
+//! The users page: accounts, open invitations, the invite form.
+
+use maud::{Markup, html};
+
+use crate::db::tokens::OneTimeToken;
+use crate::db::users::User;
+use crate::domain::FieldErrors;
+use crate::views::components::{Field, csrf, error_summary, time};
+use crate::views::layout::admin;
+use crate::web::admin::users_form::InviteForm;
+use crate::web::extract::Admin;
+
+pub struct Listing {
+    pub users: Vec<User>,
+    pub invites: Vec<OneTimeToken>,
+}
+
+pub fn page(ctx: &Admin, l: &Listing, form: &InviteForm, errors: &FieldErrors, new_link: Option<(&str, &str)>) -> Markup {
+    let token = &ctx.page.csrf;
+    admin(
+        ctx,
+        "Users",
+        html! {
+            @if let Some((email, link)) = new_link {
+                section.card.success role="status" {
+                    h2 { "Invitation created" }
+                    p { "Send this link to " strong { (email) } " (it was also emailed if mail is set up). It works once and is shown only now." }
+                    p { input.copy type="text" readonly value=(link) aria-label="Invitation link"; }
+                }
+            }
+            section.card aria-labelledby="users-h" {
+                h2 #users-h { "Accounts" }
+                table {
+                    thead { tr { th { "Name" } th { "Email" } th { "Role" } th { "Since" } th { span.visually-hidden { "Actions" } } } }
+                    tbody {
+                        @for u in &l.users {
+                            tr {
+                                td { (u.name) } td { (u.email) } td { (u.role.as_str()) } td { (time(&u.created_at)) }
+                                td {
+                                    @if u.id != ctx.user.id {
+                                        form method="post" action=(format!("/admin/users/{}/remove", u.id)) {
+                                            (csrf(token))
+                                            button.danger type="submit" aria-label=(format!("Remove {}", u.email)) { "Remove" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !l.invites.is_empty() {
+                section.card aria-labelledby="inv-h" {
+                    h2 #inv-h { "Open invitations" }
+                    ul.plain {
+                        @for i in &l.invites {
+                            li {
+                                (i.email) " (" (i.role) "), expires " (time(&i.expires_at))
+                                form.inline method="post" action=(format!("/admin/invites/{}/revoke", i.id)) {
+                                    (csrf(token))
+                                    button.link type="submit" aria-label=(format!("Withdraw the invitation for {}", i.email)) { "Withdraw" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section.card aria-labelledby="invite-h" {
+                h2 #invite-h { "Invite someone" }
+                (error_summary(errors))
+                form method="post" action="/admin/users/invite" novalidate {
+                    (csrf(token))
+                    (Field::new("email", "Email", &form.email).kind("email").required().render(errors))
+                    div.field {
+                        label for="f-role" { "Role" }
+                        select #f-role name="role" {
+                            option value="staff" selected[form.role != "owner"] { "Staff: orders, products, customers" }
+                            option value="owner" selected[form.role == "owner"] { "Owner: everything, including settings and users" }
+                        }
+                    }
+                    button.primary type="submit" { "Create invitation" }
+                }
+            }
+        },
+    )
+}

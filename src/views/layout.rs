@@ -1,0 +1,119 @@
+//! The two page frames: the storefront (shop header and contact footer) and the admin (navigation).
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::domain::shop::ShopSettings;
+use crate::web::assets;
+use crate::web::extract::{Admin, Page};
+
+fn head(title: &str, shop: &ShopSettings) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · " (shop.name) }
+            link rel="stylesheet" href=(assets::url("css/souk.css"));
+            link rel="icon" href=(assets::url("img/icon.svg")) type="image/svg+xml";
+            meta name="color-scheme" content="light dark";
+        }
+    }
+}
+
+/// A storefront page: header with the shop's name, the content, a footer with contact details.
+pub fn storefront(shop: &ShopSettings, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(title, shop))
+            body.store {
+                a.skip href="#main" { "Skip to content" }
+                header.site-header {
+                    a.brand href="/" { (shop.name) }
+                }
+                main #main { (body) }
+                footer.site-footer {
+                    p.shop-name { (shop.name) }
+                    @if !shop.address.is_empty() { p { (shop.address) } }
+                    ul.contact {
+                        @if !shop.whatsapp_number.is_empty() {
+                            li { a href=(format!("https://wa.me/{}", shop.whatsapp_number.trim_start_matches('+'))) rel="noopener" { "WhatsApp " (shop.whatsapp_number) } }
+                        }
+                        @if !shop.contact_email.is_empty() {
+                            li { a href=(format!("mailto:{}", shop.contact_email)) { (shop.contact_email) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Admin navigation: (path, label, owner only).
+const NAV: &[(&str, &str, bool)] = &[
+    ("/admin", "Dashboard", false),
+    ("/admin/settings", "Settings", true),
+    ("/admin/users", "Users", true),
+    ("/admin/audit", "Audit log", true),
+    ("/admin/jobs", "Jobs", true),
+    ("/admin/outbox", "Outbox", true),
+];
+
+/// An admin page with navigation, the signed-in user and a sign-out button.
+pub fn admin(ctx: &Admin, title: &str, body: Markup) -> Markup {
+    let page = &ctx.page;
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(title, &page.shop))
+            body.admin {
+                a.skip href="#main" { "Skip to content" }
+                header.admin-header {
+                    a.brand href="/admin" { (page.shop.name) }
+                    nav aria-label="Admin" {
+                        ul {
+                            @for (href, label, owner_only) in NAV {
+                                @if !owner_only || ctx.is_owner() {
+                                    @let current = page.path == *href || (*href != "/admin" && page.path.starts_with(href));
+                                    li { a href=(href) aria-current=[current.then_some("page")] { (label) } }
+                                }
+                            }
+                            li { a href="/" { "View shop" } }
+                        }
+                    }
+                    form.signout method="post" action="/admin/logout" {
+                        (super::components::csrf(&page.csrf))
+                        span.who { (ctx.user.name) " · " (ctx.user.role.as_str()) }
+                        button.link type="submit" { "Sign out" }
+                    }
+                }
+                main #main {
+                    h1 { (title) }
+                    (super::components::flash(page.flash.as_deref()))
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+/// A page outside the signed-in admin (setup, sign-in, invite, link errors).
+pub fn bare(page: &Page, title: &str, body: Markup) -> Markup {
+    bare_for_shop(&page.shop, title, page.flash.as_deref(), body)
+}
+
+pub fn bare_for_shop(shop: &ShopSettings, title: &str, flash: Option<&str>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(title, shop))
+            body.bare {
+                main #main.narrow {
+                    p.brand { (shop.name) }
+                    h1 { (title) }
+                    (super::components::flash(flash))
+                    (body)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! maud views: layouts, components and pages mirroring `web/`. Views only render what they are handed.
+
+pub mod admin;
+pub mod components;
+pub mod errors;
+pub mod layout;
+pub mod storefront;

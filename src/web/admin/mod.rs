@@ -1,0 +1,61 @@
+//! The admin: sign-in and setup, dashboard, settings, users, audit log, jobs and outbox.
+
+mod audit;
+mod auth;
+pub mod forms {
+    //! The admin's form types, shared with the views that render them.
+    pub use super::auth::{AcceptForm, LoginForm, SetupForm};
+}
+mod dashboard;
+mod ops;
+mod settings;
+mod users;
+pub mod users_form {
+    //! The invite form type, shared with its view.
+    pub use super::users::InviteForm;
+}
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use maud::Markup;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin", web::get().to(dashboard::show))
+        .route("/admin/", web::get().to(dashboard::show))
+        .route("/admin/setup", web::get().to(auth::setup_form))
+        .route("/admin/setup", web::post().to(auth::setup))
+        .route("/admin/login", web::get().to(auth::login_form))
+        .route("/admin/login", web::post().to(auth::login))
+        .route("/admin/logout", web::post().to(auth::logout))
+        .route("/admin/logout-everywhere", web::post().to(auth::logout_everywhere))
+        .route("/admin/invite", web::get().to(auth::invite_form))
+        .route("/admin/invite", web::post().to(auth::accept_invite))
+        .route("/admin/settings", web::get().to(settings::show))
+        .route("/admin/settings", web::post().to(settings::save))
+        .route("/admin/settings/test-email", web::post().to(settings::test_email))
+        .route("/admin/users", web::get().to(users::list))
+        .route("/admin/users/invite", web::post().to(users::invite))
+        .route("/admin/users/{id}/remove", web::post().to(users::remove))
+        .route("/admin/invites/{id}/revoke", web::post().to(users::revoke_invite))
+        .route("/admin/audit", web::get().to(audit::list))
+        .route("/admin/jobs", web::get().to(ops::jobs))
+        .route("/admin/jobs/{name}/run", web::post().to(ops::run_job))
+        .route("/admin/outbox", web::get().to(ops::outbox))
+        .route("/admin/outbox/{id}/retry", web::post().to(ops::retry_message));
+}
+
+/// An HTML response with a status: 200 for pages, 422 for a form sent back with messages.
+pub(crate) fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(markup.into_string())
+}
+
+/// Hashes a password off the async executor (argon2 takes tens of milliseconds by design).
+pub(crate) async fn hash_off_thread(password: String) -> Result<String, crate::error::AppError> {
+    tokio::task::spawn_blocking(move || crate::domain::auth::hash_password(&password))
+        .await
+        .map_err(crate::error::AppError::internal)
+}
+
+/// A form with only the CSRF token.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct Empty {}

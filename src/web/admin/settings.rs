@@ -1,0 +1,90 @@
+//! Shop settings and the test email.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::html;
+use crate::AppState;
+use crate::db::{self, outbox, settings};
+use crate::domain::shop::{SettingsInput, validate_settings};
+use crate::domain::{FieldErrors, valid_email};
+use crate::error::AppError;
+use crate::mail::messages;
+use crate::views::admin::settings as view;
+use crate::web::extract::{CsrfForm, Owner};
+use crate::web::see_other_with_flash;
+
+pub async fn show(Owner(admin): Owner, state: web::Data<AppState>) -> HttpResponse {
+    let input = SettingsInput::from(&admin.page.shop);
+    let test_to = admin.page.shop.contact_email.clone();
+    html(StatusCode::OK, view::page(&admin, &input, &FieldErrors::new(), &test_to, crate::mail::not_configured_reason(&state)))
+}
+
+pub async fn save(Owner(admin): Owner, state: web::Data<AppState>, CsrfForm(input): CsrfForm<SettingsInput>) -> Result<HttpResponse, AppError> {
+    let new = match validate_settings(&input) {
+        Ok(s) => s,
+        Err(errors) => {
+            let problem = crate::mail::not_configured_reason(&state);
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::page(&admin, &input, &errors, "", problem)));
+        }
+    };
+    let old = admin.page.shop.clone();
+    let (actor, saved) = (admin.actor(), new.clone());
+    state
+        .db
+        .write(move |tx| {
+            settings::update(tx, &saved, &db::now())?;
+            Ok(actor.record(tx, "settings.update", "shop", &changed_fields(&old, &saved))?)
+        })
+        .await?;
+    state.set_shop(new);
+    Ok(see_other_with_flash("/admin/settings", "Settings saved."))
+}
+
+/// Names the fields that changed, for the audit log.
+fn changed_fields(old: &crate::domain::shop::ShopSettings, new: &crate::domain::shop::ShopSettings) -> String {
+    let (o, n) = (serde_json::to_value(old).unwrap_or_default(), serde_json::to_value(new).unwrap_or_default());
+    let mut changed: Vec<String> = Vec::new();
+    if let (Some(o), Some(n)) = (o.as_object(), n.as_object()) {
+        for (k, v) in n {
+            if o.get(k) != Some(v) {
+                changed.push(k.clone());
+            }
+        }
+    }
+    if changed.is_empty() { "no changes".into() } else { format!("changed: {}", changed.join(", ")) }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TestEmailForm {
+    pub to: String,
+}
+
+pub async fn test_email(Owner(admin): Owner, state: web::Data<AppState>, CsrfForm(form): CsrfForm<TestEmailForm>) -> Result<HttpResponse, AppError> {
+    let to = form.to.trim().to_string();
+    if !valid_email(&to) {
+        let mut errors = FieldErrors::new();
+        errors.insert("to", "Enter an email address like you@example.com.".into());
+        let input = SettingsInput::from(&admin.page.shop);
+        let problem = crate::mail::not_configured_reason(&state);
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::page(&admin, &input, &errors, &to, problem)));
+    }
+    let message = messages::test_message(&admin.page.shop, &to, &admin.user.email);
+    let actor = admin.actor();
+    let target = to.clone();
+    state
+        .db
+        .write(move |tx| {
+            outbox::enqueue(tx, &message, &db::now())?;
+            Ok(actor.record(tx, "mail.test", &target, "")?)
+        })
+        .await?;
+    state.wake_mailer();
+    let note = match crate::mail::not_configured_reason(&state) {
+        Some(problem) => format!("Test email to {to} is waiting in the outbox. {problem}"),
+        None => format!("Test email to {to} is on its way. Delivery shows in the Outbox."),
+    };
+    Ok(see_other_with_flash("/admin/settings", &note))
+}

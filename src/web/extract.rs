@@ -1,0 +1,195 @@
+//! Extractors built once per request: the page context, the signed-in admin, CSRF-checked forms.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use chrono::{Duration, Utc};
+use serde::de::DeserializeOwned;
+
+use super::middleware::{CSRF_COOKIE, ClientInfo, FLASH_COOKIE, NewCsrfCookie};
+use crate::AppState;
+use crate::db::{self, sessions, users::User};
+use crate::domain::auth::Role;
+use crate::domain::shop::ShopSettings;
+use crate::domain::tokens::{hash_token, sign, verify};
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "souk_session";
+
+type Fut<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::internal("app state missing"))
+}
+
+impl FromRequest for ClientInfo {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let info = req.extensions().get::<ClientInfo>().cloned();
+        std::future::ready(info.ok_or_else(|| AppError::internal("client info missing")))
+    }
+}
+
+/// What every page needs: the shop, a CSRF token for its forms, a one-time message, who is asking.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub shop: ShopSettings,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub path: String,
+    pub client: ClientInfo,
+}
+
+fn csrf_cookie(req: &HttpRequest) -> Option<String> {
+    req.extensions()
+        .get::<NewCsrfCookie>()
+        .map(|c| c.0.clone())
+        .or_else(|| req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()))
+}
+
+impl Page {
+    fn build(req: &HttpRequest) -> Result<Page, AppError> {
+        let st = state(req)?;
+        let csrf = csrf_cookie(req).map(|c| sign(&st.csrf_key, &c)).unwrap_or_default();
+        Ok(Page {
+            shop: st.shop(),
+            csrf,
+            flash: req.cookie(FLASH_COOKIE).and_then(|c| super::decode_flash(c.value())),
+            path: req.path().to_string(),
+            client: req.extensions().get::<ClientInfo>().cloned().ok_or_else(|| AppError::internal("client info missing"))?,
+        })
+    }
+}
+
+impl FromRequest for Page {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Page::build(req))
+    }
+}
+
+/// A signed-in admin (owner or staff). Without a live session: 401, which sends the browser to sign-in.
+#[derive(Debug, Clone)]
+pub struct Admin {
+    pub page: Page,
+    pub user: User,
+    pub session_id: i64,
+}
+
+impl Admin {
+    pub fn actor(&self) -> crate::accounts::Actor {
+        crate::accounts::Actor::user(&self.user, &self.page.client.ip)
+    }
+    pub fn is_owner(&self) -> bool {
+        self.user.role == Role::Owner
+    }
+}
+
+impl FromRequest for Admin {
+    type Error = AppError;
+    type Future = Fut<Self>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let st = state(&req)?;
+            let page = Page::build(&req)?;
+            let token = req.cookie(SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
+            let hash = hash_token(token.value());
+            let row = st.db.read(move |c| Ok(sessions::find(c, &hash)?)).await?.ok_or(AppError::Unauthorized)?;
+            let now = Utc::now();
+            let seen = db::parse_ts(&row.last_seen_at).unwrap_or(now);
+            let created = db::parse_ts(&row.created_at).unwrap_or(now);
+            let cfg = &st.config.session;
+            let id = row.id;
+            if now - seen > Duration::minutes(cfg.idle_minutes) || now - created > Duration::hours(cfg.absolute_hours) {
+                st.db.write(move |tx| Ok(sessions::delete(tx, id)?)).await?;
+                return Err(AppError::Unauthorized);
+            }
+            if now - seen > Duration::seconds(60) {
+                st.db.write(move |tx| Ok(sessions::touch(tx, id, &db::now())?)).await?;
+            }
+            Ok(Admin { page, user: row.user, session_id: id })
+        })
+    }
+}
+
+/// A signed-in owner; staff get 403.
+#[derive(Debug, Clone)]
+pub struct Owner(pub Admin);
+
+impl FromRequest for Owner {
+    type Error = AppError;
+    type Future = Fut<Self>;
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let admin = Admin::from_request(req, payload);
+        Box::pin(async move {
+            let admin = admin.await?;
+            if !admin.is_owner() {
+                return Err(AppError::Forbidden("Only the shop's owner can do this.".into()));
+            }
+            Ok(Owner(admin))
+        })
+    }
+}
+
+/// A URL-encoded form whose `csrf` field matches this browser's CSRF cookie; otherwise 403 and nothing runs.
+#[derive(Debug)]
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = Fut<Self>;
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let body = body.await.map_err(|e| {
+                if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::TooLarge
+                } else {
+                    AppError::BadRequest("The form could not be read.".into())
+                }
+            })?;
+            let st = state(&req)?;
+            check_origin(&req, &st.config.server.public_url)?;
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+            let token = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
+            let cookie = req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+            if cookie.is_empty() || !verify(&st.csrf_key, &cookie, token) {
+                tracing::warn!("form refused: missing or wrong CSRF token");
+                return Err(AppError::Forbidden(
+                    "This form expired or did not come from this shop. Go back, reload the page and try again.".into(),
+                ));
+            }
+            let form = serde_urlencoded::from_bytes(&body)
+                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+            Ok(CsrfForm(form))
+        })
+    }
+}
+
+/// Refuses a cross-site post when the browser says where it came from. The origin may match the
+/// Host header, the host a proxy forwarded, or the configured public URL.
+fn check_origin(req: &HttpRequest, public_url: &str) -> Result<(), AppError> {
+    let cross = || Err(AppError::Forbidden("This form did not come from this shop.".into()));
+    if req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return cross();
+    }
+    let Some(origin) = req.headers().get("origin").and_then(|o| o.to_str().ok()) else { return Ok(()) };
+    if origin == "null" {
+        return Ok(());
+    }
+    let origin_host = origin.split("://").nth(1).unwrap_or("");
+    let header = |name: &str| req.headers().get(name).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let public_host = public_url.split("://").nth(1).unwrap_or("").trim_end_matches('/');
+    let allowed = [header("host"), header("x-forwarded-host"), public_host];
+    if allowed.iter().any(|h| !h.is_empty() && h.eq_ignore_ascii_case(origin_host)) {
+        Ok(())
+    } else {
+        cross()
+    }
+}

@@ -1,0 +1,230 @@
+//! Middleware: client address and request id, security headers, error pages, CSRF and flash cookies.
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, HttpResponse, web};
+use tracing::Instrument;
+
+use crate::AppState;
+use crate::config::IpNet;
+use crate::error::ErrorInfo;
+
+pub const CSRF_COOKIE: &str = "souk_csrf";
+pub const FLASH_COOKIE: &str = "souk_flash";
+
+/// Who is asking: the client address (forwarding headers believed only from trusted proxies) and whether over HTTPS.
+#[derive(Debug, Clone)]
+pub struct ClientInfo {
+    pub ip: String,
+    pub https: bool,
+    pub request_id: String,
+}
+
+/// The client address: the peer, or when the peer is a trusted proxy, the nearest untrusted hop it reports.
+pub fn client_ip(peer: Option<IpAddr>, forwarded_for: Option<&str>, forwarded: Option<&str>, proxies: &[IpNet]) -> Option<IpAddr> {
+    let peer = peer?;
+    let trusted = |ip: IpAddr| proxies.iter().any(|n| n.contains(ip));
+    if !trusted(peer) {
+        return Some(peer);
+    }
+    let hops: Vec<IpAddr> = match (forwarded_for, forwarded) {
+        (Some(xff), _) => xff.split(',').filter_map(|h| parse_hop(h.trim())).collect(),
+        (None, Some(fwd)) => fwd
+            .split(',')
+            .filter_map(|part| {
+                part.split(';').find_map(|kv| {
+                    let (k, v) = kv.trim().split_once('=')?;
+                    k.eq_ignore_ascii_case("for").then(|| parse_hop(v.trim().trim_matches('"')))?
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(hops.into_iter().rev().find(|ip| !trusted(*ip)).unwrap_or(peer))
+}
+
+fn parse_hop(s: &str) -> Option<IpAddr> {
+    if let Ok(ip) = s.parse() {
+        return Some(ip);
+    }
+    let s = s.trim_start_matches('[');
+    if let Some((host, _)) = s.split_once(']') {
+        return host.parse().ok();
+    }
+    s.rsplit_once(':').and_then(|(h, _)| h.parse().ok())
+}
+
+/// Request id, client info and one log line per request (path only: query strings may hold tokens).
+pub async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let proxies: &[IpNet] = state.as_ref().map(|s| s.proxies.as_slice()).unwrap_or(&[]);
+    let peer = req.peer_addr().map(|a| a.ip());
+    let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let ip = client_ip(peer, header_str("x-forwarded-for"), header_str("forwarded"), proxies);
+    let peer_trusted = peer.is_some_and(|p| proxies.iter().any(|n| n.contains(p)));
+    let https = req.app_config().secure()
+        || (peer_trusted
+            && (header_str("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https"))
+                || header_str("forwarded").is_some_and(|f| f.to_ascii_lowercase().contains("proto=https"))));
+    let request_id = format!("{:016x}", rand::random::<u64>());
+    let info = ClientInfo { ip: ip.map(|i| i.to_string()).unwrap_or_default(), https, request_id: request_id.clone() };
+    let span = tracing::info_span!("request", id = %request_id);
+    let method = req.method().clone();
+    let path = req.path().to_string();
+    let client = info.ip.clone();
+    req.extensions_mut().insert(info);
+    let started = Instant::now();
+    async move {
+        let mut res = next.call(req).await?;
+        let status = res.status().as_u16();
+        tracing::info!(%method, %path, status, ms = started.elapsed().as_millis() as u64, client = %client, "request");
+        if let Ok(v) = HeaderValue::from_str(&request_id) {
+            res.headers_mut().insert(HeaderName::from_static("x-request-id"), v);
+        }
+        Ok(res)
+    }
+    .instrument(span)
+    .await
+}
+
+/// Security headers on every response; the admin may never be framed.
+pub async fn security_headers(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let admin = req.path().starts_with("/admin");
+    let mut res = next.call(req).await?;
+    let frame = if admin { "'none'" } else { "'self'" };
+    let csp = format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors {frame}"
+    );
+    let h = res.headers_mut();
+    let mut set = |name: &'static str, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            h.insert(HeaderName::from_static(name), v);
+        }
+    };
+    set("content-security-policy", &csp);
+    set("x-content-type-options", "nosniff");
+    set("referrer-policy", if admin { "same-origin" } else { "strict-origin-when-cross-origin" });
+    set("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
+    set("cross-origin-opener-policy", "same-origin");
+    if admin {
+        set("x-frame-options", "DENY");
+        set("cache-control", "no-store");
+    }
+    Ok(res)
+}
+
+/// Turns errors into the shop's error page (or JSON under `/api/`), and sends an expired admin session to sign-in.
+pub async fn render_errors(req: ServiceRequest, next: Next<impl MessageBody + 'static>) -> Result<ServiceResponse<BoxBody>, Error> {
+    let res = next.call(req).await?.map_into_boxed_body();
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(res);
+    }
+    let info = res.response().extensions().get::<ErrorInfo>().cloned();
+    let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let rendered_already = content_type.starts_with("text/html") || content_type.starts_with("application/json");
+    if info.is_none() && rendered_already {
+        return Ok(res);
+    }
+    let message = info.as_ref().map(|i| i.message.clone()).unwrap_or_else(|| default_message(status).into());
+    let code = info.as_ref().map(|i| i.code).unwrap_or("error");
+    let (req, res) = res.into_parts();
+    let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+    let mut out = if req.path().starts_with("/api/") {
+        HttpResponse::build(status).json(serde_json::json!({"error": {"code": code, "message": message}}))
+    } else if status == StatusCode::UNAUTHORIZED && req.path().starts_with("/admin") {
+        let next = if req.method() == actix_web::http::Method::GET { req.path() } else { "/admin" };
+        crate::web::see_other(&format!("/admin/login?next={}", next))
+    } else {
+        let state = req.app_data::<web::Data<AppState>>();
+        let shop = state.map(|s| s.shop()).unwrap_or_default();
+        let page = crate::views::errors::page(&shop, status, &message);
+        HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.into_string())
+    };
+    if let Some(v) = retry_after {
+        out.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    Ok(ServiceResponse::new(req, out))
+}
+
+fn default_message(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "The request could not be understood.",
+        403 => "You are not allowed to do that.",
+        404 => "This page does not exist. It may have moved, or the link may be mistyped.",
+        405 => "That is not something this page can do.",
+        413 => "What you sent is too large.",
+        415 => "That kind of content is not accepted here.",
+        429 => "Too many requests. Please wait a moment and try again.",
+        503 => "The shop is busy, please try again in a moment.",
+        _ => "Something went wrong. Please try again.",
+    }
+}
+
+/// Gives every browser a CSRF cookie (the key behind form tokens) and clears a flash once shown.
+pub async fn cookies(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let https = req.extensions().get::<ClientInfo>().is_some_and(|c| c.https);
+    let new_csrf = match req.cookie(CSRF_COOKIE) {
+        Some(c) if c.value().len() == 32 => None,
+        _ => {
+            let value = hex::encode(rand::random::<[u8; 16]>());
+            req.extensions_mut().insert(NewCsrfCookie(value.clone()));
+            Some(value)
+        }
+    };
+    let had_flash = req.cookie(FLASH_COOKIE).is_some();
+    let mut res = next.call(req).await?;
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if let Some(value) = new_csrf.filter(|_| is_page) {
+        let cookie = Cookie::build(CSRF_COOKIE, value)
+            .path("/")
+            .http_only(true)
+            .secure(https)
+            .same_site(SameSite::Lax)
+            .finish();
+        let _ = res.response_mut().add_cookie(&cookie);
+    }
+    if had_flash && is_page {
+        let mut gone = Cookie::build(FLASH_COOKIE, "").path("/").finish();
+        gone.make_removal();
+        let _ = res.response_mut().add_cookie(&gone);
+    }
+    Ok(res)
+}
+
+/// The CSRF cookie value issued during this request (the browser does not have it yet).
+#[derive(Debug, Clone)]
+pub struct NewCsrfCookie(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_headers_only_from_trusted_proxies() {
+        let proxies = vec![IpNet::parse("127.0.0.1").unwrap(), IpNet::parse("10.0.0.0/8").unwrap()];
+        // Untrusted peer: its claims are ignored.
+        assert_eq!(client_ip(Some(ip("203.0.113.9")), Some("1.2.3.4"), None, &proxies), Some(ip("203.0.113.9")));
+        // Trusted peer: the nearest untrusted hop wins, so a client cannot prepend a fake address.
+        assert_eq!(client_ip(Some(ip("127.0.0.1")), Some("6.6.6.6, 1.2.3.4, 10.0.0.2"), None, &proxies), Some(ip("1.2.3.4")));
+        assert_eq!(client_ip(Some(ip("127.0.0.1")), None, Some("for=\"[2001:db8::1]:4711\";proto=https"), &proxies), Some(ip("2001:db8::1")));
+        assert_eq!(client_ip(Some(ip("127.0.0.1")), None, None, &proxies), Some(ip("127.0.0.1")));
+        assert_eq!(client_ip(Some(ip("127.0.0.1")), Some("1.2.3.4"), None, &[]), Some(ip("127.0.0.1")));
+    }
+}

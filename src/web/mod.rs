@@ -1,0 +1,81 @@
+//! HTTP: `configure` lists every URL; handlers are thin (extract, validate, one transaction, redirect or render).
+
+pub mod admin;
+pub mod assets;
+pub mod extract;
+pub mod health;
+pub mod middleware;
+pub mod storefront;
+
+use actix_web::cookie::Cookie;
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+
+use crate::AppState;
+use crate::error::AppError;
+
+/// Every URL of the shop.
+pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
+    let limit = state.config.server.max_body_kb * 1024;
+    cfg.app_data(web::PayloadConfig::new(limit))
+        .app_data(web::FormConfig::default().limit(limit))
+        .app_data(web::JsonConfig::default().limit(limit))
+        .route("/", web::get().to(storefront::home))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/assets/{hash}/{path:.*}", web::get().to(assets::serve))
+        .configure(admin::configure)
+        .default_service(web::to(not_found));
+}
+
+async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+/// 303 See Other: the answer to every successful form post.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+/// 303 to `location`, with a one-time message shown on the next page.
+pub fn see_other_with_flash(location: &str, message: &str) -> HttpResponse {
+    let mut res = see_other(location);
+    let cookie = Cookie::build(middleware::FLASH_COOKIE, encode_flash(message))
+        .path("/")
+        .http_only(true)
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .finish();
+    let _ = res.add_cookie(&cookie);
+    res
+}
+
+fn encode_flash(message: &str) -> String {
+    message.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+/// Decodes a flash cookie; `None` for anything malformed.
+pub fn decode_flash(value: &str) -> Option<String> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok().filter(|s| s.len() <= 300)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn flash_round_trips() {
+        let m = "Saved «Asha's» settings; 100% done.";
+        assert_eq!(super::decode_flash(&super::encode_flash(m)).as_deref(), Some(m));
+        assert_eq!(super::decode_flash("%zz"), None);
+    }
+}
