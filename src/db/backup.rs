@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use rusqlite::backup::Backup;
+use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
 use super::SCHEMA_VERSION;
@@ -14,7 +14,25 @@ pub fn backup_to(src: &Connection, dest: &Path) -> Result<(), String> {
     let tmp = dest.with_extension("partial");
     let result = (|| -> rusqlite::Result<()> {
         let mut out = Connection::open(&tmp)?;
-        Backup::new(src, &mut out)?.run_to_completion(-1, Duration::ZERO, None)?;
+        {
+            let backup = Backup::new(src, &mut out)?;
+            // All pages in one step: one read transaction, so one consistent snapshot, while
+            // writers go on in WAL mode. Busy or locked only while another connection checkpoints.
+            let mut done = false;
+            for _ in 0..100 {
+                if matches!(backup.step(-1)?, StepResult::Done) {
+                    done = true;
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if !done {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some("the database stayed busy for 5 seconds".into()),
+                ));
+            }
+        }
         let check: String = out.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
         if check != "ok" {
             return Err(rusqlite::Error::InvalidQuery);

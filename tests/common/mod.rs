@@ -21,6 +21,7 @@ pub struct TestApp {
     pub setup_url: Option<String>,
     pub state: AppState,
     handle: ServerHandle,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl Drop for TestApp {
@@ -63,8 +64,17 @@ impl TestApp {
         let setup_url = running.setup_url.clone();
         let state = running.state.clone();
         let handle = running.handle();
-        tokio::spawn(running.run());
-        TestApp { base, client: browser(), dir, config, setup_url, state, handle }
+        let task = Some(tokio::spawn(running.run()));
+        TestApp { base, client: browser(), dir, config, setup_url, state, handle, task }
+    }
+
+    /// Stops the server gracefully and waits until it released the data folder, which is returned.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        self.handle.stop(true).await;
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+        std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap())
     }
 
     pub fn url(&self, path: &str) -> String {
