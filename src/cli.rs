@@ -15,7 +15,9 @@ pub fn init_logging(level: &str) {
         .and_then(|v| tracing_subscriber::EnvFilter::try_new(v).ok())
         // The scheduler announces every job it creates at info; its warnings are what matter.
         .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(format!("{level},tokio_cron_scheduler=warn")));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    // Colour only on a terminal: journald and log files get plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
 }
 
 /// Binds the configured address and serves until SIGTERM or SIGINT.

@@ -1,0 +1,159 @@
+//! The `souk` binary itself: config errors, check-config, admin accounts, doctor, serve and SIGTERM (issue 2).
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn souk(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_souk"));
+    cmd.current_dir(dir).env("SOUK_DATA__DIR", dir.join("data")).env("SOUK_LOG__LEVEL", "info").env_remove("SOUK_CONFIG").env_remove("RUST_LOG");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn version_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = run(souk(dir.path()).arg("--version"));
+    assert_eq!(code, 0);
+    assert!(out.starts_with(&format!("souk {}", env!("CARGO_PKG_VERSION"))));
+    let (code, out, _) = run(souk(dir.path()).arg("--help"));
+    assert_eq!(code, 0);
+    for sub in ["serve", "check-config", "admin", "backup", "restore", "doctor"] {
+        assert!(out.contains(sub), "help lists {sub}");
+    }
+}
+
+#[test]
+fn config_errors_are_one_line_naming_the_key_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[(&str, &str)], &str, &str); 4] = [
+        (&[("SOUK_SERVER__LISTEN", "not-an-address")], "", "server.listen"),
+        (&[("SOUK_BACKUP__KEEP", "lots")], "", "backup.keep"),
+        (&[], "[server]\nlisen = \"x\"\n", "lisen"),
+        (&[], "[mail]\nsmtp_url = \"ftp://nope\"\n", "mail.smtp_url"),
+    ];
+    for (env, file, key) in cases {
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, file).unwrap();
+        let (code, out, err) = run(souk(dir.path()).arg("check-config").envs(env.iter().copied()));
+        assert_eq!(code, 2, "{key}: {err}");
+        assert!(out.is_empty());
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+        assert!(err.contains(key) && err.starts_with("config error"), "{err}");
+        assert!(!err.contains("panicked"));
+    }
+    let (code, _, err) = run(souk(dir.path()).args(["--config", "missing.toml", "check-config"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("missing.toml"));
+}
+
+#[test]
+fn check_config_prints_the_effective_config_with_secrets_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("smtp_url");
+    std::fs::write(&secret, "smtps://shop:s3cret-pass@smtp.example.com:465\n").unwrap();
+    let (code, out, _) = run(souk(dir.path()).arg("check-config").env("SOUK_MAIL__SMTP_URL_FILE", &secret).env("SOUK_SERVER__LISTEN", "0.0.0.0:9090"));
+    assert_eq!(code, 0);
+    assert!(out.contains("listen = \"0.0.0.0:9090\""), "{out}");
+    assert!(out.contains("smtp_url = \"***\""));
+    assert!(!out.contains("s3cret-pass"));
+}
+
+#[test]
+fn admin_accounts_from_the_command_line_and_doctor() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = |email: &str, password: &str| {
+        let mut child = souk(dir.path()).args(["admin", "create", "--email", email, "--password-stdin"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.code().unwrap(), String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (code, _, err) = create("owner@example.com", "password123");
+    assert_eq!(code, 1);
+    assert!(err.contains("too common"), "{err}");
+    let (code, out, _) = create("owner@example.com", "tamarind-lanterns-42");
+    assert_eq!(code, 0, "{out}");
+    let (code, _, err) = create("OWNER@example.com", "tamarind-lanterns-42");
+    assert_eq!(code, 1);
+    assert!(err.contains("already has an account"));
+    // The password never appears in argv: there is no flag for it.
+    let (code, _, _) = run(souk(dir.path()).args(["admin", "create", "--email", "x@example.com", "--password", "tamarind-lanterns-42"]));
+    assert_eq!(code, 2);
+
+    let mut child = souk(dir.path()).args(["admin", "reset-password", "--email", "owner@example.com", "--password-stdin"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    writeln!(child.stdin.take().unwrap(), "new-marigold-window-9").unwrap();
+    assert!(child.wait().unwrap().success());
+
+    let db = rusqlite::Connection::open(dir.path().join("data/souk.db")).unwrap();
+    let actions: Vec<String> = db.prepare("SELECT action || ':' || actor FROM audit_log ORDER BY id").unwrap().query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+    assert_eq!(actions, ["user.create:cli", "user.password_reset:cli"]);
+    let hash: String = db.query_row("SELECT password_hash FROM users", [], |r| r.get(0)).unwrap();
+    assert!(souk::domain::auth::verify_password("new-marigold-window-9", &hash));
+
+    let (code, out, _) = run(souk(dir.path()).arg("doctor"));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ok      integrity check: ok"));
+    assert!(out.contains("an owner account exists"));
+    db.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, ip, user_agent) VALUES (x'01', 999, '', '', '', '');").unwrap();
+    let (code, out, _) = run(souk(dir.path()).arg("doctor"));
+    assert_eq!(code, 1);
+    assert!(out.contains("PROBLEM foreign keys: 1 broken"), "{out}");
+}
+
+#[test]
+fn serve_prints_the_setup_link_answers_health_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = souk(dir.path()).env("SOUK_SERVER__LISTEN", "127.0.0.1:0").stderr(Stdio::piped()).spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let (mut addr, mut setup) = (None, None);
+    let mut log = Vec::new();
+    while (addr.is_none() || setup.is_none()) && Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            if let Some(at) = line.find("serving the shop at http://") {
+                addr = Some(line[at + "serving the shop at http://".len()..].trim().to_string());
+            }
+            if let Some(at) = line.find("/admin/setup?token=") {
+                setup = Some(line[at..].trim().to_string());
+            }
+            log.push(line);
+        }
+    }
+    let addr = addr.unwrap_or_else(|| panic!("no address in the log: {log:?}"));
+    assert!(setup.is_some_and(|s| s.len() > 60), "the setup link is logged");
+    let health = http_get(&addr, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.contains("\"status\":\"ok\""));
+    let page = http_get(&addr, "/admin/setup?token=secret-in-a-query");
+    assert!(page.starts_with("HTTP/1.1 404"));
+
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "a clean exit after SIGTERM: {status:?}");
+    while let Ok(line) = rx.recv_timeout(Duration::from_millis(500)) {
+        log.push(line);
+    }
+    assert!(log.iter().any(|l| l.contains("stopped")), "{log:?}");
+    assert!(log.iter().any(|l| l.contains("path=/healthz")), "requests are logged: {log:?}");
+    assert!(!log.iter().any(|l| l.contains("secret-in-a-query")), "query strings never reach the log");
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
