@@ -55,7 +55,10 @@ pub struct DataConfig {
 
 impl Default for DataConfig {
     fn default() -> Self {
-        Self { dir: PathBuf::from("./data"), max_db_mb: 0 }
+        Self {
+            dir: PathBuf::from("./data"),
+            max_db_mb: 0,
+        }
     }
 }
 
@@ -68,7 +71,10 @@ pub struct DatabaseConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { busy_timeout_ms: 5000, pool_size: 8 }
+        Self {
+            busy_timeout_ms: 5000,
+            pool_size: 8,
+        }
     }
 }
 
@@ -81,7 +87,10 @@ pub struct SessionConfig {
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        Self { idle_minutes: 720, absolute_hours: 168 }
+        Self {
+            idle_minutes: 720,
+            absolute_hours: 168,
+        }
     }
 }
 
@@ -95,7 +104,11 @@ pub struct SecurityConfig {
 
 impl Default for SecurityConfig {
     fn default() -> Self {
-        Self { login_max_failures: 5, login_lock_minutes: 15, invite_hours: 72 }
+        Self {
+            login_max_failures: 5,
+            login_lock_minutes: 15,
+            invite_hours: 72,
+        }
     }
 }
 
@@ -130,7 +143,10 @@ pub struct JobsConfig {
 
 impl Default for JobsConfig {
     fn default() -> Self {
-        Self { backup: "0 30 3 * * *".into(), purge: "0 17 * * * *".into() }
+        Self {
+            backup: "0 30 3 * * *".into(),
+            purge: "0 17 * * * *".into(),
+        }
     }
 }
 
@@ -154,7 +170,9 @@ pub struct LogConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self { level: "info".into() }
+        Self {
+            level: "info".into(),
+        }
     }
 }
 
@@ -207,7 +225,10 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 fn err(key: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError { key: key.into(), message: message.into() }
+    ConfigError {
+        key: key.into(),
+        message: message.into(),
+    }
 }
 
 impl Config {
@@ -223,7 +244,10 @@ impl Config {
             }
             fig = fig.merge(Toml::file_exact(path));
         }
-        for (name, value) in env.into_iter().filter(|(k, _)| k.starts_with("SOUK_") && k.contains("__")) {
+        for (name, value) in env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("SOUK_") && k.contains("__"))
+        {
             let (var, from_file) = match name.strip_suffix("_FILE") {
                 Some(var) => (var, true),
                 None => (name.as_str(), false),
@@ -232,7 +256,10 @@ impl Config {
             if from_file {
                 let secret = std::fs::read_to_string(&value)
                     .map_err(|e| err(&key, format!("cannot read {name}={value}: {e}")))?;
-                fig = fig.merge(Serialized::default(&key, secret.trim_end_matches(['\r', '\n'])));
+                fig = fig.merge(Serialized::default(
+                    &key,
+                    secret.trim_end_matches(['\r', '\n']),
+                ));
             } else {
                 // Like figment's own Env provider: "8080" becomes a number, "[..]" an array.
                 let Ok(parsed) = value.parse::<figment::value::Value>();
@@ -249,8 +276,11 @@ impl Config {
         self.listen_addr()?;
         self.trusted_proxies()?;
         let url = &self.server.public_url;
-        if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(err("server.public_url", "must start with http:// or https://"));
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(err(
+                "server.public_url",
+                "must start with http:// or https://",
+            ));
         }
         if self.server.max_body_kb < 16 {
             return Err(err("server.max_body_kb", "must be at least 16"));
@@ -259,25 +289,41 @@ impl Config {
             return Err(err("database.pool_size", "must be at least 1"));
         }
         if self.session.idle_minutes < 1 || self.session.absolute_hours < 1 {
-            return Err(err("session", "idle_minutes and absolute_hours must be at least 1"));
+            return Err(err(
+                "session",
+                "idle_minutes and absolute_hours must be at least 1",
+            ));
         }
         if self.security.login_max_failures == 0 {
             return Err(err("security.login_max_failures", "must be at least 1"));
         }
         if self.security.login_lock_minutes < 1 || self.security.invite_hours < 1 {
-            return Err(err("security", "login_lock_minutes and invite_hours must be at least 1"));
+            return Err(err(
+                "security",
+                "login_lock_minutes and invite_hours must be at least 1",
+            ));
         }
         if !self.mail.smtp_url.is_empty() {
             crate::mail::Transport::from_url(self.mail.smtp_url.expose())
                 .map_err(|_| err("mail.smtp_url", "not a valid smtp:// or smtps:// URL"))?;
         }
-        if !self.mail.from.is_empty() && self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(err("mail.from", "not a valid address like \"Shop <shop@example.com>\""));
+        if !self.mail.from.is_empty() && self.mail.from.parse::<lettre::message::Mailbox>().is_err()
+        {
+            return Err(err(
+                "mail.from",
+                "not a valid address like \"Shop <shop@example.com>\"",
+            ));
         }
         if self.mail.max_attempts == 0 || self.mail.retry_base_secs < 1 {
-            return Err(err("mail", "max_attempts and retry_base_secs must be at least 1"));
+            return Err(err(
+                "mail",
+                "max_attempts and retry_base_secs must be at least 1",
+            ));
         }
-        for (key, cron) in [("jobs.backup", &self.jobs.backup), ("jobs.purge", &self.jobs.purge)] {
+        for (key, cron) in [
+            ("jobs.backup", &self.jobs.backup),
+            ("jobs.purge", &self.jobs.purge),
+        ] {
             if !cron.is_empty() && crate::jobs::check_cron(cron).is_err() {
                 return Err(err(
                     key,
@@ -289,7 +335,10 @@ impl Config {
             return Err(err("backup.keep", "must be at least 1"));
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
-            return Err(err("log.level", "not a level such as info, debug or souk=debug"));
+            return Err(err(
+                "log.level",
+                "not a level such as info, debug or souk=debug",
+            ));
         }
         Ok(())
     }
@@ -297,7 +346,13 @@ impl Config {
     /// The address to listen on, or the error naming `server.listen`.
     pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
         self.server.listen.parse().map_err(|_| {
-            err("server.listen", format!("{:?} is not an address like 127.0.0.1:8080", self.server.listen))
+            err(
+                "server.listen",
+                format!(
+                    "{:?} is not an address like 127.0.0.1:8080",
+                    self.server.listen
+                ),
+            )
         })
     }
 
@@ -308,7 +363,10 @@ impl Config {
             .iter()
             .map(|s| {
                 IpNet::parse(s).ok_or_else(|| {
-                    err("server.trusted_proxies", format!("{s:?} is not an IP address or CIDR range"))
+                    err(
+                        "server.trusted_proxies",
+                        format!("{s:?} is not an IP address or CIDR range"),
+                    )
                 })
             })
             .collect()
@@ -338,7 +396,10 @@ fn figment_error(e: figment::Error) -> ConfigError {
             None => format!(" (in {})", m.name),
         })
         .unwrap_or_default();
-    ConfigError { key, message: format!("{}{source}", e.kind) }
+    ConfigError {
+        key,
+        message: format!("{}{source}", e.kind),
+    }
 }
 
 /// An address range from `trusted_proxies`.
@@ -351,7 +412,10 @@ pub struct IpNet {
 impl IpNet {
     pub fn parse(s: &str) -> Option<IpNet> {
         let (addr, prefix) = match s.split_once('/') {
-            Some((a, p)) => (a.trim().parse::<IpAddr>().ok()?, Some(p.trim().parse::<u8>().ok()?)),
+            Some((a, p)) => (
+                a.trim().parse::<IpAddr>().ok()?,
+                Some(p.trim().parse::<u8>().ok()?),
+            ),
             None => (s.trim().parse::<IpAddr>().ok()?, None),
         };
         let max = if addr.is_ipv4() { 32 } else { 128 };
@@ -366,11 +430,15 @@ impl IpNet {
         };
         match (self.addr, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u128::from(net) & mask == u128::from(ip) & mask
             }
             _ => false,
@@ -383,7 +451,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -425,8 +496,15 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let f = dir.join("smtp");
         std::fs::write(&f, "smtp://user:hunter2hunter2@127.0.0.1:2525\n").unwrap();
-        let c = Config::load(None, env(&[("SOUK_MAIL__SMTP_URL_FILE", f.to_str().unwrap())])).unwrap();
-        assert_eq!(c.mail.smtp_url.expose(), "smtp://user:hunter2hunter2@127.0.0.1:2525");
+        let c = Config::load(
+            None,
+            env(&[("SOUK_MAIL__SMTP_URL_FILE", f.to_str().unwrap())]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.mail.smtp_url.expose(),
+            "smtp://user:hunter2hunter2@127.0.0.1:2525"
+        );
         assert!(!format!("{c:?}").contains("hunter2"));
         assert!(!c.to_masked_toml().contains("hunter2"));
     }
@@ -436,29 +514,45 @@ mod tests {
         let net = IpNet::parse("10.0.0.0/8").unwrap();
         assert!(net.contains("10.1.2.3".parse().unwrap()));
         assert!(!net.contains("11.1.2.3".parse().unwrap()));
-        assert!(IpNet::parse("127.0.0.1").unwrap().contains("::ffff:127.0.0.1".parse().unwrap()));
-        assert!(IpNet::parse("::1").unwrap().contains("::1".parse().unwrap()));
+        assert!(
+            IpNet::parse("127.0.0.1")
+                .unwrap()
+                .contains("::ffff:127.0.0.1".parse().unwrap())
+        );
+        assert!(
+            IpNet::parse("::1")
+                .unwrap()
+                .contains("::1".parse().unwrap())
+        );
         assert!(IpNet::parse("10.0.0.0/33").is_none());
         assert!(IpNet::parse("nope").is_none());
     }
-}
-
-#[cfg(test)]
-mod file_tests {
-    use super::*;
 
     #[test]
     fn shipped_config_toml_equals_the_defaults() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml");
         let loaded = Config::load(Some(&path), Vec::new()).unwrap();
-        assert_eq!(loaded, Config::default(), "config.toml must show every key at its built-in default");
+        assert_eq!(
+            loaded,
+            Config::default(),
+            "config.toml must show every key at its built-in default"
+        );
         let text = std::fs::read_to_string(&path).unwrap();
         let table: toml::Table = text.parse().unwrap();
-        let defaults: toml::Table = toml::to_string(&Config::default()).unwrap().parse().unwrap();
+        let defaults: toml::Table = toml::to_string(&Config::default())
+            .unwrap()
+            .parse()
+            .unwrap();
         for (section, keys) in &defaults {
-            let shipped = table.get(section).and_then(|s| s.as_table()).unwrap_or_else(|| panic!("[{section}] missing"));
+            let shipped = table
+                .get(section)
+                .and_then(|s| s.as_table())
+                .unwrap_or_else(|| panic!("[{section}] missing"));
             for key in keys.as_table().unwrap().keys() {
-                assert!(shipped.contains_key(key), "config.toml lacks {section}.{key}");
+                assert!(
+                    shipped.contains_key(key),
+                    "config.toml lacks {section}.{key}"
+                );
             }
         }
     }

@@ -9,7 +9,11 @@ use souk::config::Config;
 use souk::domain::auth::Role;
 
 #[derive(Parser)]
-#[command(name = "souk", version, about = "A whole small shop in one binary: storefront, admin, scheduler and mail on one SQLite file.")]
+#[command(
+    name = "souk",
+    version,
+    about = "A whole small shop in one binary: storefront, admin, scheduler and mail on one SQLite file."
+)]
 struct Cli {
     /// Config file (default: ./config.toml when it exists; every key is optional)
     #[arg(long, global = true, env = "SOUK_CONFIG", value_name = "PATH")]
@@ -59,7 +63,9 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     let args = Cli::parse();
-    let path = args.config.or_else(|| Some(PathBuf::from("config.toml")).filter(|p| p.is_file()));
+    let path = args
+        .config
+        .or_else(|| Some(PathBuf::from("config.toml")).filter(|p| p.is_file()));
     let config = match Config::load(path.as_deref(), std::env::vars()) {
         Ok(c) => c,
         Err(e) => {
@@ -74,13 +80,19 @@ fn main() -> ExitCode {
             print!("{}", config.to_masked_toml());
             Ok(())
         }
-        Command::Admin(AdminCommand::Create { email, role, name, password_stdin }) => {
+        Command::Admin(AdminCommand::Create {
+            email,
+            role,
+            name,
+            password_stdin,
+        }) => {
             let role = Role::parse(&role).unwrap_or(Role::Owner);
             cli::admin_create(&config, &email, role, name.as_deref(), password_stdin)
         }
-        Command::Admin(AdminCommand::ResetPassword { email, password_stdin }) => {
-            cli::admin_reset_password(&config, &email, password_stdin)
-        }
+        Command::Admin(AdminCommand::ResetPassword {
+            email,
+            password_stdin,
+        }) => cli::admin_reset_password(&config, &email, password_stdin),
         Command::Backup { file } => cli::backup(&config, &file),
         Command::Restore { file } => cli::restore(&config, &file),
         Command::Doctor => cli::doctor(&config),

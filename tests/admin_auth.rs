@@ -8,7 +8,10 @@ use reqwest::StatusCode;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_run_setup_creates_the_owner_once() {
     let app = TestApp::spawn().await;
-    let url = app.setup_url.clone().expect("first run prints a setup link");
+    let url = app
+        .setup_url
+        .clone()
+        .expect("first run prints a setup link");
     let path = url.strip_prefix(&app.base).unwrap().to_string();
     let token = path.split("token=").nth(1).unwrap().to_string();
     assert!(token.len() >= 32, "token has at least 128 bits");
@@ -20,7 +23,18 @@ async fn first_run_setup_creates_the_owner_once() {
 
     // Bad fields: the form again, 422, a message at each field, nothing created.
     let res = app
-        .submit(&path, "/admin/setup", &[("token", &token), ("shop_name", ""), ("name", "Asha"), ("email", "nope"), ("password", "short"), ("confirm", "short")])
+        .submit(
+            &path,
+            "/admin/setup",
+            &[
+                ("token", &token),
+                ("shop_name", ""),
+                ("name", "Asha"),
+                ("email", "nope"),
+                ("password", "short"),
+                ("confirm", "short"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
@@ -33,8 +47,14 @@ async fn first_run_setup_creates_the_owner_once() {
     let (status, html) = app.page("/admin").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Dashboard") && html.contains("Asha's Kitchen"));
-    assert_eq!(app.count("SELECT count(*) FROM users WHERE role = 'owner'"), 1);
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'setup'"), 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM users WHERE role = 'owner'"),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'setup'"),
+        1
+    );
 
     // The link is single use, and the page does not say why it fails.
     let other = browser();
@@ -42,7 +62,14 @@ async fn first_run_setup_creates_the_owner_once() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(res.text().await.unwrap().contains("This link is not valid"));
     // The token is stored only as a hash.
-    let raw: i64 = app.db().query_row("SELECT count(*) FROM one_time_tokens WHERE token_hash = ?1", [token.as_bytes()], |r| r.get(0)).unwrap();
+    let raw: i64 = app
+        .db()
+        .query_row(
+            "SELECT count(*) FROM one_time_tokens WHERE token_hash = ?1",
+            [token.as_bytes()],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(raw, 0);
 }
 
@@ -53,7 +80,12 @@ async fn wrong_or_expired_setup_tokens_get_a_plain_page() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("This link is not valid"));
     let url = app.setup_url.clone().unwrap();
-    app.db().execute("UPDATE one_time_tokens SET expires_at = '2000-01-01T00:00:00.000Z'", []).unwrap();
+    app.db()
+        .execute(
+            "UPDATE one_time_tokens SET expires_at = '2000-01-01T00:00:00.000Z'",
+            [],
+        )
+        .unwrap();
     let res = app.client.get(&url).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
@@ -69,26 +101,65 @@ async fn sign_in_and_sign_out() {
 
     let res = app.login_as(&b, OWNER_EMAIL, "wrong-password-1").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("The email or password is not right"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("The email or password is not right")
+    );
 
     let res = b
         .post(app.url("/admin/login"))
-        .form(&[("csrf", csrf_from(&app.get_as(&b, "/admin/login").await.text().await.unwrap()).unwrap().as_str()), ("email", "ASHA@example.com"), ("password", OWNER_PASSWORD), ("next", "/admin/settings")])
+        .form(&[
+            (
+                "csrf",
+                csrf_from(&app.get_as(&b, "/admin/login").await.text().await.unwrap())
+                    .unwrap()
+                    .as_str(),
+            ),
+            ("email", "ASHA@example.com"),
+            ("password", OWNER_PASSWORD),
+            ("next", "/admin/settings"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/admin/settings");
-    let cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("souk_session=")).unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain HTTP from an untrusted peer gets no Secure flag");
-    assert_eq!(app.get_as(&b, "/admin/settings").await.status(), StatusCode::OK);
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("souk_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP from an untrusted peer gets no Secure flag"
+    );
+    assert_eq!(
+        app.get_as(&b, "/admin/settings").await.status(),
+        StatusCode::OK
+    );
 
     let res = app.submit_as(&b, "/admin", "/admin/logout", &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.get_as(&b, "/admin").await.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'login.failed'"), 1);
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action IN ('login', 'logout')"), 2);
+    assert_eq!(
+        app.get_as(&b, "/admin").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'login.failed'"),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action IN ('login', 'logout')"),
+        2
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -102,7 +173,10 @@ async fn sign_in_rotates_the_session() {
     let hashes: Vec<Vec<u8>> = {
         let db = app.db();
         let mut st = db.prepare("SELECT token_hash FROM sessions").unwrap();
-        st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
     };
     assert_eq!(hashes.len(), 3);
     assert!(hashes.iter().all(|h| h.len() == 32));
@@ -115,18 +189,37 @@ async fn repeated_failures_pause_sign_in_for_the_account() {
     let b = browser();
     for i in 1..=4 {
         let res = app.login_as(&b, OWNER_EMAIL, "not-the-password").await;
-        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "failure {i}");
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "failure {i}"
+        );
     }
     let res = app.login_as(&b, OWNER_EMAIL, "not-the-password").await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().contains_key("retry-after"));
-    assert!(res.text().await.unwrap().contains("try again in 30 seconds"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("try again in 30 seconds")
+    );
     // Even the right password is refused while paused, and the message says so.
     let res = app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(res.text().await.unwrap().contains("Too many failed sign-ins"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Too many failed sign-ins")
+    );
     // When the pause is over, the right password works and clears the counters.
-    app.db().execute("UPDATE login_throttle SET locked_until = '2000-01-01T00:00:00.000Z'", []).unwrap();
+    app.db()
+        .execute(
+            "UPDATE login_throttle SET locked_until = '2000-01-01T00:00:00.000Z'",
+            [],
+        )
+        .unwrap();
     let res = app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("SELECT count(*) FROM login_throttle"), 0);
@@ -144,7 +237,10 @@ async fn repeated_failures_pause_sign_in_for_the_address() {
     // Five unknown accounts from one address: the address is paused, the owner's account is not to blame.
     let res = app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(app.count("SELECT failures FROM login_throttle WHERE key = 'ip:127.0.0.1'"), 5);
+    assert_eq!(
+        app.count("SELECT failures FROM login_throttle WHERE key = 'ip:127.0.0.1'"),
+        5
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -154,12 +250,35 @@ async fn forged_csrf_is_refused_and_changes_nothing() {
     let before = app.count("SELECT count(*) FROM audit_log");
     let fields = [("name", "Hacked"), ("currency", "USD")];
     // No token.
-    let res = app.client.post(app.url("/admin/settings")).form(&fields).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/admin/settings"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // Another browser's token.
     let other = browser();
-    let foreign = csrf_from(&app.get_as(&other, "/admin/login").await.text().await.unwrap()).unwrap();
-    let res = app.client.post(app.url("/admin/settings")).form(&[("csrf", foreign.as_str()), ("name", "Hacked"), ("currency", "USD")]).send().await.unwrap();
+    let foreign = csrf_from(
+        &app.get_as(&other, "/admin/login")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let res = app
+        .client
+        .post(app.url("/admin/settings"))
+        .form(&[
+            ("csrf", foreign.as_str()),
+            ("name", "Hacked"),
+            ("currency", "USD"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // The right token, but posted from another site.
     let token = csrf_from(&app.page("/admin/settings").await.1).unwrap();
@@ -167,13 +286,25 @@ async fn forged_csrf_is_refused_and_changes_nothing() {
         .client
         .post(app.url("/admin/settings"))
         .header("origin", "https://evil.example")
-        .form(&[("csrf", token.as_str()), ("name", "Hacked"), ("currency", "USD")])
+        .form(&[
+            ("csrf", token.as_str()),
+            ("name", "Hacked"),
+            ("currency", "USD"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(res.text().await.unwrap().contains("did not come from this shop"));
-    let name: String = app.db().query_row("SELECT name FROM shop_settings", [], |r| r.get(0)).unwrap();
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("did not come from this shop")
+    );
+    let name: String = app
+        .db()
+        .query_row("SELECT name FROM shop_settings", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(name, "Asha's Kitchen");
     assert_eq!(app.count("SELECT count(*) FROM audit_log"), before);
 }
@@ -192,7 +323,12 @@ async fn idle_and_old_sessions_expire() {
 
     // Active, but signed in longer ago than session.absolute_hours (168).
     app.login_as(&app.client, OWNER_EMAIL, OWNER_PASSWORD).await;
-    app.db().execute("UPDATE sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-169 hours')", []).unwrap();
+    app.db()
+        .execute(
+            "UPDATE sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-169 hours')",
+            [],
+        )
+        .unwrap();
     assert_eq!(app.get("/admin").await.status(), StatusCode::SEE_OTHER);
 }
 
@@ -205,6 +341,9 @@ async fn sign_out_everywhere_ends_every_session() {
     assert_eq!(app.get_as(&phone, "/admin").await.status(), StatusCode::OK);
     let res = app.submit("/admin", "/admin/logout-everywhere", &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.get_as(&phone, "/admin").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_as(&phone, "/admin").await.status(),
+        StatusCode::SEE_OTHER
+    );
     assert_eq!(app.get("/admin").await.status(), StatusCode::SEE_OTHER);
 }

@@ -8,7 +8,11 @@ use common::*;
 use reqwest::StatusCode;
 
 fn header(res: &reqwest::Response, name: &str) -> String {
-    res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -16,8 +20,14 @@ async fn every_response_carries_security_headers() {
     let app = TestApp::spawn().await;
     let res = app.get("/admin/login").await;
     let csp = header(&res, "content-security-policy");
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
-    assert!(csp.contains("frame-ancestors 'none'"), "the admin cannot be framed: {csp}");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("frame-ancestors 'none'"),
+        "the admin cannot be framed: {csp}"
+    );
     assert_eq!(header(&res, "x-content-type-options"), "nosniff");
     assert_eq!(header(&res, "x-frame-options"), "DENY");
     assert!(!header(&res, "referrer-policy").is_empty());
@@ -25,7 +35,10 @@ async fn every_response_carries_security_headers() {
     let res = app.get("/").await;
     assert!(header(&res, "content-security-policy").contains("default-src 'self'"));
     let html = res.text().await.unwrap();
-    assert!(!html.contains("<script>") && !html.contains("style=\""), "no inline script or style");
+    assert!(
+        !html.contains("<script>") && !html.contains("style=\""),
+        "no inline script or style"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -36,7 +49,11 @@ async fn unknown_pages_get_the_404_page_in_the_shops_layout() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(header(&res, "content-type").starts_with("text/html"));
     let html = res.text().await.unwrap();
-    assert!(html.contains("Page not found") && html.contains("Asha&#39;s Kitchen") || html.contains("Asha's Kitchen"), "{html}");
+    assert!(
+        html.contains("Page not found") && html.contains("Asha&#39;s Kitchen")
+            || html.contains("Asha's Kitchen"),
+        "{html}"
+    );
     assert!(!html.to_lowercase().contains("panicked") && !html.contains("src/"));
 }
 
@@ -46,9 +63,18 @@ async fn oversized_bodies_get_413() {
     app.setup_owner().await;
     let huge = "x".repeat(300 * 1024);
     let token = csrf_from(&app.page("/admin/settings").await.1).unwrap();
-    let res = app.client.post(app.url("/admin/login")).form(&[("csrf", token.as_str()), ("email", huge.as_str())]).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/admin/login"))
+        .form(&[("csrf", token.as_str()), ("email", huge.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'login%'"), 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'login%'"),
+        0
+    );
     assert!(res.text().await.unwrap().contains("too large"));
 }
 
@@ -60,7 +86,13 @@ async fn assets_are_served_at_immutable_hashed_urls_and_compressed() {
     let href = &html[at..];
     let href = &href[..href.find('"').unwrap()];
     assert!(href.ends_with("css/souk.css"));
-    let res = app.client.get(app.url(href)).header("accept-encoding", "gzip").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(href))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(header(&res, "cache-control").contains("immutable"));
     assert!(header(&res, "content-type").starts_with("text/css"));
@@ -69,7 +101,10 @@ async fn assets_are_served_at_immutable_hashed_urls_and_compressed() {
     let res = app.get("/assets/000000000000/css/souk.css").await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(location(&res), href);
-    assert_eq!(app.get("/assets/000000000000/nope.css").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/assets/000000000000/nope.css").await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -99,29 +134,75 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
         .client
         .post(app.url("/admin/login"))
         .header("x-forwarded-for", "203.0.113.7")
-        .form(&[("csrf", csrf_from(&app.page("/admin/login").await.1).unwrap().as_str()), ("email", "x@example.com"), ("password", "wrong-password")])
+        .form(&[
+            (
+                "csrf",
+                csrf_from(&app.page("/admin/login").await.1)
+                    .unwrap()
+                    .as_str(),
+            ),
+            ("email", "x@example.com"),
+            ("password", "wrong-password"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let ip: String = app.db().query_row("SELECT ip FROM audit_log WHERE action = 'login.failed'", [], |r| r.get(0)).unwrap();
-    assert_eq!(ip, "127.0.0.1", "a spoofed header from an untrusted peer is ignored");
+    let ip: String = app
+        .db()
+        .query_row(
+            "SELECT ip FROM audit_log WHERE action = 'login.failed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        ip, "127.0.0.1",
+        "a spoofed header from an untrusted peer is ignored"
+    );
 
-    let proxied = TestApp::spawn_with(|c| c.server.trusted_proxies = vec!["127.0.0.1".into()]).await;
+    let proxied =
+        TestApp::spawn_with(|c| c.server.trusted_proxies = vec!["127.0.0.1".into()]).await;
     proxied.setup_owner().await;
     let b = browser();
-    let token = csrf_from(&proxied.get_as(&b, "/admin/login").await.text().await.unwrap()).unwrap();
+    let token = csrf_from(
+        &proxied
+            .get_as(&b, "/admin/login")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
     let res = b
         .post(proxied.url("/admin/login"))
         .header("x-forwarded-for", "198.51.100.4")
         .header("x-forwarded-proto", "https")
-        .form(&[("csrf", token.as_str()), ("email", OWNER_EMAIL), ("password", OWNER_PASSWORD)])
+        .form(&[
+            ("csrf", token.as_str()),
+            ("email", OWNER_EMAIL),
+            ("password", OWNER_PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let cookie = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("souk_session=")).unwrap();
-    assert!(cookie.contains("Secure"), "HTTPS reported by a trusted proxy makes the cookie Secure: {cookie}");
-    let ip: String = proxied.db().query_row("SELECT ip FROM audit_log WHERE action = 'login'", [], |r| r.get(0)).unwrap();
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("souk_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("Secure"),
+        "HTTPS reported by a trusted proxy makes the cookie Secure: {cookie}"
+    );
+    let ip: String = proxied
+        .db()
+        .query_row("SELECT ip FROM audit_log WHERE action = 'login'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     assert_eq!(ip, "198.51.100.4");
 }

@@ -18,8 +18,10 @@ pub fn append(conn: &Connection, e: &Entry<'_>, now: &str) -> rusqlite::Result<(
         "INSERT INTO audit_log (at, user_id, actor, action, target, detail, ip)
          VALUES (:at, :user, :actor, :action, :target, :detail, :ip)",
     )?
-    .execute(named_params! {":at": now, ":user": e.user_id, ":actor": e.actor, ":action": e.action,
-                            ":target": e.target, ":detail": e.detail, ":ip": e.ip})?;
+    .execute(
+        named_params! {":at": now, ":user": e.user_id, ":actor": e.actor, ":action": e.action,
+        ":target": e.target, ":detail": e.detail, ":ip": e.ip},
+    )?;
     Ok(())
 }
 
@@ -70,7 +72,7 @@ pub fn list(conn: &Connection, f: &Filter, limit: i64) -> rusqlite::Result<Vec<A
     )?;
     let rows = stmt.query_map(
         named_params! {":actor": f.actor, ":action": f.action, ":from": f.from, ":to": f.to,
-                       ":before": f.before, ":limit": limit},
+        ":before": f.before, ":limit": limit},
         row_from,
     )?;
     rows.collect()

@@ -39,7 +39,11 @@ pub fn update(conn: &Connection, s: &ShopSettings, now: &str) -> rusqlite::Resul
 /// The named server key, created with 32 random bytes the first time it is asked for.
 pub fn server_key(conn: &Connection, name: &str) -> rusqlite::Result<Vec<u8>> {
     let existing: Option<Vec<u8>> = conn
-        .query_row("SELECT value FROM server_keys WHERE name = :name", named_params! {":name": name}, |r| r.get(0))
+        .query_row(
+            "SELECT value FROM server_keys WHERE name = :name",
+            named_params! {":name": name},
+            |r| r.get(0),
+        )
         .optional()?;
     if let Some(key) = existing {
         return Ok(key);

@@ -46,7 +46,12 @@ pub fn insert(
 }
 
 /// The unused, unexpired token with this hash and purpose; `None` otherwise.
-pub fn find_valid(conn: &Connection, purpose: &str, token_hash: &[u8], now: &str) -> rusqlite::Result<Option<OneTimeToken>> {
+pub fn find_valid(
+    conn: &Connection,
+    purpose: &str,
+    token_hash: &[u8],
+    now: &str,
+) -> rusqlite::Result<Option<OneTimeToken>> {
     conn.query_row(
         "SELECT id, purpose, email, role, created_by, created_at, expires_at FROM one_time_tokens
          WHERE purpose = :purpose AND token_hash = :hash AND used_at IS NULL AND expires_at > :now",
@@ -95,5 +100,8 @@ pub fn revoke_invite(conn: &Connection, id: i64) -> rusqlite::Result<Option<Stri
 
 /// Deletes tokens that expired before `before`; returns the count.
 pub fn purge(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
-    conn.execute("DELETE FROM one_time_tokens WHERE expires_at < :before", named_params! {":before": before})
+    conn.execute(
+        "DELETE FROM one_time_tokens WHERE expires_at < :before",
+        named_params! {":before": before},
+    )
 }

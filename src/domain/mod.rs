@@ -12,14 +12,18 @@ pub type FieldErrors = BTreeMap<&'static str, String>;
 
 /// A plausible email address: one `@`, a dot in the domain, no spaces, at most 254 characters.
 pub fn valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     s.len() <= 254
         && !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains('@')
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
 }
 
 #[cfg(test)]
@@ -29,7 +33,9 @@ mod tests {
         for ok in ["a@b.co", "asha.k+shop@example.in"] {
             assert!(super::valid_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b.co.", "a@b@c.co", "<a@b.co>"] {
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b.co.", "a@b@c.co", "<a@b.co>",
+        ] {
             assert!(!super::valid_email(bad), "{bad}");
         }
     }

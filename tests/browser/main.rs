@@ -15,18 +15,30 @@ async fn fill(b: &fantoccini::Client, css: &str, text: &str) {
 
 async fn submit_and_wait(b: &fantoccini::Client, form_css: &str) {
     // WebDriver's click waits for the navigation it starts (the page load strategy is "normal").
-    b.find(Locator::Css(&format!("{form_css} button[type=submit]"))).await.unwrap().click().await.unwrap();
+    b.find(Locator::Css(&format!("{form_css} button[type=submit]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     b.wait().for_element(Locator::Css("main h1")).await.unwrap();
 }
 
 async fn heading(b: &fantoccini::Client) -> String {
-    b.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap()
+    b.find(Locator::Css("main h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 /// Issue 2: a shop owner completes first-run setup in a browser, signs out and signs back in.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn owner_sets_up_the_shop_and_signs_in() {
-    let Some(browser) = harness::launch("owner_sets_up_the_shop_and_signs_in").await else { return };
+    let Some(browser) = harness::launch("owner_sets_up_the_shop_and_signs_in").await else {
+        return;
+    };
     let b = &browser.client;
     let app = TestApp::spawn().await;
 
@@ -39,7 +51,13 @@ async fn owner_sets_up_the_shop_and_signs_in() {
     fill(b, "#f-confirm", "short").await;
     submit_and_wait(b, "form[action='/admin/setup']").await;
     // The form comes back with the message beside the password field.
-    let msg = b.find(Locator::Css("#f-password-error")).await.unwrap().text().await.unwrap();
+    let msg = b
+        .find(Locator::Css("#f-password-error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(msg.contains("at least 10 characters"), "{msg}");
 
     fill(b, "#f-password", OWNER_PASSWORD).await;
@@ -47,13 +65,33 @@ async fn owner_sets_up_the_shop_and_signs_in() {
     submit_and_wait(b, "form[action='/admin/setup']").await;
     assert_eq!(b.current_url().await.unwrap().path(), "/admin");
     assert_eq!(heading(b).await, "Dashboard");
-    let flash = b.find(Locator::Css(".flash")).await.unwrap().text().await.unwrap();
+    let flash = b
+        .find(Locator::Css(".flash"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(flash.contains("Your shop is ready"));
-    let brand = b.find(Locator::Css(".admin-header .brand")).await.unwrap().text().await.unwrap();
+    let brand = b
+        .find(Locator::Css(".admin-header .brand"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(brand, "Asha's Kitchen");
 
-    b.find(Locator::Css("form.signout button")).await.unwrap().click().await.unwrap();
-    b.wait().for_element(Locator::Css("form[action='/admin/login']")).await.unwrap();
+    b.find(Locator::Css("form.signout button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("form[action='/admin/login']"))
+        .await
+        .unwrap();
     assert_eq!(heading(b).await, "Sign in");
     fill(b, "#f-email", OWNER_EMAIL).await;
     fill(b, "#f-password", OWNER_PASSWORD).await;
@@ -61,10 +99,22 @@ async fn owner_sets_up_the_shop_and_signs_in() {
     assert_eq!(heading(b).await, "Dashboard");
 
     // The settings page is reachable from the navigation.
-    b.find(Locator::Css("nav a[href='/admin/settings']")).await.unwrap().click().await.unwrap();
-    b.wait().for_element(Locator::Css("#f-whatsapp_number")).await.unwrap();
+    b.find(Locator::Css("nav a[href='/admin/settings']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait()
+        .for_element(Locator::Css("#f-whatsapp_number"))
+        .await
+        .unwrap();
     if let Ok(dir) = std::env::var("SOUK_SCREENSHOTS") {
-        std::fs::write(format!("{dir}/admin-settings.png"), b.screenshot().await.unwrap()).unwrap();
+        std::fs::write(
+            format!("{dir}/admin-settings.png"),
+            b.screenshot().await.unwrap(),
+        )
+        .unwrap();
     }
     browser.client.clone().close().await.unwrap();
 }

@@ -15,7 +15,13 @@ pub struct Listing {
     pub invites: Vec<OneTimeToken>,
 }
 
-pub fn page(ctx: &Admin, l: &Listing, form: &InviteForm, errors: &FieldErrors, new_link: Option<(&str, &str)>) -> Markup {
+pub fn page(
+    ctx: &Admin,
+    l: &Listing,
+    form: &InviteForm,
+    errors: &FieldErrors,
+    new_link: Option<(&str, &str)>,
+) -> Markup {
     let token = &ctx.page.csrf;
     admin(
         ctx,

@@ -12,9 +12,19 @@ use crate::web::extract::Owner;
 
 pub const PAGE_SIZE: i64 = 100;
 
-pub async fn list(Owner(admin): Owner, state: web::Data<AppState>, q: web::Query<Filter>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    q: web::Query<Filter>,
+) -> Result<HttpResponse, AppError> {
     let filter = q.into_inner();
     let f = filter.clone();
-    let (rows, facets) = state.db.read(move |c| Ok((audit::list(c, &f, PAGE_SIZE)?, audit::facets(c)?))).await?;
-    Ok(html(StatusCode::OK, view::audit(&admin, &filter, &rows, &facets, PAGE_SIZE)))
+    let (rows, facets) = state
+        .db
+        .read(move |c| Ok((audit::list(c, &f, PAGE_SIZE)?, audit::facets(c)?)))
+        .await?;
+    Ok(html(
+        StatusCode::OK,
+        view::audit(&admin, &filter, &rows, &facets, PAGE_SIZE),
+    ))
 }

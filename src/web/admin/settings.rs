@@ -18,15 +18,31 @@ use crate::web::see_other_with_flash;
 pub async fn show(Owner(admin): Owner, state: web::Data<AppState>) -> HttpResponse {
     let input = SettingsInput::from(&admin.page.shop);
     let test_to = admin.page.shop.contact_email.clone();
-    html(StatusCode::OK, view::page(&admin, &input, &FieldErrors::new(), &test_to, crate::mail::not_configured_reason(&state)))
+    html(
+        StatusCode::OK,
+        view::page(
+            &admin,
+            &input,
+            &FieldErrors::new(),
+            &test_to,
+            crate::mail::not_configured_reason(&state),
+        ),
+    )
 }
 
-pub async fn save(Owner(admin): Owner, state: web::Data<AppState>, CsrfForm(input): CsrfForm<SettingsInput>) -> Result<HttpResponse, AppError> {
+pub async fn save(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    CsrfForm(input): CsrfForm<SettingsInput>,
+) -> Result<HttpResponse, AppError> {
     let new = match validate_settings(&input) {
         Ok(s) => s,
         Err(errors) => {
             let problem = crate::mail::not_configured_reason(&state);
-            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::page(&admin, &input, &errors, "", problem)));
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view::page(&admin, &input, &errors, "", problem),
+            ));
         }
     };
     let old = admin.page.shop.clone();
@@ -43,8 +59,14 @@ pub async fn save(Owner(admin): Owner, state: web::Data<AppState>, CsrfForm(inpu
 }
 
 /// Names the fields that changed, for the audit log.
-fn changed_fields(old: &crate::domain::shop::ShopSettings, new: &crate::domain::shop::ShopSettings) -> String {
-    let (o, n) = (serde_json::to_value(old).unwrap_or_default(), serde_json::to_value(new).unwrap_or_default());
+fn changed_fields(
+    old: &crate::domain::shop::ShopSettings,
+    new: &crate::domain::shop::ShopSettings,
+) -> String {
+    let (o, n) = (
+        serde_json::to_value(old).unwrap_or_default(),
+        serde_json::to_value(new).unwrap_or_default(),
+    );
     let mut changed: Vec<String> = Vec::new();
     if let (Some(o), Some(n)) = (o.as_object(), n.as_object()) {
         for (k, v) in n {
@@ -53,7 +75,11 @@ fn changed_fields(old: &crate::domain::shop::ShopSettings, new: &crate::domain::
             }
         }
     }
-    if changed.is_empty() { "no changes".into() } else { format!("changed: {}", changed.join(", ")) }
+    if changed.is_empty() {
+        "no changes".into()
+    } else {
+        format!("changed: {}", changed.join(", "))
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -62,14 +88,21 @@ pub struct TestEmailForm {
     pub to: String,
 }
 
-pub async fn test_email(Owner(admin): Owner, state: web::Data<AppState>, CsrfForm(form): CsrfForm<TestEmailForm>) -> Result<HttpResponse, AppError> {
+pub async fn test_email(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<TestEmailForm>,
+) -> Result<HttpResponse, AppError> {
     let to = form.to.trim().to_string();
     if !valid_email(&to) {
         let mut errors = FieldErrors::new();
         errors.insert("to", "Enter an email address like you@example.com.".into());
         let input = SettingsInput::from(&admin.page.shop);
         let problem = crate::mail::not_configured_reason(&state);
-        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::page(&admin, &input, &errors, &to, problem)));
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::page(&admin, &input, &errors, &to, problem),
+        ));
     }
     let message = messages::test_message(&admin.page.shop, &to, &admin.user.email);
     let actor = admin.actor();

@@ -19,13 +19,30 @@ use crate::web::see_other_with_flash;
 async fn listing(state: &AppState) -> Result<Listing, AppError> {
     state
         .db
-        .read(|c| Ok(Listing { users: users::list(c)?, invites: tokens::open_invites(c, &db::now())? }))
+        .read(|c| {
+            Ok(Listing {
+                users: users::list(c)?,
+                invites: tokens::open_invites(c, &db::now())?,
+            })
+        })
         .await
 }
 
-pub async fn list(Owner(admin): Owner, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let l = listing(&state).await?;
-    Ok(html(StatusCode::OK, view::page(&admin, &l, &InviteForm::default(), &FieldErrors::new(), None)))
+    Ok(html(
+        StatusCode::OK,
+        view::page(
+            &admin,
+            &l,
+            &InviteForm::default(),
+            &FieldErrors::new(),
+            None,
+        ),
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -35,10 +52,19 @@ pub struct InviteForm {
     pub role: String,
 }
 
-pub async fn invite(Owner(admin): Owner, state: web::Data<AppState>, CsrfForm(form): CsrfForm<InviteForm>) -> Result<HttpResponse, AppError> {
+pub async fn invite(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<InviteForm>,
+) -> Result<HttpResponse, AppError> {
     let role = Role::parse(&form.role).unwrap_or(Role::Staff);
     let hours = state.config.security.invite_hours;
-    let (actor, email, shop, base) = (admin.actor(), form.email.trim().to_string(), admin.page.shop.clone(), state.base_url.clone());
+    let (actor, email, shop, base) = (
+        admin.actor(),
+        form.email.trim().to_string(),
+        admin.page.shop.clone(),
+        state.base_url.clone(),
+    );
     let inviter = admin.user.name.clone();
     let created = state
         .db
@@ -48,7 +74,11 @@ pub async fn invite(Owner(admin): Owner, state: web::Data<AppState>, CsrfForm(fo
                 Err(errors) => return Ok(Err(errors)),
             };
             let link = format!("{base}/admin/invite?token={token}");
-            outbox::enqueue(tx, &messages::invite(&shop, &email, &inviter, role.as_str(), &link, hours), &db::now())?;
+            outbox::enqueue(
+                tx,
+                &messages::invite(&shop, &email, &inviter, role.as_str(), &link, hours),
+                &db::now(),
+            )?;
             Ok(Ok(link))
         })
         .await?;
@@ -56,22 +86,51 @@ pub async fn invite(Owner(admin): Owner, state: web::Data<AppState>, CsrfForm(fo
     match created {
         Ok(link) => {
             state.wake_mailer();
-            Ok(html(StatusCode::OK, view::page(&admin, &l, &InviteForm::default(), &FieldErrors::new(), Some((&form.email, &link)))))
+            Ok(html(
+                StatusCode::OK,
+                view::page(
+                    &admin,
+                    &l,
+                    &InviteForm::default(),
+                    &FieldErrors::new(),
+                    Some((&form.email, &link)),
+                ),
+            ))
         }
-        Err(errors) => Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::page(&admin, &l, &form, &errors, None))),
+        Err(errors) => Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::page(&admin, &l, &form, &errors, None),
+        )),
     }
 }
 
-pub async fn remove(Owner(admin): Owner, state: web::Data<AppState>, id: web::Path<i64>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+pub async fn remove(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    _f: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
     let (actor, id) = (admin.actor(), id.into_inner());
-    match state.db.write(move |tx| accounts::remove_user(tx, &actor, id)).await {
-        Ok(user) => Ok(see_other_with_flash("/admin/users", &format!("{} was removed and signed out.", user.email))),
+    match state
+        .db
+        .write(move |tx| accounts::remove_user(tx, &actor, id))
+        .await
+    {
+        Ok(user) => Ok(see_other_with_flash(
+            "/admin/users",
+            &format!("{} was removed and signed out.", user.email),
+        )),
         Err(AppError::Conflict(msg)) => Ok(see_other_with_flash("/admin/users", &msg)),
         Err(e) => Err(e),
     }
 }
 
-pub async fn revoke_invite(Owner(admin): Owner, state: web::Data<AppState>, id: web::Path<i64>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+pub async fn revoke_invite(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    _f: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
     let (actor, id) = (admin.actor(), id.into_inner());
     let email = state
         .db
@@ -81,5 +140,8 @@ pub async fn revoke_invite(Owner(admin): Owner, state: web::Data<AppState>, id: 
             Ok(email)
         })
         .await?;
-    Ok(see_other_with_flash("/admin/users", &format!("The invitation for {email} was withdrawn.")))
+    Ok(see_other_with_flash(
+        "/admin/users",
+        &format!("The invitation for {email} was withdrawn."),
+    ))
 }
