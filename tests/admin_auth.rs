@@ -8,10 +8,7 @@ use reqwest::StatusCode;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_run_setup_creates_the_owner_once() {
     let app = TestApp::spawn().await;
-    let url = app
-        .setup_url
-        .clone()
-        .expect("first run prints a setup link");
+    let url = app.setup_url.clone().expect("first run prints a setup link");
     let path = url.strip_prefix(&app.base).unwrap().to_string();
     let token = path.split("token=").nth(1).unwrap().to_string();
     assert!(token.len() >= 32, "token has at least 128 bits");
@@ -47,14 +44,8 @@ async fn first_run_setup_creates_the_owner_once() {
     let (status, html) = app.page("/admin").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Dashboard") && html.contains("Asha's Kitchen"));
-    assert_eq!(
-        app.count("SELECT count(*) FROM users WHERE role = 'owner'"),
-        1
-    );
-    assert_eq!(
-        app.count("SELECT count(*) FROM audit_log WHERE action = 'setup'"),
-        1
-    );
+    assert_eq!(app.count("SELECT count(*) FROM users WHERE role = 'owner'"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'setup'"), 1);
 
     // The link is single use, and the page does not say why it fails.
     let other = browser();
@@ -64,11 +55,7 @@ async fn first_run_setup_creates_the_owner_once() {
     // The token is stored only as a hash.
     let raw: i64 = app
         .db()
-        .query_row(
-            "SELECT count(*) FROM one_time_tokens WHERE token_hash = ?1",
-            [token.as_bytes()],
-            |r| r.get(0),
-        )
+        .query_row("SELECT count(*) FROM one_time_tokens WHERE token_hash = ?1", [token.as_bytes()], |r| r.get(0))
         .unwrap();
     assert_eq!(raw, 0);
 }
@@ -80,12 +67,7 @@ async fn wrong_or_expired_setup_tokens_get_a_plain_page() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("This link is not valid"));
     let url = app.setup_url.clone().unwrap();
-    app.db()
-        .execute(
-            "UPDATE one_time_tokens SET expires_at = '2000-01-01T00:00:00.000Z'",
-            [],
-        )
-        .unwrap();
+    app.db().execute("UPDATE one_time_tokens SET expires_at = '2000-01-01T00:00:00.000Z'", []).unwrap();
     let res = app.client.get(&url).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
@@ -101,22 +83,12 @@ async fn sign_in_and_sign_out() {
 
     let res = app.login_as(&b, OWNER_EMAIL, "wrong-password-1").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("The email or password is not right")
-    );
+    assert!(res.text().await.unwrap().contains("The email or password is not right"));
 
     let res = b
         .post(app.url("/admin/login"))
         .form(&[
-            (
-                "csrf",
-                csrf_from(&app.get_as(&b, "/admin/login").await.text().await.unwrap())
-                    .unwrap()
-                    .as_str(),
-            ),
+            ("csrf", csrf_from(&app.get_as(&b, "/admin/login").await.text().await.unwrap()).unwrap().as_str()),
             ("email", "ASHA@example.com"),
             ("password", OWNER_PASSWORD),
             ("next", "/admin/settings"),
@@ -133,53 +105,43 @@ async fn sign_in_and_sign_out() {
         .map(|v| v.to_str().unwrap().to_string())
         .find(|c| c.starts_with("souk_session="))
         .unwrap();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
-    assert!(
-        !cookie.contains("Secure"),
-        "plain HTTP from an untrusted peer gets no Secure flag"
-    );
-    assert_eq!(
-        app.get_as(&b, "/admin/settings").await.status(),
-        StatusCode::OK
-    );
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain HTTP from an untrusted peer gets no Secure flag");
+    assert_eq!(app.get_as(&b, "/admin/settings").await.status(), StatusCode::OK);
 
     let res = app.submit_as(&b, "/admin", "/admin/logout", &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.get_as(&b, "/admin").await.status(),
-        StatusCode::SEE_OTHER
-    );
-    assert_eq!(
-        app.count("SELECT count(*) FROM audit_log WHERE action = 'login.failed'"),
-        1
-    );
-    assert_eq!(
-        app.count("SELECT count(*) FROM audit_log WHERE action IN ('login', 'logout')"),
-        2
-    );
+    assert_eq!(app.get_as(&b, "/admin").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'login.failed'"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action IN ('login', 'logout')"), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_in_rotates_the_session() {
+async fn signing_in_again_replaces_the_previous_session() {
     let app = TestApp::spawn().await;
     app.setup_owner().await;
     let b = browser();
+    let first = app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
+    let old_cookie = first
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("souk_session="))
+        .unwrap();
+    let old_value = old_cookie.split(';').next().unwrap().to_string();
     app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
-    app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
-    // Two sign-ins from one browser: two distinct sessions, each a fresh random token.
+    // The setup browser's session and the new one remain; the replaced one is gone.
+    assert_eq!(app.count("SELECT count(*) FROM sessions"), 2);
+    let replay = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = replay.get(app.url("/admin")).header("cookie", old_value).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the old session token no longer works");
     let hashes: Vec<Vec<u8>> = {
         let db = app.db();
         let mut st = db.prepare("SELECT token_hash FROM sessions").unwrap();
-        st.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect()
+        st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
     };
-    assert_eq!(hashes.len(), 3);
-    assert!(hashes.iter().all(|h| h.len() == 32));
+    assert!(hashes.iter().all(|h| h.len() == 32), "stored as SHA-256 hashes");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -189,37 +151,18 @@ async fn repeated_failures_pause_sign_in_for_the_account() {
     let b = browser();
     for i in 1..=4 {
         let res = app.login_as(&b, OWNER_EMAIL, "not-the-password").await;
-        assert_eq!(
-            res.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "failure {i}"
-        );
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "failure {i}");
     }
     let res = app.login_as(&b, OWNER_EMAIL, "not-the-password").await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().contains_key("retry-after"));
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("try again in 30 seconds")
-    );
+    assert!(res.text().await.unwrap().contains("try again in 30 seconds"));
     // Even the right password is refused while paused, and the message says so.
     let res = app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("Too many failed sign-ins")
-    );
+    assert!(res.text().await.unwrap().contains("Too many failed sign-ins"));
     // When the pause is over, the right password works and clears the counters.
-    app.db()
-        .execute(
-            "UPDATE login_throttle SET locked_until = '2000-01-01T00:00:00.000Z'",
-            [],
-        )
-        .unwrap();
+    app.db().execute("UPDATE login_throttle SET locked_until = '2000-01-01T00:00:00.000Z'", []).unwrap();
     let res = app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("SELECT count(*) FROM login_throttle"), 0);
@@ -237,10 +180,7 @@ async fn repeated_failures_pause_sign_in_for_the_address() {
     // Five unknown accounts from one address: the address is paused, the owner's account is not to blame.
     let res = app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(
-        app.count("SELECT failures FROM login_throttle WHERE key = 'ip:127.0.0.1'"),
-        5
-    );
+    assert_eq!(app.count("SELECT failures FROM login_throttle WHERE key = 'ip:127.0.0.1'"), 5);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -250,32 +190,15 @@ async fn forged_csrf_is_refused_and_changes_nothing() {
     let before = app.count("SELECT count(*) FROM audit_log");
     let fields = [("name", "Hacked"), ("currency", "USD")];
     // No token.
-    let res = app
-        .client
-        .post(app.url("/admin/settings"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.post(app.url("/admin/settings")).form(&fields).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // Another browser's token.
     let other = browser();
-    let foreign = csrf_from(
-        &app.get_as(&other, "/admin/login")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let foreign = csrf_from(&app.get_as(&other, "/admin/login").await.text().await.unwrap()).unwrap();
     let res = app
         .client
         .post(app.url("/admin/settings"))
-        .form(&[
-            ("csrf", foreign.as_str()),
-            ("name", "Hacked"),
-            ("currency", "USD"),
-        ])
+        .form(&[("csrf", foreign.as_str()), ("name", "Hacked"), ("currency", "USD")])
         .send()
         .await
         .unwrap();
@@ -286,25 +209,13 @@ async fn forged_csrf_is_refused_and_changes_nothing() {
         .client
         .post(app.url("/admin/settings"))
         .header("origin", "https://evil.example")
-        .form(&[
-            ("csrf", token.as_str()),
-            ("name", "Hacked"),
-            ("currency", "USD"),
-        ])
+        .form(&[("csrf", token.as_str()), ("name", "Hacked"), ("currency", "USD")])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("did not come from this shop")
-    );
-    let name: String = app
-        .db()
-        .query_row("SELECT name FROM shop_settings", [], |r| r.get(0))
-        .unwrap();
+    assert!(res.text().await.unwrap().contains("did not come from this shop"));
+    let name: String = app.db().query_row("SELECT name FROM shop_settings", [], |r| r.get(0)).unwrap();
     assert_eq!(name, "Asha's Kitchen");
     assert_eq!(app.count("SELECT count(*) FROM audit_log"), before);
 }
@@ -315,7 +226,9 @@ async fn idle_and_old_sessions_expire() {
     app.setup_owner().await;
     assert_eq!(app.get("/admin").await.status(), StatusCode::OK);
     // Idle for longer than session.idle_minutes (720).
-    app.db().execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-721 minutes')", []).unwrap();
+    app.db()
+        .execute("UPDATE sessions SET last_seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-721 minutes')", [])
+        .unwrap();
     let res = app.get("/admin").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&res).starts_with("/admin/login"));
@@ -324,10 +237,7 @@ async fn idle_and_old_sessions_expire() {
     // Active, but signed in longer ago than session.absolute_hours (168).
     app.login_as(&app.client, OWNER_EMAIL, OWNER_PASSWORD).await;
     app.db()
-        .execute(
-            "UPDATE sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-169 hours')",
-            [],
-        )
+        .execute("UPDATE sessions SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-169 hours')", [])
         .unwrap();
     assert_eq!(app.get("/admin").await.status(), StatusCode::SEE_OTHER);
 }
@@ -341,9 +251,6 @@ async fn sign_out_everywhere_ends_every_session() {
     assert_eq!(app.get_as(&phone, "/admin").await.status(), StatusCode::OK);
     let res = app.submit("/admin", "/admin/logout-everywhere", &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.get_as(&phone, "/admin").await.status(),
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(app.get_as(&phone, "/admin").await.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get("/admin").await.status(), StatusCode::SEE_OTHER);
 }

@@ -46,44 +46,35 @@ pub fn find(conn: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<Ses
 }
 
 pub fn touch(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE sessions SET last_seen_at = :now WHERE id = :id",
-        named_params! {":now": now, ":id": id},
-    )?;
+    conn.execute("UPDATE sessions SET last_seen_at = :now WHERE id = :id", named_params! {":now": now, ":id": id})?;
     Ok(())
 }
 
 pub fn delete(conn: &Connection, id: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "DELETE FROM sessions WHERE id = :id",
-        named_params! {":id": id},
-    )?;
+    conn.execute("DELETE FROM sessions WHERE id = :id", named_params! {":id": id})?;
+    Ok(())
+}
+
+/// Ends the session with this token hash, if there is one.
+pub fn delete_by_hash(conn: &Connection, token_hash: &[u8]) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = :hash", named_params! {":hash": token_hash})?;
     Ok(())
 }
 
 /// Ends every session of a user; returns how many there were.
 pub fn delete_for_user(conn: &Connection, user_id: i64) -> rusqlite::Result<usize> {
-    conn.execute(
-        "DELETE FROM sessions WHERE user_id = :user",
-        named_params! {":user": user_id},
-    )
+    conn.execute("DELETE FROM sessions WHERE user_id = :user", named_params! {":user": user_id})
 }
 
 /// How many sessions a user has open.
 pub fn count_for_user(conn: &Connection, user_id: i64) -> rusqlite::Result<i64> {
-    conn.query_row(
-        "SELECT count(*) FROM sessions WHERE user_id = :user",
-        named_params! {":user": user_id},
-        |r| r.get(0),
-    )
+    conn.query_row("SELECT count(*) FROM sessions WHERE user_id = :user", named_params! {":user": user_id}, |r| {
+        r.get(0)
+    })
 }
 
 /// Deletes sessions idle since `idle_before` or created before `created_before`; returns the count.
-pub fn purge(
-    conn: &Connection,
-    idle_before: &str,
-    created_before: &str,
-) -> rusqlite::Result<usize> {
+pub fn purge(conn: &Connection, idle_before: &str, created_before: &str) -> rusqlite::Result<usize> {
     conn.execute(
         "DELETE FROM sessions WHERE last_seen_at < :idle OR created_at < :created",
         named_params! {":idle": idle_before, ":created": created_before},

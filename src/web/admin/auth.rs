@@ -45,11 +45,7 @@ fn session_cookie(state: &AppState, token: String, https: bool) -> Cookie<'stati
 }
 
 fn user_agent(req: &HttpRequest) -> String {
-    req.headers()
-        .get("user-agent")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
+    req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
 }
 
 fn link_invalid(page: &Page) -> HttpResponse {
@@ -62,22 +58,12 @@ pub async fn setup_form(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let hash = crate::domain::tokens::hash_token(&q.token);
-    let valid = state
-        .db
-        .read(move |c| Ok(db::tokens::find_valid(c, "setup", &hash, &db::now())?.is_some()))
-        .await?;
+    let valid = state.db.read(move |c| Ok(db::tokens::find_valid(c, "setup", &hash, &db::now())?.is_some())).await?;
     if !valid {
         return Ok(link_invalid(&page));
     }
-    let form = SetupForm {
-        token: q.token.clone(),
-        shop_name: page.shop.name.clone(),
-        ..Default::default()
-    };
-    Ok(html(
-        StatusCode::OK,
-        view::setup(&page, &form, &FieldErrors::new()),
-    ))
+    let form = SetupForm { token: q.token.clone(), shop_name: page.shop.name.clone(), ..Default::default() };
+    Ok(html(StatusCode::OK, view::setup(&page, &form, &FieldErrors::new())))
 }
 
 pub async fn setup(
@@ -88,45 +74,31 @@ pub async fn setup(
 ) -> Result<HttpResponse, AppError> {
     let mut errors = validate_account(&form.name, &form.email, &form.password, &form.confirm);
     if form.shop_name.trim().is_empty() || form.shop_name.trim().chars().count() > 80 {
-        errors.insert(
-            "shop_name",
-            "Enter your shop's name (at most 80 characters).".into(),
-        );
+        errors.insert("shop_name", "Enter your shop's name (at most 80 characters).".into());
     }
     if !errors.is_empty() {
-        return Ok(html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            view::setup(&page, &form, &errors),
-        ));
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::setup(&page, &form, &errors)));
     }
     let account = NewAccount {
         name: form.name.trim().into(),
         email: form.email.trim().into(),
         password_hash: hash_off_thread(form.password.clone()).await?,
     };
-    let (ip, ua, token, shop_name) = (
-        page.client.ip.clone(),
-        user_agent(&req),
-        form.token.clone(),
-        form.shop_name.clone(),
-    );
+    let (ip, ua, token, shop_name) =
+        (page.client.ip.clone(), user_agent(&req), form.token.clone(), form.shop_name.clone());
     let outcome = state
         .db
         .write(move |tx| {
-            Ok(
-                accounts::complete_setup(tx, &token, &shop_name, &account, &ip, &ua)
-                    .map(|(_, s)| (s, db::settings::get(tx))),
-            )
+            Ok(accounts::complete_setup(tx, &token, &shop_name, &account, &ip, &ua)
+                .map(|(_, s)| (s, db::settings::get(tx))))
         })
         .await?;
     match outcome {
         Ok((session, shop)) => {
             state.set_shop(shop?);
             tracing::info!("setup complete: owner account created");
-            let mut res = see_other_with_flash(
-                "/admin",
-                "Welcome! Your shop is ready. Fill in its details under Settings.",
-            );
+            let mut res =
+                see_other_with_flash("/admin", "Welcome! Your shop is ready. Fill in its details under Settings.");
             let _ = res.add_cookie(&session_cookie(&state, session, page.client.https));
             Ok(res)
         }
@@ -148,14 +120,8 @@ pub async fn login_form(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let has_owner = state.db.read(|c| Ok(users::owner_exists(c)?)).await?;
-    let form = LoginForm {
-        next: q.next.clone(),
-        ..Default::default()
-    };
-    Ok(html(
-        StatusCode::OK,
-        view::login(&page, &form, None, has_owner),
-    ))
+    let form = LoginForm { next: q.next.clone(), ..Default::default() };
+    Ok(html(StatusCode::OK, view::login(&page, &form, None, has_owner)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -166,11 +132,7 @@ pub struct NextQuery {
 
 /// Only local admin paths are followed after sign-in, so the link cannot send anyone elsewhere.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with("/admin") && !next.starts_with("//") && !next.contains("\\") {
-        next
-    } else {
-        "/admin"
-    }
+    if next.starts_with("/admin") && !next.starts_with("//") && !next.contains("\\") { next } else { "/admin" }
 }
 
 pub async fn login(
@@ -182,29 +144,28 @@ pub async fn login(
     let ip = page.client.ip.clone();
     let email = form.email.trim().to_string();
     let (e, i) = (email.clone(), ip.clone());
-    if let Some(wait) = state
-        .db
-        .read(move |c| Ok(accounts::login_locked_for(c, &e, &i)?))
-        .await?
-    {
+    if let Some(wait) = state.db.read(move |c| Ok(accounts::login_locked_for(c, &e, &i)?)).await? {
         return Ok(locked(&page, &form, wait));
     }
     let e = email.clone();
     let found = state.db.read(move |c| Ok(users::by_email(c, &e)?)).await?;
     let password = form.password.clone();
-    let stored = found
-        .as_ref()
-        .map(|(_, h)| h.clone())
-        .unwrap_or_else(|| dummy_hash().to_string());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
-        .await
-        .map_err(AppError::internal)?;
+    let stored = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| dummy_hash().to_string());
+    let ok =
+        tokio::task::spawn_blocking(move || verify_password(&password, &stored)).await.map_err(AppError::internal)?;
     match found {
         Some((user, _)) if ok => {
             let ua = user_agent(&req);
+            // Rotation: a session this browser already had ends when it signs in again.
+            let previous = req.cookie(SESSION_COOKIE).map(|c| crate::domain::tokens::hash_token(c.value()));
             let session = state
                 .db
-                .write(move |tx| Ok(accounts::record_login(tx, &user, &ip, &ua)?))
+                .write(move |tx| {
+                    if let Some(hash) = previous {
+                        sessions::delete_by_hash(tx, &hash)?;
+                    }
+                    Ok(accounts::record_login(tx, &user, &ip, &ua)?)
+                })
                 .await?;
             let mut res = see_other(safe_next(&form.next));
             let _ = res.add_cookie(&session_cookie(&state, session, page.client.https));
@@ -212,20 +173,13 @@ pub async fn login(
         }
         _ => {
             let st = state.clone();
-            let lock = state
-                .db
-                .write(move |tx| Ok(accounts::record_login_failure(tx, &st.config, &email, &ip)?))
-                .await?;
+            let lock =
+                state.db.write(move |tx| Ok(accounts::record_login_failure(tx, &st.config, &email, &ip)?)).await?;
             match lock {
                 Some(wait) => Ok(locked(&page, &form, wait)),
                 None => Ok(html(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    view::login(
-                        &page,
-                        &form,
-                        Some("The email or password is not right."),
-                        true,
-                    ),
+                    view::login(&page, &form, Some("The email or password is not right."), true),
                 )),
             }
         }
@@ -233,37 +187,21 @@ pub async fn login(
 }
 
 fn locked(page: &Page, form: &LoginForm, wait: chrono::Duration) -> HttpResponse {
-    let msg = format!(
-        "Too many failed sign-ins. For safety, signing in is paused: try again in {}.",
-        describe(wait)
-    );
-    let mut res = html(
-        StatusCode::TOO_MANY_REQUESTS,
-        view::login(page, form, Some(&msg), true),
-    );
-    res.headers_mut().insert(
-        actix_web::http::header::RETRY_AFTER,
-        (wait.num_seconds().max(1) as u64).into(),
-    );
+    let msg = format!("Too many failed sign-ins. For safety, signing in is paused: try again in {}.", describe(wait));
+    let mut res = html(StatusCode::TOO_MANY_REQUESTS, view::login(page, form, Some(&msg), true));
+    res.headers_mut().insert(actix_web::http::header::RETRY_AFTER, (wait.num_seconds().max(1) as u64).into());
     res
 }
 
 fn signed_out(https: bool, message: &str) -> HttpResponse {
     let mut res = see_other_with_flash("/admin/login", message);
-    let mut gone = Cookie::build(SESSION_COOKIE, "")
-        .path("/")
-        .secure(https)
-        .finish();
+    let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").secure(https).finish();
     gone.make_removal();
     let _ = res.add_cookie(&gone);
     res
 }
 
-pub async fn logout(
-    admin: Admin,
-    state: web::Data<AppState>,
-    _f: CsrfForm<Empty>,
-) -> Result<HttpResponse, AppError> {
+pub async fn logout(admin: Admin, state: web::Data<AppState>, _f: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
     let (id, actor) = (admin.session_id, admin.actor());
     state
         .db
@@ -285,18 +223,10 @@ pub async fn logout_everywhere(
         .db
         .write(move |tx| {
             let n = sessions::delete_for_user(tx, uid)?;
-            Ok(actor.record(
-                tx,
-                "logout.everywhere",
-                &actor.name,
-                &format!("{n} sessions ended"),
-            )?)
+            Ok(actor.record(tx, "logout.everywhere", &actor.name, &format!("{n} sessions ended"))?)
         })
         .await?;
-    Ok(signed_out(
-        admin.page.client.https,
-        "You are signed out on every device.",
-    ))
+    Ok(signed_out(admin.page.client.https, "You are signed out on every device."))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -314,27 +244,11 @@ pub async fn invite_form(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let token = q.token.clone();
-    let Some(invite) = state
-        .db
-        .read(move |c| Ok(accounts::find_invite(c, &token)?))
-        .await?
-    else {
+    let Some(invite) = state.db.read(move |c| Ok(accounts::find_invite(c, &token)?)).await? else {
         return Ok(link_invalid(&page));
     };
-    let form = AcceptForm {
-        token: q.token.clone(),
-        ..Default::default()
-    };
-    Ok(html(
-        StatusCode::OK,
-        view::accept_invite(
-            &page,
-            &invite.email,
-            &invite.role,
-            &form,
-            &FieldErrors::new(),
-        ),
-    ))
+    let form = AcceptForm { token: q.token.clone(), ..Default::default() };
+    Ok(html(StatusCode::OK, view::accept_invite(&page, &invite.email, &invite.role, &form, &FieldErrors::new())))
 }
 
 pub async fn accept_invite(
@@ -344,11 +258,7 @@ pub async fn accept_invite(
     CsrfForm(form): CsrfForm<AcceptForm>,
 ) -> Result<HttpResponse, AppError> {
     let token = form.token.clone();
-    let Some(invite) = state
-        .db
-        .read(move |c| Ok(accounts::find_invite(c, &token)?))
-        .await?
-    else {
+    let Some(invite) = state.db.read(move |c| Ok(accounts::find_invite(c, &token)?)).await? else {
         return Ok(link_invalid(&page));
     };
     let errors = validate_account(&form.name, &invite.email, &form.password, &form.confirm);
@@ -359,17 +269,8 @@ pub async fn accept_invite(
         ));
     }
     let hash = hash_off_thread(form.password.clone()).await?;
-    let (ip, ua, token, name) = (
-        page.client.ip.clone(),
-        user_agent(&req),
-        form.token.clone(),
-        form.name.clone(),
-    );
-    match state
-        .db
-        .write(move |tx| accounts::accept_invite(tx, &token, &name, &hash, &ip, &ua))
-        .await
-    {
+    let (ip, ua, token, name) = (page.client.ip.clone(), user_agent(&req), form.token.clone(), form.name.clone());
+    match state.db.write(move |tx| accounts::accept_invite(tx, &token, &name, &hash, &ip, &ua)).await {
         Ok((_, session)) => {
             let mut res = see_other_with_flash("/admin", "Welcome! Your account is ready.");
             let _ = res.add_cookie(&session_cookie(&state, session, page.client.https));
