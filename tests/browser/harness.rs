@@ -30,18 +30,8 @@ fn find(candidates: &[&str], env: &str) -> Option<PathBuf> {
 
 /// Starts chromedriver and a headless Chromium; `None` (after a loud message) when none is installed.
 pub async fn launch(test: &str) -> Option<Browser> {
-    let chromium = find(
-        &[
-            "/usr/bin/chromium",
-            "/usr/bin/chromium-browser",
-            "/usr/bin/google-chrome",
-        ],
-        "SOUK_CHROMIUM",
-    );
-    let driver = find(
-        &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"],
-        "SOUK_CHROMEDRIVER",
-    );
+    let chromium = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"], "SOUK_CHROMIUM");
+    let driver = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"], "SOUK_CHROMEDRIVER");
     let (Some(chromium), Some(driver)) = (chromium, driver) else {
         if std::env::var("SOUK_REQUIRE_BROWSER").as_deref() == Ok("1") {
             panic!(
@@ -54,11 +44,7 @@ pub async fn launch(test: &str) -> Option<Browser> {
         return None;
     };
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(driver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -67,10 +53,7 @@ pub async fn launch(test: &str) -> Option<Browser> {
         .expect("chromedriver starts");
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "chromedriver did not start listening"
-        );
+        assert!(Instant::now() < deadline, "chromedriver did not start listening");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let profile = tempfile::tempdir().unwrap();
@@ -91,19 +74,12 @@ pub async fn launch(test: &str) -> Option<Browser> {
     .chain([format!("--user-data-dir={}", profile.path().display())])
     .collect::<Vec<_>>();
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({ "binary": chromium, "args": args }),
-    );
+    caps.insert("goog:chromeOptions".into(), serde_json::json!({ "binary": chromium, "args": args }));
     let client = ClientBuilder::rustls()
         .expect("rustls client")
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .expect("a chromium session");
-    Some(Browser {
-        client,
-        driver: child,
-        _profile: profile,
-    })
+    Some(Browser { client, driver: child, _profile: profile })
 }
