@@ -8,11 +8,7 @@ use common::*;
 use reqwest::StatusCode;
 
 fn header(res: &reqwest::Response, name: &str) -> String {
-    res.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
+    res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -20,14 +16,8 @@ async fn every_response_carries_security_headers() {
     let app = TestApp::spawn().await;
     let res = app.get("/admin/login").await;
     let csp = header(&res, "content-security-policy");
-    assert!(
-        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
-        "{csp}"
-    );
-    assert!(
-        csp.contains("frame-ancestors 'none'"),
-        "the admin cannot be framed: {csp}"
-    );
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "the admin cannot be framed: {csp}");
     assert_eq!(header(&res, "x-content-type-options"), "nosniff");
     assert_eq!(header(&res, "x-frame-options"), "DENY");
     assert!(!header(&res, "referrer-policy").is_empty());
@@ -35,10 +25,7 @@ async fn every_response_carries_security_headers() {
     let res = app.get("/").await;
     assert!(header(&res, "content-security-policy").contains("default-src 'self'"));
     let html = res.text().await.unwrap();
-    assert!(
-        !html.contains("<script>") && !html.contains("style=\""),
-        "no inline script or style"
-    );
+    assert!(!html.contains("<script>") && !html.contains("style=\""), "no inline script or style");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -50,8 +37,7 @@ async fn unknown_pages_get_the_404_page_in_the_shops_layout() {
     assert!(header(&res, "content-type").starts_with("text/html"));
     let html = res.text().await.unwrap();
     assert!(
-        html.contains("Page not found") && html.contains("Asha&#39;s Kitchen")
-            || html.contains("Asha's Kitchen"),
+        html.contains("Page not found") && html.contains("Asha&#39;s Kitchen") || html.contains("Asha's Kitchen"),
         "{html}"
     );
     assert!(!html.to_lowercase().contains("panicked") && !html.contains("src/"));
@@ -71,10 +57,7 @@ async fn oversized_bodies_get_413() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(
-        app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'login%'"),
-        0
-    );
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'login%'"), 0);
     assert!(res.text().await.unwrap().contains("too large"));
 }
 
@@ -86,13 +69,7 @@ async fn assets_are_served_at_immutable_hashed_urls_and_compressed() {
     let href = &html[at..];
     let href = &href[..href.find('"').unwrap()];
     assert!(href.ends_with("css/souk.css"));
-    let res = app
-        .client
-        .get(app.url(href))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.get(app.url(href)).header("accept-encoding", "gzip").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(header(&res, "cache-control").contains("immutable"));
     assert!(header(&res, "content-type").starts_with("text/css"));
@@ -101,10 +78,7 @@ async fn assets_are_served_at_immutable_hashed_urls_and_compressed() {
     let res = app.get("/assets/000000000000/css/souk.css").await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(location(&res), href);
-    assert_eq!(
-        app.get("/assets/000000000000/nope.css").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get("/assets/000000000000/nope.css").await.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -135,12 +109,7 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
         .post(app.url("/admin/login"))
         .header("x-forwarded-for", "203.0.113.7")
         .form(&[
-            (
-                "csrf",
-                csrf_from(&app.page("/admin/login").await.1)
-                    .unwrap()
-                    .as_str(),
-            ),
+            ("csrf", csrf_from(&app.page("/admin/login").await.1).unwrap().as_str()),
             ("email", "x@example.com"),
             ("password", "wrong-password"),
         ])
@@ -148,41 +117,19 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let ip: String = app
-        .db()
-        .query_row(
-            "SELECT ip FROM audit_log WHERE action = 'login.failed'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(
-        ip, "127.0.0.1",
-        "a spoofed header from an untrusted peer is ignored"
-    );
+    let ip: String =
+        app.db().query_row("SELECT ip FROM audit_log WHERE action = 'login.failed'", [], |r| r.get(0)).unwrap();
+    assert_eq!(ip, "127.0.0.1", "a spoofed header from an untrusted peer is ignored");
 
-    let proxied =
-        TestApp::spawn_with(|c| c.server.trusted_proxies = vec!["127.0.0.1".into()]).await;
+    let proxied = TestApp::spawn_with(|c| c.server.trusted_proxies = vec!["127.0.0.1".into()]).await;
     proxied.setup_owner().await;
     let b = browser();
-    let token = csrf_from(
-        &proxied
-            .get_as(&b, "/admin/login")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let token = csrf_from(&proxied.get_as(&b, "/admin/login").await.text().await.unwrap()).unwrap();
     let res = b
         .post(proxied.url("/admin/login"))
         .header("x-forwarded-for", "198.51.100.4")
         .header("x-forwarded-proto", "https")
-        .form(&[
-            ("csrf", token.as_str()),
-            ("email", OWNER_EMAIL),
-            ("password", OWNER_PASSWORD),
-        ])
+        .form(&[("csrf", token.as_str()), ("email", OWNER_EMAIL), ("password", OWNER_PASSWORD)])
         .send()
         .await
         .unwrap();
@@ -194,15 +141,22 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
         .map(|v| v.to_str().unwrap().to_string())
         .find(|c| c.starts_with("souk_session="))
         .unwrap();
-    assert!(
-        cookie.contains("Secure"),
-        "HTTPS reported by a trusted proxy makes the cookie Secure: {cookie}"
-    );
-    let ip: String = proxied
-        .db()
-        .query_row("SELECT ip FROM audit_log WHERE action = 'login'", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    assert!(cookie.contains("Secure"), "HTTPS reported by a trusted proxy makes the cookie Secure: {cookie}");
+    let ip: String =
+        proxied.db().query_row("SELECT ip FROM audit_log WHERE action = 'login'", [], |r| r.get(0)).unwrap();
     assert_eq!(ip, "198.51.100.4");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn internal_errors_show_the_shops_500_page_without_details() {
+    let app = TestApp::spawn().await;
+    app.setup_owner().await;
+    // Break the database under the running server, as a damaged file would.
+    app.db().execute_batch("DROP TABLE job_runs").unwrap();
+    let res = app.get("/admin/jobs").await;
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!header(&res, "x-request-id").is_empty());
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Something went wrong") && html.contains("Asha"), "{html}");
+    assert!(!html.contains("job_runs") && !html.contains("no such table"), "no internal detail leaks");
 }

@@ -18,13 +18,7 @@ struct Inbox {
 }
 
 impl Handler for Inbox {
-    fn data_start(
-        &mut self,
-        _domain: &str,
-        _from: &str,
-        _is8bit: bool,
-        _to: &[String],
-    ) -> Response {
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, _to: &[String]) -> Response {
         self.current.clear();
         response::OK
     }
@@ -43,11 +37,7 @@ fn smtp_server(listener: TcpListener) -> Arc<Mutex<Vec<String>>> {
     let inbox = Inbox::default();
     let received = inbox.received.clone();
     let mut server = Server::new(inbox);
-    server
-        .with_name("smtp.test")
-        .with_ssl(SslConfig::None)
-        .unwrap()
-        .with_tcp_listener(listener);
+    server.with_name("smtp.test").with_ssl(SslConfig::None).unwrap().with_tcp_listener(listener);
     std::thread::spawn(move || {
         let _ = server.serve();
     });
@@ -55,13 +45,7 @@ fn smtp_server(listener: TcpListener) -> Arc<Mutex<Vec<String>>> {
 }
 
 async fn send_test_email(app: &TestApp, to: &str) {
-    let res = app
-        .submit(
-            "/admin/settings",
-            "/admin/settings/test-email",
-            &[("to", to)],
-        )
-        .await;
+    let res = app.submit("/admin/settings", "/admin/settings/test-email", &[("to", to)]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 
@@ -77,37 +61,19 @@ async fn test_email_is_delivered_over_smtp() {
     .await;
     app.setup_owner().await;
     send_test_email(&app, "owner@example.net").await;
-    assert!(
-        eventually(10, || !received.lock().unwrap().is_empty()).await,
-        "the message arrives"
-    );
+    assert!(eventually(10, || !received.lock().unwrap().is_empty()).await, "the message arrives");
     let msg = received.lock().unwrap()[0].clone();
-    assert!(
-        msg.contains("Subject: Test email from Asha's Kitchen"),
-        "{msg}"
-    );
+    assert!(msg.contains("Subject: Test email from Asha's Kitchen"), "{msg}");
     assert!(msg.contains("To: owner@example.net"));
     assert!(msg.contains("Message-ID: <souk-1-"));
-    assert!(
-        eventually(5, || app
-            .count("SELECT count(*) FROM outbox WHERE status = 'sent'")
-            == 1)
-        .await
-    );
-    assert_eq!(
-        app.count("SELECT count(*) FROM audit_log WHERE action = 'mail.test'"),
-        1
-    );
+    assert!(eventually(5, || app.count("SELECT count(*) FROM outbox WHERE status = 'sent'") == 1).await);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'mail.test'"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_waits_while_smtp_is_down_and_is_delivered_once_it_is_back() {
     // Reserve a port with nothing listening on it yet.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let app = TestApp::spawn_with(|c| {
         c.mail.smtp_url = souk::config::Secret::new(format!("smtp://127.0.0.1:{port}"));
         c.mail.from = "shop@example.com".into();
@@ -117,22 +83,19 @@ async fn a_message_waits_while_smtp_is_down_and_is_delivered_once_it_is_back() {
     app.setup_owner().await;
     send_test_email(&app, "owner@example.net").await;
     assert!(
-        eventually(10, || app.count("SELECT count(*) FROM outbox WHERE attempts >= 1 AND status = 'pending' AND last_error != ''") == 1).await,
+        eventually(10, || app
+            .count("SELECT count(*) FROM outbox WHERE attempts >= 1 AND status = 'pending' AND last_error != ''")
+            == 1)
+        .await,
         "the failed attempt is recorded and the message stays queued"
     );
     let (_, html) = app.page("/admin/outbox").await;
     assert!(html.contains("pending"));
 
     let received = smtp_server(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    assert!(eventually(20, || received.lock().unwrap().len() == 1).await, "delivered after the server came back");
     assert!(
-        eventually(20, || received.lock().unwrap().len() == 1).await,
-        "delivered after the server came back"
-    );
-    assert!(
-        eventually(5, || app.count(
-            "SELECT count(*) FROM outbox WHERE status = 'sent' AND attempts >= 2"
-        ) == 1)
-        .await
+        eventually(5, || app.count("SELECT count(*) FROM outbox WHERE status = 'sent' AND attempts >= 2") == 1).await
     );
     // Exactly once: more time does not bring a second copy.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
@@ -145,17 +108,11 @@ async fn without_smtp_messages_wait_and_the_owner_is_told() {
     app.setup_owner().await;
     send_test_email(&app, "owner@example.net").await;
     let (_, html) = app.page("/admin/settings").await;
-    assert!(
-        html.contains("waiting in the outbox"),
-        "the flash says where the message is"
-    );
+    assert!(html.contains("waiting in the outbox"), "the flash says where the message is");
     let (_, html) = app.page("/admin/outbox").await;
     assert!(html.contains("No SMTP server is configured"));
     assert!(html.contains("owner@example.net"));
-    assert_eq!(
-        app.count("SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 0"),
-        1
-    );
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE status = 'pending' AND attempts = 0"), 1);
     let health: serde_json::Value = app.get("/healthz").await.json().await.unwrap();
     assert_eq!(health["outbox"]["pending"], 1);
 }
@@ -177,9 +134,29 @@ async fn a_bad_recipient_fails_permanently_without_retries() {
         .unwrap();
     app.state.wake_mailer();
     assert!(
-        eventually(10, || app.count(
-            "SELECT count(*) FROM outbox WHERE status = 'failed' AND attempts = 1"
-        ) == 1)
-        .await
+        eventually(10, || app.count("SELECT count(*) FROM outbox WHERE status = 'failed' AND attempts = 1") == 1).await
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_mail_survives_a_restart_and_is_sent_once() {
+    let app = TestApp::spawn().await;
+    app.setup_owner().await;
+    send_test_email(&app, "owner@example.net").await;
+    let mut config = app.config.clone();
+    let dir = app.stop().await;
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = smtp_server(listener);
+    config.mail.smtp_url = souk::config::Secret::new(format!("smtp://127.0.0.1:{port}"));
+    config.mail.from = "shop@example.com".into();
+    let app = TestApp::spawn_in(dir, config).await;
+    assert!(
+        eventually(10, || received.lock().unwrap().len() == 1).await,
+        "the queued message is sent after the restart"
+    );
+    assert!(eventually(5, || app.count("SELECT count(*) FROM outbox WHERE status = 'sent'") == 1).await);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(received.lock().unwrap().len(), 1);
 }
