@@ -22,52 +22,23 @@ pub struct Actor {
 
 impl Actor {
     pub fn cli() -> Actor {
-        Actor {
-            user_id: None,
-            name: "cli".into(),
-            ip: String::new(),
-        }
+        Actor { user_id: None, name: "cli".into(), ip: String::new() }
     }
     pub fn system() -> Actor {
-        Actor {
-            user_id: None,
-            name: "system".into(),
-            ip: String::new(),
-        }
+        Actor { user_id: None, name: "system".into(), ip: String::new() }
     }
     pub fn anonymous(ip: &str) -> Actor {
-        Actor {
-            user_id: None,
-            name: "anonymous".into(),
-            ip: ip.into(),
-        }
+        Actor { user_id: None, name: "anonymous".into(), ip: ip.into() }
     }
     pub fn user(u: &users::User, ip: &str) -> Actor {
-        Actor {
-            user_id: Some(u.id),
-            name: u.email.clone(),
-            ip: ip.into(),
-        }
+        Actor { user_id: Some(u.id), name: u.email.clone(), ip: ip.into() }
     }
 
     /// Appends one audit entry for this actor.
-    pub fn record(
-        &self,
-        conn: &Connection,
-        action: &str,
-        target: &str,
-        detail: &str,
-    ) -> rusqlite::Result<()> {
+    pub fn record(&self, conn: &Connection, action: &str, target: &str, detail: &str) -> rusqlite::Result<()> {
         audit::append(
             conn,
-            &audit::Entry {
-                user_id: self.user_id,
-                actor: &self.name,
-                action,
-                target,
-                detail,
-                ip: &self.ip,
-            },
+            &audit::Entry { user_id: self.user_id, actor: &self.name, action, target, detail, ip: &self.ip },
             &db::now(),
         )
     }
@@ -84,16 +55,7 @@ pub fn issue_setup_token(conn: &Connection) -> rusqlite::Result<Option<String>> 
     tokens::delete_unused(conn, "setup")?;
     let (token, hash) = new_token();
     let expires = db::ts(Utc::now() + Duration::hours(SETUP_HOURS));
-    tokens::insert(
-        conn,
-        "setup",
-        &hash,
-        "",
-        "owner",
-        None,
-        &db::now(),
-        &expires,
-    )?;
+    tokens::insert(conn, "setup", &hash, "", "owner", None, &db::now(), &expires)?;
     Ok(Some(token))
 }
 
@@ -128,23 +90,12 @@ pub fn complete_setup(
         if users::owner_exists(conn)? || !tokens::mark_used(conn, t.id, &db::now())? {
             return Ok(Err(LinkError::Invalid));
         }
-        let user = create_user(
-            conn,
-            &account.email,
-            &account.name,
-            Role::Owner,
-            &account.password_hash,
-        )?;
+        let user = create_user(conn, &account.email, &account.name, Role::Owner, &account.password_hash)?;
         let mut shop = settings::get(conn)?;
         shop.name = shop_name.trim().to_string();
         settings::update(conn, &shop, &db::now())?;
         let actor = Actor::user(&user, ip);
-        actor.record(
-            conn,
-            "setup",
-            &user.email,
-            &format!("shop name: {}", shop.name),
-        )?;
+        actor.record(conn, "setup", &user.email, &format!("shop name: {}", shop.name))?;
         let session = create_session(conn, user.id, ip, user_agent)?;
         Ok(Ok((user, session)))
     };
@@ -167,12 +118,7 @@ pub fn create_user(
 }
 
 /// Starts a session; returns the cookie value (shown once, stored hashed).
-pub fn create_session(
-    conn: &Connection,
-    user_id: i64,
-    ip: &str,
-    user_agent: &str,
-) -> rusqlite::Result<String> {
+pub fn create_session(conn: &Connection, user_id: i64, ip: &str, user_agent: &str) -> rusqlite::Result<String> {
     let (token, hash) = new_token();
     let ua: String = user_agent.chars().take(200).collect();
     sessions::insert(conn, &hash, user_id, &db::now(), ip, &ua)?;
@@ -180,11 +126,7 @@ pub fn create_session(
 }
 
 /// How long sign-in stays locked for this email and address; `None` when they may try.
-pub fn login_locked_for(
-    conn: &Connection,
-    email: &str,
-    ip: &str,
-) -> rusqlite::Result<Option<Duration>> {
+pub fn login_locked_for(conn: &Connection, email: &str, ip: &str) -> rusqlite::Result<Option<Duration>> {
     let now = Utc::now();
     let mut longest: Option<Duration> = None;
     for key in throttle_keys(email, ip) {
@@ -197,10 +139,7 @@ pub fn login_locked_for(
 }
 
 fn throttle_keys(email: &str, ip: &str) -> [String; 2] {
-    [
-        format!("account:{}", email.trim().to_lowercase()),
-        format!("ip:{ip}"),
-    ]
+    [format!("account:{}", email.trim().to_lowercase()), format!("ip:{ip}")]
 }
 
 fn to_state(c: throttle::Counter) -> policy::State {
@@ -223,12 +162,7 @@ pub fn record_login_failure(
     let mut lock = None;
     for key in throttle_keys(email, ip) {
         let prev = throttle::get(conn, &key)?.map(to_state);
-        let next = policy::after_failure(
-            prev.as_ref(),
-            now,
-            config.security.login_max_failures,
-            max_lock,
-        );
+        let next = policy::after_failure(prev.as_ref(), now, config.security.login_max_failures, max_lock);
         if let Some(d) = policy::locked_for(Some(&next), now) {
             lock = Some(lock.map_or(d, |l: Duration| l.max(d)));
         }
@@ -244,12 +178,7 @@ pub fn record_login_failure(
 }
 
 /// Records a successful sign-in: clears the counters, starts a session, writes the audit log.
-pub fn record_login(
-    conn: &Connection,
-    user: &users::User,
-    ip: &str,
-    user_agent: &str,
-) -> rusqlite::Result<String> {
+pub fn record_login(conn: &Connection, user: &users::User, ip: &str, user_agent: &str) -> rusqlite::Result<String> {
     for key in throttle_keys(&user.email, ip) {
         throttle::clear(conn, &key)?;
     }
@@ -258,20 +187,11 @@ pub fn record_login(
 }
 
 /// Creates a staff or owner invite for `email`; returns the token for the link.
-pub fn invite(
-    conn: &Connection,
-    actor: &Actor,
-    email: &str,
-    role: Role,
-    hours: i64,
-) -> Result<String, FieldErrors> {
+pub fn invite(conn: &Connection, actor: &Actor, email: &str, role: Role, hours: i64) -> Result<String, FieldErrors> {
     let email = email.trim();
     let mut errors = FieldErrors::new();
     if !valid_email(email) {
-        errors.insert(
-            "email",
-            "Enter an email address like name@example.com.".into(),
-        );
+        errors.insert("email", "Enter an email address like name@example.com.".into());
         return Err(errors);
     }
     let run = || -> rusqlite::Result<Result<String, FieldErrors>> {
@@ -282,16 +202,7 @@ pub fn invite(
         }
         let (token, hash) = new_token();
         let expires = db::ts(Utc::now() + Duration::hours(hours));
-        tokens::insert(
-            conn,
-            "invite",
-            &hash,
-            email,
-            role.as_str(),
-            actor.user_id,
-            &db::now(),
-            &expires,
-        )?;
+        tokens::insert(conn, "invite", &hash, email, role.as_str(), actor.user_id, &db::now(), &expires)?;
         actor.record(conn, "user.invite", email, role.as_str())?;
         Ok(Ok(token))
     };
@@ -304,10 +215,7 @@ pub fn invite(
 }
 
 /// The invite behind a token, if it can still be accepted.
-pub fn find_invite(
-    conn: &Connection,
-    token: &str,
-) -> rusqlite::Result<Option<tokens::OneTimeToken>> {
+pub fn find_invite(conn: &Connection, token: &str) -> rusqlite::Result<Option<tokens::OneTimeToken>> {
     tokens::find_valid(conn, "invite", &hash_token(token), &db::now())
 }
 
@@ -337,21 +245,13 @@ pub fn accept_invite(
 }
 
 /// Removes an account and its sessions. The last owner and oneself cannot be removed.
-pub fn remove_user(
-    conn: &Connection,
-    actor: &Actor,
-    user_id: i64,
-) -> Result<users::User, AppError> {
+pub fn remove_user(conn: &Connection, actor: &Actor, user_id: i64) -> Result<users::User, AppError> {
     let user = users::by_id(conn, user_id)?.ok_or(AppError::NotFound)?;
     if actor.user_id == Some(user.id) {
-        return Err(AppError::Conflict(
-            "You cannot remove your own account.".into(),
-        ));
+        return Err(AppError::Conflict("You cannot remove your own account.".into()));
     }
     if user.role == Role::Owner && users::count_owners(conn)? <= 1 {
-        return Err(AppError::Conflict(
-            "The last owner cannot be removed.".into(),
-        ));
+        return Err(AppError::Conflict("The last owner cannot be removed.".into()));
     }
     users::delete(conn, user.id)?;
     actor.record(conn, "user.remove", &user.email, user.role.as_str())?;
@@ -371,12 +271,7 @@ pub fn set_password(
     for key in throttle_keys(&user.email, "") {
         throttle::clear(conn, &key)?;
     }
-    actor.record(
-        conn,
-        "user.password_reset",
-        &user.email,
-        &format!("{ended} sessions ended"),
-    )?;
+    actor.record(conn, "user.password_reset", &user.email, &format!("{ended} sessions ended"))?;
     Ok(user)
 }
 

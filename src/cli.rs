@@ -14,31 +14,18 @@ pub fn init_logging(level: &str) {
         .ok()
         .and_then(|v| tracing_subscriber::EnvFilter::try_new(v).ok())
         // The scheduler announces every job it creates at info; its warnings are what matter.
-        .unwrap_or_else(|| {
-            tracing_subscriber::EnvFilter::new(format!("{level},tokio_cron_scheduler=warn"))
-        });
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(format!("{level},tokio_cron_scheduler=warn")));
     // Colour only on a terminal: journald and log files get plain text.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(ansi)
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
 }
 
 /// Binds the configured address and serves until SIGTERM or SIGINT.
 pub async fn serve(config: Config) -> Result<(), String> {
     let addr = config.listen_addr().map_err(|e| e.to_string())?;
-    let listener =
-        std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let running = crate::start(listener, config)
-        .await
-        .map_err(|e| e.to_string())?;
-    tracing::info!(
-        "Souk {} is serving the shop at http://{}",
-        env!("CARGO_PKG_VERSION"),
-        running.addr
-    );
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let running = crate::start(listener, config).await.map_err(|e| e.to_string())?;
+    tracing::info!("Souk {} is serving the shop at http://{}", env!("CARGO_PKG_VERSION"), running.addr);
     if let Some(url) = &running.setup_url {
         tracing::warn!(
             "First run: no owner account yet. Open this link within {} hour to create it (a new link is printed at each start until then): {url}",
@@ -49,22 +36,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
 }
 
 fn open(config: &Config) -> Result<Db, String> {
-    Db::open(
-        &config.db_path(),
-        config.database.busy_timeout_ms,
-        config.data.max_db_mb,
-        2,
-    )
-    .map_err(|e| e.to_string())
+    Db::open(&config.db_path(), config.database.busy_timeout_ms, config.data.max_db_mb, 2).map_err(|e| e.to_string())
 }
 
 fn read_password(from_stdin: bool) -> Result<String, String> {
     if from_stdin {
         let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| format!("cannot read the password: {e}"))?;
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
         return Ok(line.trim_end_matches(['\r', '\n']).to_string());
     }
     let first = rpassword::prompt_password("New password: ")
@@ -83,9 +61,7 @@ pub fn admin_create(
     name: Option<&str>,
     from_stdin: bool,
 ) -> Result<(), String> {
-    let name = name
-        .map(str::to_string)
-        .unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
+    let name = name.map(str::to_string).unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
     let password = read_password(from_stdin)?;
     let errors = validate_account(&name, email, &password, &password);
     if let Some((field, msg)) = errors.iter().next() {
@@ -97,9 +73,7 @@ pub fn admin_create(
     db.write_blocking(|tx| {
         let user = match accounts::create_user(tx, &email, &name, role, &hash) {
             Err(e) if users::is_duplicate(&e) => {
-                return Err(AppError::Conflict(format!(
-                    "{email} already has an account"
-                )));
+                return Err(AppError::Conflict(format!("{email} already has an account")));
             }
             other => other?,
         };
@@ -118,11 +92,10 @@ pub fn admin_reset_password(config: &Config, email: &str, from_stdin: bool) -> R
     }
     let db = open(config)?;
     let hash = hash_password(&password);
-    db.write_blocking(|tx| accounts::set_password(tx, &Actor::cli(), email, &hash))
-        .map_err(|e| match e {
-            AppError::NotFound => format!("no account has the email {email}"),
-            other => other.to_string(),
-        })?;
+    db.write_blocking(|tx| accounts::set_password(tx, &Actor::cli(), email, &hash)).map_err(|e| match e {
+        AppError::NotFound => format!("no account has the email {email}"),
+        other => other.to_string(),
+    })?;
     println!("Password changed for {email}; every session of the account was ended.");
     Ok(())
 }
@@ -148,8 +121,7 @@ pub fn restore(config: &Config, file: &Path) -> Result<(), String> {
     let db = open(config)?;
     let detail = format!("from schema version {version}");
     let target = file.display().to_string();
-    db.write_blocking(|tx| Ok(Actor::cli().record(tx, "restore", &target, &detail)?))
-        .map_err(|e| e.to_string())?;
+    db.write_blocking(|tx| Ok(Actor::cli().record(tx, "restore", &target, &detail)?)).map_err(|e| e.to_string())?;
     println!("Restored {} from {target}.", config.db_path().display());
     if let Some(k) = kept {
         println!("The replaced database was kept at {}.", k.display());
@@ -179,35 +151,18 @@ pub fn doctor(config: &Config) -> Result<(), String> {
         println!("{tag} {what}");
     };
     let q = |sql: &str| -> Result<String, String> {
-        conn.query_row(sql, [], |r| r.get::<_, String>(0))
-            .map_err(|e| e.to_string())
+        conn.query_row(sql, [], |r| r.get::<_, String>(0)).map_err(|e| e.to_string())
     };
     let integrity = q("PRAGMA integrity_check")?;
-    report(
-        integrity == "ok",
-        false,
-        format!("integrity check: {integrity}"),
-    );
-    let fk: i64 = conn
-        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-            r.get(0)
-        })
-        .map_err(|e| e.to_string())?;
-    report(
-        fk == 0,
-        false,
-        format!("foreign keys: {fk} broken references"),
-    );
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| e.to_string())?;
+    report(integrity == "ok", false, format!("integrity check: {integrity}"));
+    let fk: i64 =
+        conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    report(fk == 0, false, format!("foreign keys: {fk} broken references"));
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| e.to_string())?;
     report(
         version == db::SCHEMA_VERSION,
         false,
-        format!(
-            "schema version {version} (this souk: {})",
-            db::SCHEMA_VERSION
-        ),
+        format!("schema version {version} (this souk: {})", db::SCHEMA_VERSION),
     );
     let mode = q("PRAGMA journal_mode")?;
     report(mode == "wal", false, format!("journal mode: {mode}"));
@@ -222,11 +177,7 @@ pub fn doctor(config: &Config) -> Result<(), String> {
         },
     );
     let (pending, failed) = db::outbox::backlog(&conn).map_err(|e| e.to_string())?;
-    report(
-        failed == 0,
-        true,
-        format!("outbox: {pending} waiting, {failed} failed"),
-    );
+    report(failed == 0, true, format!("outbox: {pending} waiting, {failed} failed"));
     let age = backup::newest_age(&config.backup_dir());
     let fresh = age.is_some_and(|a| a.as_secs() < 2 * 86_400);
     report(
@@ -237,9 +188,5 @@ pub fn doctor(config: &Config) -> Result<(), String> {
             None => "no backup in the backups folder yet".into(),
         },
     );
-    if problems > 0 {
-        Err(format!("{problems} problem(s) found"))
-    } else {
-        Ok(())
-    }
+    if problems > 0 { Err(format!("{problems} problem(s) found")) } else { Ok(()) }
 }

@@ -106,16 +106,11 @@ impl ResponseError for AppError {
             other => other.to_string(),
         };
         let mut res = HttpResponse::build(self.status_code());
-        if let AppError::TooManyRequests { retry_after, .. }
-        | AppError::Unavailable { retry_after } = self
-        {
+        if let AppError::TooManyRequests { retry_after, .. } | AppError::Unavailable { retry_after } = self {
             res.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after)));
         }
         let mut res = res.finish();
-        res.extensions_mut().insert(ErrorInfo {
-            code: self.code(),
-            message,
-        });
+        res.extensions_mut().insert(ErrorInfo { code: self.code(), message });
         res
     }
 }

@@ -12,14 +12,8 @@ use crate::error::AppError;
 
 /// The jobs an owner sees and can run by hand.
 pub const JOBS: &[(&str, &str)] = &[
-    (
-        "backup",
-        "Online backup of the database into the backups folder, keeping the newest copies",
-    ),
-    (
-        "purge",
-        "Removes expired sessions, used links, old sign-in counters, old job runs and sent mail",
-    ),
+    ("backup", "Online backup of the database into the backups folder, keeping the newest copies"),
+    ("purge", "Removes expired sessions, used links, old sign-in counters, old job runs and sent mail"),
 ];
 
 /// Whether `cron` is a schedule the scheduler accepts (six fields, seconds first).
@@ -62,24 +56,15 @@ pub async fn start(state: AppState) -> Result<JobScheduler, JobSchedulerError> {
             Box::pin(async {})
         })?)
         .await?;
-    state
-        .heartbeat
-        .store(Utc::now().timestamp(), Ordering::Relaxed);
+    state.heartbeat.store(Utc::now().timestamp(), Ordering::Relaxed);
     sched.start().await?;
     Ok(sched)
 }
 
 /// Runs one job now, recording start, end, outcome and message; returns the message.
-pub async fn run(
-    state: &AppState,
-    job: &'static str,
-    trigger: &'static str,
-) -> Result<String, String> {
-    let run_id = state
-        .db
-        .write(move |tx| Ok(jobs::start(tx, job, trigger, &db::now())?))
-        .await
-        .map_err(|e| e.to_string())?;
+pub async fn run(state: &AppState, job: &'static str, trigger: &'static str) -> Result<String, String> {
+    let run_id =
+        state.db.write(move |tx| Ok(jobs::start(tx, job, trigger, &db::now())?)).await.map_err(|e| e.to_string())?;
     let st = state.clone();
     let outcome = tokio::task::spawn_blocking(move || match job {
         "backup" => run_backup(&st),
@@ -96,10 +81,7 @@ pub async fn run(
         Ok(m) => (true, m.clone()),
         Err(m) => (false, m.clone()),
     };
-    let recorded = state
-        .db
-        .write(move |tx| Ok(jobs::finish(tx, run_id, ok, &msg, &db::now())?))
-        .await;
+    let recorded = state.db.write(move |tx| Ok(jobs::finish(tx, run_id, ok, &msg, &db::now())?)).await;
     if let Err(e) = recorded {
         tracing::error!(job, "cannot record the job's outcome: {e}");
     }
@@ -110,11 +92,7 @@ fn run_backup(state: &AppState) -> Result<String, String> {
     let conn = state.db.conn().map_err(|e| e.to_string())?;
     let file = backup::rotate(&conn, &state.config.backup_dir(), state.config.backup.keep)?;
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-    let msg = format!(
-        "{} ({} KiB)",
-        file.file_name().and_then(|n| n.to_str()).unwrap_or(""),
-        size / 1024
-    );
+    let msg = format!("{} ({} KiB)", file.file_name().and_then(|n| n.to_str()).unwrap_or(""), size / 1024);
     state
         .db
         .write_blocking(|tx| Ok(Actor::system().record(tx, "backup", &msg, "scheduled job")?))

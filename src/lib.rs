@@ -103,20 +103,12 @@ impl Running {
 pub async fn start(listener: TcpListener, config: Config) -> Result<Running, StartError> {
     config.validate()?;
     let lock = db::lock_data_dir(&config.data.dir).map_err(StartError::DataDir)?;
-    let db = Db::open(
-        &config.db_path(),
-        config.database.busy_timeout_ms,
-        config.data.max_db_mb,
-        config.database.pool_size,
-    )?;
+    let db =
+        Db::open(&config.db_path(), config.database.busy_timeout_ms, config.data.max_db_mb, config.database.pool_size)?;
     let (shop, csrf_key, setup_token) = db
         .write(|tx| {
             db::jobs::close_interrupted(tx, &db::now())?;
-            Ok((
-                db::settings::get(tx)?,
-                db::settings::server_key(tx, "csrf")?,
-                accounts::issue_setup_token(tx)?,
-            ))
+            Ok((db::settings::get(tx)?, db::settings::server_key(tx, "csrf")?, accounts::issue_setup_token(tx)?))
         })
         .await?;
     let addr = listener.local_addr()?;
@@ -136,30 +128,15 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         base_url: Arc::new(base_url),
     };
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let sender = tokio::spawn(mail::run_sender(
-        state.clone(),
-        state.mail_wake.clone(),
-        shutdown_rx,
-    ));
+    let sender = tokio::spawn(mail::run_sender(state.clone(), state.mail_wake.clone(), shutdown_rx));
     let scheduler = jobs::start(state.clone()).await?;
     let server = build_server(listener, state.clone())?;
-    Ok(Running {
-        addr,
-        setup_url,
-        state,
-        server,
-        scheduler,
-        shutdown,
-        sender,
-        _lock: lock,
-    })
+    Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, _lock: lock })
 }
 
 fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let workers = match state.config.server.workers {
-        0 => std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2),
+        0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         n => n,
     };
     let timeout = state.config.server.shutdown_timeout_secs;
@@ -169,16 +146,10 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             .app_data(data.clone())
             .configure(|cfg| web::configure(cfg, &data))
             .wrap(actix_web::middleware::from_fn(web::middleware::cookies))
-            .wrap(actix_web::middleware::from_fn(
-                web::middleware::render_errors,
-            ))
-            .wrap(actix_web::middleware::from_fn(
-                web::middleware::security_headers,
-            ))
+            .wrap(actix_web::middleware::from_fn(web::middleware::render_errors))
+            .wrap(actix_web::middleware::from_fn(web::middleware::security_headers))
             .wrap(actix_web::middleware::Compress::default())
-            .wrap(actix_web::middleware::from_fn(
-                web::middleware::request_context,
-            ))
+            .wrap(actix_web::middleware::from_fn(web::middleware::request_context))
     })
     .workers(workers)
     .shutdown_timeout(timeout)

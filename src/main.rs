@@ -63,9 +63,7 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     let args = Cli::parse();
-    let path = args
-        .config
-        .or_else(|| Some(PathBuf::from("config.toml")).filter(|p| p.is_file()));
+    let path = args.config.or_else(|| Some(PathBuf::from("config.toml")).filter(|p| p.is_file()));
     let config = match Config::load(path.as_deref(), std::env::vars()) {
         Ok(c) => c,
         Err(e) => {
@@ -80,19 +78,13 @@ fn main() -> ExitCode {
             print!("{}", config.to_masked_toml());
             Ok(())
         }
-        Command::Admin(AdminCommand::Create {
-            email,
-            role,
-            name,
-            password_stdin,
-        }) => {
+        Command::Admin(AdminCommand::Create { email, role, name, password_stdin }) => {
             let role = Role::parse(&role).unwrap_or(Role::Owner);
             cli::admin_create(&config, &email, role, name.as_deref(), password_stdin)
         }
-        Command::Admin(AdminCommand::ResetPassword {
-            email,
-            password_stdin,
-        }) => cli::admin_reset_password(&config, &email, password_stdin),
+        Command::Admin(AdminCommand::ResetPassword { email, password_stdin }) => {
+            cli::admin_reset_password(&config, &email, password_stdin)
+        }
         Command::Backup { file } => cli::backup(&config, &file),
         Command::Restore { file } => cli::restore(&config, &file),
         Command::Doctor => cli::doctor(&config),

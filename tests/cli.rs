@@ -31,14 +31,7 @@ fn version_and_help() {
     assert!(out.starts_with(&format!("souk {}", env!("CARGO_PKG_VERSION"))));
     let (code, out, _) = run(souk(dir.path()).arg("--help"));
     assert_eq!(code, 0);
-    for sub in [
-        "serve",
-        "check-config",
-        "admin",
-        "backup",
-        "restore",
-        "doctor",
-    ] {
+    for sub in ["serve", "check-config", "admin", "backup", "restore", "doctor"] {
         assert!(out.contains(sub), "help lists {sub}");
     }
 }
@@ -49,11 +42,7 @@ fn config_errors_are_one_line_naming_the_key_and_exit_2() {
     // (environment, config.toml, the key the error must name)
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
     let cases: [Case; 4] = [
-        (
-            &[("SOUK_SERVER__LISTEN", "not-an-address")],
-            "",
-            "server.listen",
-        ),
+        (&[("SOUK_SERVER__LISTEN", "not-an-address")], "", "server.listen"),
         (&[("SOUK_BACKUP__KEEP", "lots")], "", "backup.keep"),
         (&[], "[server]\nlisen = \"x\"\n", "lisen"),
         (&[], "[mail]\nsmtp_url = \"ftp://nope\"\n", "mail.smtp_url"),
@@ -61,16 +50,11 @@ fn config_errors_are_one_line_naming_the_key_and_exit_2() {
     for (env, file, key) in cases {
         let path = dir.path().join("config.toml");
         std::fs::write(&path, file).unwrap();
-        let (code, out, err) = run(souk(dir.path())
-            .arg("check-config")
-            .envs(env.iter().copied()));
+        let (code, out, err) = run(souk(dir.path()).arg("check-config").envs(env.iter().copied()));
         assert_eq!(code, 2, "{key}: {err}");
         assert!(out.is_empty());
         assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
-        assert!(
-            err.contains(key) && err.starts_with("config error"),
-            "{err}"
-        );
+        assert!(err.contains(key) && err.starts_with("config error"), "{err}");
         assert!(!err.contains("panicked"));
     }
     let (code, _, err) = run(souk(dir.path()).args(["--config", "missing.toml", "check-config"]));
@@ -132,13 +116,7 @@ fn admin_accounts_from_the_command_line_and_doctor() {
     assert_eq!(code, 2);
 
     let mut child = souk(dir.path())
-        .args([
-            "admin",
-            "reset-password",
-            "--email",
-            "owner@example.com",
-            "--password-stdin",
-        ])
+        .args(["admin", "reset-password", "--email", "owner@example.com", "--password-stdin"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -155,13 +133,8 @@ fn admin_accounts_from_the_command_line_and_doctor() {
         .map(|r| r.unwrap())
         .collect();
     assert_eq!(actions, ["user.create:cli", "user.password_reset:cli"]);
-    let hash: String = db
-        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
-        .unwrap();
-    assert!(souk::domain::auth::verify_password(
-        "new-marigold-window-9",
-        &hash
-    ));
+    let hash: String = db.query_row("SELECT password_hash FROM users", [], |r| r.get(0)).unwrap();
+    assert!(souk::domain::auth::verify_password("new-marigold-window-9", &hash));
 
     let (code, out, _) = run(souk(dir.path()).arg("doctor"));
     assert_eq!(code, 0, "{out}");
@@ -176,11 +149,7 @@ fn admin_accounts_from_the_command_line_and_doctor() {
 #[test]
 fn serve_prints_the_setup_link_answers_health_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = souk(dir.path())
-        .env("SOUK_SERVER__LISTEN", "127.0.0.1:0")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = souk(dir.path()).env("SOUK_SERVER__LISTEN", "127.0.0.1:0").stderr(Stdio::piped()).spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     std::thread::spawn(move || {
@@ -194,11 +163,7 @@ fn serve_prints_the_setup_link_answers_health_and_stops_on_sigterm() {
     while (addr.is_none() || setup.is_none()) && Instant::now() < deadline {
         if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
             if let Some(at) = line.find("serving the shop at http://") {
-                addr = Some(
-                    line[at + "serving the shop at http://".len()..]
-                        .trim()
-                        .to_string(),
-                );
+                addr = Some(line[at + "serving the shop at http://".len()..].trim().to_string());
             }
             if let Some(at) = line.find("/admin/setup?token=") {
                 setup = Some(line[at..].trim().to_string());
@@ -207,44 +172,28 @@ fn serve_prints_the_setup_link_answers_health_and_stops_on_sigterm() {
         }
     }
     let addr = addr.unwrap_or_else(|| panic!("no address in the log: {log:?}"));
-    assert!(
-        setup.is_some_and(|s| s.len() > 60),
-        "the setup link is logged"
-    );
+    assert!(setup.is_some_and(|s| s.len() > 60), "the setup link is logged");
     let health = http_get(&addr, "/healthz");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains("\"status\":\"ok\""));
     let page = http_get(&addr, "/admin/setup?token=secret-in-a-query");
     assert!(page.starts_with("HTTP/1.1 404"));
 
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     let status = child.wait().unwrap();
     assert!(status.success(), "a clean exit after SIGTERM: {status:?}");
     while let Ok(line) = rx.recv_timeout(Duration::from_millis(500)) {
         log.push(line);
     }
     assert!(log.iter().any(|l| l.contains("stopped")), "{log:?}");
-    assert!(
-        log.iter().any(|l| l.contains("path=/healthz")),
-        "requests are logged: {log:?}"
-    );
-    assert!(
-        !log.iter().any(|l| l.contains("secret-in-a-query")),
-        "query strings never reach the log"
-    );
+    assert!(log.iter().any(|l| l.contains("path=/healthz")), "requests are logged: {log:?}");
+    assert!(!log.iter().any(|l| l.contains("secret-in-a-query")), "query strings never reach the log");
 }
 
 fn http_get(addr: &str, path: &str) -> String {
     use std::io::Read;
     let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     out

@@ -27,31 +27,15 @@ async fn the_owner_edits_the_shop_profile_and_the_storefront_shows_it() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = app.page("/admin/settings").await;
     assert!(html.contains("Settings saved."));
-    assert!(
-        html.contains("value=\"+919876543210\""),
-        "the number is stored in E.164"
-    );
+    assert!(html.contains("value=\"+919876543210\""), "the number is stored in E.164");
     let (cur, minor): (String, i64) = app
         .db()
-        .query_row(
-            "SELECT currency, currency_minor_units FROM shop_settings",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT currency, currency_minor_units FROM shop_settings", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
     assert_eq!((cur.as_str(), minor), ("INR", 2));
-    let detail: String = app
-        .db()
-        .query_row(
-            "SELECT detail FROM audit_log WHERE action = 'settings.update'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(
-        detail.contains("whatsapp_number") && detail.contains("currency"),
-        "{detail}"
-    );
+    let detail: String =
+        app.db().query_row("SELECT detail FROM audit_log WHERE action = 'settings.update'", [], |r| r.get(0)).unwrap();
+    assert!(detail.contains("whatsapp_number") && detail.contains("currency"), "{detail}");
 
     let (_, store) = app.page("/").await;
     assert!(store.contains("https://wa.me/919876543210"));
@@ -79,25 +63,11 @@ async fn bad_settings_come_back_with_a_message_at_each_field() {
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
-    for msg in [
-        "Enter the shop&#39;s name",
-        "three-letter ISO currency code",
-        "like +91",
-        "like shop@example.com",
-    ] {
-        assert!(
-            html.contains(msg) || html.contains(&msg.replace("&#39;", "'")),
-            "missing {msg}"
-        );
+    for msg in ["Enter the shop&#39;s name", "three-letter ISO currency code", "like +91", "like shop@example.com"] {
+        assert!(html.contains(msg) || html.contains(&msg.replace("&#39;", "'")), "missing {msg}");
     }
-    assert!(
-        html.contains("&lt;script&gt;"),
-        "what was typed is shown back, escaped"
-    );
+    assert!(html.contains("&lt;script&gt;"), "what was typed is shown back, escaped");
     assert!(!html.contains("<script>alert(1)</script>"));
-    let name: String = app
-        .db()
-        .query_row("SELECT name FROM shop_settings", [], |r| r.get(0))
-        .unwrap();
+    let name: String = app.db().query_row("SELECT name FROM shop_settings", [], |r| r.get(0)).unwrap();
     assert_eq!(name, "Asha's Kitchen", "nothing was saved");
 }

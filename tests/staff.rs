@@ -9,18 +9,10 @@ const STAFF_PASSWORD: &str = "saffron-bicycle-77";
 
 /// The owner invites `email` as staff; returns the invitation link's path.
 async fn invite(app: &TestApp, email: &str) -> String {
-    let res = app
-        .submit(
-            "/admin/users",
-            "/admin/users/invite",
-            &[("email", email), ("role", "staff")],
-        )
-        .await;
+    let res = app.submit("/admin/users", "/admin/users/invite", &[("email", email), ("role", "staff")]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
-    let at = html
-        .find("/admin/invite?token=")
-        .expect("the page shows the link once");
+    let at = html.find("/admin/invite?token=").expect("the page shows the link once");
     let link = &html[at..];
     link[..link.find('"').unwrap()].to_string()
 }
@@ -31,12 +23,7 @@ async fn invited_staff_join_and_are_kept_out_of_owner_pages() {
     app.setup_owner().await;
     let link = invite(&app, "ravi@example.com").await;
     // The invitation was also queued as an email, in the same transaction.
-    assert_eq!(
-        app.count(
-            "SELECT count(*) FROM outbox WHERE kind = 'invite' AND to_addr = 'ravi@example.com'"
-        ),
-        1
-    );
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'invite' AND to_addr = 'ravi@example.com'"), 1);
 
     let staff = browser();
     let (status, html) = {
@@ -51,12 +38,7 @@ async fn invited_staff_join_and_are_kept_out_of_owner_pages() {
             &staff,
             &link,
             "/admin/invite",
-            &[
-                ("token", token),
-                ("name", "Ravi"),
-                ("password", "short"),
-                ("confirm", "short"),
-            ],
+            &[("token", token), ("name", "Ravi"), ("password", "short"), ("confirm", "short")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -65,52 +47,22 @@ async fn invited_staff_join_and_are_kept_out_of_owner_pages() {
             &staff,
             &link,
             "/admin/invite",
-            &[
-                ("token", token),
-                ("name", "Ravi"),
-                ("password", STAFF_PASSWORD),
-                ("confirm", STAFF_PASSWORD),
-            ],
+            &[("token", token), ("name", "Ravi"), ("password", STAFF_PASSWORD), ("confirm", STAFF_PASSWORD)],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get_as(&staff, "/admin").await.status(), StatusCode::OK);
 
     // Staff: no settings, users, audit, jobs or outbox; neither to read nor to change.
-    for page in [
-        "/admin/settings",
-        "/admin/users",
-        "/admin/audit",
-        "/admin/jobs",
-        "/admin/outbox",
-    ] {
-        assert_eq!(
-            app.get_as(&staff, page).await.status(),
-            StatusCode::FORBIDDEN,
-            "{page}"
-        );
+    for page in ["/admin/settings", "/admin/users", "/admin/audit", "/admin/jobs", "/admin/outbox"] {
+        assert_eq!(app.get_as(&staff, page).await.status(), StatusCode::FORBIDDEN, "{page}");
     }
     let res = app
-        .submit_as(
-            &staff,
-            "/admin",
-            "/admin/users/invite",
-            &[("email", "eve@example.com"), ("role", "owner")],
-        )
+        .submit_as(&staff, "/admin", "/admin/users/invite", &[("email", "eve@example.com"), ("role", "owner")])
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        app.count("SELECT count(*) FROM one_time_tokens WHERE email = 'eve@example.com'"),
-        0
-    );
-    let res = app
-        .submit_as(
-            &staff,
-            "/admin",
-            "/admin/settings",
-            &[("name", "Mine now"), ("currency", "USD")],
-        )
-        .await;
+    assert_eq!(app.count("SELECT count(*) FROM one_time_tokens WHERE email = 'eve@example.com'"), 0);
+    let res = app.submit_as(&staff, "/admin", "/admin/settings", &[("name", "Mine now"), ("currency", "USD")]).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // The staff dashboard has no owner links.
     let html = app.get_as(&staff, "/admin").await.text().await.unwrap();
@@ -121,30 +73,13 @@ async fn invited_staff_join_and_are_kept_out_of_owner_pages() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
     // The owner removes the staff member, whose session ends at once.
-    let id: i64 = app
-        .db()
-        .query_row(
-            "SELECT id FROM users WHERE email = 'ravi@example.com'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let res = app
-        .submit("/admin/users", &format!("/admin/users/{id}/remove"), &[])
-        .await;
+    let id: i64 =
+        app.db().query_row("SELECT id FROM users WHERE email = 'ravi@example.com'", [], |r| r.get(0)).unwrap();
+    let res = app.submit("/admin/users", &format!("/admin/users/{id}/remove"), &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.get_as(&staff, "/admin").await.status(),
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(app.get_as(&staff, "/admin").await.status(), StatusCode::SEE_OTHER);
     for action in ["user.invite", "user.join", "user.remove"] {
-        assert_eq!(
-            app.count(&format!(
-                "SELECT count(*) FROM audit_log WHERE action = '{action}'"
-            )),
-            1,
-            "{action}"
-        );
+        assert_eq!(app.count(&format!("SELECT count(*) FROM audit_log WHERE action = '{action}'")), 1, "{action}");
     }
 }
 
@@ -155,23 +90,16 @@ async fn invites_can_be_withdrawn_and_expire() {
     let link = invite(&app, "mina@example.com").await;
     let id: i64 = app
         .db()
-        .query_row(
-            "SELECT id FROM one_time_tokens WHERE email = 'mina@example.com'",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT id FROM one_time_tokens WHERE email = 'mina@example.com'", [], |r| r.get(0))
         .unwrap();
-    let res = app
-        .submit("/admin/users", &format!("/admin/invites/{id}/revoke"), &[])
-        .await;
+    let res = app.submit("/admin/users", &format!("/admin/invites/{id}/revoke"), &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.get_as(&browser(), &link).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get_as(&browser(), &link).await.status(), StatusCode::NOT_FOUND);
 
     let link = invite(&app, "mina@example.com").await;
-    app.db().execute("UPDATE one_time_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE purpose = 'invite'", []).unwrap();
+    app.db()
+        .execute("UPDATE one_time_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE purpose = 'invite'", [])
+        .unwrap();
     let res = app.get_as(&browser(), &link).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(res.text().await.unwrap().contains("This link is not valid"));
@@ -181,18 +109,10 @@ async fn invites_can_be_withdrawn_and_expire() {
 async fn the_owner_cannot_remove_themselves_or_invite_an_existing_account() {
     let app = TestApp::spawn().await;
     app.setup_owner().await;
-    let res = app
-        .submit(
-            "/admin/users",
-            "/admin/users/invite",
-            &[("email", OWNER_EMAIL), ("role", "staff")],
-        )
-        .await;
+    let res = app.submit("/admin/users", "/admin/users/invite", &[("email", OWNER_EMAIL), ("role", "staff")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("already has an account"));
-    let res = app
-        .submit("/admin/users", "/admin/users/1/remove", &[])
-        .await;
+    let res = app.submit("/admin/users", "/admin/users/1/remove", &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("SELECT count(*) FROM users"), 1);
     let (_, html) = app.page("/admin/users").await;

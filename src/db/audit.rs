@@ -18,10 +18,8 @@ pub fn append(conn: &Connection, e: &Entry<'_>, now: &str) -> rusqlite::Result<(
         "INSERT INTO audit_log (at, user_id, actor, action, target, detail, ip)
          VALUES (:at, :user, :actor, :action, :target, :detail, :ip)",
     )?
-    .execute(
-        named_params! {":at": now, ":user": e.user_id, ":actor": e.actor, ":action": e.action,
-        ":target": e.target, ":detail": e.detail, ":ip": e.ip},
-    )?;
+    .execute(named_params! {":at": now, ":user": e.user_id, ":actor": e.actor, ":action": e.action,
+    ":target": e.target, ":detail": e.detail, ":ip": e.ip})?;
     Ok(())
 }
 

@@ -71,9 +71,7 @@ pub fn scheduled_backups(dir: &Path) -> Vec<PathBuf> {
     entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("souk-2") && n.ends_with(".db"))
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("souk-2") && n.ends_with(".db"))
         })
         .collect()
 }
@@ -98,20 +96,11 @@ pub fn check_backup_file(path: &Path) -> Result<i64, String> {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(|e| format!("{} is not a SQLite database: {e}", path.display()))?;
     if integrity != "ok" {
-        return Err(format!(
-            "{} failed the integrity check: {integrity}",
-            path.display()
-        ));
+        return Err(format!("{} failed the integrity check: {integrity}", path.display()));
     }
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| e.to_string())?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| e.to_string())?;
     let has_users: bool = conn
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'users')",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'users')", [], |r| r.get(0))
         .map_err(|e| e.to_string())?;
     if version == 0 || !has_users {
         return Err(format!("{} is not a Souk database", path.display()));
@@ -129,8 +118,7 @@ pub fn check_backup_file(path: &Path) -> Result<i64, String> {
 /// The caller must hold the data-folder lock (no server running). Returns where the old file went.
 pub fn restore(db_path: &Path, backup_dir: &Path, file: &Path) -> Result<Option<PathBuf>, String> {
     check_backup_file(file)?;
-    fs::create_dir_all(backup_dir)
-        .map_err(|e| format!("cannot create {}: {e}", backup_dir.display()))?;
+    fs::create_dir_all(backup_dir).map_err(|e| format!("cannot create {}: {e}", backup_dir.display()))?;
     let staged = db_path.with_extension("restoring");
     fs::copy(file, &staged).map_err(|e| format!("cannot copy {}: {e}", file.display()))?;
     let mut kept = None;
@@ -139,12 +127,8 @@ pub fn restore(db_path: &Path, backup_dir: &Path, file: &Path) -> Result<Option<
         if let Ok(conn) = Connection::open(db_path) {
             let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
-        let aside = backup_dir.join(format!(
-            "replaced-{}.db",
-            chrono::Utc::now().format("%Y%m%d-%H%M%S")
-        ));
-        fs::rename(db_path, &aside)
-            .map_err(|e| format!("cannot move the current database aside: {e}"))?;
+        let aside = backup_dir.join(format!("replaced-{}.db", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
+        fs::rename(db_path, &aside).map_err(|e| format!("cannot move the current database aside: {e}"))?;
         kept = Some(aside);
     }
     for suffix in ["-wal", "-shm"] {
@@ -152,7 +136,6 @@ pub fn restore(db_path: &Path, backup_dir: &Path, file: &Path) -> Result<Option<
         side.push(suffix);
         let _ = fs::remove_file(PathBuf::from(side));
     }
-    fs::rename(&staged, db_path)
-        .map_err(|e| format!("cannot move the restored database into place: {e}"))?;
+    fs::rename(&staged, db_path).map_err(|e| format!("cannot move the restored database into place: {e}"))?;
     Ok(kept)
 }

@@ -33,13 +33,7 @@ pub fn start(conn: &Connection, job: &str, trigger: &str, now: &str) -> rusqlite
     Ok(conn.last_insert_rowid())
 }
 
-pub fn finish(
-    conn: &Connection,
-    id: i64,
-    ok: bool,
-    message: &str,
-    now: &str,
-) -> rusqlite::Result<()> {
+pub fn finish(conn: &Connection, id: i64, ok: bool, message: &str, now: &str) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE job_runs SET finished_at = :now, outcome = :outcome, message = :msg WHERE id = :id",
         named_params! {":now": now, ":outcome": if ok { "ok" } else { "error" }, ":msg": message, ":id": id},
@@ -68,8 +62,5 @@ pub fn recent(conn: &Connection, job: &str, limit: i64) -> rusqlite::Result<Vec<
 
 /// Deletes runs older than `before`.
 pub fn purge(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
-    conn.execute(
-        "DELETE FROM job_runs WHERE started_at < :before",
-        named_params! {":before": before},
-    )
+    conn.execute("DELETE FROM job_runs WHERE started_at < :before", named_params! {":before": before})
 }

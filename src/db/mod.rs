@@ -22,14 +22,8 @@ use crate::error::AppError;
 
 /// Numbered migrations; the position (1-based) is the schema version kept in `PRAGMA user_version`.
 pub const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_accounts",
-        include_str!("migrations/0001_accounts.sql"),
-    ),
-    (
-        "0002_outbox_jobs",
-        include_str!("migrations/0002_outbox_jobs.sql"),
-    ),
+    ("0001_accounts", include_str!("migrations/0001_accounts.sql")),
+    ("0002_outbox_jobs", include_str!("migrations/0002_outbox_jobs.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -53,11 +47,7 @@ pub enum OpenError {
     #[error(
         "database {path} has schema version {found}, newer than this souk understands ({known}); upgrade souk or restore an older backup"
     )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("cannot create data folder {0}: {1}")]
     DataDir(PathBuf, std::io::Error),
     #[error("database {0}: {1}")]
@@ -77,12 +67,7 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<Result
     if current > SCHEMA_VERSION {
         return Ok(Err((current, SCHEMA_VERSION)));
     }
-    for (i, (name, sql)) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .take(target as usize)
-        .skip(current as usize)
-    {
+    for (i, (name, sql)) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
@@ -105,39 +90,22 @@ pub struct Db {
 
 impl Db {
     /// Opens (creating if needed) the database in WAL mode and brings its schema up to date.
-    pub fn open(
-        path: &Path,
-        busy_timeout_ms: u64,
-        max_db_mb: u64,
-        pool_size: u32,
-    ) -> Result<Db, OpenError> {
+    pub fn open(path: &Path, busy_timeout_ms: u64, max_db_mb: u64, pool_size: u32) -> Result<Db, OpenError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| OpenError::DataDir(dir.to_path_buf(), e))?;
         }
         let sql_err = |e| OpenError::Sqlite(path.to_path_buf(), e);
         let mut conn = Connection::open(path).map_err(sql_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(sql_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql_err)?;
         configure(&conn, busy_timeout_ms, 0).map_err(sql_err)?;
         if let Err((found, known)) = migrate(&mut conn).map_err(sql_err)? {
-            return Err(OpenError::TooNew {
-                path: path.to_path_buf(),
-                found,
-                known,
-            });
+            return Err(OpenError::TooNew { path: path.to_path_buf(), found, known });
         }
         drop(conn);
-        let manager = SqliteConnectionManager::file(path)
-            .with_init(move |c| configure(c, busy_timeout_ms, max_db_mb));
-        let pool = r2d2::Pool::builder()
-            .max_size(pool_size)
-            .connection_timeout(Duration::from_secs(10))
-            .build(manager)?;
-        Ok(Db {
-            pool,
-            writer: Arc::new(Mutex::new(())),
-            path: path.to_path_buf(),
-        })
+        let manager = SqliteConnectionManager::file(path).with_init(move |c| configure(c, busy_timeout_ms, max_db_mb));
+        let pool =
+            r2d2::Pool::builder().max_size(pool_size).connection_timeout(Duration::from_secs(10)).build(manager)?;
+        Ok(Db { pool, writer: Arc::new(Mutex::new(())), path: path.to_path_buf() })
     }
 
     pub fn path(&self) -> &Path {
@@ -166,9 +134,7 @@ impl Db {
         F: FnOnce(&Transaction) -> Result<T, AppError> + Send + 'static,
     {
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.write_blocking(f))
-            .await
-            .map_err(AppError::internal)?
+        tokio::task::spawn_blocking(move || db.write_blocking(f)).await.map_err(AppError::internal)?
     }
 
     /// The blocking form of [`Db::write`], for the CLI and scheduled jobs already off the executor.
@@ -202,9 +168,7 @@ pub fn ts(t: DateTime<Utc>) -> String {
 
 /// Parses a stored timestamp; `None` for anything malformed.
 pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// The schema as SQLite reports it: one normalised statement per object, sorted by name.
@@ -213,14 +177,12 @@ pub fn schema_dump(conn: &Connection) -> rusqlite::Result<Vec<String>> {
         "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type, name",
     )?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    rows.map(|r| r.map(|sql| sql.split_whitespace().collect::<Vec<_>>().join(" ")))
-        .collect()
+    rows.map(|r| r.map(|sql| sql.split_whitespace().collect::<Vec<_>>().join(" "))).collect()
 }
 
 /// Holds an exclusive lock on `<data>/souk.lock` while a server runs, so `restore` can refuse.
 pub fn lock_data_dir(dir: &Path) -> Result<std::fs::File, String> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("cannot create data folder {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create data folder {}: {e}", dir.display()))?;
     let path = dir.join("souk.lock");
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -230,10 +192,9 @@ pub fn lock_data_dir(dir: &Path) -> Result<std::fs::File, String> {
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
-            "a souk server is running on {}; stop it first",
-            dir.display()
-        )),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(format!("a souk server is running on {}; stop it first", dir.display()))
+        }
         Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
     }
 }
@@ -247,9 +208,7 @@ mod tests {
         let mut migrated = Connection::open_in_memory().unwrap();
         migrate(&mut migrated).unwrap().unwrap();
         let from_file = Connection::open_in_memory().unwrap();
-        from_file
-            .execute_batch(include_str!("../../schema.sql"))
-            .unwrap();
+        from_file.execute_batch(include_str!("../../schema.sql")).unwrap();
         assert_eq!(
             schema_dump(&migrated).unwrap(),
             schema_dump(&from_file).unwrap(),

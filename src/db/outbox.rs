@@ -61,20 +61,13 @@ pub fn due(conn: &Connection, now: &str, limit: i64) -> rusqlite::Result<Vec<Mes
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now ORDER BY id LIMIT :limit"
     ))?;
-    let rows = stmt.query_map(
-        named_params! {":now": now, ":limit": limit},
-        message_from_row,
-    )?;
+    let rows = stmt.query_map(named_params! {":now": now, ":limit": limit}, message_from_row)?;
     rows.collect()
 }
 
 /// When the next pending message is due; `None` when nothing is pending.
 pub fn next_due_at(conn: &Connection) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
-        "SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'",
-        [],
-        |r| r.get(0),
-    )
+    conn.query_row("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'", [], |r| r.get(0))
 }
 
 pub fn mark_sent(conn: &Connection, id: i64, attempts: u32, now: &str) -> rusqlite::Result<()> {
@@ -85,13 +78,7 @@ pub fn mark_sent(conn: &Connection, id: i64, attempts: u32, now: &str) -> rusqli
     Ok(())
 }
 
-pub fn mark_retry(
-    conn: &Connection,
-    id: i64,
-    attempts: u32,
-    next_at: &str,
-    error: &str,
-) -> rusqlite::Result<()> {
+pub fn mark_retry(conn: &Connection, id: i64, attempts: u32, next_at: &str, error: &str) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE outbox SET attempts = :a, next_attempt_at = :next, last_error = :err WHERE id = :id",
         named_params! {":a": attempts, ":next": next_at, ":err": error, ":id": id},
@@ -131,17 +118,11 @@ pub fn list(conn: &Connection, status: &str, limit: i64) -> rusqlite::Result<Vec
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM outbox WHERE (:status = '' OR status = :status) ORDER BY id DESC LIMIT :limit"
     ))?;
-    let rows = stmt.query_map(
-        named_params! {":status": status, ":limit": limit},
-        message_from_row,
-    )?;
+    let rows = stmt.query_map(named_params! {":status": status, ":limit": limit}, message_from_row)?;
     rows.collect()
 }
 
 /// Deletes sent messages older than `before`; returns the count.
 pub fn purge_sent(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
-    conn.execute(
-        "DELETE FROM outbox WHERE status = 'sent' AND sent_at < :before",
-        named_params! {":before": before},
-    )
+    conn.execute("DELETE FROM outbox WHERE status = 'sent' AND sent_at < :before", named_params! {":before": before})
 }

@@ -30,8 +30,8 @@ pub fn update(conn: &Connection, s: &ShopSettings, now: &str) -> rusqlite::Resul
            country_calling_code = :cc, whatsapp_number = :wa, contact_email = :email, address = :addr,
            updated_at = :now WHERE id = 1",
         named_params! {":name": s.name, ":cur": s.currency, ":minor": s.currency_minor_units,
-                       ":cc": s.country_calling_code, ":wa": s.whatsapp_number, ":email": s.contact_email,
-                       ":addr": s.address, ":now": now},
+        ":cc": s.country_calling_code, ":wa": s.whatsapp_number, ":email": s.contact_email,
+        ":addr": s.address, ":now": now},
     )?;
     Ok(())
 }
@@ -39,11 +39,7 @@ pub fn update(conn: &Connection, s: &ShopSettings, now: &str) -> rusqlite::Resul
 /// The named server key, created with 32 random bytes the first time it is asked for.
 pub fn server_key(conn: &Connection, name: &str) -> rusqlite::Result<Vec<u8>> {
     let existing: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT value FROM server_keys WHERE name = :name",
-            named_params! {":name": name},
-            |r| r.get(0),
-        )
+        .query_row("SELECT value FROM server_keys WHERE name = :name", named_params! {":name": name}, |r| r.get(0))
         .optional()?;
     if let Some(key) = existing {
         return Ok(key);

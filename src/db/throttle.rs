@@ -14,13 +14,7 @@ pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<Counter>> {
     conn.query_row(
         "SELECT failures, last_failure_at, locked_until FROM login_throttle WHERE key = :key",
         named_params! {":key": key},
-        |r| {
-            Ok(Counter {
-                failures: r.get(0)?,
-                last_failure_at: r.get(1)?,
-                locked_until: r.get(2)?,
-            })
-        },
+        |r| Ok(Counter { failures: r.get(0)?, last_failure_at: r.get(1)?, locked_until: r.get(2)? }),
     )
     .optional()
 }
@@ -35,17 +29,11 @@ pub fn put(conn: &Connection, key: &str, c: &Counter) -> rusqlite::Result<()> {
 }
 
 pub fn clear(conn: &Connection, key: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "DELETE FROM login_throttle WHERE key = :key",
-        named_params! {":key": key},
-    )?;
+    conn.execute("DELETE FROM login_throttle WHERE key = :key", named_params! {":key": key})?;
     Ok(())
 }
 
 /// Forgets counters whose last failure is older than `before`.
 pub fn purge(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
-    conn.execute(
-        "DELETE FROM login_throttle WHERE last_failure_at < :before",
-        named_params! {":before": before},
-    )
+    conn.execute("DELETE FROM login_throttle WHERE last_failure_at < :before", named_params! {":before": before})
 }

@@ -40,7 +40,7 @@ pub fn insert(
         "INSERT INTO one_time_tokens (purpose, token_hash, email, role, created_by, created_at, expires_at)
          VALUES (:purpose, :hash, :email, :role, :by, :now, :exp)",
         named_params! {":purpose": purpose, ":hash": token_hash, ":email": email, ":role": role,
-                       ":by": created_by, ":now": now, ":exp": expires_at},
+        ":by": created_by, ":now": now, ":exp": expires_at},
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -100,8 +100,5 @@ pub fn revoke_invite(conn: &Connection, id: i64) -> rusqlite::Result<Option<Stri
 
 /// Deletes tokens that expired before `before`; returns the count.
 pub fn purge(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
-    conn.execute(
-        "DELETE FROM one_time_tokens WHERE expires_at < :before",
-        named_params! {":before": before},
-    )
+    conn.execute("DELETE FROM one_time_tokens WHERE expires_at < :before", named_params! {":before": before})
 }

@@ -46,37 +46,23 @@ pub fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<User>> {
 
 /// Every account, owners first.
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<User>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, email, name, role, created_at FROM users ORDER BY role = 'staff', email",
-    )?;
+    let mut stmt =
+        conn.prepare("SELECT id, email, name, role, created_at FROM users ORDER BY role = 'staff', email")?;
     let rows = stmt.query_map([], user_from_row)?;
     rows.collect()
 }
 
 /// Whether any owner account exists (no owner means first-run setup is open).
 pub fn owner_exists(conn: &Connection) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM users WHERE role = 'owner')",
-        [],
-        |r| r.get(0),
-    )
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'owner')", [], |r| r.get(0))
 }
 
 pub fn count_owners(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT count(*) FROM users WHERE role = 'owner'", [], |r| {
-        r.get(0)
-    })
+    conn.query_row("SELECT count(*) FROM users WHERE role = 'owner'", [], |r| r.get(0))
 }
 
 /// Creates an account; fails with a constraint error when the email is taken.
-pub fn insert(
-    conn: &Connection,
-    email: &str,
-    name: &str,
-    role: Role,
-    hash: &str,
-    now: &str,
-) -> rusqlite::Result<i64> {
+pub fn insert(conn: &Connection, email: &str, name: &str, role: Role, hash: &str, now: &str) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO users (email, name, role, password_hash, created_at, password_changed_at)
          VALUES (:email, :name, :role, :hash, :now, :now)",
@@ -96,10 +82,7 @@ pub fn set_password(conn: &Connection, id: i64, hash: &str, now: &str) -> rusqli
 
 /// Removes an account (its sessions go with it); returns false when it did not exist.
 pub fn delete(conn: &Connection, id: i64) -> rusqlite::Result<bool> {
-    Ok(conn.execute(
-        "DELETE FROM users WHERE id = :id",
-        named_params! {":id": id},
-    )? == 1)
+    Ok(conn.execute("DELETE FROM users WHERE id = :id", named_params! {":id": id})? == 1)
 }
 
 /// True when the error is the UNIQUE constraint on the email.

@@ -42,16 +42,12 @@ fn hasher() -> Argon2<'static> {
 
 /// The PHC string to store for a password.
 pub fn hash_password(password: &str) -> String {
-    hasher()
-        .hash_password(password.as_bytes())
-        .expect("argon2 hashing with valid parameters")
-        .to_string()
+    hasher().hash_password(password.as_bytes()).expect("argon2 hashing with valid parameters").to_string()
 }
 
 /// Whether `password` matches the stored hash; false for a malformed hash.
 pub fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .is_ok_and(|h| hasher().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(stored).is_ok_and(|h| hasher().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// A hash of a random password, verified against when an email is unknown so that an unknown
@@ -96,10 +92,7 @@ pub fn validate_account(name: &str, email: &str, password: &str, confirm: &str) 
         errors.insert("name", "Use at most 80 characters.".into());
     }
     if !valid_email(email.trim()) {
-        errors.insert(
-            "email",
-            "Enter an email address like name@example.com.".into(),
-        );
+        errors.insert("email", "Enter an email address like name@example.com.".into());
     }
     if let Some(problem) = password_problem(password, email.trim()) {
         errors.insert("password", problem);
@@ -125,26 +118,11 @@ mod tests {
     #[test]
     fn password_rules() {
         assert!(password_problem("short", "a@b.co").unwrap().contains("10"));
-        assert!(
-            password_problem("password123", "a@b.co")
-                .unwrap()
-                .contains("common")
-        );
-        assert!(
-            password_problem("Qwertyuiop", "a@b.co")
-                .unwrap()
-                .contains("common")
-        );
+        assert!(password_problem("password123", "a@b.co").unwrap().contains("common"));
+        assert!(password_problem("Qwertyuiop", "a@b.co").unwrap().contains("common"));
         assert!(password_problem("aaaaaaaaaaaa", "a@b.co").is_some());
-        assert!(
-            password_problem("asha.k-shop-2026", "asha.k@example.com")
-                .unwrap()
-                .contains("email")
-        );
-        assert_eq!(
-            password_problem("tamarind-lanterns-42", "asha@example.com"),
-            None
-        );
+        assert!(password_problem("asha.k-shop-2026", "asha.k@example.com").unwrap().contains("email"));
+        assert_eq!(password_problem("tamarind-lanterns-42", "asha@example.com"), None);
     }
 
     #[test]
@@ -152,13 +130,7 @@ mod tests {
         let e = validate_account("", "nope", "tamarind-lanterns-42", "other");
         assert!(e.contains_key("name") && e.contains_key("email") && e.contains_key("confirm"));
         assert!(
-            validate_account(
-                "Asha",
-                "asha@example.com",
-                "tamarind-lanterns-42",
-                "tamarind-lanterns-42"
-            )
-            .is_empty()
+            validate_account("Asha", "asha@example.com", "tamarind-lanterns-42", "tamarind-lanterns-42").is_empty()
         );
     }
 }

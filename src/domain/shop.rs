@@ -65,9 +65,9 @@ pub fn known_minor_units(code: &str) -> Option<u8> {
     match code {
         "JPY" | "KRW" | "VND" | "CLP" | "ISK" | "UGX" | "XAF" | "XOF" | "RWF" | "PYG" => Some(0),
         "KWD" | "BHD" | "OMR" | "JOD" | "TND" | "LYD" | "IQD" => Some(3),
-        "INR" | "USD" | "EUR" | "GBP" | "PKR" | "BDT" | "LKR" | "NPR" | "AED" | "SAR" | "QAR"
-        | "EGP" | "NGN" | "KES" | "GHS" | "ZAR" | "MAD" | "TRY" | "IDR" | "MYR" | "PHP" | "THB"
-        | "SGD" | "AUD" | "CAD" | "NZD" | "BRL" | "MXN" | "CHF" | "CNY" | "HKD" | "TWD" => Some(2),
+        "INR" | "USD" | "EUR" | "GBP" | "PKR" | "BDT" | "LKR" | "NPR" | "AED" | "SAR" | "QAR" | "EGP" | "NGN"
+        | "KES" | "GHS" | "ZAR" | "MAD" | "TRY" | "IDR" | "MYR" | "PHP" | "THB" | "SGD" | "AUD" | "CAD" | "NZD"
+        | "BRL" | "MXN" | "CHF" | "CNY" | "HKD" | "TWD" => Some(2),
         _ => None,
     }
 }
@@ -77,17 +77,11 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ShopSettings, FieldErr
     let mut errors = FieldErrors::new();
     let name = input.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 80 {
-        errors.insert(
-            "name",
-            "Enter the shop's name (at most 80 characters).".into(),
-        );
+        errors.insert("name", "Enter the shop's name (at most 80 characters).".into());
     }
     let currency = input.currency.trim().to_ascii_uppercase();
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-        errors.insert(
-            "currency",
-            "Enter a three-letter ISO currency code, like INR or USD.".into(),
-        );
+        errors.insert("currency", "Enter a three-letter ISO currency code, like INR or USD.".into());
     }
     let minor = match input.currency_minor_units.trim() {
         "" => known_minor_units(&currency).unwrap_or(2),
@@ -96,18 +90,9 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ShopSettings, FieldErr
             2
         }),
     };
-    let cc = input
-        .country_calling_code
-        .trim()
-        .trim_start_matches('+')
-        .to_string();
-    if !cc.is_empty()
-        && (cc.len() > 3 || !cc.chars().all(|c| c.is_ascii_digit()) || cc.starts_with('0'))
-    {
-        errors.insert(
-            "country_calling_code",
-            "Enter the calling code's digits, like 91 for India.".into(),
-        );
+    let cc = input.country_calling_code.trim().trim_start_matches('+').to_string();
+    if !cc.is_empty() && (cc.len() > 3 || !cc.chars().all(|c| c.is_ascii_digit()) || cc.starts_with('0')) {
+        errors.insert("country_calling_code", "Enter the calling code's digits, like 91 for India.".into());
     }
     let whatsapp = match input.whatsapp_number.trim() {
         "" => String::new(),
@@ -118,10 +103,7 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ShopSettings, FieldErr
     };
     let email = input.contact_email.trim().to_string();
     if !email.is_empty() && !valid_email(&email) {
-        errors.insert(
-            "contact_email",
-            "Enter an email address like shop@example.com, or leave it empty.".into(),
-        );
+        errors.insert("contact_email", "Enter an email address like shop@example.com, or leave it empty.".into());
     }
     let address = input.address.trim().to_string();
     if address.chars().count() > 500 {
@@ -150,10 +132,7 @@ pub fn normalize_phone(raw: &str, default_cc: &str) -> Result<String, String> {
     };
     let bad = || format!("Enter a phone number with its country code, like {example}.");
     let trimmed = raw.trim();
-    if trimmed
-        .chars()
-        .any(|c| !(c.is_ascii_digit() || " -.()/+".contains(c)))
-    {
+    if trimmed.chars().any(|c| !(c.is_ascii_digit() || " -.()/+".contains(c))) {
         return Err(bad());
     }
     let digits: String = trimmed.chars().filter(|c| c.is_ascii_digit()).collect();
@@ -166,10 +145,7 @@ pub fn normalize_phone(raw: &str, default_cc: &str) -> Result<String, String> {
     } else {
         return Err(bad());
     };
-    if !(8..=15).contains(&international.len())
-        || international.starts_with('0')
-        || trimmed.matches('+').count() > 1
-    {
+    if !(8..=15).contains(&international.len()) || international.starts_with('0') || trimmed.matches('+').count() > 1 {
         return Err(bad());
     }
     Ok(format!("+{international}"))
@@ -192,23 +168,15 @@ mod tests {
             ("0712 345 678", "254", "+254712345678"),
         ];
         for (raw, cc, want) in cases {
-            assert_eq!(
-                normalize_phone(raw, cc).as_deref(),
-                Ok(want),
-                "{raw} with {cc}"
-            );
+            assert_eq!(normalize_phone(raw, cc).as_deref(), Ok(want), "{raw} with {cc}");
         }
     }
 
     #[test]
     fn bad_phone_numbers_get_an_example() {
-        for (raw, cc) in [
-            ("12345", "91"),
-            ("call me", "91"),
-            ("98765 43210", ""),
-            ("+91+98765", ""),
-            ("+1234567890123456", ""),
-        ] {
+        for (raw, cc) in
+            [("12345", "91"), ("call me", "91"), ("98765 43210", ""), ("+91+98765", ""), ("+1234567890123456", "")]
+        {
             let e = normalize_phone(raw, cc).unwrap_err();
             assert!(e.contains("like +"), "{raw}: {e}");
         }
@@ -224,10 +192,7 @@ mod tests {
             ..Default::default()
         };
         let s = validate_settings(&input).unwrap();
-        assert_eq!(
-            (s.name.as_str(), s.currency.as_str(), s.currency_minor_units),
-            ("Asha's Kitchen", "INR", 2)
-        );
+        assert_eq!((s.name.as_str(), s.currency.as_str(), s.currency_minor_units), ("Asha's Kitchen", "INR", 2));
         assert_eq!(s.whatsapp_number, "+919876543210");
         let bad = SettingsInput {
             name: "".into(),
@@ -236,18 +201,12 @@ mod tests {
             ..Default::default()
         };
         let e = validate_settings(&bad).unwrap_err();
-        assert!(
-            e.contains_key("name") && e.contains_key("currency") && e.contains_key("contact_email")
-        );
+        assert!(e.contains_key("name") && e.contains_key("currency") && e.contains_key("contact_email"));
     }
 
     #[test]
     fn minor_units_default_by_currency() {
-        let input = SettingsInput {
-            name: "S".into(),
-            currency: "JPY".into(),
-            ..Default::default()
-        };
+        let input = SettingsInput { name: "S".into(), currency: "JPY".into(), ..Default::default() };
         assert_eq!(validate_settings(&input).unwrap().currency_minor_units, 0);
     }
 }

@@ -23,12 +23,7 @@ pub fn locked_for(state: Option<&State>, now: DateTime<Utc>) -> Option<Duration>
 }
 
 /// The state after one more failure at `now`.
-pub fn after_failure(
-    prev: Option<&State>,
-    now: DateTime<Utc>,
-    max_failures: u32,
-    max_lock: Duration,
-) -> State {
+pub fn after_failure(prev: Option<&State>, now: DateTime<Utc>, max_failures: u32, max_lock: Duration) -> State {
     let failures = match prev {
         Some(p) if now - p.last_failure_at < MEMORY => p.failures + 1,
         _ => 1,
@@ -38,11 +33,7 @@ pub fn after_failure(
         let lock = FIRST_LOCK * 2i32.pow(doublings);
         now + lock.min(max_lock)
     });
-    State {
-        failures,
-        last_failure_at: now,
-        locked_until,
-    }
+    State { failures, last_failure_at: now, locked_until }
 }
 
 /// "3 minutes", "1 minute", "45 seconds": for the message a locked-out person sees.
@@ -71,27 +62,15 @@ mod tests {
     fn four_failures_do_not_lock_the_fifth_does() {
         let now = Utc::now();
         assert_eq!(locked_for(Some(&fail_n(4, now)), now), None);
-        assert_eq!(
-            locked_for(Some(&fail_n(5, now)), now),
-            Some(Duration::seconds(30))
-        );
+        assert_eq!(locked_for(Some(&fail_n(5, now)), now), Some(Duration::seconds(30)));
     }
 
     #[test]
     fn lock_grows_and_is_capped_at_the_maximum() {
         let now = Utc::now();
-        assert_eq!(
-            locked_for(Some(&fail_n(6, now)), now),
-            Some(Duration::seconds(60))
-        );
-        assert_eq!(
-            locked_for(Some(&fail_n(8, now)), now),
-            Some(Duration::seconds(240))
-        );
-        assert_eq!(
-            locked_for(Some(&fail_n(30, now)), now),
-            Some(Duration::minutes(15))
-        );
+        assert_eq!(locked_for(Some(&fail_n(6, now)), now), Some(Duration::seconds(60)));
+        assert_eq!(locked_for(Some(&fail_n(8, now)), now), Some(Duration::seconds(240)));
+        assert_eq!(locked_for(Some(&fail_n(30, now)), now), Some(Duration::minutes(15)));
     }
 
     #[test]

@@ -18,8 +18,7 @@ pub fn hash_token(token: &str) -> Vec<u8> {
 
 /// HMAC-SHA256 of `message` under `key`, hex encoded.
 pub fn sign(key: &[u8], message: &str) -> String {
-    let mut mac =
-        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(message.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
@@ -29,8 +28,7 @@ pub fn verify(key: &[u8], message: &str, signature: &str) -> bool {
     let Ok(sig) = hex::decode(signature) else {
         return false;
     };
-    let mut mac =
-        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(message.as_bytes());
     mac.verify_slice(&sig).is_ok()
 }

@@ -15,23 +15,10 @@ pub fn test_message(shop: &ShopSettings, to: &str, requested_by: &str) -> NewMes
         p { "This is a test email from your shop " strong { (shop.name) } ", sent at the request of " (requested_by) "." }
         p { "If you can read this, email works." }
     };
-    NewMessage {
-        kind: "test".into(),
-        to: to.into(),
-        subject,
-        text,
-        html: html.into_string(),
-    }
+    NewMessage { kind: "test".into(), to: to.into(), subject, text, html: html.into_string() }
 }
 
-pub fn invite(
-    shop: &ShopSettings,
-    to: &str,
-    inviter: &str,
-    role: &str,
-    link: &str,
-    hours: i64,
-) -> NewMessage {
+pub fn invite(shop: &ShopSettings, to: &str, inviter: &str, role: &str, link: &str, hours: i64) -> NewMessage {
     let subject = format!("{inviter} invited you to run {} on Souk", shop.name);
     let text = format!(
         "{inviter} invited you to help run {} as {role}.\n\nChoose your password here (the link works once, for {hours} hours):\n{link}\n\nIf you did not expect this, ignore this email.\n",
@@ -42,11 +29,5 @@ pub fn invite(
         p { a href=(link) { "Accept the invitation and choose your password" } }
         p { small { "The link works once, for " (hours) " hours. If you did not expect this, ignore this email." } }
     };
-    NewMessage {
-        kind: "invite".into(),
-        to: to.into(),
-        subject,
-        text,
-        html: html.into_string(),
-    }
+    NewMessage { kind: "invite".into(), to: to.into(), subject, text, html: html.into_string() }
 }

@@ -16,13 +16,8 @@ use crate::db::{self, outbox};
 pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
 
 /// A transport for an `smtp://` (plain or `?tls=required` STARTTLS) or `smtps://` (TLS) URL.
-pub fn transport_from_url(
-    url: &str,
-    timeout_secs: u64,
-) -> Result<Transport, lettre::transport::smtp::Error> {
-    Ok(Transport::from_url(url)?
-        .timeout(Some(Duration::from_secs(timeout_secs)))
-        .build())
+pub fn transport_from_url(url: &str, timeout_secs: u64) -> Result<Transport, lettre::transport::smtp::Error> {
+    Ok(Transport::from_url(url)?.timeout(Some(Duration::from_secs(timeout_secs))).build())
 }
 
 /// The From address: `[mail] from`, else the shop's contact email under the shop's name.
@@ -76,10 +71,7 @@ async fn send_due(
     from: &Mailbox,
 ) -> Result<Option<Duration>, crate::error::AppError> {
     loop {
-        let due = state
-            .db
-            .read(|c| Ok(outbox::due(c, &db::now(), 20)?))
-            .await?;
+        let due = state.db.read(|c| Ok(outbox::due(c, &db::now(), 20)?)).await?;
         if due.is_empty() {
             break;
         }
@@ -88,9 +80,7 @@ async fn send_due(
         }
     }
     let next = state.db.read(|c| Ok(outbox::next_due_at(c)?)).await?;
-    Ok(next
-        .and_then(|t| db::parse_ts(&t))
-        .map(|t| (t - Utc::now()).to_std().unwrap_or(Duration::ZERO)))
+    Ok(next.and_then(|t| db::parse_ts(&t)).map(|t| (t - Utc::now()).to_std().unwrap_or(Duration::ZERO)))
 }
 
 async fn deliver(
@@ -103,11 +93,7 @@ async fn deliver(
     let id = m.id;
     let outcome = match build(from, &m) {
         Err(e) => Err((true, e)),
-        Ok(msg) => transport
-            .send(msg)
-            .await
-            .map(|_| ())
-            .map_err(|e| (e.is_permanent(), e.to_string())),
+        Ok(msg) => transport.send(msg).await.map(|_| ()).map_err(|e| (e.is_permanent(), e.to_string())),
     };
     let max = state.config.mail.max_attempts;
     let base = state.config.mail.retry_base_secs;
@@ -117,18 +103,12 @@ async fn deliver(
             match outcome {
                 Ok(()) => outbox::mark_sent(tx, id, attempts, &db::now())?,
                 Err((permanent, e)) if permanent || attempts >= max => {
-                    tracing::warn!(
-                        message = id,
-                        "outbox: giving up after {attempts} attempts: {e}"
-                    );
+                    tracing::warn!(message = id, "outbox: giving up after {attempts} attempts: {e}");
                     outbox::mark_failed(tx, id, attempts, &e)?
                 }
                 Err((_, e)) => {
                     let next = Utc::now() + retry_delay(base, attempts);
-                    tracing::info!(
-                        message = id,
-                        "outbox: attempt {attempts} failed, retrying: {e}"
-                    );
+                    tracing::info!(message = id, "outbox: attempt {attempts} failed, retrying: {e}");
                     outbox::mark_retry(tx, id, attempts, &db::ts(next), &e)?
                 }
             }
@@ -144,30 +124,16 @@ pub fn retry_delay(base_secs: i64, attempts: u32) -> chrono::Duration {
 }
 
 fn build(from: &Mailbox, m: &outbox::Message) -> Result<Message, String> {
-    let to: Mailbox =
-        m.to.parse()
-            .map_err(|e| format!("bad recipient {:?}: {e}", m.to))?;
+    let to: Mailbox = m.to.parse().map_err(|e| format!("bad recipient {:?}: {e}", m.to))?;
     let domain = from.email.domain().to_string();
     // A stable Message-ID: if a crash after the SMTP server accepted the message causes a resend,
     // mail clients recognise the copy.
-    let message_id = format!(
-        "<souk-{}-{}@{}>",
-        m.id,
-        m.created_at.replace([':', '.', '-'], ""),
-        domain
-    );
-    let builder = Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(&m.subject)
-        .message_id(Some(message_id));
+    let message_id = format!("<souk-{}-{}@{}>", m.id, m.created_at.replace([':', '.', '-'], ""), domain);
+    let builder = Message::builder().from(from.clone()).to(to).subject(&m.subject).message_id(Some(message_id));
     let built = if m.html.is_empty() {
         builder.header(ContentType::TEXT_PLAIN).body(m.text.clone())
     } else {
-        builder.multipart(MultiPart::alternative_plain_html(
-            m.text.clone(),
-            m.html.clone(),
-        ))
+        builder.multipart(MultiPart::alternative_plain_html(m.text.clone(), m.html.clone()))
     };
     built.map_err(|e| format!("cannot build message: {e}"))
 }
@@ -176,9 +142,7 @@ fn build(from: &Mailbox, m: &outbox::Message) -> Result<Message, String> {
 mod tests {
     #[test]
     fn backoff_doubles_and_caps() {
-        let d: Vec<i64> = (1..=9)
-            .map(|a| super::retry_delay(30, a).num_seconds())
-            .collect();
+        let d: Vec<i64> = (1..=9).map(|a| super::retry_delay(30, a).num_seconds()).collect();
         assert_eq!(d, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
     }
 }

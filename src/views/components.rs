@@ -27,15 +27,7 @@ pub struct Field<'a> {
 
 impl<'a> Field<'a> {
     pub fn new(name: &'static str, label: &'a str, value: &'a str) -> Self {
-        Field {
-            name,
-            label,
-            value,
-            kind: "text",
-            autocomplete: "off",
-            hint: "",
-            required: false,
-        }
+        Field { name, label, value, kind: "text", autocomplete: "off", hint: "", required: false }
     }
     pub fn kind(mut self, kind: &'static str) -> Self {
         self.kind = kind;
@@ -95,8 +87,7 @@ pub fn error_summary(errors: &FieldErrors) -> Markup {
 
 /// A stored UTC timestamp shown compactly ("2026-11-22 04:55 UTC") inside a machine-readable `<time>`.
 pub fn time(ts: &str) -> Markup {
-    let shown = crate::db::parse_ts(ts)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_else(|| ts.to_string());
+    let shown =
+        crate::db::parse_ts(ts).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| ts.to_string());
     html! { time datetime=(ts) { (shown) } }
 }

@@ -101,12 +101,7 @@ pub fn bare(page: &Page, title: &str, body: Markup) -> Markup {
     bare_for_shop(&page.shop, title, page.flash.as_deref(), body)
 }
 
-pub fn bare_for_shop(
-    shop: &ShopSettings,
-    title: &str,
-    flash: Option<&str>,
-    body: Markup,
-) -> Markup {
+pub fn bare_for_shop(shop: &ShopSettings, title: &str, flash: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {

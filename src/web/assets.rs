@@ -43,9 +43,7 @@ pub async fn serve(path: web::Path<(String, String)>) -> Result<HttpResponse, Ap
     let asset = Assets::get(&file).ok_or(AppError::NotFound)?;
     if hashes().get(&file) != Some(&hash) {
         // An old hash after an upgrade: send the browser to the current file.
-        return Ok(HttpResponse::Found()
-            .insert_header((header::LOCATION, url(&file)))
-            .finish());
+        return Ok(HttpResponse::Found().insert_header((header::LOCATION, url(&file))).finish());
     }
     let mime = asset.metadata.mimetype().to_string();
     Ok(HttpResponse::Ok()

@@ -21,9 +21,7 @@ pub const SESSION_COOKIE: &str = "souk_session";
 type Fut<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
 fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
-    req.app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AppError::internal("app state missing"))
+    req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError::internal("app state missing"))
 }
 
 impl FromRequest for ClientInfo {
@@ -55,15 +53,11 @@ fn csrf_cookie(req: &HttpRequest) -> Option<String> {
 impl Page {
     fn build(req: &HttpRequest) -> Result<Page, AppError> {
         let st = state(req)?;
-        let csrf = csrf_cookie(req)
-            .map(|c| sign(&st.csrf_key, &c))
-            .unwrap_or_default();
+        let csrf = csrf_cookie(req).map(|c| sign(&st.csrf_key, &c)).unwrap_or_default();
         Ok(Page {
             shop: st.shop(),
             csrf,
-            flash: req
-                .cookie(FLASH_COOKIE)
-                .and_then(|c| super::decode_flash(c.value())),
+            flash: req.cookie(FLASH_COOKIE).and_then(|c| super::decode_flash(c.value())),
             path: req.path().to_string(),
             client: req
                 .extensions()
@@ -109,32 +103,20 @@ impl FromRequest for Admin {
             let page = Page::build(&req)?;
             let token = req.cookie(SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
             let hash = hash_token(token.value());
-            let row = st
-                .db
-                .read(move |c| Ok(sessions::find(c, &hash)?))
-                .await?
-                .ok_or(AppError::Unauthorized)?;
+            let row = st.db.read(move |c| Ok(sessions::find(c, &hash)?)).await?.ok_or(AppError::Unauthorized)?;
             let now = Utc::now();
             let seen = db::parse_ts(&row.last_seen_at).unwrap_or(now);
             let created = db::parse_ts(&row.created_at).unwrap_or(now);
             let cfg = &st.config.session;
             let id = row.id;
-            if now - seen > Duration::minutes(cfg.idle_minutes)
-                || now - created > Duration::hours(cfg.absolute_hours)
-            {
+            if now - seen > Duration::minutes(cfg.idle_minutes) || now - created > Duration::hours(cfg.absolute_hours) {
                 st.db.write(move |tx| Ok(sessions::delete(tx, id)?)).await?;
                 return Err(AppError::Unauthorized);
             }
             if now - seen > Duration::seconds(60) {
-                st.db
-                    .write(move |tx| Ok(sessions::touch(tx, id, &db::now())?))
-                    .await?;
+                st.db.write(move |tx| Ok(sessions::touch(tx, id, &db::now())?)).await?;
             }
-            Ok(Admin {
-                page,
-                user: row.user,
-                session_id: id,
-            })
+            Ok(Admin { page, user: row.user, session_id: id })
         })
     }
 }
@@ -151,9 +133,7 @@ impl FromRequest for Owner {
         Box::pin(async move {
             let admin = admin.await?;
             if !admin.is_owner() {
-                return Err(AppError::Forbidden(
-                    "Only the shop's owner can do this.".into(),
-                ));
+                return Err(AppError::Forbidden("Only the shop's owner can do this.".into()));
             }
             Ok(Owner(admin))
         })
@@ -172,9 +152,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let body = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
             let body = body.await.map_err(|e| {
-                if e.as_response_error().status_code()
-                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
-                {
+                if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
                     AppError::TooLarge
                 } else {
                     AppError::BadRequest("The form could not be read.".into())
@@ -182,17 +160,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             })?;
             let st = state(&req)?;
             check_origin(&req, &st.config.server.public_url)?;
-            let pairs: Vec<(String, String)> =
-                serde_urlencoded::from_bytes(&body).unwrap_or_default();
-            let token = pairs
-                .iter()
-                .find(|(k, _)| k == "csrf")
-                .map(|(_, v)| v.as_str())
-                .unwrap_or("");
-            let cookie = req
-                .cookie(CSRF_COOKIE)
-                .map(|c| c.value().to_string())
-                .unwrap_or_default();
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+            let token = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
+            let cookie = req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
             if cookie.is_empty() || !verify(&st.csrf_key, &cookie, token) {
                 tracing::warn!("form refused: missing or wrong CSRF token");
                 return Err(AppError::Forbidden(
@@ -209,17 +179,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 /// Refuses a cross-site post when the browser says where it came from. The origin may match the
 /// Host header, the host a proxy forwarded, or the configured public URL.
 fn check_origin(req: &HttpRequest, public_url: &str) -> Result<(), AppError> {
-    let cross = || {
-        Err(AppError::Forbidden(
-            "This form did not come from this shop.".into(),
-        ))
-    };
-    if req
-        .headers()
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        == Some("cross-site")
-    {
+    let cross = || Err(AppError::Forbidden("This form did not come from this shop.".into()));
+    if req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return cross();
     }
     let Some(origin) = req.headers().get("origin").and_then(|o| o.to_str().ok()) else {
@@ -229,24 +190,8 @@ fn check_origin(req: &HttpRequest, public_url: &str) -> Result<(), AppError> {
         return Ok(());
     }
     let origin_host = origin.split("://").nth(1).unwrap_or("");
-    let header = |name: &str| {
-        req.headers()
-            .get(name)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("")
-    };
-    let public_host = public_url
-        .split("://")
-        .nth(1)
-        .unwrap_or("")
-        .trim_end_matches('/');
+    let header = |name: &str| req.headers().get(name).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let public_host = public_url.split("://").nth(1).unwrap_or("").trim_end_matches('/');
     let allowed = [header("host"), header("x-forwarded-host"), public_host];
-    if allowed
-        .iter()
-        .any(|h| !h.is_empty() && h.eq_ignore_ascii_case(origin_host))
-    {
-        Ok(())
-    } else {
-        cross()
-    }
+    if allowed.iter().any(|h| !h.is_empty() && h.eq_ignore_ascii_case(origin_host)) { Ok(()) } else { cross() }
 }

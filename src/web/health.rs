@@ -37,10 +37,6 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
         "outbox": {"pending": pending, "failed": failed},
         "version": env!("CARGO_PKG_VERSION"),
     });
-    let mut res = if ok {
-        HttpResponse::Ok()
-    } else {
-        HttpResponse::ServiceUnavailable()
-    };
+    let mut res = if ok { HttpResponse::Ok() } else { HttpResponse::ServiceUnavailable() };
     res.insert_header(("cache-control", "no-store")).json(body)
 }

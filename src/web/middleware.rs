@@ -46,19 +46,13 @@ pub fn client_ip(
             .filter_map(|part| {
                 part.split(';').find_map(|kv| {
                     let (k, v) = kv.trim().split_once('=')?;
-                    k.eq_ignore_ascii_case("for")
-                        .then(|| parse_hop(v.trim().trim_matches('"')))?
+                    k.eq_ignore_ascii_case("for").then(|| parse_hop(v.trim().trim_matches('"')))?
                 })
             })
             .collect(),
         _ => Vec::new(),
     };
-    Some(
-        hops.into_iter()
-            .rev()
-            .find(|ip| !trusted(*ip))
-            .unwrap_or(peer),
-    )
+    Some(hops.into_iter().rev().find(|ip| !trusted(*ip)).unwrap_or(peer))
 }
 
 fn parse_hop(s: &str) -> Option<IpAddr> {
@@ -81,24 +75,14 @@ pub async fn request_context(
     let proxies: &[IpNet] = state.as_ref().map(|s| s.proxies.as_slice()).unwrap_or(&[]);
     let peer = req.peer_addr().map(|a| a.ip());
     let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let ip = client_ip(
-        peer,
-        header_str("x-forwarded-for"),
-        header_str("forwarded"),
-        proxies,
-    );
+    let ip = client_ip(peer, header_str("x-forwarded-for"), header_str("forwarded"), proxies);
     let peer_trusted = peer.is_some_and(|p| proxies.iter().any(|n| n.contains(p)));
     let https = req.app_config().secure()
         || (peer_trusted
             && (header_str("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https"))
-                || header_str("forwarded")
-                    .is_some_and(|f| f.to_ascii_lowercase().contains("proto=https"))));
+                || header_str("forwarded").is_some_and(|f| f.to_ascii_lowercase().contains("proto=https"))));
     let request_id = format!("{:016x}", rand::random::<u64>());
-    let info = ClientInfo {
-        ip: ip.map(|i| i.to_string()).unwrap_or_default(),
-        https,
-        request_id: request_id.clone(),
-    };
+    let info = ClientInfo { ip: ip.map(|i| i.to_string()).unwrap_or_default(), https, request_id: request_id.clone() };
     let span = tracing::info_span!("request", id = %request_id);
     let method = req.method().clone();
     let path = req.path().to_string();
@@ -138,18 +122,8 @@ pub async fn security_headers(
     };
     set("content-security-policy", &csp);
     set("x-content-type-options", "nosniff");
-    set(
-        "referrer-policy",
-        if admin {
-            "same-origin"
-        } else {
-            "strict-origin-when-cross-origin"
-        },
-    );
-    set(
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=(), payment=()",
-    );
+    set("referrer-policy", if admin { "same-origin" } else { "strict-origin-when-cross-origin" });
+    set("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
     set("cross-origin-opener-policy", "same-origin");
     if admin {
         set("x-frame-options", "DENY");
@@ -169,40 +143,25 @@ pub async fn render_errors(
         return Ok(res);
     }
     let info = res.response().extensions().get::<ErrorInfo>().cloned();
-    let content_type = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let rendered_already =
-        content_type.starts_with("text/html") || content_type.starts_with("application/json");
+    let content_type = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let rendered_already = content_type.starts_with("text/html") || content_type.starts_with("application/json");
     if info.is_none() && rendered_already {
         return Ok(res);
     }
-    let message = info
-        .as_ref()
-        .map(|i| i.message.clone())
-        .unwrap_or_else(|| default_message(status).into());
+    let message = info.as_ref().map(|i| i.message.clone()).unwrap_or_else(|| default_message(status).into());
     let code = info.as_ref().map(|i| i.code).unwrap_or("error");
     let (req, res) = res.into_parts();
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
     let mut out = if req.path().starts_with("/api/") {
-        HttpResponse::build(status)
-            .json(serde_json::json!({"error": {"code": code, "message": message}}))
+        HttpResponse::build(status).json(serde_json::json!({"error": {"code": code, "message": message}}))
     } else if status == StatusCode::UNAUTHORIZED && req.path().starts_with("/admin") {
-        let next = if req.method() == actix_web::http::Method::GET {
-            req.path()
-        } else {
-            "/admin"
-        };
+        let next = if req.method() == actix_web::http::Method::GET { req.path() } else { "/admin" };
         crate::web::see_other(&format!("/admin/login?next={}", next))
     } else {
         let state = req.app_data::<web::Data<AppState>>();
         let shop = state.map(|s| s.shop()).unwrap_or_default();
         let page = crate::views::errors::page(&shop, status, &message);
-        HttpResponse::build(status)
-            .content_type("text/html; charset=utf-8")
-            .body(page.into_string())
+        HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.into_string())
     };
     if let Some(v) = retry_after {
         out.headers_mut().insert(header::RETRY_AFTER, v);
@@ -229,10 +188,7 @@ pub async fn cookies(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let https = req
-        .extensions()
-        .get::<ClientInfo>()
-        .is_some_and(|c| c.https);
+    let https = req.extensions().get::<ClientInfo>().is_some_and(|c| c.https);
     let new_csrf = match req.cookie(CSRF_COOKIE) {
         Some(c) if c.value().len() == 32 => None,
         _ => {
@@ -249,12 +205,8 @@ pub async fn cookies(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if let Some(value) = new_csrf.filter(|_| is_page) {
-        let cookie = Cookie::build(CSRF_COOKIE, value)
-            .path("/")
-            .http_only(true)
-            .secure(https)
-            .same_site(SameSite::Lax)
-            .finish();
+        let cookie =
+            Cookie::build(CSRF_COOKIE, value).path("/").http_only(true).secure(https).same_site(SameSite::Lax).finish();
         let _ = res.response_mut().add_cookie(&cookie);
     }
     if had_flash && is_page {
@@ -279,41 +231,19 @@ mod tests {
 
     #[test]
     fn forwarded_headers_only_from_trusted_proxies() {
-        let proxies = vec![
-            IpNet::parse("127.0.0.1").unwrap(),
-            IpNet::parse("10.0.0.0/8").unwrap(),
-        ];
+        let proxies = vec![IpNet::parse("127.0.0.1").unwrap(), IpNet::parse("10.0.0.0/8").unwrap()];
         // Untrusted peer: its claims are ignored.
-        assert_eq!(
-            client_ip(Some(ip("203.0.113.9")), Some("1.2.3.4"), None, &proxies),
-            Some(ip("203.0.113.9"))
-        );
+        assert_eq!(client_ip(Some(ip("203.0.113.9")), Some("1.2.3.4"), None, &proxies), Some(ip("203.0.113.9")));
         // Trusted peer: the nearest untrusted hop wins, so a client cannot prepend a fake address.
         assert_eq!(
-            client_ip(
-                Some(ip("127.0.0.1")),
-                Some("6.6.6.6, 1.2.3.4, 10.0.0.2"),
-                None,
-                &proxies
-            ),
+            client_ip(Some(ip("127.0.0.1")), Some("6.6.6.6, 1.2.3.4, 10.0.0.2"), None, &proxies),
             Some(ip("1.2.3.4"))
         );
         assert_eq!(
-            client_ip(
-                Some(ip("127.0.0.1")),
-                None,
-                Some("for=\"[2001:db8::1]:4711\";proto=https"),
-                &proxies
-            ),
+            client_ip(Some(ip("127.0.0.1")), None, Some("for=\"[2001:db8::1]:4711\";proto=https"), &proxies),
             Some(ip("2001:db8::1"))
         );
-        assert_eq!(
-            client_ip(Some(ip("127.0.0.1")), None, None, &proxies),
-            Some(ip("127.0.0.1"))
-        );
-        assert_eq!(
-            client_ip(Some(ip("127.0.0.1")), Some("1.2.3.4"), None, &[]),
-            Some(ip("127.0.0.1"))
-        );
+        assert_eq!(client_ip(Some(ip("127.0.0.1")), None, None, &proxies), Some(ip("127.0.0.1")));
+        assert_eq!(client_ip(Some(ip("127.0.0.1")), Some("1.2.3.4"), None, &[]), Some(ip("127.0.0.1")));
     }
 }

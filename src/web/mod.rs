@@ -33,9 +33,7 @@ async fn not_found() -> Result<HttpResponse, AppError> {
 
 /// 303 See Other: the answer to every successful form post.
 pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }
 
 /// 303 to `location`, with a one-time message shown on the next page.
@@ -53,13 +51,7 @@ pub fn see_other_with_flash(location: &str, message: &str) -> HttpResponse {
 fn encode_flash(message: &str) -> String {
     message
         .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
 
@@ -86,10 +78,7 @@ mod tests {
     #[test]
     fn flash_round_trips() {
         let m = "Saved «Asha's» settings; 100% done.";
-        assert_eq!(
-            super::decode_flash(&super::encode_flash(m)).as_deref(),
-            Some(m)
-        );
+        assert_eq!(super::decode_flash(&super::encode_flash(m)).as_deref(), Some(m));
         assert_eq!(super::decode_flash("%zz"), None);
     }
 }

@@ -6,7 +6,5 @@ use super::extract::Page;
 use crate::views;
 
 pub async fn home(page: Page) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(views::storefront::home(&page).into_string())
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(views::storefront::home(&page).into_string())
 }

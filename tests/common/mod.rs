@@ -32,11 +32,7 @@ impl Drop for TestApp {
 }
 
 pub fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(redirect::Policy::none())
-        .build()
-        .unwrap()
+    Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
 }
 
 /// A config for tests: a fresh data folder, a fast scheduler-independent setup.
@@ -63,24 +59,13 @@ impl TestApp {
 
     pub async fn spawn_in(dir: tempfile::TempDir, config: Config) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let running = souk::start(listener, config.clone())
-            .await
-            .expect("server starts");
+        let running = souk::start(listener, config.clone()).await.expect("server starts");
         let base = format!("http://{}", running.addr);
         let setup_url = running.setup_url.clone();
         let state = running.state.clone();
         let handle = running.handle();
         let task = Some(tokio::spawn(running.run()));
-        TestApp {
-            base,
-            client: browser(),
-            dir,
-            config,
-            setup_url,
-            state,
-            handle,
-            task,
-        }
+        TestApp { base, client: browser(), dir, config, setup_url, state, handle, task }
     }
 
     /// Stops the server gracefully and waits until it released the data folder, which is returned.
@@ -111,28 +96,16 @@ impl TestApp {
     }
 
     /// Opens `form_page` like a browser, then posts `fields` to `action` with the page's CSRF token.
-    pub async fn submit_as(
-        &self,
-        client: &Client,
-        form_page: &str,
-        action: &str,
-        fields: &[(&str, &str)],
-    ) -> Response {
+    pub async fn submit_as(&self, client: &Client, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Response {
         let html = self.get_as(client, form_page).await.text().await.unwrap();
         let token = csrf_from(&html).unwrap_or_else(|| panic!("no csrf token on {form_page}"));
         let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
         all.extend_from_slice(fields);
-        client
-            .post(self.url(action))
-            .form(&all)
-            .send()
-            .await
-            .unwrap()
+        client.post(self.url(action)).form(&all).send().await.unwrap()
     }
 
     pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Response {
-        self.submit_as(&self.client, form_page, action, fields)
-            .await
+        self.submit_as(&self.client, form_page, action, fields).await
     }
 
     /// Completes first-run setup as the owner; the client is then signed in.
@@ -158,13 +131,7 @@ impl TestApp {
     }
 
     pub async fn login_as(&self, client: &Client, email: &str, password: &str) -> Response {
-        self.submit_as(
-            client,
-            "/admin/login",
-            "/admin/login",
-            &[("email", email), ("password", password)],
-        )
-        .await
+        self.submit_as(client, "/admin/login", "/admin/login", &[("email", email), ("password", password)]).await
     }
 
     /// A direct connection to the shop's database, for seeding and checking what was stored.
@@ -187,11 +154,7 @@ pub fn csrf_from(html: &str) -> Option<String> {
 }
 
 pub fn location(res: &Response) -> String {
-    res.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
+    res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
 }
 
 /// Polls `check` every 50 ms until it returns true or `secs` pass.

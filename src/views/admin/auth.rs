@@ -55,13 +55,7 @@ pub fn login(page: &Page, form: &LoginForm, problem: Option<&str>, has_owner: bo
     )
 }
 
-pub fn accept_invite(
-    page: &Page,
-    email: &str,
-    role: &str,
-    form: &AcceptForm,
-    errors: &FieldErrors,
-) -> Markup {
+pub fn accept_invite(page: &Page, email: &str, role: &str, form: &AcceptForm, errors: &FieldErrors) -> Markup {
     bare(
         page,
         "Join the shop",

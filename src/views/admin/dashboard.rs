@@ -36,9 +36,7 @@ pub fn page(ctx: &Admin, s: &Status) -> Markup {
             todo.push(html! { "Add the shop's WhatsApp number in " a href="/admin/settings" { "Settings" } " so customers can reach you." });
         }
         if shop.contact_email.is_empty() {
-            todo.push(
-                html! { "Add a contact email in " a href="/admin/settings" { "Settings" } "." },
-            );
+            todo.push(html! { "Add a contact email in " a href="/admin/settings" { "Settings" } "." });
         }
         if let Some(p) = s.mail_problem {
             todo.push(html! { (p) " " a href="/admin/outbox" { "Outbox" } });

@@ -16,17 +16,11 @@ pub fn audit(
     facets: &(Vec<String>, Vec<String>),
     page_size: i64,
 ) -> Markup {
-    let older = (rows.len() as i64 == page_size)
-        .then(|| rows.last().map(|r| r.id))
-        .flatten();
+    let older = (rows.len() as i64 == page_size).then(|| rows.last().map(|r| r.id)).flatten();
     let older_href = older.map(|id| {
-        let q = serde_urlencoded::to_string([
-            ("actor", &f.actor),
-            ("action", &f.action),
-            ("from", &f.from),
-            ("to", &f.to),
-        ])
-        .unwrap_or_default();
+        let q =
+            serde_urlencoded::to_string([("actor", &f.actor), ("action", &f.action), ("from", &f.from), ("to", &f.to)])
+                .unwrap_or_default();
         format!("/admin/audit?{q}&before={id}")
     });
     admin(

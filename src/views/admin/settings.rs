@@ -8,13 +8,7 @@ use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::admin;
 use crate::web::extract::Admin;
 
-pub fn page(
-    ctx: &Admin,
-    s: &SettingsInput,
-    errors: &FieldErrors,
-    test_to: &str,
-    mail_problem: Option<&str>,
-) -> Markup {
+pub fn page(ctx: &Admin, s: &SettingsInput, errors: &FieldErrors, test_to: &str, mail_problem: Option<&str>) -> Markup {
     admin(
         ctx,
         "Settings",

@@ -19,12 +19,6 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let filter = q.into_inner();
     let f = filter.clone();
-    let (rows, facets) = state
-        .db
-        .read(move |c| Ok((audit::list(c, &f, PAGE_SIZE)?, audit::facets(c)?)))
-        .await?;
-    Ok(html(
-        StatusCode::OK,
-        view::audit(&admin, &filter, &rows, &facets, PAGE_SIZE),
-    ))
+    let (rows, facets) = state.db.read(move |c| Ok((audit::list(c, &f, PAGE_SIZE)?, audit::facets(c)?))).await?;
+    Ok(html(StatusCode::OK, view::audit(&admin, &filter, &rows, &facets, PAGE_SIZE)))
 }

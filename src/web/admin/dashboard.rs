@@ -15,16 +15,8 @@ pub async fn show(admin: Admin, state: web::Data<AppState>) -> Result<HttpRespon
     let (backlog, my_sessions, recent) = state
         .db
         .read(move |c| {
-            let recent = if owner {
-                audit::list(c, &audit::Filter::default(), 8)?
-            } else {
-                Vec::new()
-            };
-            Ok((
-                outbox::backlog(c)?,
-                sessions::count_for_user(c, uid)?,
-                recent,
-            ))
+            let recent = if owner { audit::list(c, &audit::Filter::default(), 8)? } else { Vec::new() };
+            Ok((outbox::backlog(c)?, sessions::count_for_user(c, uid)?, recent))
         })
         .await?;
     let status = Status {

@@ -27,40 +27,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/login", web::get().to(auth::login_form))
         .route("/admin/login", web::post().to(auth::login))
         .route("/admin/logout", web::post().to(auth::logout))
-        .route(
-            "/admin/logout-everywhere",
-            web::post().to(auth::logout_everywhere),
-        )
+        .route("/admin/logout-everywhere", web::post().to(auth::logout_everywhere))
         .route("/admin/invite", web::get().to(auth::invite_form))
         .route("/admin/invite", web::post().to(auth::accept_invite))
         .route("/admin/settings", web::get().to(settings::show))
         .route("/admin/settings", web::post().to(settings::save))
-        .route(
-            "/admin/settings/test-email",
-            web::post().to(settings::test_email),
-        )
+        .route("/admin/settings/test-email", web::post().to(settings::test_email))
         .route("/admin/users", web::get().to(users::list))
         .route("/admin/users/invite", web::post().to(users::invite))
         .route("/admin/users/{id}/remove", web::post().to(users::remove))
-        .route(
-            "/admin/invites/{id}/revoke",
-            web::post().to(users::revoke_invite),
-        )
+        .route("/admin/invites/{id}/revoke", web::post().to(users::revoke_invite))
         .route("/admin/audit", web::get().to(audit::list))
         .route("/admin/jobs", web::get().to(ops::jobs))
         .route("/admin/jobs/{name}/run", web::post().to(ops::run_job))
         .route("/admin/outbox", web::get().to(ops::outbox))
-        .route(
-            "/admin/outbox/{id}/retry",
-            web::post().to(ops::retry_message),
-        );
+        .route("/admin/outbox/{id}/retry", web::post().to(ops::retry_message));
 }
 
 /// An HTML response with a status: 200 for pages, 422 for a form sent back with messages.
 pub(crate) fn html(status: StatusCode, markup: Markup) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
+    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(markup.into_string())
 }
 
 /// Hashes a password off the async executor (argon2 takes tens of milliseconds by design).

@@ -13,15 +13,9 @@ use crate::views::admin::ops as view;
 use crate::web::extract::{CsrfForm, Owner};
 use crate::web::see_other_with_flash;
 
-pub async fn jobs(
-    Owner(admin): Owner,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+pub async fn jobs(Owner(admin): Owner, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let runs = state.db.read(|c| Ok(job_runs::recent(c, "", 50)?)).await?;
-    let schedules: Vec<(&str, &str, &str)> = JOBS
-        .iter()
-        .map(|(n, d)| (*n, *d, jobs::schedule_of(&state, n)))
-        .collect();
+    let schedules: Vec<(&str, &str, &str)> = JOBS.iter().map(|(n, d)| (*n, *d, jobs::schedule_of(&state, n))).collect();
     Ok(html(StatusCode::OK, view::jobs(&admin, &schedules, &runs)))
 }
 
@@ -31,16 +25,9 @@ pub async fn run_job(
     name: web::Path<String>,
     _f: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
-    let job = JOBS
-        .iter()
-        .map(|(n, _)| *n)
-        .find(|n| *n == name.as_str())
-        .ok_or(AppError::NotFound)?;
+    let job = JOBS.iter().map(|(n, _)| *n).find(|n| *n == name.as_str()).ok_or(AppError::NotFound)?;
     let actor = admin.actor();
-    state
-        .db
-        .write(move |tx| Ok(actor.record(tx, "job.run", job, "")?))
-        .await?;
+    state.db.write(move |tx| Ok(actor.record(tx, "job.run", job, "")?)).await?;
     let note = match jobs::run(&state, job, "manual").await {
         Ok(msg) => format!("Job {job} finished: {msg}"),
         Err(msg) => format!("Job {job} failed: {msg}"),
@@ -64,19 +51,8 @@ pub async fn outbox(
         _ => String::new(),
     };
     let st = status.clone();
-    let messages = state
-        .db
-        .read(move |c| Ok(outbox::list(c, &st, 100)?))
-        .await?;
-    Ok(html(
-        StatusCode::OK,
-        view::outbox(
-            &admin,
-            &status,
-            &messages,
-            crate::mail::not_configured_reason(&state),
-        ),
-    ))
+    let messages = state.db.read(move |c| Ok(outbox::list(c, &st, 100)?)).await?;
+    Ok(html(StatusCode::OK, view::outbox(&admin, &status, &messages, crate::mail::not_configured_reason(&state))))
 }
 
 pub async fn retry_message(
@@ -95,8 +71,5 @@ pub async fn retry_message(
         })
         .await?;
     state.wake_mailer();
-    Ok(see_other_with_flash(
-        "/admin/outbox",
-        &format!("The message to {to} will be sent again now."),
-    ))
+    Ok(see_other_with_flash("/admin/outbox", &format!("The message to {to} will be sent again now.")))
 }

@@ -20,13 +20,7 @@ pub async fn show(Owner(admin): Owner, state: web::Data<AppState>) -> HttpRespon
     let test_to = admin.page.shop.contact_email.clone();
     html(
         StatusCode::OK,
-        view::page(
-            &admin,
-            &input,
-            &FieldErrors::new(),
-            &test_to,
-            crate::mail::not_configured_reason(&state),
-        ),
+        view::page(&admin, &input, &FieldErrors::new(), &test_to, crate::mail::not_configured_reason(&state)),
     )
 }
 
@@ -39,10 +33,7 @@ pub async fn save(
         Ok(s) => s,
         Err(errors) => {
             let problem = crate::mail::not_configured_reason(&state);
-            return Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                view::page(&admin, &input, &errors, "", problem),
-            ));
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::page(&admin, &input, &errors, "", problem)));
         }
     };
     let old = admin.page.shop.clone();
@@ -59,14 +50,8 @@ pub async fn save(
 }
 
 /// Names the fields that changed, for the audit log.
-fn changed_fields(
-    old: &crate::domain::shop::ShopSettings,
-    new: &crate::domain::shop::ShopSettings,
-) -> String {
-    let (o, n) = (
-        serde_json::to_value(old).unwrap_or_default(),
-        serde_json::to_value(new).unwrap_or_default(),
-    );
+fn changed_fields(old: &crate::domain::shop::ShopSettings, new: &crate::domain::shop::ShopSettings) -> String {
+    let (o, n) = (serde_json::to_value(old).unwrap_or_default(), serde_json::to_value(new).unwrap_or_default());
     let mut changed: Vec<String> = Vec::new();
     if let (Some(o), Some(n)) = (o.as_object(), n.as_object()) {
         for (k, v) in n {
@@ -75,11 +60,7 @@ fn changed_fields(
             }
         }
     }
-    if changed.is_empty() {
-        "no changes".into()
-    } else {
-        format!("changed: {}", changed.join(", "))
-    }
+    if changed.is_empty() { "no changes".into() } else { format!("changed: {}", changed.join(", ")) }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -99,10 +80,7 @@ pub async fn test_email(
         errors.insert("to", "Enter an email address like you@example.com.".into());
         let input = SettingsInput::from(&admin.page.shop);
         let problem = crate::mail::not_configured_reason(&state);
-        return Ok(html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            view::page(&admin, &input, &errors, &to, problem),
-        ));
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::page(&admin, &input, &errors, &to, problem)));
     }
     let message = messages::test_message(&admin.page.shop, &to, &admin.user.email);
     let actor = admin.actor();

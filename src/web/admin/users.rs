@@ -17,32 +17,12 @@ use crate::web::extract::{CsrfForm, Owner};
 use crate::web::see_other_with_flash;
 
 async fn listing(state: &AppState) -> Result<Listing, AppError> {
-    state
-        .db
-        .read(|c| {
-            Ok(Listing {
-                users: users::list(c)?,
-                invites: tokens::open_invites(c, &db::now())?,
-            })
-        })
-        .await
+    state.db.read(|c| Ok(Listing { users: users::list(c)?, invites: tokens::open_invites(c, &db::now())? })).await
 }
 
-pub async fn list(
-    Owner(admin): Owner,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+pub async fn list(Owner(admin): Owner, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let l = listing(&state).await?;
-    Ok(html(
-        StatusCode::OK,
-        view::page(
-            &admin,
-            &l,
-            &InviteForm::default(),
-            &FieldErrors::new(),
-            None,
-        ),
-    ))
+    Ok(html(StatusCode::OK, view::page(&admin, &l, &InviteForm::default(), &FieldErrors::new(), None)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,12 +39,8 @@ pub async fn invite(
 ) -> Result<HttpResponse, AppError> {
     let role = Role::parse(&form.role).unwrap_or(Role::Staff);
     let hours = state.config.security.invite_hours;
-    let (actor, email, shop, base) = (
-        admin.actor(),
-        form.email.trim().to_string(),
-        admin.page.shop.clone(),
-        state.base_url.clone(),
-    );
+    let (actor, email, shop, base) =
+        (admin.actor(), form.email.trim().to_string(), admin.page.shop.clone(), state.base_url.clone());
     let inviter = admin.user.name.clone();
     let created = state
         .db
@@ -74,11 +50,7 @@ pub async fn invite(
                 Err(errors) => return Ok(Err(errors)),
             };
             let link = format!("{base}/admin/invite?token={token}");
-            outbox::enqueue(
-                tx,
-                &messages::invite(&shop, &email, &inviter, role.as_str(), &link, hours),
-                &db::now(),
-            )?;
+            outbox::enqueue(tx, &messages::invite(&shop, &email, &inviter, role.as_str(), &link, hours), &db::now())?;
             Ok(Ok(link))
         })
         .await?;
@@ -88,19 +60,10 @@ pub async fn invite(
             state.wake_mailer();
             Ok(html(
                 StatusCode::OK,
-                view::page(
-                    &admin,
-                    &l,
-                    &InviteForm::default(),
-                    &FieldErrors::new(),
-                    Some((&form.email, &link)),
-                ),
+                view::page(&admin, &l, &InviteForm::default(), &FieldErrors::new(), Some((&form.email, &link))),
             ))
         }
-        Err(errors) => Ok(html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            view::page(&admin, &l, &form, &errors, None),
-        )),
+        Err(errors) => Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::page(&admin, &l, &form, &errors, None))),
     }
 }
 
@@ -111,15 +74,8 @@ pub async fn remove(
     _f: CsrfForm<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (actor, id) = (admin.actor(), id.into_inner());
-    match state
-        .db
-        .write(move |tx| accounts::remove_user(tx, &actor, id))
-        .await
-    {
-        Ok(user) => Ok(see_other_with_flash(
-            "/admin/users",
-            &format!("{} was removed and signed out.", user.email),
-        )),
+    match state.db.write(move |tx| accounts::remove_user(tx, &actor, id)).await {
+        Ok(user) => Ok(see_other_with_flash("/admin/users", &format!("{} was removed and signed out.", user.email))),
         Err(AppError::Conflict(msg)) => Ok(see_other_with_flash("/admin/users", &msg)),
         Err(e) => Err(e),
     }
@@ -140,8 +96,5 @@ pub async fn revoke_invite(
             Ok(email)
         })
         .await?;
-    Ok(see_other_with_flash(
-        "/admin/users",
-        &format!("The invitation for {email} was withdrawn."),
-    ))
+    Ok(see_other_with_flash("/admin/users", &format!("The invitation for {email} was withdrawn.")))
 }
