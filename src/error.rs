@@ -6,21 +6,21 @@ use actix_web::{HttpResponse, ResponseError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("not found")]
+    #[error("This page does not exist. It may have moved, or the link may be mistyped.")]
     NotFound,
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
-    #[error("sign in required")]
+    #[error("Please sign in first.")]
     Unauthorized,
     #[error("{0}")]
     Forbidden(String),
-    #[error("what you sent is too large")]
+    #[error("What you sent is too large.")]
     TooLarge,
     #[error("{message}")]
     TooManyRequests { retry_after: u64, message: String },
-    #[error("the shop is busy, please try again in a moment")]
+    #[error("The shop is busy, please try again in a moment.")]
     Unavailable { retry_after: u64 },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),

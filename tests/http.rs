@@ -40,6 +40,7 @@ async fn unknown_pages_get_the_404_page_in_the_shops_layout() {
         html.contains("Page not found") && html.contains("Asha&#39;s Kitchen") || html.contains("Asha's Kitchen"),
         "{html}"
     );
+    assert!(html.contains("This page does not exist"), "a sentence a person understands");
     assert!(!html.to_lowercase().contains("panicked") && !html.contains("src/"));
 }
 
