@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use rusqlite::Connection;
 
 use crate::config::Config;
-use crate::db::{self, audit, sessions, settings, throttle, tokens, users};
+use crate::db::{self, audit, outbox, sessions, settings, throttle, tokens, users};
 use crate::domain::auth::{self, Role};
 use crate::domain::throttle as policy;
 use crate::domain::tokens::{hash_token, new_token};
@@ -67,14 +67,22 @@ pub struct NewAccount {
     pub password_hash: String,
 }
 
-/// Why a one-time link did not work; the page says the same for every case.
+/// Why a one-time link did not work, or the form to show again.
 #[derive(Debug)]
 pub enum LinkError {
+    /// Wrong, used or expired: the page says the same for every case.
     Invalid,
     Form(FieldErrors),
 }
 
+fn email_taken(email: &str) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    errors.insert("email", format!("{email} already has an account."));
+    errors
+}
+
 /// Creates the owner from a valid setup token and signs them in; returns the user and a session token.
+/// Database errors come back as `Err` so the caller's transaction rolls back and the token stays usable.
 pub fn complete_setup(
     conn: &Connection,
     token: &str,
@@ -82,27 +90,26 @@ pub fn complete_setup(
     account: &NewAccount,
     ip: &str,
     user_agent: &str,
-) -> Result<(users::User, String), LinkError> {
-    let run = || -> Result<Result<(users::User, String), LinkError>, rusqlite::Error> {
-        let Some(t) = tokens::find_valid(conn, "setup", &hash_token(token), &db::now())? else {
-            return Ok(Err(LinkError::Invalid));
-        };
-        if users::owner_exists(conn)? || !tokens::mark_used(conn, t.id, &db::now())? {
-            return Ok(Err(LinkError::Invalid));
-        }
-        let user = create_user(conn, &account.email, &account.name, Role::Owner, &account.password_hash)?;
-        let mut shop = settings::get(conn)?;
-        shop.name = shop_name.trim().to_string();
-        settings::update(conn, &shop, &db::now())?;
-        let actor = Actor::user(&user, ip);
-        actor.record(conn, "setup", &user.email, &format!("shop name: {}", shop.name))?;
-        let session = create_session(conn, user.id, ip, user_agent)?;
-        Ok(Ok((user, session)))
+) -> Result<Result<(users::User, String), LinkError>, AppError> {
+    let Some(t) = tokens::find_valid(conn, "setup", &hash_token(token), &db::now())? else {
+        return Ok(Err(LinkError::Invalid));
     };
-    run().map_err(|e| {
-        tracing::error!("setup failed: {e}");
-        LinkError::Invalid
-    })?
+    if users::owner_exists(conn)? {
+        return Ok(Err(LinkError::Invalid));
+    }
+    if users::by_email(conn, &account.email)?.is_some() {
+        return Ok(Err(LinkError::Form(email_taken(&account.email))));
+    }
+    if !tokens::mark_used(conn, t.id, &db::now())? {
+        return Ok(Err(LinkError::Invalid));
+    }
+    let user = create_user(conn, &account.email, &account.name, Role::Owner, &account.password_hash)?;
+    let mut shop = settings::get(conn)?;
+    shop.name = shop_name.trim().to_string();
+    settings::update(conn, &shop, &db::now())?;
+    Actor::user(&user, ip).record(conn, "setup", &user.email, &format!("shop name: {}", shop.name))?;
+    let session = create_session(conn, user.id, ip, user_agent)?;
+    Ok(Ok((user, session)))
 }
 
 /// Creates an account; a taken email comes back as a field error.
@@ -126,7 +133,7 @@ pub fn create_session(conn: &Connection, user_id: i64, ip: &str, user_agent: &st
 }
 
 /// How long sign-in stays locked for this email and address; `None` when they may try.
-pub fn login_locked_for(conn: &Connection, email: &str, ip: &str) -> rusqlite::Result<Option<Duration>> {
+fn login_locked_for(conn: &Connection, email: &str, ip: &str) -> rusqlite::Result<Option<Duration>> {
     let now = Utc::now();
     let mut longest: Option<Duration> = None;
     for key in throttle_keys(email, ip) {
@@ -136,6 +143,25 @@ pub fn login_locked_for(conn: &Connection, email: &str, ip: &str) -> rusqlite::R
         }
     }
     Ok(longest)
+}
+
+/// The first step of a sign-in, taken in one write so that parallel guesses cannot slip past the lock.
+#[derive(Debug)]
+pub enum LoginStart {
+    /// Signing in is paused for this account or address this long; nothing was checked.
+    Locked(Duration),
+    /// Counted as a failure until the password is proven right; `lock_if_wrong` is the pause a
+    /// wrong password now causes.
+    Proceed { account: Option<(users::User, String)>, lock_if_wrong: Option<Duration> },
+}
+
+/// Checks the pause and counts this attempt as a failure in advance ([`record_login`] clears it).
+pub fn begin_login(conn: &Connection, config: &Config, email: &str, ip: &str) -> rusqlite::Result<LoginStart> {
+    if let Some(wait) = login_locked_for(conn, email, ip)? {
+        return Ok(LoginStart::Locked(wait));
+    }
+    let lock_if_wrong = count_failure(conn, config, email, ip)?;
+    Ok(LoginStart::Proceed { account: users::by_email(conn, email.trim())?, lock_if_wrong })
 }
 
 fn throttle_keys(email: &str, ip: &str) -> [String; 2] {
@@ -150,13 +176,8 @@ fn to_state(c: throttle::Counter) -> policy::State {
     }
 }
 
-/// Records a failed sign-in for the email and the address; returns the lock it caused, if any.
-pub fn record_login_failure(
-    conn: &Connection,
-    config: &Config,
-    email: &str,
-    ip: &str,
-) -> rusqlite::Result<Option<Duration>> {
+/// Adds one failure for the email and the address; returns the pause it causes, if any.
+fn count_failure(conn: &Connection, config: &Config, email: &str, ip: &str) -> rusqlite::Result<Option<Duration>> {
     let now = Utc::now();
     let max_lock = Duration::minutes(config.security.login_lock_minutes);
     let mut lock = None;
@@ -173,8 +194,12 @@ pub fn record_login_failure(
         };
         throttle::put(conn, &key, &counter)?;
     }
-    Actor::anonymous(ip).record(conn, "login.failed", email.trim(), "")?;
     Ok(lock)
+}
+
+/// Records a wrong password (already counted by [`begin_login`]) in the audit log.
+pub fn record_login_failure(conn: &Connection, email: &str, ip: &str) -> rusqlite::Result<()> {
+    Actor::anonymous(ip).record(conn, "login.failed", email.trim(), "")
 }
 
 /// Records a successful sign-in: clears the counters, starts a session, writes the audit log.
@@ -186,32 +211,28 @@ pub fn record_login(conn: &Connection, user: &users::User, ip: &str, user_agent:
     create_session(conn, user.id, ip, user_agent)
 }
 
-/// Creates a staff or owner invite for `email`; returns the token for the link.
-pub fn invite(conn: &Connection, actor: &Actor, email: &str, role: Role, hours: i64) -> Result<String, FieldErrors> {
+/// Creates a staff or owner invite for `email`; returns the token for the link, or the form's errors.
+pub fn invite(
+    conn: &Connection,
+    actor: &Actor,
+    email: &str,
+    role: Role,
+    hours: i64,
+) -> Result<Result<String, FieldErrors>, AppError> {
     let email = email.trim();
-    let mut errors = FieldErrors::new();
     if !valid_email(email) {
-        errors.insert("email", "Enter an email address like name@example.com.".into());
-        return Err(errors);
-    }
-    let run = || -> rusqlite::Result<Result<String, FieldErrors>> {
-        if users::by_email(conn, email)?.is_some() {
-            let mut taken = FieldErrors::new();
-            taken.insert("email", format!("{email} already has an account."));
-            return Ok(Err(taken));
-        }
-        let (token, hash) = new_token();
-        let expires = db::ts(Utc::now() + Duration::hours(hours));
-        tokens::insert(conn, "invite", &hash, email, role.as_str(), actor.user_id, &db::now(), &expires)?;
-        actor.record(conn, "user.invite", email, role.as_str())?;
-        Ok(Ok(token))
-    };
-    run().unwrap_or_else(|e| {
-        tracing::error!("invite failed: {e}");
         let mut errors = FieldErrors::new();
-        errors.insert("email", "The invite could not be saved. Try again.".into());
-        Err(errors)
-    })
+        errors.insert("email", "Enter an email address like name@example.com.".into());
+        return Ok(Err(errors));
+    }
+    if users::by_email(conn, email)?.is_some() {
+        return Ok(Err(email_taken(email)));
+    }
+    let (token, hash) = new_token();
+    let expires = db::ts(Utc::now() + Duration::hours(hours));
+    tokens::insert(conn, "invite", &hash, email, role.as_str(), actor.user_id, &db::now(), &expires)?;
+    actor.record(conn, "user.invite", email, role.as_str())?;
+    Ok(Ok(token))
 }
 
 /// The invite behind a token, if it can still be accepted.
@@ -240,6 +261,7 @@ pub fn accept_invite(
         other => other?,
     };
     Actor::user(&user, ip).record(conn, "user.join", &user.email, role.as_str())?;
+    outbox::withdraw(conn, "invite", &user.email, "the invitation was already accepted")?;
     let session = create_session(conn, user.id, ip, user_agent)?;
     Ok((user, session))
 }

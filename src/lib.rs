@@ -35,6 +35,8 @@ pub struct AppState {
     pub heartbeat: Arc<AtomicI64>,
     pub proxies: Arc<Vec<IpNet>>,
     pub base_url: Arc<String>,
+    /// Password hashing uses 19 MiB and a core for tens of milliseconds: at most one per core at a time.
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -126,6 +128,7 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         mail_wake: Arc::new(Notify::new()),
         heartbeat: Arc::new(AtomicI64::new(0)),
         base_url: Arc::new(base_url),
+        hashing: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get()))),
     };
     let (shutdown, shutdown_rx) = watch::channel(false);
     let sender = tokio::spawn(mail::run_sender(state.clone(), state.mail_wake.clone(), shutdown_rx));

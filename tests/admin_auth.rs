@@ -144,28 +144,46 @@ async fn signing_in_again_replaces_the_previous_session() {
     assert!(hashes.iter().all(|h| h.len() == 32), "stored as SHA-256 hashes");
 }
 
+/// Posts a sign-in as if from `client_ip`, through a trusted proxy on loopback.
+async fn login_from(
+    app: &TestApp,
+    b: &reqwest::Client,
+    client_ip: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let token = csrf_from(&app.get_as(b, "/admin/login").await.text().await.unwrap()).unwrap();
+    b.post(app.url("/admin/login"))
+        .header("x-forwarded-for", client_ip)
+        .form(&[("csrf", token.as_str()), ("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_failures_pause_sign_in_for_the_account() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.server.trusted_proxies = vec!["127.0.0.1".into()]).await;
     app.setup_owner().await;
     let b = browser();
+    // Each guess from another address: only the per-account counter can pause them.
     for i in 1..=4 {
-        let res = app.login_as(&b, OWNER_EMAIL, "not-the-password").await;
+        let res = login_from(&app, &b, &format!("198.51.100.{i}"), OWNER_EMAIL, "not-the-password").await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "failure {i}");
     }
-    let res = app.login_as(&b, OWNER_EMAIL, "not-the-password").await;
+    let res = login_from(&app, &b, "198.51.100.5", OWNER_EMAIL, "not-the-password").await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().contains_key("retry-after"));
     assert!(res.text().await.unwrap().contains("try again in 30 seconds"));
-    // Even the right password is refused while paused, and the message says so.
-    let res = app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
+    // Even the right password, from a fresh address, is refused while paused, and the message says so.
+    let res = login_from(&app, &b, "203.0.113.50", OWNER_EMAIL, OWNER_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.text().await.unwrap().contains("Too many failed sign-ins"));
     // When the pause is over, the right password works and clears the counters.
     app.db().execute("UPDATE login_throttle SET locked_until = '2000-01-01T00:00:00.000Z'", []).unwrap();
-    let res = app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
+    let res = login_from(&app, &b, "203.0.113.50", OWNER_EMAIL, OWNER_PASSWORD).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.count("SELECT count(*) FROM login_throttle"), 0);
+    assert_eq!(app.count("SELECT count(*) FROM login_throttle WHERE key = 'account:asha@example.com'"), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -253,4 +271,54 @@ async fn sign_out_everywhere_ends_every_session() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get_as(&phone, "/admin").await.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get("/admin").await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_cannot_slip_past_the_pause() {
+    let app = TestApp::spawn().await;
+    app.setup_owner().await;
+    let b = browser();
+    let token = csrf_from(&app.get_as(&b, "/admin/login").await.text().await.unwrap()).unwrap();
+    let guesses = (0..20).map(|i| {
+        let (b, url, token) = (b.clone(), app.url("/admin/login"), token.clone());
+        tokio::spawn(async move {
+            let password = format!("guess-number-{i}");
+            let form = [("csrf", token.as_str()), ("email", OWNER_EMAIL), ("password", password.as_str())];
+            b.post(url).form(&form).send().await.unwrap().status()
+        })
+    });
+    let mut statuses = Vec::new();
+    for g in guesses {
+        statuses.push(g.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count();
+    assert_eq!(checked, 4, "only four guesses are ever checked before the pause: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::UNPROCESSABLE_ENTITY || *s == StatusCode::TOO_MANY_REQUESTS));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn setup_with_a_taken_email_keeps_the_link_usable() {
+    let app = TestApp::spawn().await;
+    // A staff account made on the command line before the owner exists.
+    let hash = souk::domain::auth::hash_password("saffron-bicycle-77");
+    souk::accounts::create_user(&app.db(), "ravi@example.com", "Ravi", souk::domain::auth::Role::Staff, &hash).unwrap();
+    let path = app.setup_url.clone().unwrap().strip_prefix(&app.base).unwrap().to_string();
+    let token = path.split("token=").nth(1).unwrap().to_string();
+    let fields = |email: &'static str| {
+        vec![
+            ("token", token.clone()),
+            ("shop_name", "Shop".into()),
+            ("name", "Asha".into()),
+            ("email", email.into()),
+            ("password", OWNER_PASSWORD.into()),
+            ("confirm", OWNER_PASSWORD.into()),
+        ]
+    };
+    let f = fields("RAVI@example.com");
+    let res = app.submit(&path, "/admin/setup", &f.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("already has an account"));
+    let f = fields(OWNER_EMAIL);
+    let res = app.submit(&path, "/admin/setup", &f.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the link still works");
 }

@@ -5,9 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::{Empty, hash_off_thread, html};
+use super::{Empty, argon2_work, hash_off_thread, html};
 use crate::AppState;
-use crate::accounts::{self, LinkError, NewAccount};
+use crate::accounts::{self, LinkError, LoginStart, NewAccount};
 use crate::db::{self, sessions, users};
 use crate::domain::FieldErrors;
 use crate::domain::auth::{dummy_hash, validate_account, verify_password};
@@ -72,6 +72,11 @@ pub async fn setup(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<SetupForm>,
 ) -> Result<HttpResponse, AppError> {
+    // The token is checked before any password is hashed, so nobody can make the server hash for free.
+    let hash = crate::domain::tokens::hash_token(&form.token);
+    if !state.db.read(move |c| Ok(db::tokens::find_valid(c, "setup", &hash, &db::now())?.is_some())).await? {
+        return Ok(link_invalid(&page));
+    }
     let mut errors = validate_account(&form.name, &form.email, &form.password, &form.confirm);
     if form.shop_name.trim().is_empty() || form.shop_name.trim().chars().count() > 80 {
         errors.insert("shop_name", "Enter your shop's name (at most 80 characters).".into());
@@ -82,27 +87,31 @@ pub async fn setup(
     let account = NewAccount {
         name: form.name.trim().into(),
         email: form.email.trim().into(),
-        password_hash: hash_off_thread(form.password.clone()).await?,
+        password_hash: hash_off_thread(&state, form.password.clone()).await?,
     };
     let (ip, ua, token, shop_name) =
         (page.client.ip.clone(), user_agent(&req), form.token.clone(), form.shop_name.clone());
     let outcome = state
         .db
         .write(move |tx| {
-            Ok(accounts::complete_setup(tx, &token, &shop_name, &account, &ip, &ua)
-                .map(|(_, s)| (s, db::settings::get(tx))))
+            let done = accounts::complete_setup(tx, &token, &shop_name, &account, &ip, &ua)?;
+            Ok(match done {
+                Ok((_, session)) => Ok((session, db::settings::get(tx)?)),
+                Err(e) => Err(e),
+            })
         })
         .await?;
     match outcome {
         Ok((session, shop)) => {
-            state.set_shop(shop?);
+            state.set_shop(shop);
             tracing::info!("setup complete: owner account created");
             let mut res =
                 see_other_with_flash("/admin", "Welcome! Your shop is ready. Fill in its details under Settings.");
             let _ = res.add_cookie(&session_cookie(&state, session, page.client.https));
             Ok(res)
         }
-        Err(LinkError::Invalid) | Err(LinkError::Form(_)) => Ok(link_invalid(&page)),
+        Err(LinkError::Form(errors)) => Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::setup(&page, &form, &errors))),
+        Err(LinkError::Invalid) => Ok(link_invalid(&page)),
     }
 }
 
@@ -141,20 +150,19 @@ pub async fn login(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    let ip = page.client.ip.clone();
-    let email = form.email.trim().to_string();
-    let (e, i) = (email.clone(), ip.clone());
-    if let Some(wait) = state.db.read(move |c| Ok(accounts::login_locked_for(c, &e, &i)?)).await? {
-        return Ok(locked(&page, &form, wait));
-    }
-    let e = email.clone();
-    let found = state.db.read(move |c| Ok(users::by_email(c, &e)?)).await?;
+    let (ip, email) = (page.client.ip.clone(), form.email.trim().to_string());
+    let (st, e, i) = (state.clone(), email.clone(), ip.clone());
+    let start = state.db.write(move |tx| Ok(accounts::begin_login(tx, &st.config, &e, &i)?)).await?;
+    let (account, lock_if_wrong) = match start {
+        LoginStart::Locked(wait) => return Ok(locked(&page, &form, wait)),
+        LoginStart::Proceed { account, lock_if_wrong } => (account, lock_if_wrong),
+    };
     let password = form.password.clone();
-    let stored = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| dummy_hash().to_string());
-    let ok =
-        tokio::task::spawn_blocking(move || verify_password(&password, &stored)).await.map_err(AppError::internal)?;
-    match found {
-        Some((user, _)) if ok => {
+    // An unknown email costs the same time as a wrong password, so timing does not reveal accounts.
+    let stored = account.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| dummy_hash().to_string());
+    let right = argon2_work(&state, move || verify_password(&password, &stored)).await?;
+    match account {
+        Some((user, _)) if right => {
             let ua = user_agent(&req);
             // Rotation: a session this browser already had ends when it signs in again.
             let previous = req.cookie(SESSION_COOKIE).map(|c| crate::domain::tokens::hash_token(c.value()));
@@ -172,16 +180,14 @@ pub async fn login(
             Ok(res)
         }
         _ => {
-            let st = state.clone();
-            let lock =
-                state.db.write(move |tx| Ok(accounts::record_login_failure(tx, &st.config, &email, &ip)?)).await?;
-            match lock {
-                Some(wait) => Ok(locked(&page, &form, wait)),
-                None => Ok(html(
+            state.db.write(move |tx| Ok(accounts::record_login_failure(tx, &email, &ip)?)).await?;
+            Ok(match lock_if_wrong {
+                Some(wait) => locked(&page, &form, wait),
+                None => html(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     view::login(&page, &form, Some("The email or password is not right."), true),
-                )),
-            }
+                ),
+            })
         }
     }
 }
@@ -268,7 +274,7 @@ pub async fn accept_invite(
             view::accept_invite(&page, &invite.email, &invite.role, &form, &errors),
         ));
     }
-    let hash = hash_off_thread(form.password.clone()).await?;
+    let hash = hash_off_thread(&state, form.password.clone()).await?;
     let (ip, ua, token, name) = (page.client.ip.clone(), user_agent(&req), form.token.clone(), form.name.clone());
     match state.db.write(move |tx| accounts::accept_invite(tx, &token, &name, &hash, &ip, &ua)).await {
         Ok((_, session)) => {

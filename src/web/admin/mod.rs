@@ -19,6 +19,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 
+use crate::error::AppError;
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(dashboard::show))
         .route("/admin/", web::get().to(dashboard::show))
@@ -49,11 +51,27 @@ pub(crate) fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status).content_type("text/html; charset=utf-8").body(markup.into_string())
 }
 
-/// Hashes a password off the async executor (argon2 takes tens of milliseconds by design).
-pub(crate) async fn hash_off_thread(password: String) -> Result<String, crate::error::AppError> {
-    tokio::task::spawn_blocking(move || crate::domain::auth::hash_password(&password))
+/// Runs password hashing or verification off the async executor, at most one per core at a time;
+/// when the queue stays full for seconds (a flood of sign-ins), the caller gets 503.
+pub(crate) async fn argon2_work<T: Send + 'static>(
+    state: &crate::AppState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let permit = tokio::time::timeout(std::time::Duration::from_secs(5), state.hashing.clone().acquire_owned())
         .await
-        .map_err(crate::error::AppError::internal)
+        .map_err(|_| AppError::Unavailable { retry_after: 5 })?
+        .map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+/// The PHC hash of a new password, computed through [`argon2_work`].
+pub(crate) async fn hash_off_thread(state: &crate::AppState, password: String) -> Result<String, AppError> {
+    argon2_work(state, move || crate::domain::auth::hash_password(&password)).await
 }
 
 /// A form with only the CSRF token.
