@@ -15,9 +15,14 @@ use reqwest::StatusCode;
 struct Inbox {
     received: Arc<Mutex<Vec<String>>>,
     current: Vec<u8>,
+    /// Recipients this server refuses with 550 (a permanent failure).
+    refuse: Option<String>,
 }
 
 impl Handler for Inbox {
+    fn rcpt(&mut self, to: &str) -> Response {
+        if self.refuse.as_deref() == Some(to) { response::NO_MAILBOX } else { response::OK }
+    }
     fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, _to: &[String]) -> Response {
         self.current.clear();
         response::OK
@@ -34,7 +39,11 @@ impl Handler for Inbox {
 }
 
 fn smtp_server(listener: TcpListener) -> Arc<Mutex<Vec<String>>> {
-    let inbox = Inbox::default();
+    smtp_server_refusing(listener, None)
+}
+
+fn smtp_server_refusing(listener: TcpListener, refuse: Option<&str>) -> Arc<Mutex<Vec<String>>> {
+    let inbox = Inbox { refuse: refuse.map(str::to_string), ..Default::default() };
     let received = inbox.received.clone();
     let mut server = Server::new(inbox);
     server.with_name("smtp.test").with_ssl(SslConfig::None).unwrap().with_tcp_listener(listener);
@@ -118,24 +127,116 @@ async fn without_smtp_messages_wait_and_the_owner_is_told() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bad_recipient_fails_permanently_without_retries() {
+async fn a_refused_recipient_fails_permanently_without_retries() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let _received = smtp_server(listener);
-    let app = TestApp::spawn_with(|c| {
-        c.mail.smtp_url = souk::config::Secret::new(format!("smtp://127.0.0.1:{port}"));
-        c.mail.from = "shop@example.com".into();
-    })
-    .await;
+    let received = smtp_server_refusing(listener, Some("gone@example.net"));
+    let app = smtp_app(port, 30).await;
     app.setup_owner().await;
-    // Seed a message that cannot be addressed, as a later feature might by mistake.
+    send_test_email(&app, "gone@example.net").await;
+    assert!(
+        eventually(10, || app.count("SELECT count(*) FROM outbox WHERE status = 'failed' AND attempts = 1") == 1).await
+    );
+    let err: String = app.db().query_row("SELECT last_error FROM outbox", [], |r| r.get(0)).unwrap();
+    assert!(err.contains("550"), "{err}");
+    assert!(received.lock().unwrap().is_empty());
+    // A message that cannot even be addressed fails the same way.
     app.db()
         .execute("INSERT INTO outbox (kind, to_addr, subject, body_text, body_html, status, next_attempt_at, created_at) VALUES ('test', 'not an address', 's', 't', '', 'pending', '2000-01-01T00:00:00.000Z', '2000-01-01T00:00:00.000Z')", [])
         .unwrap();
     app.state.wake_mailer();
+    assert!(eventually(10, || app.count("SELECT count(*) FROM outbox WHERE status = 'failed'") == 2).await);
+}
+
+async fn smtp_app(port: u16, retry_base_secs: i64) -> TestApp {
+    TestApp::spawn_with(|c| {
+        c.mail.smtp_url = souk::config::Secret::new(format!("smtp://127.0.0.1:{port}"));
+        c.mail.from = "Asha's Kitchen <shop@example.com>".into();
+        c.mail.retry_base_secs = retry_base_secs;
+    })
+    .await
+}
+
+/// Every text and blob value in every table of the shop's database.
+fn every_stored_value(app: &TestApp) -> Vec<String> {
+    let db = app.db();
+    let tables: Vec<String> = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let mut values = Vec::new();
+    for t in tables {
+        let mut st = db.prepare(&format!("SELECT * FROM {t}")).unwrap();
+        let n = st.column_count();
+        let mut rows = st.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..n {
+                match row.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => {
+                        values.push(String::from_utf8_lossy(b).to_string())
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    values
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_is_emailed_and_its_link_is_not_kept() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = smtp_server(listener);
+    let app = smtp_app(port, 30).await;
+    app.setup_owner().await;
+    let res =
+        app.submit("/admin/users", "/admin/users/invite", &[("email", "ravi@example.com"), ("role", "staff")]).await;
+    let html = res.text().await.unwrap();
+    assert!(html.contains("on its way"));
+    assert!(eventually(10, || received.lock().unwrap().len() == 1).await);
+    // Undo quoted-printable: soft line breaks and the encoded "=".
+    let msg = received.lock().unwrap()[0].replace("=\r\n", "").replace("=3D", "=");
+    let at = msg.find("/admin/invite?token=").expect("the email carries the link");
+    let token: String =
+        msg[at + "/admin/invite?token=".len()..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    assert_eq!(token.len(), 64);
+    assert!(eventually(5, || app.count("SELECT count(*) FROM outbox WHERE status = 'sent'") == 1).await);
     assert!(
-        eventually(10, || app.count("SELECT count(*) FROM outbox WHERE status = 'failed' AND attempts = 1") == 1).await
+        every_stored_value(&app).iter().all(|v| !v.contains(&token)),
+        "once sent, the raw token is nowhere in the database (only its hash)"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withdrawn_invitation_is_never_sent() {
+    // SMTP is configured but down, so the invitation waits in the outbox.
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let app = smtp_app(port, 3600).await;
+    app.setup_owner().await;
+    app.submit("/admin/users", "/admin/users/invite", &[("email", "ravi@example.com"), ("role", "staff")]).await;
+    assert!(
+        eventually(10, || app.count("SELECT count(*) FROM outbox WHERE attempts = 1 AND status = 'pending'") == 1)
+            .await
+    );
+    let id: i64 =
+        app.db().query_row("SELECT id FROM one_time_tokens WHERE purpose = 'invite'", [], |r| r.get(0)).unwrap();
+    app.submit("/admin/users", &format!("/admin/invites/{id}/revoke"), &[]).await;
+    let (status, body): (String, String) =
+        app.db().query_row("SELECT status, body_text FROM outbox", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!(status, "failed");
+    assert!(!body.contains("token="), "{body}");
+    let received = smtp_server(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    let msg_id: i64 = app.db().query_row("SELECT id FROM outbox", [], |r| r.get(0)).unwrap();
+    // Retrying a wiped invitation is refused: there is nothing left to send.
+    let res = app.submit("/admin/outbox", &format!("/admin/outbox/{msg_id}/retry"), &[]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    app.state.wake_mailer();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(received.lock().unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,7 +9,12 @@ pub struct NewMessage {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The body holds a secret (a one-time link): it is wiped once sent or given up.
+    pub sensitive: bool,
 }
+
+/// What a wiped body says instead.
+pub const WIPED: &str = "(This message held a one-time link; it was removed from the outbox after delivery.)";
 
 #[derive(Debug, Clone)]
 pub struct Message {
@@ -49,9 +54,10 @@ const COLUMNS: &str = "id, kind, to_addr, subject, body_text, body_html, status,
 /// Queues a message for the sender; returns its id.
 pub fn enqueue(conn: &Connection, m: &NewMessage, now: &str) -> rusqlite::Result<i64> {
     conn.execute(
-        "INSERT INTO outbox (kind, to_addr, subject, body_text, body_html, status, next_attempt_at, created_at)
-         VALUES (:kind, :to, :subject, :text, :html, 'pending', :now, :now)",
-        named_params! {":kind": m.kind, ":to": m.to, ":subject": m.subject, ":text": m.text, ":html": m.html, ":now": now},
+        "INSERT INTO outbox (kind, to_addr, subject, body_text, body_html, sensitive, status, next_attempt_at, created_at)
+         VALUES (:kind, :to, :subject, :text, :html, :sensitive, 'pending', :now, :now)",
+        named_params! {":kind": m.kind, ":to": m.to, ":subject": m.subject, ":text": m.text, ":html": m.html,
+                       ":sensitive": m.sensitive, ":now": now},
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -72,8 +78,11 @@ pub fn next_due_at(conn: &Connection) -> rusqlite::Result<Option<String>> {
 
 pub fn mark_sent(conn: &Connection, id: i64, attempts: u32, now: &str) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE outbox SET status = 'sent', attempts = :a, sent_at = :now, last_error = '' WHERE id = :id",
-        named_params! {":a": attempts, ":now": now, ":id": id},
+        "UPDATE outbox SET status = 'sent', attempts = :a, sent_at = :now, last_error = '',
+           body_text = CASE WHEN sensitive THEN :wiped ELSE body_text END,
+           body_html = CASE WHEN sensitive THEN '' ELSE body_html END
+         WHERE id = :id",
+        named_params! {":a": attempts, ":now": now, ":id": id, ":wiped": WIPED},
     )?;
     Ok(())
 }
@@ -88,17 +97,29 @@ pub fn mark_retry(conn: &Connection, id: i64, attempts: u32, next_at: &str, erro
 
 pub fn mark_failed(conn: &Connection, id: i64, attempts: u32, error: &str) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE outbox SET status = 'failed', attempts = :a, last_error = :err WHERE id = :id",
-        named_params! {":a": attempts, ":err": error, ":id": id},
+        "UPDATE outbox SET status = 'failed', attempts = :a, last_error = :err,
+           body_text = CASE WHEN sensitive THEN :wiped ELSE body_text END,
+           body_html = CASE WHEN sensitive THEN '' ELSE body_html END
+         WHERE id = :id",
+        named_params! {":a": attempts, ":err": error, ":id": id, ":wiped": WIPED},
     )?;
     Ok(())
+}
+
+/// Stops unsent messages of `kind` to `to` (an invitation withdrawn or already used) and wipes their bodies.
+pub fn withdraw(conn: &Connection, kind: &str, to: &str, reason: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE outbox SET status = 'failed', last_error = :reason, body_text = :wiped, body_html = ''
+         WHERE kind = :kind AND to_addr = :to COLLATE NOCASE AND status = 'pending'",
+        named_params! {":kind": kind, ":to": to, ":reason": reason, ":wiped": WIPED},
+    )
 }
 
 /// Puts a failed or waiting message back at the front of the queue; returns its recipient, `None` if it was already sent.
 pub fn retry_now(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row(
-        "UPDATE outbox SET status = 'pending', next_attempt_at = :now WHERE id = :id AND status != 'sent' RETURNING to_addr",
-        named_params! {":now": now, ":id": id},
+        "UPDATE outbox SET status = 'pending', next_attempt_at = :now WHERE id = :id AND status != 'sent' AND NOT (sensitive AND body_text = :wiped) RETURNING to_addr",
+        named_params! {":now": now, ":id": id, ":wiped": WIPED},
         |r| r.get(0),
     )
     .optional()

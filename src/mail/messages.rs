@@ -15,7 +15,7 @@ pub fn test_message(shop: &ShopSettings, to: &str, requested_by: &str) -> NewMes
         p { "This is a test email from your shop " strong { (shop.name) } ", sent at the request of " (requested_by) "." }
         p { "If you can read this, email works." }
     };
-    NewMessage { kind: "test".into(), to: to.into(), subject, text, html: html.into_string() }
+    NewMessage { kind: "test".into(), to: to.into(), subject, text, html: html.into_string(), sensitive: false }
 }
 
 pub fn invite(shop: &ShopSettings, to: &str, inviter: &str, role: &str, link: &str, hours: i64) -> NewMessage {
@@ -29,5 +29,5 @@ pub fn invite(shop: &ShopSettings, to: &str, inviter: &str, role: &str, link: &s
         p { a href=(link) { "Accept the invitation and choose your password" } }
         p { small { "The link works once, for " (hours) " hours. If you did not expect this, ignore this email." } }
     };
-    NewMessage { kind: "invite".into(), to: to.into(), subject, text, html: html.into_string() }
+    NewMessage { kind: "invite".into(), to: to.into(), subject, text, html: html.into_string(), sensitive: true }
 }

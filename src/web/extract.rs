@@ -36,6 +36,8 @@ impl FromRequest for ClientInfo {
 /// What every page needs: the shop, a CSRF token for its forms, a one-time message, who is asking.
 #[derive(Debug, Clone)]
 pub struct Page {
+    /// `scheme://host` as this request reached the shop (forwarded host only from a trusted proxy).
+    pub origin: String,
     pub shop: ShopSettings,
     pub csrf: String,
     pub flash: Option<String>,
@@ -54,16 +56,22 @@ impl Page {
     fn build(req: &HttpRequest) -> Result<Page, AppError> {
         let st = state(req)?;
         let csrf = csrf_cookie(req).map(|c| sign(&st.csrf_key, &c)).unwrap_or_default();
+        let client =
+            req.extensions().get::<ClientInfo>().cloned().ok_or_else(|| AppError::internal("client info missing"))?;
+        let header = |name: &str| req.headers().get(name).and_then(|h| h.to_str().ok()).map(str::to_string);
+        let host = client
+            .proxied
+            .then(|| header("x-forwarded-host"))
+            .flatten()
+            .or_else(|| header("host"))
+            .unwrap_or_else(|| st.config.server.listen.clone());
         Ok(Page {
+            origin: format!("{}://{host}", if client.https { "https" } else { "http" }),
             shop: st.shop(),
             csrf,
             flash: req.cookie(FLASH_COOKIE).and_then(|c| super::decode_flash(c.value())),
             path: req.path().to_string(),
-            client: req
-                .extensions()
-                .get::<ClientInfo>()
-                .cloned()
-                .ok_or_else(|| AppError::internal("client info missing"))?,
+            client,
         })
     }
 }
@@ -192,6 +200,8 @@ fn check_origin(req: &HttpRequest, public_url: &str) -> Result<(), AppError> {
     let origin_host = origin.split("://").nth(1).unwrap_or("");
     let header = |name: &str| req.headers().get(name).and_then(|h| h.to_str().ok()).unwrap_or("");
     let public_host = public_url.split("://").nth(1).unwrap_or("").trim_end_matches('/');
-    let allowed = [header("host"), header("x-forwarded-host"), public_host];
+    let proxied = req.extensions().get::<ClientInfo>().is_some_and(|c| c.proxied);
+    let forwarded_host = if proxied { header("x-forwarded-host") } else { "" };
+    let allowed = [header("host"), forwarded_host, public_host];
     if allowed.iter().any(|h| !h.is_empty() && h.eq_ignore_ascii_case(origin_host)) { Ok(()) } else { cross() }
 }

@@ -24,6 +24,8 @@ pub const FLASH_COOKIE: &str = "souk_flash";
 pub struct ClientInfo {
     pub ip: String,
     pub https: bool,
+    /// The peer is a trusted proxy, so its forwarding headers may be believed.
+    pub proxied: bool,
     pub request_id: String,
 }
 
@@ -82,7 +84,12 @@ pub async fn request_context(
             && (header_str("x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https"))
                 || header_str("forwarded").is_some_and(|f| f.to_ascii_lowercase().contains("proto=https"))));
     let request_id = format!("{:016x}", rand::random::<u64>());
-    let info = ClientInfo { ip: ip.map(|i| i.to_string()).unwrap_or_default(), https, request_id: request_id.clone() };
+    let info = ClientInfo {
+        ip: ip.map(|i| i.to_string()).unwrap_or_default(),
+        https,
+        proxied: peer_trusted,
+        request_id: request_id.clone(),
+    };
     let span = tracing::info_span!("request", id = %request_id);
     let method = req.method().clone();
     let path = req.path().to_string();

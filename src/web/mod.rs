@@ -31,6 +31,14 @@ async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
 
+/// The base of links sent to people: `[server] public_url`, else the address this request came to.
+pub fn public_base(state: &AppState, page: &extract::Page) -> String {
+    match state.config.server.public_url.trim_end_matches('/') {
+        "" => page.origin.clone(),
+        url => url.to_string(),
+    }
+}
+
 /// 303 See Other: the answer to every successful form post.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()

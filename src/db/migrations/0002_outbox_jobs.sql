@@ -6,6 +6,8 @@ CREATE TABLE outbox (
     subject TEXT NOT NULL,
     body_text TEXT NOT NULL,
     body_html TEXT NOT NULL,
+    -- 1 when the body holds a secret (a one-time link): wiped once the message is sent or given up.
+    sensitive INTEGER NOT NULL DEFAULT 0 CHECK (sensitive IN (0, 1)),
     status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT NOT NULL,

@@ -20,17 +20,21 @@ pub fn page(
     l: &Listing,
     form: &InviteForm,
     errors: &FieldErrors,
-    new_link: Option<(&str, &str)>,
+    new_link: Option<(&str, &str, bool)>,
 ) -> Markup {
     let token = &ctx.page.csrf;
     admin(
         ctx,
         "Users",
         html! {
-            @if let Some((email, link)) = new_link {
+            @if let Some((email, link, mailed)) = new_link {
                 section.card.success role="status" {
                     h2 { "Invitation created" }
-                    p { "Send this link to " strong { (email) } " (it was also emailed if mail is set up). It works once and is shown only now." }
+                    @if mailed {
+                        p { "It is on its way to " strong { (email) } " by email. You can also send the link yourself: it works once and is shown only now." }
+                    } @else {
+                        p { "Email is not set up, so send this link to " strong { (email) } " yourself, for example on WhatsApp. It works once and is shown only now." }
+                    }
                     p { input.copy type="text" readonly value=(link) aria-label="Invitation link"; }
                 }
             }

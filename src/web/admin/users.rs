@@ -39,18 +39,23 @@ pub async fn invite(
 ) -> Result<HttpResponse, AppError> {
     let role = Role::parse(&form.role).unwrap_or(Role::Staff);
     let hours = state.config.security.invite_hours;
-    let (actor, email, shop, base) =
-        (admin.actor(), form.email.trim().to_string(), admin.page.shop.clone(), state.base_url.clone());
-    let inviter = admin.user.name.clone();
+    let (actor, email, shop) = (admin.actor(), form.email.trim().to_string(), admin.page.shop.clone());
+    let (inviter, base) = (admin.user.name.clone(), crate::web::public_base(&state, &admin.page));
+    // Without working mail the owner shares the link: it is never left waiting in the outbox.
+    let mail_ready = crate::mail::not_configured_reason(&state).is_none();
     let created = state
         .db
         .write(move |tx| {
-            let token = match accounts::invite(tx, &actor, &email, role, hours) {
+            let token = match accounts::invite(tx, &actor, &email, role, hours)? {
                 Ok(t) => t,
                 Err(errors) => return Ok(Err(errors)),
             };
             let link = format!("{base}/admin/invite?token={token}");
-            outbox::enqueue(tx, &messages::invite(&shop, &email, &inviter, role.as_str(), &link, hours), &db::now())?;
+            if mail_ready {
+                // Marked sensitive: the link is wiped from the outbox once sent or failed.
+                let message = messages::invite(&shop, &email, &inviter, role.as_str(), &link, hours);
+                outbox::enqueue(tx, &message, &db::now())?;
+            }
             Ok(Ok(link))
         })
         .await?;
@@ -60,7 +65,13 @@ pub async fn invite(
             state.wake_mailer();
             Ok(html(
                 StatusCode::OK,
-                view::page(&admin, &l, &InviteForm::default(), &FieldErrors::new(), Some((&form.email, &link))),
+                view::page(
+                    &admin,
+                    &l,
+                    &InviteForm::default(),
+                    &FieldErrors::new(),
+                    Some((&form.email, &link, mail_ready)),
+                ),
             ))
         }
         Err(errors) => Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::page(&admin, &l, &form, &errors, None))),
@@ -92,6 +103,7 @@ pub async fn revoke_invite(
         .db
         .write(move |tx| {
             let email = tokens::revoke_invite(tx, id)?.ok_or(AppError::NotFound)?;
+            outbox::withdraw(tx, "invite", &email, "the invitation was withdrawn")?;
             actor.record(tx, "user.invite_revoke", &email, "")?;
             Ok(email)
         })
