@@ -26,6 +26,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let listener = std::net::TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let running = crate::start(listener, config).await.map_err(|e| e.to_string())?;
     tracing::info!("Souk {} is serving the shop at http://{}", env!("CARGO_PKG_VERSION"), running.addr);
+    if running.state.config.server.public_url.is_empty() && running.addr.ip().is_unspecified() {
+        tracing::warn!(
+            "server.public_url is empty: links printed here and sent by email use {}; set it to the address customers use, e.g. https://shop.example.com",
+            running.state.base_url
+        );
+    }
     if let Some(url) = &running.setup_url {
         tracing::warn!(
             "First run: no owner account yet. Open this link within {} hour to create it (a new link is printed at each start until then): {url}",
@@ -35,8 +41,30 @@ pub async fn serve(config: Config) -> Result<(), String> {
     running.run().await.map_err(|e| e.to_string())
 }
 
+/// Opens the database for an account command: a new one is created; an existing one must already
+/// have this souk's schema (only `serve` migrates, so a running server of another version is safe).
 fn open(config: &Config) -> Result<Db, String> {
-    Db::open(&config.db_path(), config.database.busy_timeout_ms, config.data.max_db_mb, 2).map_err(|e| e.to_string())
+    let path = config.db_path();
+    if !path.is_file() {
+        return Db::open(&path, config.database.busy_timeout_ms, config.data.max_db_mb, 2).map_err(|e| e.to_string());
+    }
+    let (db, version) = open_existing(config)?;
+    if version != db::SCHEMA_VERSION {
+        return Err(format!(
+            "{} has schema version {version}, this souk expects {}: run `souk serve` of this version once to migrate it",
+            path.display(),
+            db::SCHEMA_VERSION
+        ));
+    }
+    Ok(db)
+}
+
+fn open_existing(config: &Config) -> Result<(Db, i64), String> {
+    let path = config.db_path();
+    if !path.is_file() {
+        return Err(format!("no database at {}", path.display()));
+    }
+    Db::open_existing(&path, config.database.busy_timeout_ms, 2).map_err(|e| e.to_string())
 }
 
 fn read_password(from_stdin: bool) -> Result<String, String> {
@@ -62,12 +90,12 @@ pub fn admin_create(
     from_stdin: bool,
 ) -> Result<(), String> {
     let name = name.map(str::to_string).unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
+    let db = open(config)?;
     let password = read_password(from_stdin)?;
     let errors = validate_account(&name, email, &password, &password);
     if let Some((field, msg)) = errors.iter().next() {
         return Err(format!("{field}: {msg}"));
     }
-    let db = open(config)?;
     let hash = hash_password(&password);
     let (email, name) = (email.trim().to_string(), name.trim().to_string());
     db.write_blocking(|tx| {
@@ -86,11 +114,12 @@ pub fn admin_create(
 }
 
 pub fn admin_reset_password(config: &Config, email: &str, from_stdin: bool) -> Result<(), String> {
+    // The database is checked first, so nobody types a password for a command that cannot run.
+    let db = open(config)?;
     let password = read_password(from_stdin)?;
     if let Err(msg) = accounts::check_new_password(&password, email) {
         return Err(format!("password: {msg}"));
     }
-    let db = open(config)?;
     let hash = hash_password(&password);
     db.write_blocking(|tx| accounts::set_password(tx, &Actor::cli(), email, &hash)).map_err(|e| match e {
         AppError::NotFound => format!("no account has the email {email}"),
@@ -101,15 +130,16 @@ pub fn admin_reset_password(config: &Config, email: &str, from_stdin: bool) -> R
 }
 
 pub fn backup(config: &Config, file: &Path) -> Result<(), String> {
-    if !config.db_path().is_file() {
-        return Err(format!("no database at {}", config.db_path().display()));
-    }
-    let db = open(config)?;
+    let (db, version) = open_existing(config)?;
     let conn = db.conn().map_err(|e| e.to_string())?;
     backup::backup_to(&conn, file)?;
+    drop(conn);
     let target = file.display().to_string();
-    db.write_blocking(|tx| Ok(Actor::cli().record(tx, "backup", &target, "souk backup")?))
-        .map_err(|e| e.to_string())?;
+    // The audit table's shape is known only for this souk's schema.
+    if version == db::SCHEMA_VERSION {
+        db.write_blocking(|tx| Ok(Actor::cli().record(tx, "backup", &target, "souk backup")?))
+            .map_err(|e| e.to_string())?;
+    }
     println!("Backed up {} to {target}.", config.db_path().display());
     Ok(())
 }
@@ -118,7 +148,9 @@ pub fn restore(config: &Config, file: &Path) -> Result<(), String> {
     let version = backup::check_backup_file(file)?;
     let _lock = db::lock_data_dir(&config.data.dir)?;
     let kept = backup::restore(&config.db_path(), &config.backup_dir(), file)?;
-    let db = open(config)?;
+    // No server runs (we hold the lock), so bringing an older backup's schema up to date is safe.
+    let db = Db::open(&config.db_path(), config.database.busy_timeout_ms, config.data.max_db_mb, 2)
+        .map_err(|e| e.to_string())?;
     let detail = format!("from schema version {version}");
     let target = file.display().to_string();
     db.write_blocking(|tx| Ok(Actor::cli().record(tx, "restore", &target, &detail)?)).map_err(|e| e.to_string())?;
@@ -131,10 +163,7 @@ pub fn restore(config: &Config, file: &Path) -> Result<(), String> {
 
 /// Prints one line per check; fails when any check finds a problem.
 pub fn doctor(config: &Config) -> Result<(), String> {
-    if !config.db_path().is_file() {
-        return Err(format!("no database at {}", config.db_path().display()));
-    }
-    let db = open(config)?;
+    let (db, version) = open_existing(config)?;
     let conn = db.conn().map_err(|e| e.to_string())?;
     let mut problems = 0;
     let mut report = |ok: bool, warn_only: bool, what: String| {
@@ -158,14 +187,20 @@ pub fn doctor(config: &Config) -> Result<(), String> {
     let fk: i64 =
         conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).map_err(|e| e.to_string())?;
     report(fk == 0, false, format!("foreign keys: {fk} broken references"));
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    let mode = q("PRAGMA journal_mode")?;
+    report(mode == "wal", false, format!("journal mode: {mode}"));
     report(
         version == db::SCHEMA_VERSION,
         false,
         format!("schema version {version} (this souk: {})", db::SCHEMA_VERSION),
     );
-    let mode = q("PRAGMA journal_mode")?;
-    report(mode == "wal", false, format!("journal mode: {mode}"));
+    if version != db::SCHEMA_VERSION {
+        // The checks below read tables of this souk's schema.
+        return Err(format!(
+            "{problems} problem(s) found; the remaining checks need schema version {}",
+            db::SCHEMA_VERSION
+        ));
+    }
     let owner = users::owner_exists(&conn).map_err(|e| e.to_string())?;
     report(
         owner,

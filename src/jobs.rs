@@ -91,6 +91,7 @@ pub async fn run(state: &AppState, job: &'static str, trigger: &'static str) -> 
 fn run_backup(state: &AppState) -> Result<String, String> {
     let conn = state.db.conn().map_err(|e| e.to_string())?;
     let file = backup::rotate(&conn, &state.config.backup_dir(), state.config.backup.keep)?;
+    drop(conn);
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     let msg = format!("{} ({} KiB)", file.file_name().and_then(|n| n.to_str()).unwrap_or(""), size / 1024);
     state

@@ -144,6 +144,23 @@ fn admin_accounts_from_the_command_line_and_doctor() {
     let (code, out, _) = run(souk(dir.path()).arg("doctor"));
     assert_eq!(code, 1);
     assert!(out.contains("PROBLEM foreign keys: 1 broken"), "{out}");
+    db.execute_batch("DELETE FROM sessions; PRAGMA foreign_keys = ON;").unwrap();
+
+    // A database of another schema version (an older server still running on it): doctor says so,
+    // backup copies it, and neither migrates it underneath that server.
+    db.pragma_update(None, "user_version", 1).unwrap();
+    let (code, out, _) = run(souk(dir.path()).arg("doctor"));
+    assert_eq!(code, 1);
+    assert!(out.contains("PROBLEM schema version 1"), "{out}");
+    let copy = dir.path().join("copy.db");
+    let (code, _, err) = run(souk(dir.path()).args(["backup", copy.to_str().unwrap()]));
+    assert_eq!(code, 0, "{err}");
+    let v: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, 1, "not migrated");
+    let (code, _, err) =
+        run(souk(dir.path()).args(["admin", "reset-password", "--email", "owner@example.com", "--password-stdin"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("schema version 1"), "{err}");
 }
 
 #[test]

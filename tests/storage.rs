@@ -109,13 +109,19 @@ async fn backup_while_writing_then_restore_gives_the_same_rows() {
     let app = TestApp::spawn().await;
     app.setup_owner().await;
     let data = app.dir.path().to_path_buf();
-    // Writers keep appending while the backup runs.
+    // Writers keep appending while the backup runs, two rows per transaction.
     let writer = {
         let state = app.state.clone();
         tokio::spawn(async move {
             for i in 0..400 {
-                let action = format!("load.{i}");
-                state.db.write(move |tx| Ok(Actor::system().record(tx, &action, "", "")?)).await.unwrap();
+                state
+                    .db
+                    .write(move |tx| {
+                        Actor::system().record(tx, "load.first", &i.to_string(), "")?;
+                        Ok(Actor::system().record(tx, "load.second", &i.to_string(), "")?)
+                    })
+                    .await
+                    .unwrap();
             }
         })
     };
@@ -134,14 +140,21 @@ async fn backup_while_writing_then_restore_gives_the_same_rows() {
     let ok: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
     let rows_in_copy: i64 = copy.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
-    let ids: Vec<i64> = copy
-        .prepare("SELECT id FROM audit_log ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
-    assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "a consistent snapshot has no gaps");
+    // A consistent snapshot holds whole transactions: every pair complete, none half-copied.
+    let halves: i64 = copy
+        .query_row(
+            "SELECT count(*) FROM audit_log a WHERE a.action = 'load.first'
+             AND NOT EXISTS (SELECT 1 FROM audit_log b WHERE b.action = 'load.second' AND b.target = a.target)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(halves, 0);
+    let firsts: i64 =
+        copy.query_row("SELECT count(*) FROM audit_log WHERE action = 'load.first'", [], |r| r.get(0)).unwrap();
+    let seconds: i64 =
+        copy.query_row("SELECT count(*) FROM audit_log WHERE action = 'load.second'", [], |r| r.get(0)).unwrap();
+    assert_eq!(firsts, seconds);
     drop(copy);
 
     // Restore refuses while the server runs on the folder.

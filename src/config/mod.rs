@@ -255,8 +255,9 @@ impl Config {
         if self.server.max_body_kb < 16 {
             return Err(err("server.max_body_kb", "must be at least 16"));
         }
-        if self.database.pool_size == 0 {
-            return Err(err("database.pool_size", "must be at least 1"));
+        if self.database.pool_size < 2 {
+            // A job reads through one connection while it records its run through another.
+            return Err(err("database.pool_size", "must be at least 2"));
         }
         if self.session.idle_minutes < 1 || self.session.absolute_hours < 1 {
             return Err(err("session", "idle_minutes and absolute_hours must be at least 1"));

@@ -123,9 +123,16 @@ pub fn restore(db_path: &Path, backup_dir: &Path, file: &Path) -> Result<Option<
     fs::copy(file, &staged).map_err(|e| format!("cannot copy {}: {e}", file.display()))?;
     let mut kept = None;
     if db_path.exists() {
-        // Fold the WAL into the main file so the kept copy is complete on its own.
-        if let Ok(conn) = Connection::open(db_path) {
-            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        // Fold the WAL into the main file so the kept copy is complete on its own; if another
+        // process holds the database open, stop rather than keep an incomplete copy.
+        let conn = Connection::open(db_path).map_err(|e| format!("cannot open the current database: {e}"))?;
+        let busy: i64 = conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(|e| format!("cannot checkpoint the current database: {e}"))?;
+        drop(conn);
+        if busy != 0 {
+            let _ = fs::remove_file(&staged);
+            return Err("another program has the database open; close it and try again".into());
         }
         let aside = backup_dir.join(format!("replaced-{}.db", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
         fs::rename(db_path, &aside).map_err(|e| format!("cannot move the current database aside: {e}"))?;

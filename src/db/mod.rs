@@ -11,7 +11,7 @@ pub mod tokens;
 pub mod users;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -84,7 +84,9 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<Result
 #[derive(Clone)]
 pub struct Db {
     pool: r2d2::Pool<SqliteConnectionManager>,
-    writer: Arc<Mutex<()>>,
+    writer: Arc<parking_lot::Mutex<()>>,
+    /// How long a writer may queue for its turn; past it the caller gets 503 like a busy database.
+    queue_timeout: Duration,
     path: PathBuf,
 }
 
@@ -102,10 +104,31 @@ impl Db {
             return Err(OpenError::TooNew { path: path.to_path_buf(), found, known });
         }
         drop(conn);
-        let manager = SqliteConnectionManager::file(path).with_init(move |c| configure(c, busy_timeout_ms, max_db_mb));
+        Db::connect(path, busy_timeout_ms, max_db_mb, pool_size)
+    }
+
+    /// Opens a database that must already exist, without migrating it (a server of another version
+    /// may be running on it); returns it with its schema version.
+    pub fn open_existing(path: &Path, busy_timeout_ms: u64, pool_size: u32) -> Result<(Db, i64), OpenError> {
+        let sql_err = |e| OpenError::Sqlite(path.to_path_buf(), e);
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(sql_err)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql_err)?;
+        drop(conn);
+        Ok((Db::connect(path, busy_timeout_ms, 0, pool_size)?, version))
+    }
+
+    fn connect(path: &Path, busy_timeout_ms: u64, max_db_mb: u64, pool_size: u32) -> Result<Db, OpenError> {
+        let manager = SqliteConnectionManager::file(path)
+            .with_flags(rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_URI)
+            .with_init(move |c| configure(c, busy_timeout_ms, max_db_mb));
         let pool =
             r2d2::Pool::builder().max_size(pool_size).connection_timeout(Duration::from_secs(10)).build(manager)?;
-        Ok(Db { pool, writer: Arc::new(Mutex::new(())), path: path.to_path_buf() })
+        Ok(Db {
+            pool,
+            writer: Arc::new(parking_lot::Mutex::new(())),
+            queue_timeout: Duration::from_millis(busy_timeout_ms),
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -142,8 +165,10 @@ impl Db {
     where
         F: FnOnce(&Transaction) -> Result<T, AppError>,
     {
-        // A panic in another writer poisons nothing we rely on: the transaction it held was rolled back.
-        let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(_guard) = self.writer.try_lock_for(self.queue_timeout) else {
+            tracing::warn!("writers queued past the busy timeout");
+            return Err(AppError::Unavailable { retry_after: 5 });
+        };
         let mut conn = self.pool.get()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;

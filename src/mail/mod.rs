@@ -50,7 +50,7 @@ pub async fn run_sender(state: AppState, wake: Arc<Notify>, mut shutdown: watch:
     loop {
         let mut pause = Duration::from_secs(60);
         if let (Some(transport), Some(from)) = (&transport, sender_address(&state)) {
-            match send_due(&state, transport, &from).await {
+            match send_due(&state, transport, &from, &shutdown).await {
                 Ok(Some(next)) => pause = pause.min(next),
                 Ok(None) => {}
                 Err(e) => tracing::warn!("outbox: {e}"),
@@ -69,6 +69,7 @@ async fn send_due(
     state: &AppState,
     transport: &Transport,
     from: &Mailbox,
+    shutdown: &watch::Receiver<bool>,
 ) -> Result<Option<Duration>, crate::error::AppError> {
     loop {
         let due = state.db.read(|c| Ok(outbox::due(c, &db::now(), 20)?)).await?;
@@ -76,6 +77,10 @@ async fn send_due(
             break;
         }
         for m in due {
+            // Stop between messages on shutdown; what is left is sent after the restart.
+            if *shutdown.borrow() {
+                return Ok(None);
+            }
             deliver(state, transport, from, m).await?;
         }
     }

@@ -37,15 +37,23 @@ pub async fn save(
         }
     };
     let old = admin.page.shop.clone();
-    let (actor, saved) = (admin.actor(), new.clone());
-    state
+    let (actor, st) = (admin.actor(), state.clone());
+    let saved = state
         .db
         .write(move |tx| {
-            settings::update(tx, &saved, &db::now())?;
-            Ok(actor.record(tx, "settings.update", "shop", &changed_fields(&old, &saved))?)
+            settings::update(tx, &new, &db::now())?;
+            actor.record(tx, "settings.update", "shop", &changed_fields(&old, &new))?;
+            // Set under the writer lock, so two saves cannot leave memory and database different.
+            st.set_shop(new);
+            Ok(())
         })
-        .await?;
-    state.set_shop(new);
+        .await;
+    if let Err(e) = saved {
+        // The commit failed after the profile was set in memory: take the database's word again.
+        let current = state.db.read(|c| Ok(settings::get(c)?)).await?;
+        state.set_shop(current);
+        return Err(e);
+    }
     Ok(see_other_with_flash("/admin/settings", "Settings saved."))
 }
 
