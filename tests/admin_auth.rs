@@ -98,13 +98,7 @@ async fn sign_in_and_sign_out() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/admin/settings");
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("souk_session="))
-        .unwrap();
+    let cookie = set_cookie(&res, "souk_session").unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain HTTP from an untrusted peer gets no Secure flag");
     assert_eq!(app.get_as(&b, "/admin/settings").await.status(), StatusCode::OK);
@@ -122,13 +116,7 @@ async fn signing_in_again_replaces_the_previous_session() {
     app.setup_owner().await;
     let b = browser();
     let first = app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
-    let old_cookie = first
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("souk_session="))
-        .unwrap();
+    let old_cookie = set_cookie(&first, "souk_session").unwrap();
     let old_value = old_cookie.split(';').next().unwrap().to_string();
     app.login_as(&b, OWNER_EMAIL, OWNER_PASSWORD).await;
     // The setup browser's session and the new one remain; the replaced one is gone.

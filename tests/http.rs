@@ -135,13 +135,7 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("souk_session="))
-        .unwrap();
+    let cookie = set_cookie(&res, "souk_session").unwrap();
     assert!(cookie.contains("Secure"), "HTTPS reported by a trusted proxy makes the cookie Secure: {cookie}");
     let ip: String =
         proxied.db().query_row("SELECT ip FROM audit_log WHERE action = 'login'", [], |r| r.get(0)).unwrap();
