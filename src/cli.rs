@@ -211,6 +211,18 @@ pub fn doctor(config: &Config) -> Result<(), String> {
             "no owner account: start the server and use its setup link".into()
         },
     );
+    let drift = db::catalog::ledger_mismatches(&conn).map_err(|e| e.to_string())?;
+    report(
+        drift.is_empty(),
+        false,
+        match drift.first() {
+            None => "stock on hand equals the stock ledger for every variant".into(),
+            Some((sku, on_hand, sum)) => format!(
+                "stock of {} variant(s) differs from the ledger, e.g. {sku}: {on_hand} on hand, ledger says {sum}",
+                drift.len()
+            ),
+        },
+    );
     let (pending, failed) = db::outbox::backlog(&conn).map_err(|e| e.to_string())?;
     report(failed == 0, true, format!("outbox: {pending} waiting, {failed} failed"));
     let age = backup::newest_age(&config.backup_dir());
@@ -224,4 +236,11 @@ pub fn doctor(config: &Config) -> Result<(), String> {
         },
     );
     if problems > 0 { Err(format!("{problems} problem(s) found")) } else { Ok(()) }
+}
+
+pub fn demo(config: &Config) -> Result<(), String> {
+    let db = open(config)?;
+    let made = db.write_blocking(|tx| crate::demo::fill(tx).map_err(AppError::Conflict)).map_err(|e| e.to_string())?;
+    println!("Added a demo catalogue of {made} products. Start the shop with `souk` and open it in a browser.");
+    Ok(())
 }

@@ -37,6 +37,8 @@ enum Command {
     Restore { file: PathBuf },
     /// Check the database's integrity and the shop's invariants
     Doctor,
+    /// Fill an empty shop with a demo catalogue (collections, products, variants, stock)
+    Demo,
 }
 
 #[derive(Subcommand)]
@@ -88,6 +90,7 @@ fn main() -> ExitCode {
         Command::Backup { file } => cli::backup(&config, &file),
         Command::Restore { file } => cli::restore(&config, &file),
         Command::Doctor => cli::doctor(&config),
+        Command::Demo => cli::demo(&config),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod catalog;
 pub mod jobs;
 pub mod outbox;
 pub mod sessions;
@@ -24,6 +25,7 @@ use crate::error::AppError;
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_accounts", include_str!("migrations/0001_accounts.sql")),
     ("0002_outbox_jobs", include_str!("migrations/0002_outbox_jobs.sql")),
+    ("0003_catalog", include_str!("migrations/0003_catalog.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

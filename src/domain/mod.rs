@@ -1,9 +1,13 @@
 //! The rules, in plain Rust: no HTTP and no SQL here.
 
 pub mod auth;
+pub mod catalog;
+pub mod money;
+pub mod search;
 pub mod shop;
 pub mod throttle;
 pub mod tokens;
+pub mod whatsapp;
 
 use std::collections::BTreeMap;
 

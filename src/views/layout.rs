@@ -6,9 +6,10 @@ use crate::domain::shop::ShopSettings;
 use crate::web::assets;
 use crate::web::extract::{Admin, Page};
 
-fn head(title: &str, shop: &ShopSettings) -> Markup {
+fn head(title: &str, shop: &ShopSettings, extra: Markup) -> Markup {
     html! {
         head {
+            (extra)
             meta charset="utf-8";
             meta name="viewport" content="width=device-width, initial-scale=1";
             title { (title) " · " (shop.name) }
@@ -21,14 +22,24 @@ fn head(title: &str, shop: &ShopSettings) -> Markup {
 
 /// A storefront page: header with the shop's name, the content, a footer with contact details.
 pub fn storefront(shop: &ShopSettings, title: &str, body: Markup) -> Markup {
+    storefront_with_head(shop, title, html! {}, body)
+}
+
+/// A storefront page with extra `<head>` content (canonical link, link-preview metadata).
+pub fn storefront_with_head(shop: &ShopSettings, title: &str, extra_head: Markup, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
-            (head(title, shop))
+            (head(title, shop, extra_head))
             body.store {
                 a.skip href="#main" { "Skip to content" }
                 header.site-header {
                     a.brand href="/" { (shop.name) }
+                    form.site-search role="search" method="get" action="/search" {
+                        label.visually-hidden for="site-q" { "Search the shop" }
+                        input #site-q type="search" name="q" placeholder="Search" autocomplete="off";
+                        button type="submit" { "Search" }
+                    }
                 }
                 main #main { (body) }
                 footer.site-footer {
@@ -64,7 +75,7 @@ pub fn admin(ctx: &Admin, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
-            (head(title, &page.shop))
+            (head(title, &page.shop, html! {}))
             body.admin {
                 a.skip href="#main" { "Skip to content" }
                 header.admin-header {
@@ -105,7 +116,7 @@ pub fn bare_for_shop(shop: &ShopSettings, title: &str, flash: Option<&str>, body
     html! {
         (DOCTYPE)
         html lang="en" {
-            (head(title, shop))
+            (head(title, shop, html! {}))
             body.bare {
                 main #main.narrow {
                     p.brand { (shop.name) }

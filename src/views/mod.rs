@@ -3,5 +3,7 @@
 pub mod admin;
 pub mod components;
 pub mod errors;
+pub mod images;
 pub mod layout;
+pub mod product;
 pub mod storefront;

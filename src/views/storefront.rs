@@ -1,10 +1,53 @@
-//! Storefront pages.
+//! Storefront pages: home, collections, search, and the product cards they share.
 
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
+use crate::db::catalog::{Card, Collection, Sort};
+use crate::domain::catalog::markdown_to_html;
+use crate::domain::money;
+use crate::domain::shop::ShopSettings;
 use crate::web::extract::Page;
 
-pub fn home(page: &Page) -> Markup {
+pub fn price(shop: &ShopSettings, amount: i64) -> String {
+    money::format(amount, &shop.currency, shop.currency_minor_units)
+}
+
+/// The picture of a card or gallery; a tile with the initial when the product has no photo yet.
+pub fn picture(image_id: Option<i64>, alt: &str, title: &str) -> Markup {
+    match image_id {
+        Some(id) => super::images::responsive(id, alt, "(min-width: 48rem) 25vw, 50vw"),
+        None => html! {
+            div.no-photo aria-hidden="true" { (title.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()) }
+        },
+    }
+}
+
+pub fn card(shop: &ShopSettings, c: &Card) -> Markup {
+    html! {
+        li.card-product {
+            a href=(format!("/p/{}", c.slug)) {
+                (picture(c.image_id, "", &c.title))
+                span.title { (c.title) }
+                span.price {
+                    @if c.price_max > c.price { "from " }
+                    (price(shop, c.price))
+                    @if let Some(cmp) = c.compare_at { " " s.was { (price(shop, cmp)) } }
+                }
+                @if c.publish_at.as_deref().is_some_and(|t| t > crate::db::now().as_str()) {
+                    span.badge.soon { "Coming soon" }
+                } @else if c.sold_out {
+                    span.badge.sold-out { "Sold out" }
+                }
+            }
+        }
+    }
+}
+
+pub fn grid(shop: &ShopSettings, cards: &[Card]) -> Markup {
+    html! { ul.products { @for c in cards { (card(shop, c)) } } }
+}
+
+pub fn home(page: &Page, featured: &[Collection], newest: &[Card]) -> Markup {
     let shop = &page.shop;
     super::layout::storefront(
         shop,
@@ -16,8 +59,93 @@ pub fn home(page: &Page) -> Markup {
                 @if !shop.whatsapp_number.is_empty() {
                     p { a.button.primary href=(format!("https://wa.me/{}", shop.whatsapp_number.trim_start_matches('+'))) rel="noopener" { "Message us on WhatsApp" } }
                 }
-                @if !shop.contact_email.is_empty() {
-                    p { "Email: " a href=(format!("mailto:{}", shop.contact_email)) { (shop.contact_email) } }
+            }
+            @if !featured.is_empty() {
+                section aria-labelledby="collections-h" {
+                    h2 #collections-h { "Collections" }
+                    ul.collections {
+                        @for c in featured {
+                            li { a href=(format!("/c/{}", c.slug)) { span.title { (c.title) } span.count { (c.product_count) " items" } } }
+                        }
+                    }
+                }
+            }
+            @if !newest.is_empty() {
+                section aria-labelledby="new-h" {
+                    h2 #new-h { "New in" }
+                    (grid(shop, newest))
+                }
+            }
+        },
+    )
+}
+
+/// Where a listing is and how to move: page numbers, sort.
+pub struct Paging {
+    pub page: i64,
+    pub pages: i64,
+    pub sort: Sort,
+}
+
+pub fn collection(page: &Page, c: &Collection, cards: &[Card], paging: &Paging, canonical: &str) -> Markup {
+    let shop = &page.shop;
+    let base = format!("/c/{}", c.slug);
+    let link = |n: i64| format!("{base}?sort={}&page={n}", paging.sort.as_str());
+    let head = html! {
+        link rel="canonical" href=(canonical);
+        @if paging.page > 1 { link rel="prev" href=(link(paging.page - 1)); }
+        @if paging.page < paging.pages { link rel="next" href=(link(paging.page + 1)); }
+    };
+    super::layout::storefront_with_head(
+        shop,
+        &c.title,
+        head,
+        html! {
+            nav.breadcrumbs aria-label="Breadcrumb" { ol { li { a href="/" { "Home" } } li aria-current="page" { (c.title) } } }
+            h1 { (c.title) }
+            @if !c.description_md.is_empty() { div.prose { (PreEscaped(markdown_to_html(&c.description_md))) } }
+            form.sort method="get" action=(base) {
+                label for="sort" { "Sort by" }
+                select #sort name="sort" {
+                    @for (value, label) in [("newest", "Newest"), ("price_asc", "Price: low to high"), ("price_desc", "Price: high to low")] {
+                        option value=(value) selected[paging.sort.as_str() == value] { (label) }
+                    }
+                }
+                button type="submit" { "Sort" }
+            }
+            @if cards.is_empty() { p { "Nothing here yet." } } @else { (grid(shop, cards)) }
+            @if paging.pages > 1 {
+                nav.pagination aria-label="Pages" {
+                    @if paging.page > 1 { a rel="prev" href=(link(paging.page - 1)) { "Previous" } }
+                    span { "Page " (paging.page) " of " (paging.pages) }
+                    @if paging.page < paging.pages { a rel="next" href=(link(paging.page + 1)) { "Next" } }
+                }
+            }
+        },
+    )
+}
+
+pub fn search(page: &Page, query: &str, cards: &[Card], loose: bool) -> Markup {
+    let shop = &page.shop;
+    super::layout::storefront(
+        shop,
+        if query.is_empty() { "Search" } else { query },
+        html! {
+            h1 { "Search" }
+            form.search method="get" action="/search" role="search" {
+                label for="q" { "Search for" }
+                input #q type="search" name="q" value=(query);
+                button.primary type="submit" { "Search" }
+            }
+            @if !query.is_empty() {
+                @if cards.is_empty() {
+                    p { "Nothing matches “" (query) "”. Try fewer or other words." }
+                } @else {
+                    p role="status" {
+                        (cards.len()) " result" (if cards.len() == 1 { "" } else { "s" })
+                        @if loose { " for words like “" (query) "”" } @else { " for “" (query) "”" }
+                    }
+                    (grid(shop, cards))
                 }
             }
         },

@@ -1,10 +1,198 @@
-//! The storefront's pages. The catalogue fills the home page; until then it introduces the shop.
+//! The storefront's pages: home, collections, products, search, sitemap, robots, product photos.
 
-use actix_web::HttpResponse;
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
 
 use super::extract::Page;
+use crate::AppState;
+use crate::db::catalog::{self, Sort, Variant};
+use crate::domain::catalog::is_released;
+use crate::domain::{money, search as fts, whatsapp};
+use crate::error::AppError;
 use crate::views;
 
-pub async fn home(page: Page) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(views::storefront::home(&page).into_string())
+/// Products per listing page.
+pub const PAGE_SIZE: i64 = 24;
+
+fn page_html(markup: maud::Markup) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(markup.into_string())
+}
+
+pub async fn home(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let (collections, (newest, _)) =
+        state.db.read(|c| Ok((catalog::collections(c)?, catalog::cards(c, None, Sort::Newest, 12, 0)?))).await?;
+    let featured: Vec<_> = collections.into_iter().filter(|c| c.featured && c.product_count > 0).collect();
+    Ok(page_html(views::storefront::home(&page, &featured, &newest)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListingQuery {
+    pub sort: String,
+    pub page: Option<i64>,
+}
+
+pub async fn collection(
+    page: Page,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    q: web::Query<ListingQuery>,
+) -> Result<HttpResponse, AppError> {
+    let sort = Sort::parse(&q.sort);
+    let n = q.page.unwrap_or(1).max(1);
+    let slug = slug.into_inner();
+    let (collection, (cards, total)) = state
+        .db
+        .read(move |c| {
+            let col = catalog::collection_by_slug(c, &slug)?.ok_or(AppError::NotFound)?;
+            let listing = catalog::cards(c, Some(col.id), sort, PAGE_SIZE, (n - 1) * PAGE_SIZE)?;
+            Ok((col, listing))
+        })
+        .await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    if n > pages {
+        return Err(AppError::NotFound);
+    }
+    let canonical = format!("{}/c/{}", super::public_base(&state, &page), collection.slug);
+    let paging = views::storefront::Paging { page: n, pages, sort };
+    Ok(page_html(views::storefront::collection(&page, &collection, &cards, &paging, &canonical)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProductQuery {
+    pub variant: String,
+    pub o1: Option<String>,
+    pub o2: Option<String>,
+    pub o3: Option<String>,
+}
+
+/// The variant a visitor asked for: by SKU, else by option values (closest match), else the first one in stock.
+pub fn choose_variant<'a>(variants: &'a [Variant], q: &ProductQuery) -> Option<&'a Variant> {
+    if let Some(v) = variants.iter().find(|v| v.sku.eq_ignore_ascii_case(&q.variant)) {
+        return Some(v);
+    }
+    let wanted = [&q.o1, &q.o2, &q.o3];
+    if wanted.iter().any(|w| w.is_some()) {
+        let score = |v: &Variant| (0..3).filter(|i| wanted[*i].as_deref() == Some(v.options[*i].as_str())).count();
+        return variants.iter().max_by_key(|v| (score(v), std::cmp::Reverse(v.id)));
+    }
+    let sellable = |v: &&Variant| v.stock().availability() != crate::domain::catalog::Availability::SoldOut;
+    variants.iter().find(sellable).or(variants.first())
+}
+
+pub async fn product(
+    page: Page,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    q: web::Query<ProductQuery>,
+) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let p = state.db.read(move |c| catalog::product_page(c, &slug)?.ok_or(AppError::NotFound)).await?;
+    let variant = choose_variant(&p.variants, &q).ok_or(AppError::NotFound)?;
+    let publish_at = p.product.publish_at.as_deref().and_then(crate::db::parse_ts);
+    let base = super::public_base(&state, &page);
+    let canonical = format!("{base}/p/{}", p.product.slug);
+    let shop = &page.shop;
+    let options: Vec<&str> = variant.options.iter().map(String::as_str).filter(|o| !o.is_empty()).collect();
+    let text = format!(
+        "Hello {}! I'd like to order: {}{} (SKU {}), {}.\n{canonical}?variant={}",
+        shop.name,
+        p.product.title,
+        if options.is_empty() { String::new() } else { format!(" – {}", options.join(" / ")) },
+        variant.sku,
+        money::format(variant.price, &shop.currency, shop.currency_minor_units),
+        variant.sku,
+    );
+    let choice = views::product::Choice {
+        variant,
+        released: is_released(publish_at, chrono::Utc::now()),
+        canonical,
+        base,
+        whatsapp: whatsapp::link(&shop.whatsapp_number, &text),
+    };
+    Ok(page_html(views::product::page(&page, &p, &choice)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    pub q: String,
+}
+
+/// Most results a search shows.
+const SEARCH_LIMIT: i64 = 48;
+
+pub async fn search(
+    page: Page,
+    state: web::Data<AppState>,
+    q: web::Query<SearchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query: String = q.q.trim().chars().take(200).collect();
+    let (strict, loose) = (fts::strict(&query), fts::loose(&query));
+    let (cards, was_loose) = state
+        .db
+        .read(move |c| {
+            let Some(strict) = strict else { return Ok((Vec::new(), false)) };
+            let found = catalog::search(c, &strict, SEARCH_LIMIT)?;
+            if !found.is_empty() {
+                return Ok((found, false));
+            }
+            // Nothing for every word: forgive a typo or an extra word.
+            let retry = match loose {
+                Some(l) => catalog::search(c, &l, SEARCH_LIMIT)?,
+                None => Vec::new(),
+            };
+            Ok((retry, true))
+        })
+        .await?;
+    Ok(page_html(views::storefront::search(&page, &query, &cards, was_loose)))
+}
+
+pub async fn sitemap(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let entries = state.db.read(|c| Ok(catalog::sitemap_entries(c)?)).await?;
+    let base = super::public_base(&state, &page);
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    xml.push_str(&format!("<url><loc>{base}/</loc></url>\n"));
+    for (path, updated) in entries {
+        let day = updated.get(..10).unwrap_or("");
+        xml.push_str(&format!(
+            "<url><loc>{}{}</loc><lastmod>{day}</lastmod></url>\n",
+            xml_escape(&base),
+            xml_escape(&path)
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(xml))
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+pub async fn robots(page: Page, state: web::Data<AppState>) -> HttpResponse {
+    let base = super::public_base(&state, &page);
+    let body = format!(
+        "User-agent: *\nDisallow: /admin\nDisallow: /cart\nDisallow: /checkout\nDisallow: /o/\nDisallow: /api/\n\nSitemap: {base}/sitemap.xml\n"
+    );
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(body)
+}
+
+/// A stored photo rendition; its URL never changes content, so it is cached for a year.
+pub async fn image(state: web::Data<AppState>, path: web::Path<(i64, u32)>) -> Result<HttpResponse, AppError> {
+    let (id, width) = path.into_inner();
+    let (content_type, data) = state
+        .db
+        .read(move |c| {
+            Ok(c.prepare_cached("SELECT content_type, data FROM image_renditions WHERE image_id = ?1 AND width = ?2")?
+                .query_row((id, width), |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(data))
 }

@@ -57,6 +57,16 @@ impl TestApp {
         Self::spawn_in(dir, config).await
     }
 
+    /// A shop filled by `souk demo` before the server starts.
+    pub async fn spawn_demo() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let config = test_config(dir.path());
+        let db = souk::db::Db::open(&config.db_path(), 5000, 0, 2).unwrap();
+        db.write_blocking(|tx| souk::demo::fill(tx).map_err(souk::error::AppError::Conflict)).unwrap();
+        drop(db);
+        Self::spawn_in(dir, config).await
+    }
+
     pub async fn spawn_in(dir: tempfile::TempDir, config: Config) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let running = souk::start(listener, config.clone()).await.expect("server starts");

@@ -1,0 +1,412 @@
+//! The catalogue's SQL: product cards for listings, a product with its variants and images,
+//! collections, search, and the writes that keep stock and the search index true.
+
+use rusqlite::{Connection, OptionalExtension, Row, named_params};
+
+/// One product in a listing: everything a card shows, in one query for the whole page.
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub price: i64,
+    pub price_max: i64,
+    pub compare_at: Option<i64>,
+    pub image_id: Option<i64>,
+    pub sold_out: bool,
+    pub publish_at: Option<String>,
+}
+
+const CARD_COLUMNS: &str = "p.id, p.slug, p.title, p.publish_at,
+    (SELECT min(price) FROM variants v WHERE v.product_id = p.id) AS price,
+    (SELECT max(price) FROM variants v WHERE v.product_id = p.id) AS price_max,
+    (SELECT max(compare_at_price) FROM variants v WHERE v.product_id = p.id AND compare_at_price > price) AS compare_at,
+    (SELECT i.id FROM images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_id,
+    NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id
+                AND (v.track_stock = 0 OR v.allow_backorder = 1 OR v.on_hand - v.reserved > 0)) AS sold_out";
+
+fn card_from_row(r: &Row<'_>) -> rusqlite::Result<Card> {
+    Ok(Card {
+        id: r.get("id")?,
+        slug: r.get("slug")?,
+        title: r.get("title")?,
+        price: r.get::<_, Option<i64>>("price")?.unwrap_or(0),
+        price_max: r.get::<_, Option<i64>>("price_max")?.unwrap_or(0),
+        compare_at: r.get("compare_at")?,
+        image_id: r.get("image_id")?,
+        sold_out: r.get("sold_out")?,
+        publish_at: r.get("publish_at")?,
+    })
+}
+
+/// How a listing is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    PriceLow,
+    PriceHigh,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Sort {
+        match s {
+            "price" | "price_asc" => Sort::PriceLow,
+            "-price" | "price_desc" => Sort::PriceHigh,
+            _ => Sort::Newest,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Newest => "newest",
+            Sort::PriceLow => "price_asc",
+            Sort::PriceHigh => "price_desc",
+        }
+    }
+    fn order_by(self) -> &'static str {
+        match self {
+            Sort::Newest => "p.created_at DESC, p.id DESC",
+            Sort::PriceLow => "price ASC, p.id DESC",
+            Sort::PriceHigh => "price DESC, p.id DESC",
+        }
+    }
+}
+
+/// Active products, optionally of one collection (then in the collection's order for `Newest`),
+/// and how many there are in all.
+pub fn cards(
+    conn: &Connection,
+    collection: Option<i64>,
+    sort: Sort,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(Vec<Card>, i64)> {
+    let (from, order) = match collection {
+        Some(_) => (
+            "products p JOIN collection_products cp ON cp.product_id = p.id AND cp.collection_id = :collection",
+            if sort == Sort::Newest { "cp.position, p.id DESC" } else { sort.order_by() },
+        ),
+        None => ("products p", sort.order_by()),
+    };
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM {from} WHERE p.status = 'active' ORDER BY {order} LIMIT :limit OFFSET :offset"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows: Vec<Card> = match collection {
+        Some(c) => stmt
+            .query_map(named_params! {":collection": c, ":limit": limit, ":offset": offset}, card_from_row)?
+            .collect::<Result<_, _>>()?,
+        None => stmt
+            .query_map(named_params! {":limit": limit, ":offset": offset}, card_from_row)?
+            .collect::<Result<_, _>>()?,
+    };
+    let total: i64 = match collection {
+        Some(c) => conn.query_row(
+            "SELECT count(*) FROM products p JOIN collection_products cp ON cp.product_id = p.id
+             WHERE cp.collection_id = :c AND p.status = 'active'",
+            named_params! {":c": c},
+            |r| r.get(0),
+        )?,
+        None => conn.query_row("SELECT count(*) FROM products WHERE status = 'active'", [], |r| r.get(0))?,
+    };
+    Ok((rows, total))
+}
+
+/// Active products matching an FTS5 query (built by `domain::search`), best first.
+pub fn search(conn: &Connection, fts_query: &str, limit: i64) -> rusqlite::Result<Vec<Card>> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM product_search s JOIN products p ON p.id = s.rowid
+         WHERE product_search MATCH :q AND p.status = 'active'
+         ORDER BY bm25(product_search, 10.0, 1.0, 5.0, 3.0) LIMIT :limit"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(named_params! {":q": fts_query, ":limit": limit}, card_from_row)?;
+    rows.collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub description_md: String,
+    pub status: String,
+    pub tags: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub options: [String; 3],
+    pub publish_at: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub id: i64,
+    pub sku: String,
+    pub options: [String; 3],
+    pub price: i64,
+    pub compare_at_price: Option<i64>,
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub track_stock: bool,
+    pub allow_backorder: bool,
+    pub max_per_order: Option<i64>,
+}
+
+impl Variant {
+    pub fn stock(&self) -> crate::domain::catalog::Stock {
+        crate::domain::catalog::Stock {
+            on_hand: self.on_hand,
+            reserved: self.reserved,
+            track: self.track_stock,
+            backorder: self.allow_backorder,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub id: i64,
+    pub variant_id: Option<i64>,
+    pub alt: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+/// A product page's data: the product, its variants and images, and the collections it is in.
+#[derive(Debug, Clone)]
+pub struct ProductPage {
+    pub product: Product,
+    pub variants: Vec<Variant>,
+    pub images: Vec<Image>,
+    pub collections: Vec<(String, String)>,
+}
+
+/// The active product with this slug; `None` when there is none (or it is a draft or archived).
+pub fn product_page(conn: &Connection, slug: &str) -> rusqlite::Result<Option<ProductPage>> {
+    let product = conn
+        .prepare_cached(
+            "SELECT id, slug, title, description_md, status, tags, seo_title, seo_description, option1, option2, option3,
+                    publish_at, updated_at
+             FROM products WHERE slug = :slug AND status = 'active'",
+        )?
+        .query_row(named_params! {":slug": slug}, |r| {
+            Ok(Product {
+                id: r.get(0)?,
+                slug: r.get(1)?,
+                title: r.get(2)?,
+                description_md: r.get(3)?,
+                status: r.get(4)?,
+                tags: r.get(5)?,
+                seo_title: r.get(6)?,
+                seo_description: r.get(7)?,
+                options: [r.get(8)?, r.get(9)?, r.get(10)?],
+                publish_at: r.get(11)?,
+                updated_at: r.get(12)?,
+            })
+        })
+        .optional()?;
+    let Some(product) = product else { return Ok(None) };
+    let variants = conn
+        .prepare_cached(
+            "SELECT id, sku, option1, option2, option3, price, compare_at_price, on_hand, reserved, track_stock,
+                    allow_backorder, max_per_order
+             FROM variants WHERE product_id = :id ORDER BY position, id",
+        )?
+        .query_map(named_params! {":id": product.id}, |r| {
+            Ok(Variant {
+                id: r.get(0)?,
+                sku: r.get(1)?,
+                options: [r.get(2)?, r.get(3)?, r.get(4)?],
+                price: r.get(5)?,
+                compare_at_price: r.get(6)?,
+                on_hand: r.get(7)?,
+                reserved: r.get(8)?,
+                track_stock: r.get(9)?,
+                allow_backorder: r.get(10)?,
+                max_per_order: r.get(11)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let images = conn
+        .prepare_cached(
+            "SELECT id, variant_id, alt, width, height FROM images WHERE product_id = :id ORDER BY position, id",
+        )?
+        .query_map(named_params! {":id": product.id}, |r| {
+            Ok(Image { id: r.get(0)?, variant_id: r.get(1)?, alt: r.get(2)?, width: r.get(3)?, height: r.get(4)? })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let collections = conn
+        .prepare_cached(
+            "SELECT c.slug, c.title FROM collections c JOIN collection_products cp ON cp.collection_id = c.id
+             WHERE cp.product_id = :id ORDER BY c.position, c.title",
+        )?
+        .query_map(named_params! {":id": product.id}, |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(ProductPage { product, variants, images, collections }))
+}
+
+#[derive(Debug, Clone)]
+pub struct Collection {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub description_md: String,
+    pub featured: bool,
+    pub product_count: i64,
+}
+
+const COLLECTION_SELECT: &str = "SELECT c.id, c.slug, c.title, c.description_md, c.featured,
+    (SELECT count(*) FROM collection_products cp JOIN products p ON p.id = cp.product_id
+     WHERE cp.collection_id = c.id AND p.status = 'active') AS product_count
+    FROM collections c";
+
+fn collection_from_row(r: &Row<'_>) -> rusqlite::Result<Collection> {
+    Ok(Collection {
+        id: r.get(0)?,
+        slug: r.get(1)?,
+        title: r.get(2)?,
+        description_md: r.get(3)?,
+        featured: r.get(4)?,
+        product_count: r.get(5)?,
+    })
+}
+
+/// Every collection, in the seller's order.
+pub fn collections(conn: &Connection) -> rusqlite::Result<Vec<Collection>> {
+    let mut stmt = conn.prepare_cached(&format!("{COLLECTION_SELECT} ORDER BY c.position, c.title"))?;
+    let rows = stmt.query_map([], collection_from_row)?;
+    rows.collect()
+}
+
+/// The collection with this slug; `None` when there is none.
+pub fn collection_by_slug(conn: &Connection, slug: &str) -> rusqlite::Result<Option<Collection>> {
+    conn.prepare_cached(&format!("{COLLECTION_SELECT} WHERE c.slug = :slug"))?
+        .query_row(named_params! {":slug": slug}, collection_from_row)
+        .optional()
+}
+
+/// (path, last change) of every public page, for the sitemap.
+pub fn sitemap_entries(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT '/p/' || slug, updated_at FROM products WHERE status = 'active'
+         UNION ALL SELECT '/c/' || slug, updated_at FROM collections ORDER BY 1",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// A product to create.
+#[derive(Debug, Clone, Default)]
+pub struct NewProduct {
+    pub slug: String,
+    pub title: String,
+    pub description_md: String,
+    pub status: String,
+    pub tags: String,
+    pub options: [String; 3],
+    pub publish_at: Option<String>,
+}
+
+pub fn insert_product(conn: &Connection, p: &NewProduct, now: &str) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO products (slug, title, description_md, status, tags, option1, option2, option3, publish_at, created_at, updated_at)
+         VALUES (:slug, :title, :md, :status, :tags, :o1, :o2, :o3, :publish, :now, :now)",
+        named_params! {":slug": p.slug, ":title": p.title, ":md": p.description_md, ":status": p.status, ":tags": p.tags,
+                       ":o1": p.options[0], ":o2": p.options[1], ":o3": p.options[2], ":publish": p.publish_at, ":now": now},
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// A variant to create; its stock starts at zero and comes in through [`adjust_stock`].
+#[derive(Debug, Clone, Default)]
+pub struct NewVariant {
+    pub sku: String,
+    pub options: [String; 3],
+    pub price: i64,
+    pub compare_at_price: Option<i64>,
+    pub track_stock: bool,
+    pub allow_backorder: bool,
+    pub max_per_order: Option<i64>,
+}
+
+pub fn insert_variant(conn: &Connection, product_id: i64, position: i64, v: &NewVariant) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO variants (product_id, position, sku, option1, option2, option3, price, compare_at_price,
+                               track_stock, allow_backorder, max_per_order)
+         VALUES (:p, :pos, :sku, :o1, :o2, :o3, :price, :cmp, :track, :back, :max)",
+        named_params! {":p": product_id, ":pos": position, ":sku": v.sku, ":o1": v.options[0], ":o2": v.options[1],
+        ":o3": v.options[2], ":price": v.price, ":cmp": v.compare_at_price, ":track": v.track_stock,
+        ":back": v.allow_backorder, ":max": v.max_per_order},
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Changes stock on hand through the ledger (who, how much, why), in the caller's transaction.
+pub fn adjust_stock(
+    conn: &Connection,
+    variant_id: i64,
+    delta: i64,
+    reason: &str,
+    actor: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO stock_ledger (variant_id, delta, reason, actor, at) VALUES (:v, :d, :reason, :actor, :now)",
+    )?
+    .execute(named_params! {":v": variant_id, ":d": delta, ":reason": reason, ":actor": actor, ":now": now})?;
+    conn.prepare_cached("UPDATE variants SET on_hand = on_hand + :d WHERE id = :v")?
+        .execute(named_params! {":v": variant_id, ":d": delta})?;
+    Ok(())
+}
+
+/// Variants whose on-hand count differs from their ledger's sum: (sku, on_hand, ledger sum). Empty when all agree.
+pub fn ledger_mismatches(conn: &Connection) -> rusqlite::Result<Vec<(String, i64, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT v.sku, v.on_hand, coalesce((SELECT sum(delta) FROM stock_ledger l WHERE l.variant_id = v.id), 0) AS s
+         FROM variants v WHERE v.on_hand != coalesce((SELECT sum(delta) FROM stock_ledger l WHERE l.variant_id = v.id), 0)",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
+/// Rewrites a product's search entry from its current title, description, SKUs and tags.
+pub fn reindex_product(conn: &Connection, product_id: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM product_search WHERE rowid = :id")?.execute(named_params! {":id": product_id})?;
+    conn.prepare_cached(
+        "INSERT INTO product_search (rowid, title, description, skus, tags)
+         SELECT p.id, p.title, p.description_md,
+                coalesce((SELECT group_concat(sku, ' ') FROM variants v WHERE v.product_id = p.id), ''),
+                replace(p.tags, ',', ' ')
+         FROM products p WHERE p.id = :id",
+    )?
+    .execute(named_params! {":id": product_id})?;
+    Ok(())
+}
+
+pub fn insert_collection(
+    conn: &Connection,
+    slug: &str,
+    title: &str,
+    description_md: &str,
+    featured: bool,
+    position: i64,
+    now: &str,
+) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO collections (slug, title, description_md, featured, position, created_at, updated_at)
+         VALUES (:slug, :title, :md, :featured, :pos, :now, :now)",
+        named_params! {":slug": slug, ":title": title, ":md": description_md, ":featured": featured, ":pos": position, ":now": now},
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Adds a product at the end of a collection (no change when it is already there).
+pub fn add_to_collection(conn: &Connection, collection_id: i64, product_id: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO collection_products (collection_id, product_id, position)
+         VALUES (:c, :p, coalesce((SELECT max(position) + 1 FROM collection_products WHERE collection_id = :c), 0))",
+        named_params! {":c": collection_id, ":p": product_id},
+    )?;
+    Ok(())
+}

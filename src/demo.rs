@@ -1,0 +1,215 @@
+//! `souk demo`: fills an empty shop with a believable catalogue, made here (no downloads).
+
+use chrono::{Duration, Utc};
+use rusqlite::Connection;
+
+use crate::accounts::Actor;
+use crate::db::{self, catalog, settings};
+use crate::domain::catalog::slugify;
+
+struct Line {
+    collection: &'static str,
+    items: &'static [&'static str],
+    /// Base price in rupees.
+    price: i64,
+    sizes: &'static [&'static str],
+    colours: &'static [&'static str],
+    blurb: &'static str,
+}
+
+const LINES: &[Line] = &[
+    Line {
+        collection: "Kurtas & Tops",
+        items: &[
+            "Hand-block Printed Kurta",
+            "Chikankari Cotton Kurta",
+            "Ikat Short Kurti",
+            "Linen Tunic",
+            "Khadi Shirt",
+            "Kalamkari Top",
+            "Bandhani Kurta",
+        ],
+        price: 1299,
+        sizes: &["S", "M", "L", "XL"],
+        colours: &["Indigo", "Rust"],
+        blurb: "Soft, breathable cotton, cut for everyday comfort. Hand-finished by artisans we know by name.",
+    },
+    Line {
+        collection: "Sarees",
+        items: &[
+            "Chanderi Silk Saree",
+            "Kota Doria Saree",
+            "Mul Cotton Saree",
+            "Banarasi Silk Saree",
+            "Jamdani Saree",
+            "Tussar Silk Saree",
+        ],
+        price: 3499,
+        sizes: &[],
+        colours: &["Mustard", "Teal", "Maroon"],
+        blurb: "Six yards of handloom, with a running blouse piece. Dry clean for the first wash.",
+    },
+    Line {
+        collection: "Jewellery",
+        items: &[
+            "Oxidised Jhumkas",
+            "Silver Toe Rings",
+            "Terracotta Necklace",
+            "Brass Cuff",
+            "Kundan Studs",
+            "Beaded Anklet",
+            "Temple Pendant",
+        ],
+        price: 499,
+        sizes: &[],
+        colours: &[],
+        blurb: "Light enough to wear all day; nickel-free and gift-boxed.",
+    },
+    Line {
+        collection: "Home & Living",
+        items: &[
+            "Dhurrie Rug",
+            "Block-print Cushion Cover",
+            "Brass Diya Set",
+            "Jute Table Runner",
+            "Blue Pottery Vase",
+            "Kantha Throw",
+            "Copper Bottle",
+        ],
+        price: 899,
+        sizes: &[],
+        colours: &["Natural", "Indigo"],
+        blurb: "Made in small batches, so each piece differs a little from the photo.",
+    },
+    Line {
+        collection: "Bags",
+        items: &[
+            "Canvas Tote",
+            "Embroidered Potli",
+            "Leather Sling Bag",
+            "Jute Shopper",
+            "Mirror-work Clutch",
+            "Kantha Laptop Sleeve",
+        ],
+        price: 749,
+        sizes: &[],
+        colours: &["Black", "Tan"],
+        blurb: "Roomy, sturdy, and lined inside, with an inner pocket for your phone.",
+    },
+    Line {
+        collection: "Gifts",
+        items: &[
+            "Masala Chai Gift Box",
+            "Handmade Soap Trio",
+            "Festive Sweets Hamper",
+            "Scented Candle Pair",
+            "Spice Sampler",
+            "Rakhi Set",
+            "Gift Card",
+        ],
+        price: 399,
+        sizes: &[],
+        colours: &[],
+        blurb: "Wrapped and ready to give, with a handwritten note if you ask on WhatsApp.",
+    },
+];
+
+/// Fills an empty catalogue; refuses when products already exist. Returns how many products it made.
+pub fn fill(conn: &Connection) -> Result<usize, String> {
+    let existing: i64 = conn.query_row("SELECT count(*) FROM products", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    if existing > 0 {
+        return Err(format!("the catalogue already has {existing} products; `souk demo` fills only an empty shop"));
+    }
+    let run = || -> rusqlite::Result<usize> {
+        let mut shop = settings::get(conn)?;
+        if shop.name == "My Shop" {
+            shop.name = "Souk Demo Bazaar".into();
+            shop.currency = "INR".into();
+            shop.currency_minor_units = 2;
+            shop.country_calling_code = "91".into();
+            settings::update(conn, &shop, &db::now())?;
+        }
+        let start = Utc::now() - Duration::days(60);
+        let mut made = 0usize;
+        for (li, line) in LINES.iter().enumerate() {
+            let cid = catalog::insert_collection(
+                conn,
+                &slugify(line.collection),
+                line.collection,
+                line.blurb,
+                true,
+                li as i64,
+                &db::now(),
+            )?;
+            for (ii, item) in line.items.iter().enumerate() {
+                let n = made as i64;
+                let created = db::ts(start + Duration::hours(n * 31));
+                // One drop a few days ahead, so the demo shows a countdown.
+                let publish_at = (li == 0 && ii == 0).then(|| db::ts(Utc::now() + Duration::days(3)));
+                let product = catalog::NewProduct {
+                    slug: slugify(item),
+                    title: item.to_string(),
+                    description_md: format!(
+                        "{}\n\n- Handmade in India\n- Ships in 2–4 days\n- Easy returns within 7 days",
+                        line.blurb
+                    ),
+                    status: "active".into(),
+                    tags: format!("{},handmade", slugify(line.collection).replace('-', " ")),
+                    options: [
+                        if line.sizes.is_empty() { String::new() } else { "Size".into() },
+                        if line.colours.is_empty() { String::new() } else { "Colour".into() },
+                        String::new(),
+                    ],
+                    publish_at,
+                };
+                let pid = catalog::insert_product(conn, &product, &created)?;
+                conn.execute("UPDATE products SET created_at = ?1, updated_at = ?1 WHERE id = ?2", (&created, pid))?;
+                let price = (line.price + (n % 5) * 100) * 100;
+                let sizes: Vec<&str> = if line.sizes.is_empty() { vec![""] } else { line.sizes.to_vec() };
+                let colours: Vec<&str> = if line.colours.is_empty() { vec![""] } else { line.colours.to_vec() };
+                let mut pos = 0;
+                for size in &sizes {
+                    for colour in &colours {
+                        let code: String = item.split_whitespace().map(|w| w.chars().next().unwrap_or('X')).collect();
+                        let sku = [
+                            format!("{}{}", code.to_uppercase(), pid),
+                            size.to_string(),
+                            colour.chars().take(3).collect::<String>().to_uppercase(),
+                        ]
+                        .into_iter()
+                        .filter(|p| !p.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("-");
+                        let variant = catalog::NewVariant {
+                            sku,
+                            options: [size.to_string(), colour.to_string(), String::new()],
+                            price: price + if *size == "XL" { 10000 } else { 0 },
+                            // A quarter off, from a round "was" price ending in 99.
+                            compare_at_price: (n % 4 == 1).then_some((price * 5 / 4) / 10000 * 10000 + 9900),
+                            track_stock: line.collection != "Gift Card" && *item != "Gift Card",
+                            allow_backorder: line.collection == "Home & Living" && n % 3 == 0,
+                            max_per_order: (li == 0 && ii == 0).then_some(2),
+                        };
+                        let vid = catalog::insert_variant(conn, pid, pos, &variant)?;
+                        // A spread of stock: plenty, a few left, and some sold out.
+                        let stock = match (n + pos) % 7 {
+                            0 => 0,
+                            1 | 2 => 3,
+                            _ => 12 + (n + pos) % 20,
+                        };
+                        if stock > 0 {
+                            catalog::adjust_stock(conn, vid, stock, "demo stock", "demo", &created)?;
+                        }
+                        pos += 1;
+                    }
+                }
+                catalog::add_to_collection(conn, cid, pid)?;
+                catalog::reindex_product(conn, pid)?;
+                made += 1;
+            }
+        }
+        Actor::cli().record(conn, "demo", "catalogue", &format!("{made} products"))?;
+        Ok(made)
+    };
+    run().map_err(|e| e.to_string())
+}

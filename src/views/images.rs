@@ -1,0 +1,18 @@
+//! Responsive product photos: every image is stored at the same three widths.
+
+use maud::{Markup, html};
+
+/// The widths every photo is stored at (a narrower original is kept at its own size under each).
+pub const WIDTHS: [u32; 3] = [320, 640, 1280];
+
+pub fn url(id: i64, width: u32) -> String {
+    format!("/img/{id}/{width}")
+}
+
+/// An `<img>` with `srcset`, lazy loading and async decoding.
+pub fn responsive(id: i64, alt: &str, sizes: &str) -> Markup {
+    let srcset = WIDTHS.iter().map(|w| format!("{} {w}w", url(id, *w))).collect::<Vec<_>>().join(", ");
+    html! {
+        img src=(url(id, 640)) srcset=(srcset) sizes=(sizes) alt=(alt) loading="lazy" decoding="async";
+    }
+}

@@ -1,0 +1,169 @@
+//! The product page: gallery, variant choice that works without JavaScript, price, stock, and the
+//! metadata that makes a shared link show a rich card.
+
+use maud::{Markup, PreEscaped, html};
+
+use super::storefront::{picture, price};
+use crate::db::catalog::{ProductPage, Variant};
+use crate::domain::catalog::{Availability, markdown_to_html, plain_summary};
+use crate::domain::money;
+use crate::web::extract::Page;
+
+/// What the page shows for the chosen variant.
+pub struct Choice<'a> {
+    pub variant: &'a Variant,
+    pub released: bool,
+    /// The absolute URL of this product's page.
+    pub canonical: String,
+    /// The absolute base for image URLs in link previews.
+    pub base: String,
+    /// A prefilled WhatsApp message for this variant, when the shop has a number.
+    pub whatsapp: Option<String>,
+}
+
+fn availability_text(a: Availability) -> Option<String> {
+    match a {
+        Availability::InStock => None,
+        Availability::Few(n) => Some(format!("Only {n} left")),
+        Availability::Backorder => Some("Made to order: ships a little later".into()),
+        Availability::SoldOut => Some("Sold out".into()),
+    }
+}
+
+fn head(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
+    let shop = &page.shop;
+    let product = &p.product;
+    let description = if product.seo_description.is_empty() {
+        plain_summary(&product.description_md, 200)
+    } else {
+        product.seo_description.clone()
+    };
+    let image = p.images.first().map(|i| format!("{}{}", c.base, super::images::url(i.id, 1280)));
+    let amount = money::decimal(c.variant.price, shop.currency_minor_units);
+    let in_stock = c.variant.stock().availability() != Availability::SoldOut;
+    let offers: Vec<serde_json::Value> = p
+        .variants
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "@type": "Offer",
+                "sku": v.sku,
+                "price": money::decimal(v.price, shop.currency_minor_units),
+                "priceCurrency": shop.currency,
+                "availability": if v.stock().availability() == Availability::SoldOut { "https://schema.org/OutOfStock" } else { "https://schema.org/InStock" },
+                "url": format!("{}?variant={}", c.canonical, v.sku),
+            })
+        })
+        .collect();
+    let mut ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.title,
+        "description": description,
+        "sku": c.variant.sku,
+        "brand": {"@type": "Brand", "name": shop.name},
+        "offers": offers,
+    });
+    if let Some(img) = &image {
+        ld["image"] = serde_json::json!([img]);
+    }
+    // JSON inside <script>: "</" must not end the element early.
+    let ld = ld.to_string().replace("</", "<\\/");
+    html! {
+        link rel="canonical" href=(c.canonical);
+        meta name="description" content=(description);
+        meta property="og:type" content="product";
+        meta property="og:site_name" content=(shop.name);
+        meta property="og:title" content=(if product.seo_title.is_empty() { &product.title } else { &product.seo_title });
+        meta property="og:description" content=(description);
+        meta property="og:url" content=(c.canonical);
+        @if let Some(img) = &image { meta property="og:image" content=(img); }
+        meta property="product:price:amount" content=(amount);
+        meta property="product:price:currency" content=(shop.currency);
+        meta property="og:availability" content=(if in_stock { "instock" } else { "oos" });
+        meta name="twitter:card" content=(if image.is_some() { "summary_large_image" } else { "summary" });
+        script type="application/ld+json" { (PreEscaped(ld)) }
+    }
+}
+
+/// The option pickers: one group of radio buttons per option, submitted as a plain GET form.
+fn option_form(p: &ProductPage, chosen: &Variant) -> Markup {
+    let names: Vec<(usize, &String)> = p.product.options.iter().enumerate().filter(|(_, n)| !n.is_empty()).collect();
+    html! {
+        @if !names.is_empty() && p.variants.len() > 1 {
+            form.options method="get" action=(format!("/p/{}", p.product.slug)) {
+                @for (i, name) in &names {
+                    fieldset {
+                        legend { (name) }
+                        @for value in distinct(p.variants.iter().map(|v| &v.options[*i])) {
+                            @let id = format!("o{}-{}", i + 1, crate::domain::catalog::slugify(value));
+                            @let sold_out = !p.variants.iter().any(|v| v.options[*i] == *value
+                                && (0..3).all(|j| j == *i || v.options[j] == chosen.options[j])
+                                && v.stock().availability() != Availability::SoldOut);
+                            input.chip type="radio" id=(id) name=(format!("o{}", i + 1)) value=(value) checked[chosen.options[*i] == *value];
+                            label.chip.sold-out[sold_out] for=(id) { (value) @if sold_out { span.visually-hidden { " (sold out)" } } }
+                        }
+                    }
+                }
+                button type="submit" { "Show this choice" }
+            }
+        }
+    }
+}
+
+fn distinct<'a>(values: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
+    let mut out: Vec<&String> = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
+    let shop = &page.shop;
+    let v = c.variant;
+    let availability = v.stock().availability();
+    let crumb = p.collections.first();
+    let body = html! {
+        nav.breadcrumbs aria-label="Breadcrumb" {
+            ol {
+                li { a href="/" { "Home" } }
+                @if let Some((slug, title)) = crumb { li { a href=(format!("/c/{slug}")) { (title) } } }
+                li aria-current="page" { (p.product.title) }
+            }
+        }
+        article.product {
+            div.gallery {
+                @if p.images.is_empty() { (picture(None, "", &p.product.title)) }
+                @for img in &p.images { (picture(Some(img.id), &img.alt, &p.product.title)) }
+            }
+            div.buy {
+                h1 { (p.product.title) }
+                p.price {
+                    span.now { (price(shop, v.price)) }
+                    @if let Some(cmp) = v.compare_at_price.filter(|cmp| *cmp > v.price) { " " s.was { (price(shop, cmp)) } }
+                }
+                @if !c.released {
+                    @if let Some(at) = &p.product.publish_at {
+                        p.drop role="status" { "Available from " (super::components::time(at)) }
+                    }
+                } @else if let Some(text) = availability_text(availability) {
+                    p class=(format!("stock {}", if availability == Availability::SoldOut { "out" } else { "low" })) role="status" { (text) }
+                }
+                (option_form(p, v))
+                p.sku { "SKU " (v.sku) }
+                @if c.released && availability != Availability::SoldOut {
+                    @if let Some(href) = &c.whatsapp {
+                        p { a.button.primary href=(href) rel="noopener" { "Order on WhatsApp" } }
+                    }
+                }
+                @if !p.product.description_md.is_empty() {
+                    div.prose { (PreEscaped(markdown_to_html(&p.product.description_md))) }
+                }
+            }
+        }
+    };
+    super::layout::storefront_with_head(shop, &p.product.title, head(page, p, c), body)
+}

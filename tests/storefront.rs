@@ -1,0 +1,203 @@
+//! The storefront: home, collections, product pages, search, sitemap (issue 3).
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn home_shows_featured_collections_and_new_products() {
+    let app = TestApp::spawn_demo().await;
+    let (status, html) = app.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Souk Demo Bazaar"));
+    assert!(html.contains("href=\"/c/kurtas-tops\"") && html.contains("Kurtas &amp; Tops"));
+    assert_eq!(html.matches("class=\"card-product\"").count(), 12, "the twelve newest products");
+    assert!(html.contains("₹"), "prices in the shop's currency");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collections_sort_and_paginate() {
+    let app = TestApp::spawn_demo().await;
+    // Put every product in one collection to get more than one page.
+    let db = app.db();
+    db.execute_batch("INSERT OR IGNORE INTO collection_products (collection_id, product_id, position) SELECT 1, id, 100 + id FROM products").unwrap();
+    let (status, html) = app.page("/c/kurtas-tops?sort=price_asc").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(html.matches("class=\"card-product\"").count(), 24);
+    assert!(html.contains("Page 1 of 2") && html.contains("rel=\"next\""));
+    let prices = prices_in(&html);
+    assert!(prices.windows(2).all(|w| w[0] <= w[1]), "low to high: {prices:?}");
+    let (_, html) = app.page("/c/kurtas-tops?sort=price_desc&page=2").await;
+    assert_eq!(html.matches("class=\"card-product\"").count(), 16);
+    let prices = prices_in(&html);
+    assert!(prices.windows(2).all(|w| w[0] >= w[1]), "high to low: {prices:?}");
+    assert_eq!(app.get("/c/kurtas-tops?page=9").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/c/no-such-collection").await.status(), StatusCode::NOT_FOUND);
+}
+
+/// The first price of each card, in rupees.
+fn prices_in(html: &str) -> Vec<i64> {
+    html.split("class=\"price\">")
+        .skip(1)
+        .map(|s| {
+            let s = s.trim_start_matches("from ");
+            let digits: String = s
+                .trim_start_matches('₹')
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == ',')
+                .filter(|c| *c != ',')
+                .collect();
+            digits.parse().unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_product_page_lets_you_choose_a_variant_without_javascript() {
+    let app = TestApp::spawn_demo().await;
+    let (status, html) = app.page("/p/chikankari-cotton-kurta").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1>Chikankari Cotton Kurta</h1>"));
+    assert!(html.contains("<legend>Size</legend>") && html.contains("<legend>Colour</legend>"));
+    assert!(html.contains("form class=\"options\" method=\"get\""), "a plain GET form picks the variant");
+    // Choosing L / Rust shows that variant's SKU and price.
+    let (_, html) = app.page("/p/chikankari-cotton-kurta?o1=XL&o2=Rust").await;
+    let sku: String = app.db().query_row("SELECT sku FROM variants WHERE option1 = 'XL' AND option2 = 'Rust' AND product_id = (SELECT id FROM products WHERE slug = 'chikankari-cotton-kurta')", [], |r| r.get(0)).unwrap();
+    assert!(html.contains(&format!("SKU {sku}")), "{sku}");
+    assert!(html.contains("value=\"XL\" checked"));
+    // Stock messages follow the chosen variant.
+    app.db().execute("UPDATE variants SET on_hand = 3, reserved = 0 WHERE sku = ?1", [&sku]).unwrap();
+    let (_, html) = app.page(&format!("/p/chikankari-cotton-kurta?variant={sku}")).await;
+    assert!(html.contains("Only 3 left"));
+    app.db().execute("UPDATE variants SET on_hand = 2, reserved = 2 WHERE sku = ?1", [&sku]).unwrap();
+    let (_, html) = app.page(&format!("/p/chikankari-cotton-kurta?variant={sku}")).await;
+    assert!(html.contains("Sold out"));
+    assert!(html.contains("chip sold-out"), "the sold-out choice is marked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn product_links_show_a_rich_preview() {
+    let app = TestApp::spawn_demo().await;
+    let (_, html) = app.page("/p/canvas-tote").await;
+    assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{}/p/canvas-tote\">", app.base)));
+    assert!(html.contains("property=\"og:type\" content=\"product\""));
+    assert!(html.contains("property=\"og:title\" content=\"Canvas Tote\""));
+    assert!(html.contains("property=\"product:price:currency\" content=\"INR\""));
+    assert!(html.contains("property=\"og:description\" content=\"Roomy, sturdy"));
+    let start =
+        html.find("<script type=\"application/ld+json\">").unwrap() + "<script type=\"application/ld+json\">".len();
+    let json: serde_json::Value =
+        serde_json::from_str(&html[start..start + html[start..].find("</script>").unwrap()]).unwrap();
+    assert_eq!(json["@type"], "Product");
+    assert_eq!(json["name"], "Canvas Tote");
+    assert_eq!(json["offers"][0]["priceCurrency"], "INR");
+    assert!(json["offers"][0]["price"].as_str().unwrap().ends_with(".00"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drop_shows_when_it_opens_and_cannot_be_ordered_before() {
+    let app = TestApp::spawn_demo().await;
+    app.db().execute("UPDATE shop_settings SET whatsapp_number = '+919876543210'", []).unwrap();
+    // The in-memory profile is loaded at start: restart to pick the number up.
+    let config = app.config.clone();
+    let app = TestApp::spawn_in(app.stop().await, config).await;
+    let (_, html) = app.page("/p/hand-block-printed-kurta").await;
+    assert!(html.contains("Available from"), "a countdown as plain time");
+    assert!(!html.contains("Order on WhatsApp"));
+    app.db()
+        .execute(
+            "UPDATE products SET publish_at = '2000-01-01T00:00:00.000Z' WHERE slug = 'hand-block-printed-kurta'",
+            [],
+        )
+        .unwrap();
+    let (_, html) = app.page("/p/hand-block-printed-kurta").await;
+    assert!(!html.contains("Available from"));
+    let at = html.find("https://wa.me/919876543210?text=").expect("an order link once released");
+    let href = &html[at..at + html[at..].find('"').unwrap()];
+    assert!(href.contains("Hand-block%20Printed%20Kurta") && href.contains("SKU%20"), "{href}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_by_words_prefixes_skus_and_forgives_typos() {
+    let app = TestApp::spawn_demo().await;
+    let (_, html) = app.page("/search?q=kurta").await;
+    assert!(html.contains("Chikankari Cotton Kurta") && html.contains("Bandhani Kurta"));
+    assert!(!html.contains("Canvas Tote"));
+    let (_, html) = app.page("/search?q=chikan").await;
+    assert!(html.contains("Chikankari Cotton Kurta"), "prefix match");
+    let sku: String =
+        app.db().query_row("SELECT sku FROM variants WHERE sku LIKE 'CT%' LIMIT 1", [], |r| r.get(0)).unwrap();
+    let (_, html) = app.page(&format!("/search?q={sku}")).await;
+    assert!(html.contains("Canvas Tote"), "search by SKU {sku}");
+    let (_, html) = app.page("/search?q=kurtaa").await;
+    assert!(html.contains("Kurta") && html.contains("for words like"), "a typo still finds kurtas");
+    // The title outranks a mention in the description.
+    let (_, html) = app.page("/search?q=silk").await;
+    let first = html.find("class=\"card-product\"").unwrap();
+    assert!(html[first..first + 400].contains("Silk"), "{}", &html[first..first + 400]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_treats_query_syntax_as_text() {
+    let app = TestApp::spawn_demo().await;
+    for q in [
+        "%22",
+        "kurta%22",
+        "*",
+        "kurta*",
+        "NEAR",
+        "NEAR(kurta%20silk)",
+        "-kurta",
+        "kurta%20-silk",
+        "(",
+        "%22%22%22",
+        "AND%20OR%20NOT",
+        "%5E",
+        "title:kurta",
+        "%00",
+    ] {
+        let res = app.get(&format!("/search?q={q}")).await;
+        assert_eq!(res.status(), StatusCode::OK, "{q}");
+    }
+    let (_, html) = app.page("/search?q=kurta%22%20NEAR%20-silk").await;
+    assert!(html.contains("<h1>Search</h1>"));
+    let (_, html) = app.page("/search?q=").await;
+    assert!(!html.contains("Nothing matches"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_and_unpublished_products_are_not_found() {
+    let app = TestApp::spawn_demo().await;
+    assert_eq!(app.get("/p/no-such-thing").await.status(), StatusCode::NOT_FOUND);
+    app.db().execute("UPDATE products SET status = 'draft' WHERE slug = 'canvas-tote'", []).unwrap();
+    assert_eq!(app.get("/p/canvas-tote").await.status(), StatusCode::NOT_FOUND);
+    let (_, html) = app.page("/search?q=canvas").await;
+    assert!(!html.contains("Canvas Tote"), "drafts stay out of search");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn descriptions_are_markdown_without_html() {
+    let app = TestApp::spawn_demo().await;
+    app.db()
+        .execute("UPDATE products SET description_md = '**Bold** <script>alert(1)</script> [x](javascript:alert(1))' WHERE slug = 'canvas-tote'", [])
+        .unwrap();
+    let (_, html) = app.page("/p/canvas-tote").await;
+    assert!(html.contains("<strong>Bold</strong>"));
+    assert!(html.contains("&lt;script&gt;"));
+    assert!(!html.contains("javascript:"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sitemap_and_robots() {
+    let app = TestApp::spawn_demo().await;
+    let res = app.get("/sitemap.xml").await;
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/xml"));
+    let xml = res.text().await.unwrap();
+    assert!(xml.contains(&format!("<loc>{}/p/canvas-tote</loc>", app.base)));
+    assert!(xml.contains(&format!("<loc>{}/c/bags</loc>", app.base)));
+    assert_eq!(xml.matches("<url>").count(), 1 + 40 + 6);
+    let robots = app.get("/robots.txt").await.text().await.unwrap();
+    assert!(robots.contains("Disallow: /admin"));
+    assert!(robots.contains(&format!("Sitemap: {}/sitemap.xml", app.base)));
+}
