@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod mail;
+pub mod products;
 pub mod views;
 pub mod web;
 

@@ -164,6 +164,48 @@ impl Variant {
     }
 }
 
+const PRODUCT_COLUMNS: &str = "id, slug, title, description_md, status, tags, seo_title, seo_description,
+    option1, option2, option3, publish_at, updated_at";
+
+fn product_from_row(r: &Row<'_>) -> rusqlite::Result<Product> {
+    Ok(Product {
+        id: r.get(0)?,
+        slug: r.get(1)?,
+        title: r.get(2)?,
+        description_md: r.get(3)?,
+        status: r.get(4)?,
+        tags: r.get(5)?,
+        seo_title: r.get(6)?,
+        seo_description: r.get(7)?,
+        options: [r.get(8)?, r.get(9)?, r.get(10)?],
+        publish_at: r.get(11)?,
+        updated_at: r.get(12)?,
+    })
+}
+
+/// The variants of a product, in the seller's order.
+pub fn variants_of(conn: &Connection, product_id: i64) -> rusqlite::Result<Vec<Variant>> {
+    conn.prepare_cached(
+        "SELECT id, sku, option1, option2, option3, price, compare_at_price, on_hand, reserved, track_stock,
+                allow_backorder, max_per_order FROM variants WHERE product_id = :id ORDER BY position, id",
+    )?
+    .query_map(named_params! {":id": product_id}, |r| {
+        Ok(Variant {
+            id: r.get(0)?,
+            sku: r.get(1)?,
+            options: [r.get(2)?, r.get(3)?, r.get(4)?],
+            price: r.get(5)?,
+            compare_at_price: r.get(6)?,
+            on_hand: r.get(7)?,
+            reserved: r.get(8)?,
+            track_stock: r.get(9)?,
+            allow_backorder: r.get(10)?,
+            max_per_order: r.get(11)?,
+        })
+    })?
+    .collect()
+}
+
 #[derive(Debug, Clone)]
 pub struct Image {
     pub id: i64,
@@ -185,49 +227,11 @@ pub struct ProductPage {
 /// The active product with this slug; `None` when there is none (or it is a draft or archived).
 pub fn product_page(conn: &Connection, slug: &str) -> rusqlite::Result<Option<ProductPage>> {
     let product = conn
-        .prepare_cached(
-            "SELECT id, slug, title, description_md, status, tags, seo_title, seo_description, option1, option2, option3,
-                    publish_at, updated_at
-             FROM products WHERE slug = :slug AND status = 'active'",
-        )?
-        .query_row(named_params! {":slug": slug}, |r| {
-            Ok(Product {
-                id: r.get(0)?,
-                slug: r.get(1)?,
-                title: r.get(2)?,
-                description_md: r.get(3)?,
-                status: r.get(4)?,
-                tags: r.get(5)?,
-                seo_title: r.get(6)?,
-                seo_description: r.get(7)?,
-                options: [r.get(8)?, r.get(9)?, r.get(10)?],
-                publish_at: r.get(11)?,
-                updated_at: r.get(12)?,
-            })
-        })
+        .prepare_cached(&format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE slug = :slug AND status = 'active'"))?
+        .query_row(named_params! {":slug": slug}, product_from_row)
         .optional()?;
     let Some(product) = product else { return Ok(None) };
-    let variants = conn
-        .prepare_cached(
-            "SELECT id, sku, option1, option2, option3, price, compare_at_price, on_hand, reserved, track_stock,
-                    allow_backorder, max_per_order
-             FROM variants WHERE product_id = :id ORDER BY position, id",
-        )?
-        .query_map(named_params! {":id": product.id}, |r| {
-            Ok(Variant {
-                id: r.get(0)?,
-                sku: r.get(1)?,
-                options: [r.get(2)?, r.get(3)?, r.get(4)?],
-                price: r.get(5)?,
-                compare_at_price: r.get(6)?,
-                on_hand: r.get(7)?,
-                reserved: r.get(8)?,
-                track_stock: r.get(9)?,
-                allow_backorder: r.get(10)?,
-                max_per_order: r.get(11)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    let variants = variants_of(conn, product.id)?;
     let images = conn
         .prepare_cached(
             "SELECT id, variant_id, alt, width, height FROM images WHERE product_id = :id ORDER BY position, id",
@@ -409,4 +413,82 @@ pub fn add_to_collection(conn: &Connection, collection_id: i64, product_id: i64)
         named_params! {":c": collection_id, ":p": product_id},
     )?;
     Ok(())
+}
+
+/// A product in the admin's list.
+#[derive(Debug, Clone)]
+pub struct AdminRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub status: String,
+    pub variants: i64,
+    pub price: i64,
+    pub price_max: i64,
+    /// Units that can be sold across tracked variants; `None` when no variant tracks stock.
+    pub available: Option<i64>,
+    pub low: bool,
+}
+
+/// Filters of the admin's product list; empty means any. `stock` is "", "low" or "out".
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AdminFilter {
+    pub q: String,
+    pub status: String,
+    pub collection: Option<i64>,
+    pub stock: String,
+}
+
+/// Products for the admin, newest first, at most `limit`.
+pub fn admin_list(conn: &Connection, f: &AdminFilter, limit: i64) -> rusqlite::Result<Vec<AdminRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.slug, p.title, p.status, count(v.id) AS n, coalesce(min(v.price), 0), coalesce(max(v.price), 0),
+                sum(CASE WHEN v.track_stock THEN max(v.on_hand - v.reserved, 0) END) AS available,
+                max(CASE WHEN v.track_stock AND NOT v.allow_backorder AND v.on_hand - v.reserved <= :few THEN 1 ELSE 0 END) AS low
+         FROM products p LEFT JOIN variants v ON v.product_id = p.id
+         WHERE (:status = '' OR p.status = :status)
+           AND (:q = '' OR p.title LIKE '%' || :q || '%' OR p.slug LIKE '%' || :q || '%'
+                OR EXISTS (SELECT 1 FROM variants s WHERE s.product_id = p.id AND s.sku LIKE '%' || :q || '%'))
+           AND (:collection IS NULL OR EXISTS (SELECT 1 FROM collection_products cp WHERE cp.product_id = p.id AND cp.collection_id = :collection))
+         GROUP BY p.id
+         HAVING (:stock = '' OR (:stock = 'low' AND low = 1) OR (:stock = 'out' AND available = 0))
+         ORDER BY p.created_at DESC, p.id DESC LIMIT :limit",
+    )?;
+    let rows = stmt.query_map(
+        named_params! {":status": f.status, ":q": f.q.trim(), ":collection": f.collection, ":stock": f.stock,
+        ":few": crate::domain::catalog::FEW, ":limit": limit},
+        |r| {
+            Ok(AdminRow {
+                id: r.get(0)?,
+                slug: r.get(1)?,
+                title: r.get(2)?,
+                status: r.get(3)?,
+                variants: r.get(4)?,
+                price: r.get(5)?,
+                price_max: r.get(6)?,
+                available: r.get(7)?,
+                low: r.get::<_, i64>(8)? == 1,
+            })
+        },
+    )?;
+    rows.collect()
+}
+
+/// A product as the admin edits it: the product, its variants, and the ids of its collections.
+pub type Editable = (Product, Vec<Variant>, Vec<i64>);
+
+/// Everything the product form shows for an existing product, any status; `None` when it does not exist.
+pub fn for_edit(conn: &Connection, id: i64) -> rusqlite::Result<Option<Editable>> {
+    let product = conn
+        .prepare_cached(&format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = :id"))?
+        .query_row(named_params! {":id": id}, product_from_row)
+        .optional()?;
+    let Some(product) = product else { return Ok(None) };
+    let variants = variants_of(conn, id)?;
+    let collections = conn
+        .prepare_cached("SELECT collection_id FROM collection_products WHERE product_id = :id")?
+        .query_map(named_params! {":id": id}, |r| r.get(0))?
+        .collect::<Result<Vec<i64>, _>>()?;
+    Ok(Some((product, variants, collections)))
 }

@@ -62,6 +62,7 @@ pub fn storefront_with_head(shop: &ShopSettings, title: &str, extra_head: Markup
 /// Admin navigation: (path, label, owner only).
 const NAV: &[(&str, &str, bool)] = &[
     ("/admin", "Dashboard", false),
+    ("/admin/products", "Products", false),
     ("/admin/settings", "Settings", true),
     ("/admin/users", "Users", true),
     ("/admin/audit", "Audit log", true),

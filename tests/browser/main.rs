@@ -80,3 +80,44 @@ async fn owner_sets_up_the_shop_and_signs_in() {
     }
     browser.client.clone().close().await.unwrap();
 }
+
+/// Issue 3: a seller adds a product with two variants in the admin, and a customer picks a variant on its page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seller_adds_a_product_and_a_customer_chooses_a_variant() {
+    let Some(browser) = harness::launch("seller_adds_a_product_and_a_customer_chooses_a_variant").await else { return };
+    let b = &browser.client;
+    let app = TestApp::spawn().await;
+    app.setup_owner().await;
+    b.goto(&app.url("/admin/login")).await.unwrap();
+    fill(b, "#f-email", OWNER_EMAIL).await;
+    fill(b, "#f-password", OWNER_PASSWORD).await;
+    submit_and_wait(b, "form[action='/admin/login']").await;
+
+    b.goto(&app.url("/admin/products/new")).await.unwrap();
+    fill(b, "#f-title", "Mango Print Scarf").await;
+    b.find(Locator::Css("#f-status option[value=active]")).await.unwrap().click().await.unwrap();
+    fill(b, "#f-option1", "Colour").await;
+    // The grid has no option columns until the option is named: generate the rows instead.
+    b.find(Locator::Css("details summary")).await.unwrap().click().await.unwrap();
+    fill(b, "#gen1", "Saffron, Leaf").await;
+    fill(b, "#gen_prefix", "MPS").await;
+    fill(b, "#gen_price", "650").await;
+    click_and_wait(b, "button[value=generate]").await;
+    assert!(b.source().await.unwrap().contains("value=\"MPS-LEAF\""));
+    if let Ok(dir) = std::env::var("SOUK_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/admin-product.png"), b.screenshot().await.unwrap()).unwrap();
+    }
+    click_and_wait(b, "button[value=save]").await;
+    let flash = b.find(Locator::Css(".flash")).await.unwrap().text().await.unwrap();
+    assert!(flash.contains("Product saved"), "{flash}");
+
+    b.goto(&app.url("/p/mango-print-scarf")).await.unwrap();
+    assert_eq!(heading(b).await, "Mango Print Scarf");
+    b.find(Locator::Css("label[for='o1-leaf']")).await.unwrap().click().await.unwrap();
+    click_and_wait(b, "form.options button[type=submit]").await;
+    let sku = b.find(Locator::Css(".sku")).await.unwrap().text().await.unwrap();
+    assert_eq!(sku, "SKU MPS-LEAF");
+    if let Ok(dir) = std::env::var("SOUK_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/product-chosen.png"), b.screenshot().await.unwrap()).unwrap();
+    }
+}

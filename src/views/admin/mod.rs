@@ -3,5 +3,6 @@
 pub mod auth;
 pub mod dashboard;
 pub mod ops;
+pub mod products;
 pub mod settings;
 pub mod users;

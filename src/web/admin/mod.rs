@@ -8,6 +8,7 @@ pub mod forms {
 }
 mod dashboard;
 mod ops;
+mod products;
 mod settings;
 mod users;
 pub mod users_form {
@@ -32,6 +33,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/logout-everywhere", web::post().to(auth::logout_everywhere))
         .route("/admin/invite", web::get().to(auth::invite_form))
         .route("/admin/invite", web::post().to(auth::accept_invite))
+        .route("/admin/products", web::get().to(products::list))
+        .route("/admin/products/bulk", web::post().to(products::bulk))
+        .route("/admin/products/new", web::get().to(products::new_form))
+        .route("/admin/products/new", web::post().to(products::create))
+        .route("/admin/products/{id}", web::get().to(products::edit_form))
+        .route("/admin/products/{id}", web::post().to(products::update))
+        .route("/admin/products/{id}/stock", web::post().to(products::stock))
         .route("/admin/settings", web::get().to(settings::show))
         .route("/admin/settings", web::post().to(settings::save))
         .route("/admin/settings/test-email", web::post().to(settings::test_email))

@@ -1,0 +1,231 @@
+//! The admin's product pages: the list with filters and bulk actions, and the product form.
+
+use maud::{Markup, html};
+
+use crate::db::catalog::{AdminFilter, AdminRow, Collection, Variant};
+use crate::domain::FieldErrors;
+use crate::domain::product_form::{ProductErrors, ProductInput, RowInput};
+use crate::views::components::{Field, csrf, error_summary};
+use crate::views::layout::admin;
+use crate::views::storefront::price;
+use crate::web::extract::Admin;
+
+pub fn list(ctx: &Admin, f: &AdminFilter, rows: &[AdminRow], collections: &[Collection]) -> Markup {
+    let shop = &ctx.page.shop;
+    admin(
+        ctx,
+        "Products",
+        html! {
+            p { a.button.primary href="/admin/products/new" { "Add a product" } }
+            form.filters method="get" action="/admin/products" {
+                div.field { label for="f-q" { "Search" } input #f-q type="search" name="q" value=(f.q) placeholder="Title, SKU"; }
+                div.field {
+                    label for="f-status" { "Status" }
+                    select #f-status name="status" {
+                        @for (v, l) in [("", "Any"), ("active", "Active"), ("draft", "Draft"), ("archived", "Archived")] {
+                            option value=(v) selected[f.status == v] { (l) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="f-collection" { "Collection" }
+                    select #f-collection name="collection" {
+                        option value="" { "Any" }
+                        @for c in collections { option value=(c.id) selected[f.collection == Some(c.id)] { (c.title) } }
+                    }
+                }
+                div.field {
+                    label for="f-stock" { "Stock" }
+                    select #f-stock name="stock" {
+                        @for (v, l) in [("", "Any"), ("low", "Low or out"), ("out", "Sold out")] { option value=(v) selected[f.stock == v] { (l) } }
+                    }
+                }
+                button type="submit" { "Filter" }
+            }
+            @if rows.is_empty() { p { "No products match." } } @else {
+                form method="post" action="/admin/products/bulk" {
+                    (csrf(&ctx.page.csrf))
+                    div.table-wrap {
+                        table {
+                            thead { tr { th { span.visually-hidden { "Select" } } th { "Product" } th { "Status" } th { "Price" } th { "Stock" } } }
+                            tbody {
+                                @for r in rows {
+                                    tr {
+                                        td { input type="checkbox" name="id" value=(r.id) aria-label=(format!("Select {}", r.title)); }
+                                        td { a href=(format!("/admin/products/{}", r.id)) { (r.title) } br; small { (r.variants) " variant(s)" } }
+                                        td { span class=(format!("badge {}", r.status)) { (r.status) } }
+                                        td { (price(shop, r.price)) @if r.price_max > r.price { " – " (price(shop, r.price_max)) } }
+                                        td {
+                                            @match r.available { Some(n) => (n), None => "not tracked" }
+                                            @if r.low { " " span.badge.error { "low" } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    div.row {
+                        div.field {
+                            label for="bulk-action" { "With the selected" }
+                            select #bulk-action name="action" {
+                                option value="activate" { "Make active (visible in the shop)" }
+                                option value="archive" { "Archive (hide from the shop)" }
+                                option value="draft" { "Turn back into drafts" }
+                            }
+                        }
+                    }
+                    button type="submit" { "Apply" }
+                }
+            }
+        },
+    )
+}
+
+fn row_error(errors: &FieldErrors, key: &str) -> Markup {
+    html! { @if let Some(e) = errors.get(key) { p.error { (e) } } }
+}
+
+fn grid_row(i: usize, r: &RowInput, names: &[String; 3], errors: &FieldErrors) -> Markup {
+    let name = |f: &str| format!("v{i}_{f}");
+    html! {
+        tr.invalid[!errors.is_empty()] {
+            @for k in 0..3 {
+                @if !names[k].is_empty() {
+                    td { input name=(name(&format!("o{}", k + 1))) value=(r.options[k]) aria-label=(format!("{} of row {}", names[k], i + 1)); }
+                }
+            }
+            td {
+                input type="hidden" name=(name("id")) value=(r.id);
+                input name=(name("sku")) value=(r.sku) aria-label=(format!("SKU of row {}", i + 1)) autocapitalize="characters";
+                (row_error(errors, "sku")) (row_error(errors, "options"))
+            }
+            td { input name=(name("price")) value=(r.price) inputmode="decimal" aria-label=(format!("Price of row {}", i + 1)); (row_error(errors, "price")) }
+            td { input name=(name("compare")) value=(r.compare_at) inputmode="decimal" aria-label=(format!("Was-price of row {}", i + 1)); (row_error(errors, "compare")) }
+            td {
+                @if r.id.is_empty() {
+                    input name=(name("stock")) value=(r.stock) inputmode="numeric" aria-label=(format!("Starting stock of row {}", i + 1)); (row_error(errors, "stock"))
+                } @else { span.hint { "below" } }
+            }
+            td { input type="checkbox" name=(name("track")) value="1" checked[r.track] aria-label=(format!("Track stock of row {}", i + 1)); }
+            td { input type="checkbox" name=(name("backorder")) value="1" checked[r.backorder] aria-label=(format!("Allow backorders on row {}", i + 1)); }
+            td { input name=(name("max")) value=(r.max_per_order) inputmode="numeric" aria-label=(format!("Most per order on row {}", i + 1)); (row_error(errors, "max")) }
+            td { @if !r.id.is_empty() { input type="checkbox" name=(name("remove")) value="1" checked[r.remove] aria-label=(format!("Delete row {}", i + 1)); } }
+        }
+    }
+}
+
+fn variants_grid(input: &ProductInput, errors: &ProductErrors) -> Markup {
+    let none = FieldErrors::new();
+    html! {
+        fieldset.card {
+            legend { "Options and variants" }
+            p.hint { "Name up to three options (like Size and Colour), then give each variant its values, SKU and price. Leave a row empty to skip it." }
+            div.row {
+                @for k in 0..3 {
+                    @let label = format!("Option {} name", k + 1);
+                    (Field::new(["option1", "option2", "option3"][k], &label, &input.options[k]).render(&errors.fields))
+                }
+            }
+            @if let Some(e) = errors.fields.get("variants") { p.error { (e) } }
+            div.table-wrap {
+                table.grid {
+                    thead {
+                        tr {
+                            @for n in input.options.iter().filter(|n| !n.is_empty()) { th { (n) } }
+                            th { "SKU" } th { "Price" } th { "Was" } th { "Stock" } th { "Track" } th { "Backorder" } th { "Max/order" } th { "Delete" }
+                        }
+                    }
+                    tbody {
+                        @for (i, r) in input.rows.iter().enumerate() { (grid_row(i, r, &input.options, errors.rows.get(i).unwrap_or(&none))) }
+                    }
+                }
+            }
+            details {
+                summary { "Make a row for every combination" }
+                p.hint { "Type each option's values separated by commas, then press Generate. Nothing is saved until you press Save." }
+                div.row {
+                    @for k in 1..=3 {
+                        div.field { label for=(format!("gen{k}")) { "Values of option " (k) } input id=(format!("gen{k}")) name=(format!("gen{k}")) placeholder=(if k == 1 { "S, M, L" } else { "" }); }
+                    }
+                    div.field { label for="gen_prefix" { "SKU start" } input #gen_prefix name="gen_prefix" placeholder="TEE"; }
+                    div.field { label for="gen_price" { "Price" } input #gen_price name="gen_price" inputmode="decimal"; }
+                }
+                button type="submit" name="action" value="generate" { "Generate" }
+            }
+        }
+    }
+}
+
+fn stock_section(ctx: &Admin, id: i64, variants: &[Variant]) -> Markup {
+    html! {
+        section.card aria-labelledby="stock-h" {
+            h2 #stock-h { "Stock" }
+            p.hint { "Every change is kept in the stock ledger with its reason." }
+            @for v in variants {
+                form.stock-adjust method="post" action=(format!("/admin/products/{id}/stock")) {
+                    (csrf(&ctx.page.csrf))
+                    input type="hidden" name="variant" value=(v.id);
+                    span.sku-line { strong { (v.sku) } " · " (v.on_hand) " on hand" @if v.reserved > 0 { ", " (v.reserved) " reserved" } @if !v.track_stock { " (not tracked)" } }
+                    label.visually-hidden for=(format!("d-{}", v.id)) { "Change for " (v.sku) }
+                    input id=(format!("d-{}", v.id)) name="delta" inputmode="numeric" placeholder="+10 or -2";
+                    label.visually-hidden for=(format!("r-{}", v.id)) { "Reason for " (v.sku) }
+                    input id=(format!("r-{}", v.id)) name="reason" placeholder="Reason (received, damaged…)";
+                    button type="submit" { "Change" }
+                }
+            }
+        }
+    }
+}
+
+pub fn form(
+    ctx: &Admin,
+    id: Option<i64>,
+    input: &ProductInput,
+    errors: &ProductErrors,
+    collections: &[Collection],
+    variants: &[Variant],
+) -> Markup {
+    let action = id.map(|i| format!("/admin/products/{i}")).unwrap_or_else(|| "/admin/products/new".into());
+    let title = if id.is_some() { "Edit product" } else { "Add a product" };
+    let fe = &errors.fields;
+    admin(
+        ctx,
+        title,
+        html! {
+            @if id.is_some() && input.status == "active" { p { a href=(format!("/p/{}", input.slug)) { "View in the shop" } } }
+            @if !errors.is_empty() { (error_summary(&errors.fields)) @if errors.fields.is_empty() { div.error-summary role="alert" { p { "Please correct the rows marked below." } } } }
+            form.product-form method="post" action=(action) novalidate {
+                (csrf(&ctx.page.csrf))
+                (Field::new("title", "Title", &input.title).required().render(fe))
+                (Field::new("slug", "Web address", &input.slug).hint("The end of the product's link, like blue-cotton-kurta. Leave empty to make one from the title.").render(fe))
+                div.field {
+                    label for="f-status" { "Status" }
+                    select #f-status name="status" {
+                        @for (v, l) in [("draft", "Draft: only you see it"), ("active", "Active: in the shop"), ("archived", "Archived: hidden")] {
+                            option value=(v) selected[input.status == v] { (l) }
+                        }
+                    }
+                }
+                (Field::new("description_md", "Description", &input.description_md).kind("textarea").hint("Markdown: **bold**, *italic*, lists with -, links as [text](https://…).").render(fe))
+                (variants_grid(input, errors))
+                (Field::new("tags", "Tags", &input.tags).hint("Separated by commas; they help search.").render(fe))
+                (Field::new("publish_at", "Drop time (UTC)", &input.publish_at).kind("datetime-local").hint("Before this time the page shows when it opens and it cannot be bought. Empty: at once.").render(fe))
+                @if !collections.is_empty() {
+                    fieldset.card {
+                        legend { "Collections" }
+                        @for c in collections {
+                            div { input type="checkbox" id=(format!("col-{}", c.id)) name="collection" value=(c.id) checked[input.collections.contains(&c.id)]; " " label for=(format!("col-{}", c.id)) { (c.title) } }
+                        }
+                    }
+                }
+                details {
+                    summary { "Search engines and link previews" }
+                    (Field::new("seo_title", "Title for search engines", &input.seo_title).render(fe))
+                    (Field::new("seo_description", "Description for search engines", &input.seo_description).kind("textarea").render(fe))
+                }
+                button.primary type="submit" name="action" value="save" { "Save" }
+            }
+            @if let Some(id) = id { @if !variants.is_empty() { (stock_section(ctx, id, variants)) } }
+        },
+    )
+}

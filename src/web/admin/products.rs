@@ -1,0 +1,200 @@
+//! Products in the admin: list and filter, create and edit with the variants grid, stock, bulk status.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use super::html;
+use crate::AppState;
+use crate::db::catalog::{self, AdminFilter};
+use crate::domain::money;
+use crate::domain::product_form::{self, ProductErrors, ProductInput, RowInput};
+use crate::error::AppError;
+use crate::products;
+use crate::views::admin::products as view;
+use crate::web::extract::{Admin, CsrfForm};
+use crate::web::see_other_with_flash;
+
+type Pairs = Vec<(String, String)>;
+
+pub async fn list(
+    admin: Admin,
+    state: web::Data<AppState>,
+    q: web::Query<AdminFilter>,
+) -> Result<HttpResponse, AppError> {
+    let filter = q.into_inner();
+    let f = filter.clone();
+    let (rows, collections) =
+        state.db.read(move |c| Ok((catalog::admin_list(c, &f, 500)?, catalog::collections(c)?))).await?;
+    Ok(html(StatusCode::OK, view::list(&admin, &filter, &rows, &collections)))
+}
+
+pub async fn bulk(
+    admin: Admin,
+    state: web::Data<AppState>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<HttpResponse, AppError> {
+    let ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "id").filter_map(|(_, v)| v.parse().ok()).collect();
+    let status = match pairs.iter().find(|(k, _)| k == "action").map(|(_, v)| v.as_str()) {
+        Some("activate") => "active",
+        Some("archive") => "archived",
+        Some("draft") => "draft",
+        _ => return Err(AppError::BadRequest("Choose what to do with the selected products.".into())),
+    };
+    if ids.is_empty() {
+        return Ok(see_other_with_flash("/admin/products", "Select at least one product first."));
+    }
+    let actor = admin.actor();
+    let n = state.db.write(move |tx| products::set_status(tx, &actor, &ids, status)).await?;
+    Ok(see_other_with_flash("/admin/products", &format!("{n} product(s) set to {status}.")))
+}
+
+/// A new product's form: three empty rows, stock tracked.
+fn blank() -> ProductInput {
+    let row = RowInput { track: true, ..Default::default() };
+    ProductInput { status: "draft".into(), rows: vec![row.clone(), row.clone(), row], ..Default::default() }
+}
+
+async fn render_form(
+    admin: &Admin,
+    state: &AppState,
+    id: Option<i64>,
+    input: &ProductInput,
+    errors: &ProductErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let collections = state.db.read(|c| Ok(catalog::collections(c)?)).await?;
+    let variants = match id {
+        Some(id) => state.db.read(move |c| Ok(catalog::variants_of(c, id)?)).await?,
+        None => Vec::new(),
+    };
+    Ok(html(status, view::form(admin, id, input, errors, &collections, &variants)))
+}
+
+pub async fn new_form(admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    render_form(&admin, &state, None, &blank(), &ProductErrors::default(), StatusCode::OK).await
+}
+
+pub async fn edit_form(admin: Admin, state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (p, variants, collections) =
+        state.db.read(move |c| catalog::for_edit(c, id)?.ok_or(AppError::NotFound)).await?;
+    let minor = admin.page.shop.currency_minor_units;
+    let mut rows: Vec<RowInput> = variants
+        .iter()
+        .map(|v| RowInput {
+            id: v.id.to_string(),
+            options: v.options.clone(),
+            sku: v.sku.clone(),
+            price: money::decimal(v.price, minor),
+            compare_at: v.compare_at_price.map(|c| money::decimal(c, minor)).unwrap_or_default(),
+            track: v.track_stock,
+            backorder: v.allow_backorder,
+            max_per_order: v.max_per_order.map(|m| m.to_string()).unwrap_or_default(),
+            stock: String::new(),
+            remove: false,
+        })
+        .collect();
+    rows.push(RowInput { track: true, ..Default::default() });
+    let input = ProductInput {
+        title: p.title,
+        slug: p.slug,
+        status: p.status,
+        description_md: p.description_md,
+        tags: p.tags.replace(',', ", "),
+        seo_title: p.seo_title,
+        seo_description: p.seo_description,
+        publish_at: p.publish_at.map(|t| t.chars().take(16).collect()).unwrap_or_default(),
+        options: p.options,
+        collections,
+        rows,
+    };
+    render_form(&admin, &state, Some(id), &input, &ProductErrors::default(), StatusCode::OK).await
+}
+
+pub async fn create(
+    admin: Admin,
+    state: web::Data<AppState>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<HttpResponse, AppError> {
+    submit(admin, state, None, pairs).await
+}
+
+pub async fn update(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<HttpResponse, AppError> {
+    submit(admin, state, Some(id.into_inner()), pairs).await
+}
+
+/// Saves the form, or with `action=generate` adds a row for every missing option combination and shows the form again.
+async fn submit(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: Option<i64>,
+    pairs: Pairs,
+) -> Result<HttpResponse, AppError> {
+    let mut input = ProductInput::from_pairs(&pairs);
+    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    if field("action") == "generate" {
+        let lists: Vec<Vec<String>> = (1..=3)
+            .map(|i| {
+                field(&format!("gen{i}")).split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+            })
+            .collect();
+        let have: Vec<[String; 3]> = input.rows.iter().map(|r| r.options.clone()).collect();
+        input.rows.retain(|r| !(r.id.is_empty() && r.sku.trim().is_empty() && r.price.trim().is_empty()));
+        let new = product_form::combinations(&lists, &field("gen_prefix"), &field("gen_price"));
+        input.rows.extend(new.into_iter().filter(|r| !have.contains(&r.options)));
+        return render_form(&admin, &state, id, &input, &ProductErrors::default(), StatusCode::OK).await;
+    }
+    let valid = match product_form::validate(&input, admin.page.shop.currency_minor_units) {
+        Ok(v) => v,
+        Err(errors) => return render_form(&admin, &state, id, &input, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+    };
+    let actor = admin.actor();
+    let saved = state.db.write(move |tx| products::save(tx, &actor, id, &valid)).await?;
+    match saved {
+        Ok(pid) => Ok(see_other_with_flash(&format!("/admin/products/{pid}"), "Product saved.")),
+        Err(errors) => render_form(&admin, &state, id, &input, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StockForm {
+    pub variant: i64,
+    pub delta: String,
+    pub reason: String,
+}
+
+pub async fn stock(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<StockForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let back = format!("/admin/products/{id}");
+    let delta = match form.delta.trim().trim_start_matches('+').parse::<i64>() {
+        Ok(d) if d != 0 && d.abs() <= 1_000_000 => d,
+        _ => {
+            return Ok(see_other_with_flash(
+                &back,
+                "Enter a whole number to add (or a negative one to remove), not zero.",
+            ));
+        }
+    };
+    let reason: String = match form.reason.trim() {
+        "" => "adjustment".into(),
+        r => r.chars().take(120).collect(),
+    };
+    let actor = admin.actor();
+    let variant = form.variant;
+    match state.db.write(move |tx| products::adjust_stock(tx, &actor, id, variant, delta, &reason)).await {
+        Ok(now) => Ok(see_other_with_flash(&back, &format!("Stock changed by {delta:+}: {now} on hand."))),
+        Err(AppError::Conflict(msg)) => Ok(see_other_with_flash(&back, &msg)),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,229 @@
+//! Managing products in the admin: the form and its variants grid, stock, bulk status (issue 3).
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+
+async fn owner_app() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.setup_owner().await;
+    app
+}
+
+fn kurta_form<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("title", "Indigo Block-print Kurta"),
+        ("status", "active"),
+        ("description_md", "Soft **cotton**."),
+        ("tags", "cotton, summer"),
+        ("option1", "Size"),
+        ("v0_o1", "M"),
+        ("v0_sku", "ik-m"),
+        ("v0_price", "1,299"),
+        ("v0_track", "1"),
+        ("v0_stock", "4"),
+        ("v1_o1", "L"),
+        ("v1_sku", "IK-L"),
+        ("v1_price", "1399.50"),
+        ("v1_compare", "1799"),
+        ("v1_track", "1"),
+    ];
+    f.extend_from_slice(extra);
+    f
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seller_adds_a_product_that_appears_in_the_shop() {
+    let app = owner_app().await;
+    // Mistakes come back with messages where they are, and nothing is stored.
+    let bad = kurta_form(&[("v2_o1", "M"), ("v2_sku", "IK-M"), ("v2_price", "lots")]);
+    let res = app.submit("/admin/products/new", "/admin/products/new", &bad).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("IK-M appears twice"));
+    assert!(html.contains("Enter a price like 1299"));
+    assert!(html.contains("value=\"Indigo Block-print Kurta\""), "what was typed is kept");
+    assert_eq!(app.count("SELECT count(*) FROM products"), 0);
+
+    let res = app.submit("/admin/products/new", "/admin/products/new", &kurta_form(&[])).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let edit = location(&res);
+    assert!(edit.starts_with("/admin/products/"));
+    let (_, html) = app.page(&edit).await;
+    assert!(html.contains("Product saved."));
+    assert!(html.contains("IK-M") && html.contains("4 on hand"));
+
+    let (status, page) = app.page("/p/indigo-block-print-kurta?o1=L").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("$1,399.50") && page.contains("$1,799.00"), "price and was-price");
+    let (_, found) = app.page("/search?q=ik-l").await;
+    assert!(found.contains("Indigo Block-print Kurta"), "the SKU is searchable at once");
+    assert_eq!(app.count("SELECT count(*) FROM stock_ledger WHERE reason = 'initial stock' AND delta = 4"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'product.create'"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generate_makes_a_row_for_every_combination() {
+    let app = owner_app().await;
+    let form = [
+        ("title", "Tee"),
+        ("status", "draft"),
+        ("option1", "Size"),
+        ("option2", "Colour"),
+        ("gen1", "S, M"),
+        ("gen2", "Red, Sea Blue"),
+        ("gen_prefix", "tee"),
+        ("gen_price", "499"),
+        ("action", "generate"),
+    ];
+    let res = app.submit("/admin/products/new", "/admin/products/new", &form).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    for sku in ["TEE-S-RED", "TEE-S-SEA-BLUE", "TEE-M-RED", "TEE-M-SEA-BLUE"] {
+        assert!(html.contains(&format!("value=\"{sku}\"")), "{sku}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM products"), 0, "nothing saved until Save");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editing_checks_slugs_and_skus_across_products() {
+    let app = owner_app().await;
+    app.submit("/admin/products/new", "/admin/products/new", &kurta_form(&[])).await;
+    let other = [("title", "Plain Tee"), ("status", "active"), ("v0_sku", "TEE-1"), ("v0_price", "299")];
+    let res = app.submit("/admin/products/new", "/admin/products/new", &other).await;
+    let tee = location(&res);
+    // A SKU or web address of another product is refused, naming it.
+    let res = app
+        .submit(&tee, &tee, &[("title", "Plain Tee"), ("status", "active"), ("v0_sku", "ik-m"), ("v0_price", "299")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("IK-M is already a SKU of “Indigo Block-print Kurta”"));
+    let res = app
+        .submit(
+            &tee,
+            &tee,
+            &[
+                ("title", "Plain Tee"),
+                ("slug", "indigo-block-print-kurta"),
+                ("status", "active"),
+                ("v0_sku", "TEE-1"),
+                ("v0_price", "299"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("already uses this web address"));
+
+    // Change a price, delete a variant, add one.
+    let kurta_id: i64 = app
+        .db()
+        .query_row("SELECT id FROM products WHERE slug = 'indigo-block-print-kurta'", [], |r| r.get(0))
+        .unwrap();
+    let (m, l): (i64, i64) = app
+        .db()
+        .query_row(
+            "SELECT (SELECT id FROM variants WHERE sku = 'IK-M'), (SELECT id FROM variants WHERE sku = 'IK-L')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let path = format!("/admin/products/{kurta_id}");
+    let (m, l) = (m.to_string(), l.to_string());
+    let res = app
+        .submit(
+            &path,
+            &path,
+            &[
+                ("title", "Indigo Block-print Kurta"),
+                ("status", "active"),
+                ("option1", "Size"),
+                ("v0_id", &m),
+                ("v0_o1", "M"),
+                ("v0_sku", "IK-M"),
+                ("v0_price", "1099"),
+                ("v0_track", "1"),
+                ("v1_id", &l),
+                ("v1_o1", "L"),
+                ("v1_sku", "IK-L"),
+                ("v1_price", "1399.50"),
+                ("v1_remove", "1"),
+                ("v2_o1", "XL"),
+                ("v2_sku", "IK-XL"),
+                ("v2_price", "1499"),
+                ("v2_track", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let skus: Vec<(String, i64)> = app
+        .db()
+        .prepare("SELECT sku, price FROM variants WHERE product_id = ?1 ORDER BY position")
+        .unwrap()
+        .query_map([kurta_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(skus, [("IK-M".to_string(), 109900), ("IK-XL".to_string(), 149900)]);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'product.update'"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stock_changes_go_through_the_ledger_and_never_below_zero() {
+    let app = owner_app().await;
+    let res = app.submit("/admin/products/new", "/admin/products/new", &kurta_form(&[])).await;
+    let path = location(&res);
+    let vid: i64 = app.db().query_row("SELECT id FROM variants WHERE sku = 'IK-M'", [], |r| r.get(0)).unwrap();
+    let stock = format!("{path}/stock");
+    let v = vid.to_string();
+    let res = app.submit(&path, &stock, &[("variant", &v), ("delta", "+10"), ("reason", "received from weaver")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = app.submit(&path, &stock, &[("variant", &v), ("delta", "-100"), ("reason", "oops")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&path).await;
+    assert!(html.contains("cannot go below zero"));
+    let on_hand: i64 = app.db().query_row("SELECT on_hand FROM variants WHERE id = ?1", [vid], |r| r.get(0)).unwrap();
+    assert_eq!(on_hand, 14);
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM stock_ledger WHERE reason = 'received from weaver' AND actor = 'asha@example.com'"
+        ),
+        1
+    );
+    assert!(souk::db::catalog::ledger_mismatches(&app.db()).unwrap().is_empty());
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'stock.adjust'"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_archive_hides_products_and_the_list_filters() {
+    let app = TestApp::spawn_demo().await;
+    let hash = souk::domain::auth::hash_password("saffron-bicycle-77");
+    // Staff manage products too.
+    souk::accounts::create_user(&app.db(), OWNER_EMAIL, "Asha", souk::domain::auth::Role::Owner, &hash).unwrap();
+    souk::accounts::create_user(&app.db(), "ravi@example.com", "Ravi", souk::domain::auth::Role::Staff, &hash).unwrap();
+    app.login_as(&app.client, "ravi@example.com", "saffron-bicycle-77").await;
+    let (status, html) = app.page("/admin/products?q=kurta").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(html.matches("name=\"id\"").count(), 3, "three demo titles say Kurta");
+    let ids: Vec<String> = app
+        .db()
+        .prepare("SELECT id FROM products WHERE title LIKE '%Saree%'")
+        .unwrap()
+        .query_map([], |r| r.get::<_, i64>(0))
+        .unwrap()
+        .map(|r| r.unwrap().to_string())
+        .collect();
+    let mut form: Vec<(&str, &str)> = ids.iter().map(|i| ("id", i.as_str())).collect();
+    form.push(("action", "archive"));
+    let res = app.submit("/admin/products", "/admin/products/bulk", &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/p/chanderi-silk-saree").await.status(), StatusCode::NOT_FOUND);
+    let (_, html) = app.page("/admin/products?status=archived").await;
+    assert_eq!(html.matches("name=\"id\"").count(), 6);
+    let (_, html) = app.page("/admin/products?stock=out").await;
+    assert!(html.matches("name=\"id\"").count() >= 1, "sold-out products can be found");
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'product.bulk_status' AND actor = 'ravi@example.com'"),
+        1
+    );
+}
