@@ -238,9 +238,11 @@ pub fn doctor(config: &Config) -> Result<(), String> {
     if problems > 0 { Err(format!("{problems} problem(s) found")) } else { Ok(()) }
 }
 
-pub fn demo(config: &Config) -> Result<(), String> {
+pub fn demo(config: &Config, with_photos: bool) -> Result<(), String> {
     let db = open(config)?;
-    let made = db.write_blocking(|tx| crate::demo::fill(tx).map_err(AppError::Conflict)).map_err(|e| e.to_string())?;
+    let made = db
+        .write_blocking(|tx| crate::demo::fill(tx, with_photos).map_err(AppError::Conflict))
+        .map_err(|e| e.to_string())?;
     println!("Added a demo catalogue of {made} products. Start the shop with `souk` and open it in a browser.");
     Ok(())
 }

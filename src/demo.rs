@@ -114,8 +114,32 @@ const LINES: &[Line] = &[
     },
 ];
 
-/// Fills an empty catalogue; refuses when products already exist. Returns how many products it made.
-pub fn fill(conn: &Connection) -> Result<usize, String> {
+/// A product photo drawn here: a soft two-colour gradient with a woven pattern, 480×600.
+fn photo(seed: usize) -> image::DynamicImage {
+    const PALETTE: [[u8; 3]; 8] = [
+        [38, 70, 143],
+        [200, 90, 40],
+        [30, 120, 100],
+        [180, 50, 80],
+        [210, 160, 40],
+        [90, 60, 140],
+        [60, 130, 180],
+        [140, 100, 70],
+    ];
+    let (a, b) = (PALETTE[seed % 8], PALETTE[(seed * 3 + 1) % 8]);
+    let stripe = 12 + (seed % 5) as u32 * 4;
+    let img = image::RgbImage::from_fn(480, 600, |x, y| {
+        let t = y as f32 / 600.0;
+        let weave = if ((x / stripe) + (y / stripe)).is_multiple_of(2) { 1.0 } else { 0.86 };
+        let mix = |i: usize| ((f32::from(a[i]) * (1.0 - t) + f32::from(b[i]) * t) * weave) as u8;
+        image::Rgb([mix(0), mix(1), mix(2)])
+    });
+    image::DynamicImage::ImageRgb8(img)
+}
+
+/// Fills an empty catalogue, with drawn photos when `with_photos`; refuses when products already
+/// exist. Returns how many products it made.
+pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
     let existing: i64 = conn.query_row("SELECT count(*) FROM products", [], |r| r.get(0)).map_err(|e| e.to_string())?;
     if existing > 0 {
         return Err(format!("the catalogue already has {existing} products; `souk demo` fills only an empty shop"));
@@ -202,6 +226,10 @@ pub fn fill(conn: &Connection) -> Result<usize, String> {
                         }
                         pos += 1;
                     }
+                }
+                if with_photos {
+                    let processed = crate::images::renditions(&photo(made));
+                    catalog::insert_image(conn, pid, &format!("{item}, photographed flat"), &processed, &created)?;
                 }
                 catalog::add_to_collection(conn, cid, pid)?;
                 catalog::reindex_product(conn, pid)?;

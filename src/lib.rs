@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod images;
 pub mod jobs;
 pub mod mail;
 pub mod products;
@@ -37,8 +38,8 @@ pub struct AppState {
     pub heartbeat: Arc<AtomicI64>,
     pub proxies: Arc<Vec<IpNet>>,
     pub base_url: Arc<String>,
-    /// Password hashing uses 19 MiB and a core for tens of milliseconds: at most one per core at a time.
-    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// CPU-heavy work (password hashing: 19 MiB for tens of milliseconds; resizing photos): one per core at a time.
+    pub cpu: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -130,7 +131,7 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         mail_wake: Arc::new(Notify::new()),
         heartbeat: Arc::new(AtomicI64::new(0)),
         base_url: Arc::new(base_url),
-        hashing: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get()))),
+        cpu: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get()))),
     };
     let (shutdown, shutdown_rx) = watch::channel(false);
     let sender = tokio::spawn(mail::run_sender(state.clone(), state.mail_wake.clone(), shutdown_rx));

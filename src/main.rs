@@ -37,8 +37,12 @@ enum Command {
     Restore { file: PathBuf },
     /// Check the database's integrity and the shop's invariants
     Doctor,
-    /// Fill an empty shop with a demo catalogue (collections, products, variants, stock)
-    Demo,
+    /// Fill an empty shop with a demo catalogue (collections, products, variants, stock, photos)
+    Demo {
+        /// Skip drawing product photos (faster)
+        #[arg(long)]
+        no_photos: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -90,7 +94,7 @@ fn main() -> ExitCode {
         Command::Backup { file } => cli::backup(&config, &file),
         Command::Restore { file } => cli::restore(&config, &file),
         Command::Doctor => cli::doctor(&config),
-        Command::Demo => cli::demo(&config),
+        Command::Demo { no_photos } => cli::demo(&config, !no_photos),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,7 +5,7 @@ use souk::db::{Db, catalog};
 fn demo_db() -> (tempfile::TempDir, Db) {
     let dir = tempfile::tempdir().unwrap();
     let db = Db::open(&dir.path().join("souk.db"), 5000, 0, 2).unwrap();
-    db.write_blocking(|tx| souk::demo::fill(tx).map_err(souk::error::AppError::Conflict)).unwrap();
+    db.write_blocking(|tx| souk::demo::fill(tx, false).map_err(souk::error::AppError::Conflict)).unwrap();
     (dir, db)
 }
 
@@ -52,7 +52,7 @@ fn the_demo_fills_only_an_empty_shop() {
     assert_eq!((products, collections), (40, 6));
     let variants: i64 = conn.query_row("SELECT count(*) FROM variants", [], |r| r.get(0)).unwrap();
     assert!(variants > 100, "sizes and colours make variants: {variants}");
-    let err = db.write_blocking(|tx| souk::demo::fill(tx).map_err(souk::error::AppError::Conflict)).unwrap_err();
+    let err = db.write_blocking(|tx| souk::demo::fill(tx, false).map_err(souk::error::AppError::Conflict)).unwrap_err();
     assert!(err.to_string().contains("only an empty shop"));
     let again: i64 = conn.query_row("SELECT count(*) FROM products", [], |r| r.get(0)).unwrap();
     assert_eq!(again, 40);

@@ -22,6 +22,7 @@ pub struct Config {
     pub mail: MailConfig,
     pub jobs: JobsConfig,
     pub backup: BackupConfig,
+    pub uploads: UploadsConfig,
     pub log: LogConfig,
 }
 
@@ -146,6 +147,19 @@ pub struct BackupConfig {
 impl Default for BackupConfig {
     fn default() -> Self {
         Self { keep: 7 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UploadsConfig {
+    pub max_image_mb: usize,
+    pub max_image_megapixels: u64,
+}
+
+impl Default for UploadsConfig {
+    fn default() -> Self {
+        Self { max_image_mb: 15, max_image_megapixels: 50 }
     }
 }
 
@@ -282,6 +296,9 @@ impl Config {
             if !cron.is_empty() && crate::jobs::check_cron(cron).is_err() {
                 return Err(err(key, format!("{cron:?} is not a cron schedule with seconds, like \"0 30 3 * * *\"")));
             }
+        }
+        if !(1..=100).contains(&self.uploads.max_image_mb) || !(1..=500).contains(&self.uploads.max_image_megapixels) {
+            return Err(err("uploads", "max_image_mb must be 1 to 100 and max_image_megapixels 1 to 500"));
         }
         if self.backup.keep == 0 {
             return Err(err("backup.keep", "must be at least 1"));

@@ -11,8 +11,13 @@ pub fn url(id: i64, width: u32) -> String {
 
 /// An `<img>` with `srcset`, lazy loading and async decoding.
 pub fn responsive(id: i64, alt: &str, sizes: &str) -> Markup {
+    img(id, alt, sizes, true)
+}
+
+/// An `<img>` with `srcset`; `lazy` false for the first picture a visitor sees (it is the page's main content).
+pub fn img(id: i64, alt: &str, sizes: &str, lazy: bool) -> Markup {
     let srcset = WIDTHS.iter().map(|w| format!("{} {w}w", url(id, *w))).collect::<Vec<_>>().join(", ");
     html! {
-        img src=(url(id, 640)) srcset=(srcset) sizes=(sizes) alt=(alt) loading="lazy" decoding="async";
+        img src=(url(id, 640)) srcset=(srcset) sizes=(sizes) alt=(alt) loading=(if lazy { "lazy" } else { "eager" }) decoding="async";
     }
 }

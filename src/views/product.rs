@@ -137,7 +137,9 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
         article.product {
             div.gallery {
                 @if p.images.is_empty() { (picture(None, "", &p.product.title)) }
-                @for img in &p.images { (picture(Some(img.id), &img.alt, &p.product.title)) }
+                @for (n, img) in p.images.iter().enumerate() {
+                    (super::images::img(img.id, &img.alt, "(min-width: 48rem) 50vw, 100vw", n > 0))
+                }
             }
             div.buy {
                 h1 { (p.product.title) }

@@ -166,22 +166,29 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                     AppError::BadRequest("The form could not be read.".into())
                 }
             })?;
-            let st = state(&req)?;
-            check_origin(&req, &st.config.server.public_url)?;
             let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
             let token = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
-            let cookie = req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
-            if cookie.is_empty() || !verify(&st.csrf_key, &cookie, token) {
-                tracing::warn!("form refused: missing or wrong CSRF token");
-                return Err(AppError::Forbidden(
-                    "This form expired or did not come from this shop. Go back, reload the page and try again.".into(),
-                ));
-            }
+            verify_csrf(&req, token)?;
             let form = serde_urlencoded::from_bytes(&body)
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
             Ok(CsrfForm(form))
         })
     }
+}
+
+/// Checks a form's CSRF token against this browser's cookie and the request's origin; 403 otherwise.
+/// `CsrfForm` calls it for URL-encoded forms; handlers of multipart forms call it themselves.
+pub fn verify_csrf(req: &HttpRequest, token: &str) -> Result<(), AppError> {
+    let st = state(req)?;
+    check_origin(req, &st.config.server.public_url)?;
+    let cookie = req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+    if cookie.is_empty() || !verify(&st.csrf_key, &cookie, token) {
+        tracing::warn!("form refused: missing or wrong CSRF token");
+        return Err(AppError::Forbidden(
+            "This form expired or did not come from this shop. Go back, reload the page and try again.".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses a cross-site post when the browser says where it came from. The origin may match the

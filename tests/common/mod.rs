@@ -62,7 +62,7 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let config = test_config(dir.path());
         let db = souk::db::Db::open(&config.db_path(), 5000, 0, 2).unwrap();
-        db.write_blocking(|tx| souk::demo::fill(tx).map_err(souk::error::AppError::Conflict)).unwrap();
+        db.write_blocking(|tx| souk::demo::fill(tx, false).map_err(souk::error::AppError::Conflict)).unwrap();
         drop(db);
         Self::spawn_in(dir, config).await
     }

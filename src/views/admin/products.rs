@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use crate::db::catalog::{AdminFilter, AdminRow, Collection, Variant};
+use crate::db::catalog::{AdminFilter, AdminRow, Collection, Image, Variant};
 use crate::domain::FieldErrors;
 use crate::domain::product_form::{ProductErrors, ProductInput, RowInput};
 use crate::views::components::{Field, csrf, error_summary};
@@ -177,6 +177,48 @@ fn stock_section(ctx: &Admin, id: i64, variants: &[Variant]) -> Markup {
     }
 }
 
+fn photos_section(ctx: &Admin, id: Option<i64>, photos: &[Image]) -> Markup {
+    html! {
+        section.card aria-labelledby="photos-h" {
+            h2 #photos-h { "Photos" }
+            @match id {
+                None => p.hint { "Save the product first, then add its photos." },
+                Some(id) => {
+                    ul.photos {
+                        @for (n, img) in photos.iter().enumerate() {
+                            li {
+                                (crate::views::images::responsive(img.id, &img.alt, "10rem"))
+                                form method="post" action=(format!("/admin/products/{id}/images/{}", img.id)) {
+                                    (csrf(&ctx.page.csrf))
+                                    label for=(format!("alt-{}", img.id)) { "Describe photo " (n + 1) }
+                                    input id=(format!("alt-{}", img.id)) name="alt" value=(img.alt);
+                                    label for=(format!("pos-{}", img.id)) { "Place" }
+                                    input id=(format!("pos-{}", img.id)) name="position" type="number" min="1" value=(n + 1);
+                                    div { input type="checkbox" id=(format!("del-{}", img.id)) name="delete" value="1"; " " label for=(format!("del-{}", img.id)) { "Delete" } }
+                                    button type="submit" { "Save photo" }
+                                }
+                            }
+                        }
+                    }
+                    form method="post" action=(format!("/admin/products/{id}/images")) enctype="multipart/form-data" {
+                        (csrf(&ctx.page.csrf))
+                        div.field {
+                            label for="photos" { "Add photos" }
+                            input #photos type="file" name="photos" multiple accept="image/jpeg,image/png,image/webp";
+                            p.hint { "JPEG, PNG or WebP, several at once, straight from the phone's camera or gallery." }
+                        }
+                        div.field {
+                            label for="alt-new" { "Describe them (for people who cannot see them)" }
+                            input #alt-new name="alt" placeholder="Blue kurta, front";
+                        }
+                        button type="submit" { "Upload" }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn form(
     ctx: &Admin,
     id: Option<i64>,
@@ -184,6 +226,7 @@ pub fn form(
     errors: &ProductErrors,
     collections: &[Collection],
     variants: &[Variant],
+    photos: &[Image],
 ) -> Markup {
     let action = id.map(|i| format!("/admin/products/{i}")).unwrap_or_else(|| "/admin/products/new".into());
     let title = if id.is_some() { "Edit product" } else { "Add a product" };
@@ -225,6 +268,7 @@ pub fn form(
                 }
                 button.primary type="submit" name="action" value="save" { "Save" }
             }
+            (photos_section(ctx, id, photos))
             @if let Some(id) = id { @if !variants.is_empty() { (stock_section(ctx, id, variants)) } }
         },
     )

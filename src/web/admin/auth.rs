@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::{Empty, argon2_work, hash_off_thread, html};
+use super::{Empty, cpu_work, hash_off_thread, html};
 use crate::AppState;
 use crate::accounts::{self, LinkError, LoginStart, NewAccount};
 use crate::db::{self, sessions, users};
@@ -160,7 +160,7 @@ pub async fn login(
     let password = form.password.clone();
     // An unknown email costs the same time as a wrong password, so timing does not reveal accounts.
     let stored = account.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| dummy_hash().to_string());
-    let right = argon2_work(&state, move || verify_password(&password, &stored)).await?;
+    let right = cpu_work(&state, move || verify_password(&password, &stored)).await?;
     match account {
         Some((user, _)) if right => {
             let ua = user_agent(&req);

@@ -8,6 +8,7 @@ pub mod forms {
 }
 mod dashboard;
 mod ops;
+mod photos;
 mod products;
 mod settings;
 mod users;
@@ -40,6 +41,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/products/{id}", web::get().to(products::edit_form))
         .route("/admin/products/{id}", web::post().to(products::update))
         .route("/admin/products/{id}/stock", web::post().to(products::stock))
+        .route("/admin/products/{id}/images", web::post().to(photos::upload))
+        .route("/admin/products/{id}/images/{image}", web::post().to(photos::edit))
         .route("/admin/settings", web::get().to(settings::show))
         .route("/admin/settings", web::post().to(settings::save))
         .route("/admin/settings/test-email", web::post().to(settings::test_email))
@@ -59,13 +62,13 @@ pub(crate) fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status).content_type("text/html; charset=utf-8").body(markup.into_string())
 }
 
-/// Runs password hashing or verification off the async executor, at most one per core at a time;
-/// when the queue stays full for seconds (a flood of sign-ins), the caller gets 503.
-pub(crate) async fn argon2_work<T: Send + 'static>(
+/// Runs CPU-heavy work (password hashing, photo resizing) off the async executor, at most one per
+/// core at a time; when the queue stays full for seconds (a flood of sign-ins), the caller gets 503.
+pub(crate) async fn cpu_work<T: Send + 'static>(
     state: &crate::AppState,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let permit = tokio::time::timeout(std::time::Duration::from_secs(5), state.hashing.clone().acquire_owned())
+    let permit = tokio::time::timeout(std::time::Duration::from_secs(5), state.cpu.clone().acquire_owned())
         .await
         .map_err(|_| AppError::Unavailable { retry_after: 5 })?
         .map_err(AppError::internal)?;
@@ -77,9 +80,9 @@ pub(crate) async fn argon2_work<T: Send + 'static>(
     .map_err(AppError::internal)
 }
 
-/// The PHC hash of a new password, computed through [`argon2_work`].
+/// The PHC hash of a new password, computed through [`cpu_work`].
 pub(crate) async fn hash_off_thread(state: &crate::AppState, password: String) -> Result<String, AppError> {
-    argon2_work(state, move || crate::domain::auth::hash_password(&password)).await
+    cpu_work(state, move || crate::domain::auth::hash_password(&password)).await
 }
 
 /// A form with only the CSRF token.

@@ -63,11 +63,11 @@ async fn render_form(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let collections = state.db.read(|c| Ok(catalog::collections(c)?)).await?;
-    let variants = match id {
-        Some(id) => state.db.read(move |c| Ok(catalog::variants_of(c, id)?)).await?,
-        None => Vec::new(),
+    let (variants, photos) = match id {
+        Some(id) => state.db.read(move |c| Ok((catalog::variants_of(c, id)?, catalog::images_of(c, id)?))).await?,
+        None => (Vec::new(), Vec::new()),
     };
-    Ok(html(status, view::form(admin, id, input, errors, &collections, &variants)))
+    Ok(html(status, view::form(admin, id, input, errors, &collections, &variants, &photos)))
 }
 
 pub async fn new_form(admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {

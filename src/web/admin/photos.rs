@@ -1,0 +1,145 @@
+//! Product photos in the admin: upload several at once (all or nothing), alt text, order, delete.
+
+use actix_multipart::Multipart;
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::TryStreamExt;
+
+use super::cpu_work;
+use crate::AppState;
+use crate::db::{self, catalog};
+use crate::error::AppError;
+use crate::images::{self, Limits};
+use crate::web::extract::{Admin, CsrfForm, verify_csrf};
+use crate::web::see_other_with_flash;
+
+/// Most photos one upload takes.
+const MAX_FILES: usize = 12;
+
+/// The fields of the upload form, read with every size limit applied while streaming.
+struct Upload {
+    csrf: String,
+    alt: String,
+    files: Vec<(String, Vec<u8>)>,
+    /// Files refused while reading (too large), with the reason.
+    refused: Vec<String>,
+}
+
+async fn read_upload(mut payload: Multipart, limits: Limits) -> Result<Upload, AppError> {
+    let mut up = Upload { csrf: String::new(), alt: String::new(), files: Vec::new(), refused: Vec::new() };
+    let bad = |_| AppError::BadRequest("The upload could not be read. Try again.".into());
+    while let Some(mut field) = payload.try_next().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        let filename = field.content_disposition().and_then(|cd| cd.get_filename()).unwrap_or("photo").to_string();
+        let cap = if name == "photos" { limits.max_bytes } else { 4096 };
+        let (mut buf, mut size) = (Vec::new(), 0usize);
+        while let Some(chunk) = field.try_next().await.map_err(bad)? {
+            size += chunk.len();
+            if size <= cap {
+                buf.extend_from_slice(&chunk);
+            }
+        }
+        match name.as_str() {
+            "csrf" => up.csrf = String::from_utf8_lossy(&buf).into_owned(),
+            "alt" => up.alt = String::from_utf8_lossy(&buf).trim().chars().take(200).collect(),
+            "photos" if size == 0 => {}
+            "photos" if up.files.len() + up.refused.len() >= MAX_FILES => return Err(AppError::TooLarge),
+            "photos" if size > cap => up.refused.push(
+                images::ImageError::TooLarge {
+                    name: filename,
+                    mb: (size as u64).div_ceil(1024 * 1024),
+                    max: (cap as u64) / (1024 * 1024),
+                }
+                .to_string(),
+            ),
+            "photos" => up.files.push((filename, buf)),
+            _ => {}
+        }
+    }
+    Ok(up)
+}
+
+pub async fn upload(
+    admin: Admin,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let back = format!("/admin/products/{id}");
+    let up_cfg = &state.config.uploads;
+    let limits = Limits { max_bytes: up_cfg.max_image_mb * 1024 * 1024, max_pixels: up_cfg.max_image_megapixels };
+    let up = read_upload(payload, limits).await?;
+    verify_csrf(&req, &up.csrf)?;
+    if up.files.is_empty() && up.refused.is_empty() {
+        return Ok(see_other_with_flash(&back, "Choose one or more photos first."));
+    }
+    let mut processed = Vec::new();
+    let mut refused = up.refused;
+    for (name, bytes) in up.files {
+        match cpu_work(&state, move || images::process(&name, &bytes, limits)).await? {
+            Ok(p) => processed.push(p),
+            Err(e) => refused.push(e.to_string()),
+        }
+    }
+    if !refused.is_empty() {
+        // All or nothing: one bad file stores none, so the seller can simply try again.
+        return Ok(see_other_with_flash(&back, &format!("Nothing was uploaded. {}", refused.join(" "))));
+    }
+    let (actor, alt, n) = (admin.actor(), up.alt, processed.len());
+    state
+        .db
+        .write(move |tx| {
+            catalog::for_edit(tx, id)?.ok_or(AppError::NotFound)?;
+            for p in &processed {
+                catalog::insert_image(tx, id, &alt, p, &db::now())?;
+            }
+            tx.execute("UPDATE products SET updated_at = ?1 WHERE id = ?2", (db::now(), id))?;
+            Ok(actor.record(tx, "product.photos", &id.to_string(), &format!("{n} added"))?)
+        })
+        .await?;
+    Ok(see_other_with_flash(&back, &format!("{n} photo(s) added.")))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PhotoForm {
+    pub alt: String,
+    pub position: i64,
+    pub delete: Option<String>,
+}
+
+pub async fn edit(
+    admin: Admin,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<PhotoForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, image) = path.into_inner();
+    let back = format!("/admin/products/{id}");
+    let actor = admin.actor();
+    let delete = form.delete.is_some();
+    let alt: String = form.alt.trim().chars().take(200).collect();
+    let position = (form.position - 1).max(0);
+    state
+        .db
+        .write(move |tx| {
+            let found = if delete {
+                catalog::delete_image(tx, id, image)?
+            } else {
+                catalog::update_image(tx, id, image, &alt, position)?
+            };
+            if !found {
+                return Err(AppError::NotFound);
+            }
+            tx.execute("UPDATE products SET updated_at = ?1 WHERE id = ?2", (db::now(), id))?;
+            Ok(actor.record(
+                tx,
+                if delete { "product.photo_delete" } else { "product.photo_edit" },
+                &id.to_string(),
+                &image.to_string(),
+            )?)
+        })
+        .await?;
+    Ok(see_other_with_flash(&back, if delete { "Photo deleted." } else { "Photo saved." }))
+}

@@ -1,0 +1,198 @@
+//! Product photos: upload from the admin, validation, metadata stripping, serving (issue 3).
+
+mod common;
+
+use std::io::Cursor;
+
+use common::*;
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 200) as u8, (y % 200) as u8, 120]));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// A JPEG carrying an EXIF block with a marker standing in for GPS coordinates.
+fn jpeg_with_exif() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(900, 600, |x, _| image::Rgb([(x % 250) as u8, 80, 60]));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    let jpeg = out.into_inner();
+    let mut payload = b"Exif\0\0MM\0*\0\0\0\x08\0\0\0\0\0\0".to_vec();
+    payload.extend_from_slice(b"GPS 12.9716N 77.5946E SECRET-LOCATION");
+    let len = (payload.len() + 2) as u16;
+    let mut with = jpeg[..2].to_vec();
+    with.extend_from_slice(&[0xFF, 0xE1]);
+    with.extend_from_slice(&len.to_be_bytes());
+    with.extend_from_slice(&payload);
+    with.extend_from_slice(&jpeg[2..]);
+    with
+}
+
+/// A small valid PNG whose header claims 20000×20000 pixels.
+fn png_bomb() -> Vec<u8> {
+    let mut bytes = png(1, 1);
+    bytes[16..20].copy_from_slice(&20_000u32.to_be_bytes());
+    bytes[20..24].copy_from_slice(&20_000u32.to_be_bytes());
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in &bytes[12..29] {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    bytes[29..33].copy_from_slice(&(!crc).to_be_bytes());
+    bytes
+}
+
+async fn app_with_product(tweak: impl FnOnce(&mut souk::config::Config)) -> (TestApp, String) {
+    let app = TestApp::spawn_with(tweak).await;
+    app.setup_owner().await;
+    let res = app
+        .submit(
+            "/admin/products/new",
+            "/admin/products/new",
+            &[("title", "Kantha Throw"), ("status", "active"), ("v0_sku", "KT-1"), ("v0_price", "2499")],
+        )
+        .await;
+    (app, location(&res))
+}
+
+async fn upload(app: &TestApp, product: &str, files: Vec<(&str, Vec<u8>)>, with_csrf: bool) -> reqwest::Response {
+    let html = app.page(product).await.1;
+    let mut form = Form::new().text("alt", "Kantha throw, folded");
+    if with_csrf {
+        form = form.text("csrf", csrf_from(&html).unwrap());
+    }
+    for (name, bytes) in files {
+        form = form.part("photos", Part::bytes(bytes).file_name(name.to_string()));
+    }
+    app.client.post(app.url(&format!("{product}/images"))).multipart(form).send().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photos_are_uploaded_resized_and_served_without_metadata() {
+    let (app, product) = app_with_product(|_| {}).await;
+    let res =
+        upload(&app, &product, vec![("front.png", png(1500, 1800)), ("camera.jpg", jpeg_with_exif())], true).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&product).await;
+    assert!(html.contains("2 photo(s) added."));
+    assert_eq!(app.count("SELECT count(*) FROM images"), 2);
+    assert_eq!(app.count("SELECT count(*) FROM image_renditions"), 6);
+
+    let (_, page) = app.page("/p/kantha-throw").await;
+    let id: i64 = app.db().query_row("SELECT id FROM images ORDER BY position LIMIT 1", [], |r| r.get(0)).unwrap();
+    assert!(
+        page.contains(&format!("srcset=\"/img/{id}/320 320w, /img/{id}/640 640w, /img/{id}/1280 1280w\"")),
+        "{page}"
+    );
+    assert!(page.contains("alt=\"Kantha throw, folded\""));
+    assert!(page.contains(&format!("property=\"og:image\" content=\"{}/img/{id}/1280\"", app.base)));
+
+    let res = app.get(&format!("/img/{id}/640")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/webp");
+    assert!(res.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(image::load_from_memory(&bytes).unwrap().width(), 640);
+
+    let blobs: Vec<Vec<u8>> = app
+        .db()
+        .prepare("SELECT data FROM image_renditions")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for b in blobs {
+        let text = String::from_utf8_lossy(&b);
+        assert!(!text.contains("SECRET-LOCATION") && !text.contains("Exif"), "metadata never survives");
+    }
+    assert_eq!(app.get("/img/999/640").await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_file_stores_nothing_and_says_why() {
+    let (app, product) = app_with_product(|c| c.uploads.max_image_mb = 1).await;
+    let res = upload(
+        &app,
+        &product,
+        vec![("good.png", png(300, 300)), ("photo.jpg", b"just some text, not a picture".to_vec())],
+        true,
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&product).await;
+    assert!(html.contains("Nothing was uploaded. photo.jpg is not a JPEG, PNG or WebP image."), "{html}");
+
+    upload(&app, &product, vec![("huge.png", png_bomb())], true).await;
+    let (_, html) = app.page(&product).await;
+    assert!(html.contains("huge.png is 20000×20000 pixels; the most is 50 megapixels."));
+
+    let noise: Vec<u8> = (0..1_500_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    upload(&app, &product, vec![("big.png", noise)], true).await;
+    let (_, html) = app.page(&product).await;
+    assert!(html.contains("big.png is 2 MB; the most is 1 MB."), "{html}");
+    assert_eq!(app.count("SELECT count(*) FROM images"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_without_the_csrf_token_is_refused() {
+    let (app, product) = app_with_product(|_| {}).await;
+    let res = upload(&app, &product, vec![("front.png", png(100, 100))], false).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT count(*) FROM images"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photos_can_be_described_reordered_and_deleted() {
+    let (app, product) = app_with_product(|_| {}).await;
+    upload(&app, &product, vec![("a.png", png(200, 200)), ("b.png", png(210, 200)), ("c.png", png(220, 200))], true)
+        .await;
+    let ids: Vec<i64> = app
+        .db()
+        .prepare("SELECT id FROM images ORDER BY position")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let last = format!("{product}/images/{}", ids[2]);
+    app.submit(&product, &last, &[("alt", "Close-up of the stitching"), ("position", "1")]).await;
+    let order: Vec<i64> = app
+        .db()
+        .prepare("SELECT id FROM images ORDER BY position")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(order, [ids[2], ids[0], ids[1]]);
+    let alt: String = app.db().query_row("SELECT alt FROM images WHERE id = ?1", [ids[2]], |r| r.get(0)).unwrap();
+    assert_eq!(alt, "Close-up of the stitching");
+    app.submit(&product, &format!("{product}/images/{}", ids[0]), &[("alt", ""), ("position", "2"), ("delete", "1")])
+        .await;
+    assert_eq!(app.count("SELECT count(*) FROM images"), 2);
+    assert_eq!(app.count("SELECT count(*) FROM image_renditions"), 6);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'product.photo%'"), 3);
+}
+
+#[test]
+fn the_demo_draws_a_photo_for_every_product() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = souk::db::Db::open(&dir.path().join("souk.db"), 5000, 0, 2).unwrap();
+    db.write_blocking(|tx| souk::demo::fill(tx, true).map_err(souk::error::AppError::Conflict)).unwrap();
+    let conn = db.conn().unwrap();
+    let missing: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM products p WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.product_id = p.id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(missing, 0);
+}
