@@ -201,3 +201,53 @@ async fn sitemap_and_robots() {
     assert!(robots.contains("Disallow: /admin"));
     assert!(robots.contains(&format!("Sitemap: {}/sitemap.xml", app.base)));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_revalidate_with_etags_and_change_when_the_catalogue_does() {
+    let app = TestApp::spawn_demo().await;
+    let res = app.get("/p/canvas-tote").await;
+    assert_eq!(res.headers()["cache-control"], "public, max-age=0, must-revalidate");
+    assert!(set_cookie(&res, "souk_csrf").is_none(), "a cacheable page sets no cookie");
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    assert!(etag.starts_with("W/\""));
+    let again = app.client.get(app.url("/p/canvas-tote")).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(again.bytes().await.unwrap().is_empty());
+    // A price change makes the old copy stale at once.
+    app.db().execute("UPDATE variants SET price = price + 100 WHERE sku LIKE 'CT%'", []).unwrap();
+    let changed = app.client.get(app.url("/p/canvas-tote")).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
+    for path in ["/", "/c/bags", "/search?q=tote", "/sitemap.xml"] {
+        let res = app.get(path).await;
+        assert!(res.headers().contains_key("etag"), "{path}");
+    }
+    // The admin is never cached.
+    assert_eq!(app.get("/admin/login").await.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_product_page_weighs_under_30_kb_compressed() {
+    let app = TestApp::spawn_demo().await;
+    let gz = |path: String| {
+        let c = app.client.clone();
+        let url = app.url(&path);
+        async move {
+            let res = c.get(url).header("accept-encoding", "gzip").send().await.unwrap();
+            assert_eq!(res.headers()["content-encoding"], "gzip", "{path}");
+            res.bytes().await.unwrap().len()
+        }
+    };
+    let html = app.page("/p/chikankari-cotton-kurta").await.1;
+    let css = html[html.find("/assets/").unwrap()..].split('"').next().unwrap().to_string();
+    let icon = html[html.find("/assets/").unwrap() + 10..]
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let total = gz("/p/chikankari-cotton-kurta".into()).await + gz(css).await + gz(icon).await;
+    assert!(total < 30 * 1024, "HTML+CSS+icon is {total} bytes compressed");
+}

@@ -211,7 +211,10 @@ pub async fn cookies(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if let Some(value) = new_csrf.filter(|_| is_page) {
+    // A page any visitor may share from a cache must not hand everyone the same cookie.
+    let public =
+        res.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("public"));
+    if let Some(value) = new_csrf.filter(|_| is_page && !public) {
         let cookie =
             Cookie::build(CSRF_COOKIE, value).path("/").http_only(true).secure(https).same_site(SameSite::Lax).finish();
         let _ = res.response_mut().add_cookie(&cookie);

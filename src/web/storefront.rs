@@ -1,8 +1,9 @@
 //! The storefront's pages: home, collections, products, search, sitemap, robots, product photos.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
+use sha2::Digest;
 
 use super::extract::Page;
 use crate::AppState;
@@ -15,15 +16,33 @@ use crate::views;
 /// Products per listing page.
 pub const PAGE_SIZE: i64 = 24;
 
-fn page_html(markup: maud::Markup) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(markup.into_string())
+/// A public page a CDN or the browser may keep, revalidated on every use: a weak ETag from the body
+/// means any change (a price, stock, a drop opening) is seen at once, and an unchanged page costs a 304.
+fn cacheable(req: &HttpRequest, content_type: &str, body: String) -> HttpResponse {
+    let digest = sha2::Sha256::digest(body.as_bytes());
+    let etag = format!("W/\"{}\"", hex::encode(&digest[..12]));
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut res = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    res.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, PUBLIC));
+    if fresh { res.finish() } else { res.content_type(content_type).body(body) }
 }
 
-pub async fn home(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+/// Public, but checked with the shop before every use.
+pub const PUBLIC: &str = "public, max-age=0, must-revalidate";
+
+fn page_html(req: &HttpRequest, markup: maud::Markup) -> HttpResponse {
+    cacheable(req, "text/html; charset=utf-8", markup.into_string())
+}
+
+pub async fn home(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let (collections, (newest, _)) =
         state.db.read(|c| Ok((catalog::collections(c)?, catalog::cards(c, None, Sort::Newest, 12, 0)?))).await?;
     let featured: Vec<_> = collections.into_iter().filter(|c| c.featured && c.product_count > 0).collect();
-    Ok(page_html(views::storefront::home(&page, &featured, &newest)))
+    Ok(page_html(&req, views::storefront::home(&page, &featured, &newest)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -34,6 +53,7 @@ pub struct ListingQuery {
 }
 
 pub async fn collection(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -56,7 +76,7 @@ pub async fn collection(
     }
     let canonical = format!("{}/c/{}", super::public_base(&state, &page), collection.slug);
     let paging = views::storefront::Paging { page: n, pages, sort };
-    Ok(page_html(views::storefront::collection(&page, &collection, &cards, &paging, &canonical)))
+    Ok(page_html(&req, views::storefront::collection(&page, &collection, &cards, &paging, &canonical)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,6 +103,7 @@ pub fn choose_variant<'a>(variants: &'a [Variant], q: &ProductQuery) -> Option<&
 }
 
 pub async fn product(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -112,7 +133,7 @@ pub async fn product(
         base,
         whatsapp: whatsapp::link(&shop.whatsapp_number, &text),
     };
-    Ok(page_html(views::product::page(&page, &p, &choice)))
+    Ok(page_html(&req, views::product::page(&page, &p, &choice)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -125,6 +146,7 @@ pub struct SearchQuery {
 const SEARCH_LIMIT: i64 = 48;
 
 pub async fn search(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     q: web::Query<SearchQuery>,
@@ -147,10 +169,10 @@ pub async fn search(
             Ok((retry, true))
         })
         .await?;
-    Ok(page_html(views::storefront::search(&page, &query, &cards, was_loose)))
+    Ok(page_html(&req, views::storefront::search(&page, &query, &cards, was_loose)))
 }
 
-pub async fn sitemap(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn sitemap(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let entries = state.db.read(|c| Ok(catalog::sitemap_entries(c)?)).await?;
     let base = super::public_base(&state, &page);
     let mut xml = String::from(
@@ -166,7 +188,7 @@ pub async fn sitemap(page: Page, state: web::Data<AppState>) -> Result<HttpRespo
         ));
     }
     xml.push_str("</urlset>\n");
-    Ok(HttpResponse::Ok().content_type("application/xml; charset=utf-8").body(xml))
+    Ok(cacheable(&req, "application/xml; charset=utf-8", xml))
 }
 
 fn xml_escape(s: &str) -> String {
