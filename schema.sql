@@ -201,3 +201,6 @@ CREATE VIRTUAL TABLE product_search USING fts5 (
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '2 3'
 );
+
+-- 0004_early_access
+ALTER TABLE products ADD COLUMN early_access_hash BLOB;

@@ -227,3 +227,60 @@ async fn bulk_archive_hides_products_and_the_list_filters() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_early_access_link_lets_its_holders_order_a_drop_before_it_opens() {
+    let app = TestApp::spawn_demo().await;
+    app.setup_owner().await;
+    let res = app
+        .submit(
+            "/admin/settings",
+            "/admin/settings",
+            &[
+                ("name", "Souk Demo Bazaar"),
+                ("currency", "INR"),
+                ("country_calling_code", "91"),
+                ("whatsapp_number", "98765 43210"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id: i64 = app
+        .db()
+        .query_row("SELECT id FROM products WHERE slug = 'hand-block-printed-kurta'", [], |r| r.get(0))
+        .unwrap();
+    let edit = format!("/admin/products/{id}");
+    let res = app.submit(&edit, &format!("{edit}/early-access"), &[("action", "create")]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    let at = html.find("?access=").expect("the link is shown once");
+    let token: String = html[at + 8..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    assert_eq!(token.len(), 64);
+    let stored: Vec<u8> =
+        app.db().query_row("SELECT early_access_hash FROM products WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+    assert_ne!(stored, token.as_bytes(), "stored only as a hash");
+
+    let customer = browser();
+    let page = |q: String| {
+        let (c, url) = (customer.clone(), app.url(&format!("/p/hand-block-printed-kurta{q}")));
+        async move { c.get(url).send().await.unwrap() }
+    };
+    let plain = page(String::new()).await.text().await.unwrap();
+    assert!(plain.contains("Available from") && !plain.contains("Order on WhatsApp"));
+    let res = page(format!("?access={token}")).await;
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
+    let early = res.text().await.unwrap();
+    assert!(early.contains("Early access") && early.contains("Order on WhatsApp"));
+    assert!(early.contains("At most 2 per order"));
+    assert!(early.contains(&format!("name=\"access\" value=\"{token}\"")), "choosing a size keeps the access");
+    let wrong = page("?access=00ff".into()).await;
+    assert_eq!(wrong.status(), StatusCode::OK);
+    assert!(!wrong.text().await.unwrap().contains("Order on WhatsApp"));
+
+    // A new link replaces the old one; turning it off ends it.
+    app.submit(&edit, &format!("{edit}/early-access"), &[("action", "create")]).await;
+    assert!(!page(format!("?access={token}")).await.text().await.unwrap().contains("Order on WhatsApp"));
+    app.submit(&edit, &format!("{edit}/early-access"), &[("action", "revoke")]).await;
+    assert_eq!(app.count(&format!("SELECT count(*) FROM products WHERE id = {id} AND early_access_hash IS NULL")), 1);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'product.early_access%'"), 3);
+}

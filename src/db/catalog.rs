@@ -547,3 +547,29 @@ pub fn delete_image(conn: &Connection, product_id: i64, image_id: i64) -> rusqli
         named_params! {":i": image_id, ":p": product_id},
     )? == 1)
 }
+
+/// Sets (or with `None` removes) a product's early-access hash; false when the product does not exist.
+pub fn set_early_access(conn: &Connection, product_id: i64, hash: Option<&[u8]>) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "UPDATE products SET early_access_hash = :h WHERE id = :id",
+        named_params! {":h": hash, ":id": product_id},
+    )? == 1)
+}
+
+/// Whether `hash` is the product's current early-access hash.
+pub fn early_access_matches(conn: &Connection, product_id: i64, hash: &[u8]) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM products WHERE id = :id AND early_access_hash = :h)",
+        named_params! {":id": product_id, ":h": hash},
+        |r| r.get(0),
+    )
+}
+
+/// Whether the product has an early-access link.
+pub fn has_early_access(conn: &Connection, product_id: i64) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT early_access_hash IS NOT NULL FROM products WHERE id = :id",
+        named_params! {":id": product_id},
+        |r| r.get(0),
+    )
+}

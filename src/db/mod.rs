@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_accounts", include_str!("migrations/0001_accounts.sql")),
     ("0002_outbox_jobs", include_str!("migrations/0002_outbox_jobs.sql")),
     ("0003_catalog", include_str!("migrations/0003_catalog.sql")),
+    ("0004_early_access", include_str!("migrations/0004_early_access.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

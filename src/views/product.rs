@@ -19,6 +19,8 @@ pub struct Choice<'a> {
     pub base: String,
     /// A prefilled WhatsApp message for this variant, when the shop has a number.
     pub whatsapp: Option<String>,
+    /// The valid early-access token this page was opened with, kept when another variant is chosen.
+    pub access: Option<String>,
 }
 
 fn availability_text(a: Availability) -> Option<String> {
@@ -87,11 +89,12 @@ fn head(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
 }
 
 /// The option pickers: one group of radio buttons per option, submitted as a plain GET form.
-fn option_form(p: &ProductPage, chosen: &Variant) -> Markup {
+fn option_form(p: &ProductPage, chosen: &Variant, access: Option<&str>) -> Markup {
     let names: Vec<(usize, &String)> = p.product.options.iter().enumerate().filter(|(_, n)| !n.is_empty()).collect();
     html! {
         @if !names.is_empty() && p.variants.len() > 1 {
             form.options method="get" action=(format!("/p/{}", p.product.slug)) {
+                @if let Some(token) = access { input type="hidden" name="access" value=(token); }
                 @for (i, name) in &names {
                     fieldset {
                         legend { (name) }
@@ -147,6 +150,9 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
                     span.now { (price(shop, v.price)) }
                     @if let Some(cmp) = v.compare_at_price.filter(|cmp| *cmp > v.price) { " " s.was { (price(shop, cmp)) } }
                 }
+                @if c.access.is_some() {
+                    p.drop role="status" { "Early access: you can order before everyone else." }
+                }
                 @if !c.released {
                     @if let Some(at) = &p.product.publish_at {
                         p.drop role="status" { "Available from " (super::components::time(at)) }
@@ -154,7 +160,8 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
                 } @else if let Some(text) = availability_text(availability) {
                     p class=(format!("stock {}", if availability == Availability::SoldOut { "out" } else { "low" })) role="status" { (text) }
                 }
-                (option_form(p, v))
+                (option_form(p, v, c.access.as_deref()))
+                @if let Some(max) = v.max_per_order { p.limit { "At most " (max) " per order" } }
                 p.sku { "SKU " (v.sku) }
                 @if c.released && availability != Availability::SoldOut {
                     @if let Some(href) = &c.whatsapp {

@@ -83,6 +83,8 @@ pub async fn collection(
 #[serde(default)]
 pub struct ProductQuery {
     pub variant: String,
+    /// An early-access token, from the link the seller shared.
+    pub access: String,
     pub o1: Option<String>,
     pub o2: Option<String>,
     pub o3: Option<String>,
@@ -110,7 +112,18 @@ pub async fn product(
     q: web::Query<ProductQuery>,
 ) -> Result<HttpResponse, AppError> {
     let slug = slug.into_inner();
-    let p = state.db.read(move |c| catalog::product_page(c, &slug)?.ok_or(AppError::NotFound)).await?;
+    let access = (!q.access.is_empty()).then(|| crate::domain::tokens::hash_token(&q.access));
+    let (p, early) = state
+        .db
+        .read(move |c| {
+            let p = catalog::product_page(c, &slug)?.ok_or(AppError::NotFound)?;
+            let early = match access {
+                Some(hash) => catalog::early_access_matches(c, p.product.id, &hash)?,
+                None => false,
+            };
+            Ok((p, early))
+        })
+        .await?;
     let variant = choose_variant(&p.variants, &q).ok_or(AppError::NotFound)?;
     let publish_at = p.product.publish_at.as_deref().and_then(crate::db::parse_ts);
     let base = super::public_base(&state, &page);
@@ -128,12 +141,21 @@ pub async fn product(
     );
     let choice = views::product::Choice {
         variant,
-        released: is_released(publish_at, chrono::Utc::now()),
+        released: early || is_released(publish_at, chrono::Utc::now()),
+        access: early.then(|| q.access.clone()),
         canonical,
         base,
         whatsapp: whatsapp::link(&shop.whatsapp_number, &text),
     };
-    Ok(page_html(&req, views::product::page(&page, &p, &choice)))
+    let markup = views::product::page(&page, &p, &choice);
+    if !q.access.is_empty() {
+        // A page opened with a secret link is for its holder only: never kept by a cache.
+        return Ok(HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "private, no-store"))
+            .content_type("text/html; charset=utf-8")
+            .body(markup.into_string()));
+    }
+    Ok(page_html(&req, markup))
 }
 
 #[derive(Debug, Default, Deserialize)]

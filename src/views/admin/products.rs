@@ -219,15 +219,55 @@ fn photos_section(ctx: &Admin, id: Option<i64>, photos: &[Image]) -> Markup {
     }
 }
 
-pub fn form(
-    ctx: &Admin,
-    id: Option<i64>,
-    input: &ProductInput,
-    errors: &ProductErrors,
-    collections: &[Collection],
-    variants: &[Variant],
-    photos: &[Image],
-) -> Markup {
+/// What the product form shows besides the form itself.
+pub struct Extras {
+    pub collections: Vec<Collection>,
+    pub variants: Vec<Variant>,
+    pub photos: Vec<Image>,
+    pub early_access: bool,
+}
+
+fn early_access_section(ctx: &Admin, id: i64, input: &ProductInput, active: bool) -> Markup {
+    html! {
+        section.card aria-labelledby="early-h" {
+            h2 #early-h { "Early access" }
+            @if input.publish_at.is_empty() {
+                p.hint { "Give the product a drop time to sell it early to a chosen few." }
+            } @else {
+                p { "People with the early-access link can order before the drop opens." }
+                form method="post" action=(format!("/admin/products/{id}/early-access")) {
+                    (csrf(&ctx.page.csrf))
+                    @if active {
+                        p { "A link is active." }
+                        button type="submit" name="action" value="create" { "Replace it with a new link" }
+                        " "
+                        button.danger type="submit" name="action" value="revoke" { "Turn it off" }
+                    } @else {
+                        button type="submit" name="action" value="create" { "Create an early-access link" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The page that shows a new early-access link, once.
+pub fn early_access_link(ctx: &Admin, id: i64, title: &str, link: &str) -> Markup {
+    admin(
+        ctx,
+        "Early-access link",
+        html! {
+            section.card.success role="status" {
+                p { "Send this link to the people who may buy " strong { (title) } " before the drop. It is shown only now; the old link, if any, no longer works." }
+                p { input.copy type="text" readonly value=(link) aria-label="Early-access link"; }
+            }
+            p { a href=(format!("/admin/products/{id}")) { "Back to the product" } }
+        },
+    )
+}
+
+pub fn form(ctx: &Admin, id: Option<i64>, input: &ProductInput, errors: &ProductErrors, extras: &Extras) -> Markup {
+    let (collections, variants, photos) = (&extras.collections, &extras.variants, &extras.photos);
     let action = id.map(|i| format!("/admin/products/{i}")).unwrap_or_else(|| "/admin/products/new".into());
     let title = if id.is_some() { "Edit product" } else { "Add a product" };
     let fe = &errors.fields;
@@ -269,6 +309,7 @@ pub fn form(
                 button.primary type="submit" name="action" value="save" { "Save" }
             }
             (photos_section(ctx, id, photos))
+            @if let Some(id) = id { (early_access_section(ctx, id, input, extras.early_access)) }
             @if let Some(id) = id { @if !variants.is_empty() { (stock_section(ctx, id, variants)) } }
         },
     )

@@ -41,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/products/{id}", web::get().to(products::edit_form))
         .route("/admin/products/{id}", web::post().to(products::update))
         .route("/admin/products/{id}/stock", web::post().to(products::stock))
+        .route("/admin/products/{id}/early-access", web::post().to(products::early_access))
         .route("/admin/products/{id}/images", web::post().to(photos::upload))
         .route("/admin/products/{id}/images/{image}", web::post().to(photos::edit))
         .route("/admin/settings", web::get().to(settings::show))

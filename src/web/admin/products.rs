@@ -62,12 +62,22 @@ async fn render_form(
     errors: &ProductErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let collections = state.db.read(|c| Ok(catalog::collections(c)?)).await?;
-    let (variants, photos) = match id {
-        Some(id) => state.db.read(move |c| Ok((catalog::variants_of(c, id)?, catalog::images_of(c, id)?))).await?,
-        None => (Vec::new(), Vec::new()),
-    };
-    Ok(html(status, view::form(admin, id, input, errors, &collections, &variants, &photos)))
+    let extras = state
+        .db
+        .read(move |c| {
+            let collections = catalog::collections(c)?;
+            Ok(match id {
+                Some(id) => view::Extras {
+                    collections,
+                    variants: catalog::variants_of(c, id)?,
+                    photos: catalog::images_of(c, id)?,
+                    early_access: catalog::has_early_access(c, id)?,
+                },
+                None => view::Extras { collections, variants: Vec::new(), photos: Vec::new(), early_access: false },
+            })
+        })
+        .await?;
+    Ok(html(status, view::form(admin, id, input, errors, &extras)))
 }
 
 pub async fn new_form(admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -197,4 +207,45 @@ pub async fn stock(
         Err(AppError::Conflict(msg)) => Ok(see_other_with_flash(&back, &msg)),
         Err(e) => Err(e),
     }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct EarlyAccessForm {
+    pub action: String,
+}
+
+/// Creates (or replaces) the product's early-access link and shows it once, or turns it off.
+pub async fn early_access(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<EarlyAccessForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let actor = admin.actor();
+    if form.action == "revoke" {
+        state
+            .db
+            .write(move |tx| {
+                if !catalog::set_early_access(tx, id, None)? {
+                    return Err(AppError::NotFound);
+                }
+                Ok(actor.record(tx, "product.early_access_off", &id.to_string(), "")?)
+            })
+            .await?;
+        return Ok(see_other_with_flash(&format!("/admin/products/{id}"), "The early-access link no longer works."));
+    }
+    let (token, hash) = crate::domain::tokens::new_token();
+    let (slug, title) = state
+        .db
+        .write(move |tx| {
+            let (p, _, _) = catalog::for_edit(tx, id)?.ok_or(AppError::NotFound)?;
+            catalog::set_early_access(tx, id, Some(&hash))?;
+            actor.record(tx, "product.early_access", &p.slug, "")?;
+            Ok((p.slug, p.title))
+        })
+        .await?;
+    let link = format!("{}/p/{slug}?access={token}", crate::web::public_base(&state, &admin.page));
+    Ok(html(StatusCode::OK, view::early_access_link(&admin, id, &title, &link)))
 }
