@@ -173,3 +173,86 @@ pub fn set_status(conn: &Connection, actor: &Actor, ids: &[i64], status: &str) -
     actor.record(conn, "product.bulk_status", status, &format!("{changed} products"))?;
     Ok(changed)
 }
+
+/// Creates (`id` None) or updates a collection; a taken slug comes back as a form error.
+pub fn save_collection(
+    conn: &Connection,
+    actor: &Actor,
+    id: Option<i64>,
+    c: &crate::domain::catalog::ValidCollection,
+) -> Result<Result<i64, crate::domain::FieldErrors>, AppError> {
+    let taken: Option<String> = conn
+        .query_row(
+            "SELECT title FROM collections WHERE slug = :slug AND id != :id",
+            named_params! {":slug": c.slug, ":id": id.unwrap_or(0)},
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(other) = taken {
+        let mut e = crate::domain::FieldErrors::new();
+        e.insert("slug", format!("The collection “{other}” already uses this web address."));
+        return Ok(Err(e));
+    }
+    let now = db::now();
+    let cid = match id {
+        Some(id) => {
+            let n = conn.execute(
+                "UPDATE collections SET slug = :slug, title = :title, description_md = :md, featured = :f, position = :pos,
+                   updated_at = :now WHERE id = :id",
+                named_params! {":slug": c.slug, ":title": c.title, ":md": c.description_md, ":f": c.featured,
+                               ":pos": c.position, ":now": now, ":id": id},
+            )?;
+            if n == 0 {
+                return Err(AppError::NotFound);
+            }
+            id
+        }
+        None => catalog::insert_collection(conn, &c.slug, &c.title, &c.description_md, c.featured, c.position, &now)?,
+    };
+    actor.record(conn, if id.is_some() { "collection.update" } else { "collection.create" }, &c.slug, "")?;
+    Ok(Ok(cid))
+}
+
+/// Deletes a collection (its products stay); false when it did not exist.
+pub fn delete_collection(conn: &Connection, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let slug: String = conn
+        .query_row("DELETE FROM collections WHERE id = :id RETURNING slug", named_params! {":id": id}, |r| r.get(0))
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    actor.record(conn, "collection.delete", &slug, "")?;
+    Ok(())
+}
+
+/// Sets the manual order of a collection's products from (product id, place) pairs and removes the
+/// listed products from it; products not mentioned keep their relative order after those placed.
+pub fn order_collection(
+    conn: &Connection,
+    actor: &Actor,
+    id: i64,
+    places: &[(i64, i64)],
+    remove: &[i64],
+) -> Result<(), AppError> {
+    let mut members: Vec<(i64, i64)> = conn
+        .prepare("SELECT product_id, position FROM collection_products WHERE collection_id = :id ORDER BY position, product_id")?
+        .query_map(named_params! {":id": id}, |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    members.retain(|(p, _)| !remove.contains(p));
+    let place = |p: i64, old: usize| places.iter().find(|(id, _)| *id == p).map_or(old as i64 + 1, |(_, n)| *n);
+    let mut ordered: Vec<(i64, i64, usize)> =
+        members.iter().enumerate().map(|(i, (p, _))| (place(*p, i), *p, i)).collect();
+    ordered.sort();
+    conn.execute("DELETE FROM collection_products WHERE collection_id = :id", named_params! {":id": id})?;
+    for (pos, (_, p, _)) in ordered.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO collection_products (collection_id, product_id, position) VALUES (:c, :p, :pos)",
+            named_params! {":c": id, ":p": p, ":pos": pos as i64},
+        )?;
+    }
+    actor.record(
+        conn,
+        "collection.order",
+        &id.to_string(),
+        &format!("{} products, {} removed", ordered.len(), remove.len()),
+    )?;
+    Ok(())
+}

@@ -251,11 +251,12 @@ pub struct Collection {
     pub description_md: String,
     pub featured: bool,
     pub product_count: i64,
+    pub position: i64,
 }
 
 const COLLECTION_SELECT: &str = "SELECT c.id, c.slug, c.title, c.description_md, c.featured,
     (SELECT count(*) FROM collection_products cp JOIN products p ON p.id = cp.product_id
-     WHERE cp.collection_id = c.id AND p.status = 'active') AS product_count
+     WHERE cp.collection_id = c.id AND p.status = 'active') AS product_count, c.position
     FROM collections c";
 
 fn collection_from_row(r: &Row<'_>) -> rusqlite::Result<Collection> {
@@ -266,6 +267,7 @@ fn collection_from_row(r: &Row<'_>) -> rusqlite::Result<Collection> {
         description_md: r.get(3)?,
         featured: r.get(4)?,
         product_count: r.get(5)?,
+        position: r.get(6)?,
     })
 }
 
@@ -572,4 +574,21 @@ pub fn has_early_access(conn: &Connection, product_id: i64) -> rusqlite::Result<
         named_params! {":id": product_id},
         |r| r.get(0),
     )
+}
+
+/// A collection's products in its manual order: (product id, title, status).
+pub fn collection_members(conn: &Connection, id: i64) -> rusqlite::Result<Vec<(i64, String, String)>> {
+    conn.prepare(
+        "SELECT p.id, p.title, p.status FROM collection_products cp JOIN products p ON p.id = cp.product_id
+         WHERE cp.collection_id = :id ORDER BY cp.position, p.id",
+    )?
+    .query_map(named_params! {":id": id}, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    .collect()
+}
+
+/// The collection with this id; `None` when there is none.
+pub fn collection_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Collection>> {
+    conn.prepare_cached(&format!("{COLLECTION_SELECT} WHERE c.id = :id"))?
+        .query_row(named_params! {":id": id}, collection_from_row)
+        .optional()
 }

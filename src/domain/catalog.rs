@@ -129,9 +129,84 @@ pub fn plain_summary(md: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// The collection form as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CollectionInput {
+    pub title: String,
+    pub slug: String,
+    pub description_md: String,
+    pub featured: Option<String>,
+    pub position: String,
+}
+
+/// A checked collection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidCollection {
+    pub title: String,
+    pub slug: String,
+    pub description_md: String,
+    pub featured: bool,
+    pub position: i64,
+}
+
+/// Checks the collection form; the slug comes from the title when left empty.
+pub fn validate_collection(input: &CollectionInput) -> Result<ValidCollection, super::FieldErrors> {
+    let mut e = super::FieldErrors::new();
+    let title = input.title.trim().to_string();
+    if title.is_empty() || title.chars().count() > 100 {
+        e.insert("title", "Enter a title of at most 100 characters.".into());
+    }
+    let slug = match input.slug.trim() {
+        "" => slugify(&title),
+        s => s.to_lowercase(),
+    };
+    if !is_slug(&slug) {
+        e.insert("slug", "Use lower-case letters, digits and single dashes, like summer-sale.".into());
+    }
+    if input.description_md.chars().count() > 5000 {
+        e.insert("description_md", "Use at most 5,000 characters.".into());
+    }
+    let position = match input.position.trim() {
+        "" => 0,
+        p => p.parse::<i64>().unwrap_or_else(|_| {
+            e.insert("position", "Enter a whole number; lower numbers come first.".into());
+            0
+        }),
+    };
+    if !e.is_empty() {
+        return Err(e);
+    }
+    Ok(ValidCollection {
+        title,
+        slug,
+        description_md: input.description_md.trim().to_string(),
+        featured: input.featured.is_some(),
+        position,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collections_are_checked() {
+        let c = validate_collection(&CollectionInput {
+            title: "Summer Sale!".into(),
+            featured: Some("1".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!((c.slug.as_str(), c.featured, c.position), ("summer-sale", true, 0));
+        let e = validate_collection(&CollectionInput {
+            slug: "Bad Slug".into(),
+            position: "x".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(e.contains_key("title") && e.contains_key("slug") && e.contains_key("position"));
+    }
 
     #[test]
     fn slugs() {

@@ -63,6 +63,7 @@ pub fn storefront_with_head(shop: &ShopSettings, title: &str, extra_head: Markup
 const NAV: &[(&str, &str, bool)] = &[
     ("/admin", "Dashboard", false),
     ("/admin/products", "Products", false),
+    ("/admin/collections", "Collections", false),
     ("/admin/settings", "Settings", true),
     ("/admin/users", "Users", true),
     ("/admin/audit", "Audit log", true),

@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod collections;
 pub mod forms {
     //! The admin's form types, shared with the views that render them.
     pub use super::auth::{AcceptForm, LoginForm, SetupForm};
@@ -44,6 +45,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/products/{id}/early-access", web::post().to(products::early_access))
         .route("/admin/products/{id}/images", web::post().to(photos::upload))
         .route("/admin/products/{id}/images/{image}", web::post().to(photos::edit))
+        .route("/admin/collections", web::get().to(collections::list))
+        .route("/admin/collections/new", web::post().to(collections::create))
+        .route("/admin/collections/{id}", web::get().to(collections::edit_form))
+        .route("/admin/collections/{id}", web::post().to(collections::update))
+        .route("/admin/collections/{id}/order", web::post().to(collections::order))
+        .route("/admin/collections/{id}/delete", web::post().to(collections::delete))
         .route("/admin/settings", web::get().to(settings::show))
         .route("/admin/settings", web::post().to(settings::save))
         .route("/admin/settings/test-email", web::post().to(settings::test_email))
