@@ -114,6 +114,14 @@ const LINES: &[Line] = &[
     },
 ];
 
+/// Option names in order ("Size", then "Colour"), leaving no gap when a line has only colours.
+fn option_names(line: &Line) -> [String; 3] {
+    let mut names = [(!line.sizes.is_empty()).then_some("Size"), (!line.colours.is_empty()).then_some("Colour")]
+        .into_iter()
+        .flatten();
+    [names.next().unwrap_or("").into(), names.next().unwrap_or("").into(), String::new()]
+}
+
 /// A product photo drawn here: a soft two-colour gradient with a woven pattern, 480×600.
 fn photo(seed: usize) -> image::DynamicImage {
     const PALETTE: [[u8; 3]; 8] = [
@@ -179,11 +187,7 @@ pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
                     ),
                     status: "active".into(),
                     tags: format!("{},handmade", slugify(line.collection).replace('-', " ")),
-                    options: [
-                        if line.sizes.is_empty() { String::new() } else { "Size".into() },
-                        if line.colours.is_empty() { String::new() } else { "Colour".into() },
-                        String::new(),
-                    ],
+                    options: option_names(line),
                     publish_at,
                 };
                 let pid = catalog::insert_product(conn, &product, &created)?;
@@ -206,7 +210,12 @@ pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
                         .join("-");
                         let variant = catalog::NewVariant {
                             sku,
-                            options: [size.to_string(), colour.to_string(), String::new()],
+                            // Values in the order of the names: the first option is never empty.
+                            options: {
+                                let mut values =
+                                    [size.to_string(), colour.to_string()].into_iter().filter(|v| !v.is_empty());
+                                [values.next().unwrap_or_default(), values.next().unwrap_or_default(), String::new()]
+                            },
                             price: price + if *size == "XL" { 10000 } else { 0 },
                             // A quarter off, from a round "was" price ending in 99.
                             compare_at_price: (n % 4 == 1).then_some((price * 5 / 4) / 10000 * 10000 + 9900),

@@ -256,3 +256,113 @@ pub fn order_collection(
     )?;
     Ok(())
 }
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ImportSummary {
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// Creates or updates (by slug; variants by SKU) every product of a parsed file. All or nothing:
+/// any problem undoes the whole import, and every problem is returned by line and column.
+pub fn import(
+    conn: &Connection,
+    actor: &Actor,
+    items: &mut [crate::domain::product_csv::ImportedProduct],
+    minor_units: u8,
+) -> Result<Result<ImportSummary, Vec<crate::domain::product_csv::CsvError>>, AppError> {
+    conn.execute_batch("SAVEPOINT import")?;
+    let result = import_all(conn, actor, items, minor_units);
+    if matches!(result, Ok(Ok(_))) {
+        conn.execute_batch("RELEASE import")?;
+    } else {
+        conn.execute_batch("ROLLBACK TO import; RELEASE import")?;
+    }
+    result
+}
+
+fn import_all(
+    conn: &Connection,
+    actor: &Actor,
+    items: &mut [crate::domain::product_csv::ImportedProduct],
+    minor_units: u8,
+) -> Result<Result<ImportSummary, Vec<crate::domain::product_csv::CsvError>>, AppError> {
+    use crate::domain::product_csv::place_errors;
+    let mut errors = Vec::new();
+    let mut summary = ImportSummary::default();
+    for p in items.iter_mut() {
+        let slug = match p.input.slug.trim() {
+            "" => crate::domain::catalog::slugify(&p.input.title),
+            s => s.to_lowercase(),
+        };
+        let existing: Option<i64> = conn
+            .query_row("SELECT id FROM products WHERE slug = :slug", named_params! {":slug": slug}, |r| r.get(0))
+            .optional()?;
+        let known = match existing {
+            Some(id) => catalog::variants_of(conn, id)?,
+            None => Vec::new(),
+        };
+        for (i, row) in p.input.rows.iter_mut().enumerate() {
+            match known.iter().find(|v| v.sku.eq_ignore_ascii_case(row.sku.trim())) {
+                Some(v) => row.id = v.id.to_string(),
+                None => row.stock = p.on_hand[i].to_string(),
+            }
+        }
+        p.input.collections = p.collections.iter().map(|t| collection_for_title(conn, t)).collect::<Result<_, _>>()?;
+        let valid = match crate::domain::product_form::validate(&p.input, minor_units) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.extend(place_errors(p, &e));
+                continue;
+            }
+        };
+        if let Err(e) = save(conn, actor, existing, &valid)? {
+            errors.extend(place_errors(p, &e));
+            continue;
+        }
+        // Variants that existed get the file's stock through the ledger.
+        for (i, row) in p.input.rows.iter().enumerate() {
+            let Some(v) = known.iter().find(|v| v.id.to_string() == row.id) else { continue };
+            let delta = p.on_hand[i] - v.on_hand;
+            if delta != 0 {
+                catalog::adjust_stock(conn, v.id, delta, "import", &actor.name, &db::now())?;
+            }
+        }
+        if existing.is_some() {
+            summary.updated += 1;
+        } else {
+            summary.created += 1;
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    actor.record(conn, "product.import", "", &format!("{} created, {} updated", summary.created, summary.updated))?;
+    Ok(Ok(summary))
+}
+
+/// The collection with this title (any case), created when there is none.
+fn collection_for_title(conn: &Connection, title: &str) -> rusqlite::Result<i64> {
+    let found: Option<i64> = conn
+        .query_row("SELECT id FROM collections WHERE title = :t COLLATE NOCASE", named_params! {":t": title}, |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    let base = crate::domain::catalog::slugify(title);
+    let mut slug = base.clone();
+    let mut n = 2;
+    while conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM collections WHERE slug = :s)",
+        named_params! {":s": slug},
+        |r| r.get::<_, bool>(0),
+    )? {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    let position: i64 = conn.query_row("SELECT count(*) FROM collections", [], |r| r.get(0))?;
+    catalog::insert_collection(conn, &slug, title, "", false, position, &db::now())
+}

@@ -592,3 +592,40 @@ pub fn collection_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<C
         .query_row(named_params! {":id": id}, collection_from_row)
         .optional()
 }
+
+/// Every variant of every product, for the CSV export, in creation order.
+pub fn export_rows(conn: &Connection) -> rusqlite::Result<Vec<crate::domain::product_csv::ExportRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.slug, p.title, p.status, p.description_md, p.tags, p.seo_title, p.seo_description, p.publish_at,
+                p.option1, p.option2, p.option3,
+                coalesce((SELECT group_concat(t, '|') FROM (SELECT c.title AS t FROM collections c
+                          JOIN collection_products cp ON cp.collection_id = c.id WHERE cp.product_id = p.id ORDER BY c.title)), ''),
+                v.sku, v.option1, v.option2, v.option3, v.price, v.compare_at_price, v.track_stock, v.allow_backorder,
+                v.max_per_order, v.on_hand
+         FROM products p JOIN variants v ON v.product_id = p.id
+         ORDER BY p.created_at, p.id, v.position, v.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(crate::domain::product_csv::ExportRow {
+            slug: r.get(0)?,
+            title: r.get(1)?,
+            status: r.get(2)?,
+            description_md: r.get(3)?,
+            tags: r.get(4)?,
+            seo_title: r.get(5)?,
+            seo_description: r.get(6)?,
+            publish_at: r.get(7)?,
+            options: [r.get(8)?, r.get(9)?, r.get(10)?],
+            collections: r.get(11)?,
+            sku: r.get(12)?,
+            values: [r.get(13)?, r.get(14)?, r.get(15)?],
+            price: r.get(16)?,
+            compare_at: r.get(17)?,
+            track: r.get(18)?,
+            backorder: r.get(19)?,
+            max_per_order: r.get(20)?,
+            on_hand: r.get(21)?,
+        })
+    })?;
+    rows.collect()
+}

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod money;
+pub mod product_csv;
 pub mod product_form;
 pub mod search;
 pub mod shop;

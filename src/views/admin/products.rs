@@ -10,13 +10,40 @@ use crate::views::layout::admin;
 use crate::views::storefront::price;
 use crate::web::extract::Admin;
 
+fn import_form(ctx: &Admin) -> Markup {
+    html! {
+        section.card aria-labelledby="import-h" {
+            h2 #import-h { "Import from CSV" }
+            p.hint { "One row per variant, with the columns of an export. Products are matched by web address and variants by SKU; stock is set to the on_hand column. If any row has a problem, nothing is imported and every problem is listed." }
+            form method="post" action="/admin/products/import" enctype="multipart/form-data" {
+                (csrf(&ctx.page.csrf))
+                div.field { label for="csv-file" { "CSV file" } input #csv-file type="file" name="file" accept=".csv,text/csv"; }
+                button type="submit" { "Import" }
+            }
+        }
+    }
+}
+
+/// The import's problems, by line and column; nothing was imported.
+pub fn import_errors(ctx: &Admin, errors: &[crate::domain::product_csv::CsvError]) -> Markup {
+    admin(
+        ctx,
+        "Nothing was imported",
+        html! {
+            div.error-summary role="alert" { p { "The file has " (errors.len()) " problem(s). Correct them and import it again: nothing was changed." } }
+            ul { @for e in errors.iter().take(200) { li { (e.to_string()) } } }
+            (import_form(ctx))
+        },
+    )
+}
+
 pub fn list(ctx: &Admin, f: &AdminFilter, rows: &[AdminRow], collections: &[Collection]) -> Markup {
     let shop = &ctx.page.shop;
     admin(
         ctx,
         "Products",
         html! {
-            p { a.button.primary href="/admin/products/new" { "Add a product" } }
+            p { a.button.primary href="/admin/products/new" { "Add a product" } " " a.button href="/admin/products.csv" { "Export CSV" } }
             form.filters method="get" action="/admin/products" {
                 div.field { label for="f-q" { "Search" } input #f-q type="search" name="q" value=(f.q) placeholder="Title, SKU"; }
                 div.field {
@@ -77,6 +104,7 @@ pub fn list(ctx: &Admin, f: &AdminFilter, rows: &[AdminRow], collections: &[Coll
                     button type="submit" { "Apply" }
                 }
             }
+            (import_form(ctx))
         },
     )
 }

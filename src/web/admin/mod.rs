@@ -8,6 +8,7 @@ pub mod forms {
     pub use super::auth::{AcceptForm, LoginForm, SetupForm};
 }
 mod dashboard;
+mod multipart;
 mod ops;
 mod photos;
 mod products;
@@ -37,6 +38,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/invite", web::post().to(auth::accept_invite))
         .route("/admin/products", web::get().to(products::list))
         .route("/admin/products/bulk", web::post().to(products::bulk))
+        .route("/admin/products.csv", web::get().to(products::export))
+        .route("/admin/products/import", web::post().to(products::import))
         .route("/admin/products/new", web::get().to(products::new_form))
         .route("/admin/products/new", web::post().to(products::create))
         .route("/admin/products/{id}", web::get().to(products::edit_form))

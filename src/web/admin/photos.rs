@@ -2,7 +2,6 @@
 
 use actix_multipart::Multipart;
 use actix_web::{HttpRequest, HttpResponse, web};
-use futures_util::TryStreamExt;
 
 use super::cpu_work;
 use crate::AppState;
@@ -15,49 +14,6 @@ use crate::web::see_other_with_flash;
 /// Most photos one upload takes.
 const MAX_FILES: usize = 12;
 
-/// The fields of the upload form, read with every size limit applied while streaming.
-struct Upload {
-    csrf: String,
-    alt: String,
-    files: Vec<(String, Vec<u8>)>,
-    /// Files refused while reading (too large), with the reason.
-    refused: Vec<String>,
-}
-
-async fn read_upload(mut payload: Multipart, limits: Limits) -> Result<Upload, AppError> {
-    let mut up = Upload { csrf: String::new(), alt: String::new(), files: Vec::new(), refused: Vec::new() };
-    let bad = |_| AppError::BadRequest("The upload could not be read. Try again.".into());
-    while let Some(mut field) = payload.try_next().await.map_err(bad)? {
-        let name = field.name().unwrap_or("").to_string();
-        let filename = field.content_disposition().and_then(|cd| cd.get_filename()).unwrap_or("photo").to_string();
-        let cap = if name == "photos" { limits.max_bytes } else { 4096 };
-        let (mut buf, mut size) = (Vec::new(), 0usize);
-        while let Some(chunk) = field.try_next().await.map_err(bad)? {
-            size += chunk.len();
-            if size <= cap {
-                buf.extend_from_slice(&chunk);
-            }
-        }
-        match name.as_str() {
-            "csrf" => up.csrf = String::from_utf8_lossy(&buf).into_owned(),
-            "alt" => up.alt = String::from_utf8_lossy(&buf).trim().chars().take(200).collect(),
-            "photos" if size == 0 => {}
-            "photos" if up.files.len() + up.refused.len() >= MAX_FILES => return Err(AppError::TooLarge),
-            "photos" if size > cap => up.refused.push(
-                images::ImageError::TooLarge {
-                    name: filename,
-                    mb: (size as u64).div_ceil(1024 * 1024),
-                    max: (cap as u64) / (1024 * 1024),
-                }
-                .to_string(),
-            ),
-            "photos" => up.files.push((filename, buf)),
-            _ => {}
-        }
-    }
-    Ok(up)
-}
-
 pub async fn upload(
     admin: Admin,
     req: HttpRequest,
@@ -69,13 +25,21 @@ pub async fn upload(
     let back = format!("/admin/products/{id}");
     let up_cfg = &state.config.uploads;
     let limits = Limits { max_bytes: up_cfg.max_image_mb * 1024 * 1024, max_pixels: up_cfg.max_image_megapixels };
-    let up = read_upload(payload, limits).await?;
-    verify_csrf(&req, &up.csrf)?;
-    if up.files.is_empty() && up.refused.is_empty() {
+    let up = super::multipart::read(payload, "photos", limits.max_bytes, MAX_FILES).await?;
+    verify_csrf(&req, up.field("csrf"))?;
+    if up.files.is_empty() && up.too_large.is_empty() {
         return Ok(see_other_with_flash(&back, "Choose one or more photos first."));
     }
+    let mb = |b: usize| (b as u64).div_ceil(1024 * 1024);
+    let mut refused: Vec<String> = up
+        .too_large
+        .iter()
+        .map(|(name, size)| {
+            images::ImageError::TooLarge { name: name.clone(), mb: mb(*size), max: mb(limits.max_bytes) }.to_string()
+        })
+        .collect();
+    let alt: String = up.field("alt").trim().chars().take(200).collect();
     let mut processed = Vec::new();
-    let mut refused = up.refused;
     for (name, bytes) in up.files {
         match cpu_work(&state, move || images::process(&name, &bytes, limits)).await? {
             Ok(p) => processed.push(p),
@@ -86,7 +50,7 @@ pub async fn upload(
         // All or nothing: one bad file stores none, so the seller can simply try again.
         return Ok(see_other_with_flash(&back, &format!("Nothing was uploaded. {}", refused.join(" "))));
     }
-    let (actor, alt, n) = (admin.actor(), up.alt, processed.len());
+    let (actor, n) = (admin.actor(), processed.len());
     state
         .db
         .write(move |tx| {

@@ -249,3 +249,52 @@ pub async fn early_access(
     let link = format!("{}/p/{slug}?access={token}", crate::web::public_base(&state, &admin.page));
     Ok(html(StatusCode::OK, view::early_access_link(&admin, id, &title, &link)))
 }
+
+/// The whole catalogue as CSV, one row per variant.
+pub async fn export(admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let rows = state.db.read(|c| Ok(catalog::export_rows(c)?)).await?;
+    let csv =
+        crate::domain::product_csv::write(&rows, admin.page.shop.currency_minor_units).map_err(AppError::internal)?;
+    let name = format!("products-{}.csv", chrono::Utc::now().format("%Y-%m-%d"));
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("content-disposition", format!("attachment; filename=\"{name}\"")))
+        .body(csv))
+}
+
+/// Largest CSV file accepted.
+const MAX_CSV_BYTES: usize = 10 * 1024 * 1024;
+
+/// Imports a CSV file: all of it, or (with every problem listed by line and column) none of it.
+pub async fn import(
+    admin: Admin,
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    payload: actix_multipart::Multipart,
+) -> Result<HttpResponse, AppError> {
+    let up = super::multipart::read(payload, "file", MAX_CSV_BYTES, 1).await?;
+    crate::web::extract::verify_csrf(&req, up.field("csrf"))?;
+    if !up.too_large.is_empty() {
+        return Ok(see_other_with_flash(
+            "/admin/products",
+            "That file is larger than 10 MB; split it and import the parts.",
+        ));
+    }
+    let Some((_, data)) = up.files.into_iter().next() else {
+        return Ok(see_other_with_flash("/admin/products", "Choose a CSV file to import."));
+    };
+    let errors = match crate::domain::product_csv::parse(&data) {
+        Err(errors) => errors,
+        Ok(mut items) => {
+            let (actor, minor) = (admin.actor(), admin.page.shop.currency_minor_units);
+            match state.db.write(move |tx| products::import(tx, &actor, &mut items, minor)).await? {
+                Ok(s) => {
+                    let msg = format!("Imported: {} new, {} updated product(s).", s.created, s.updated);
+                    return Ok(see_other_with_flash("/admin/products", &msg));
+                }
+                Err(errors) => errors,
+            }
+        }
+    };
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::import_errors(&admin, &errors)))
+}
