@@ -83,3 +83,38 @@ pub async fn launch(test: &str) -> Option<Browser> {
         .expect("a chromium session");
     Some(Browser { client, driver: child, _profile: profile })
 }
+
+/// axe-core's script: `SOUK_AXE_JS`, or what `.ci/run` installs under `target/axe`. Without it the
+/// accessibility checks are skipped loudly, or fail when SOUK_REQUIRE_BROWSER=1.
+fn axe_source() -> Option<String> {
+    let path = std::env::var("SOUK_AXE_JS").map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/axe/node_modules/axe-core/axe.min.js")
+    });
+    match std::fs::read_to_string(&path) {
+        Ok(src) => Some(src),
+        Err(_) if std::env::var("SOUK_REQUIRE_BROWSER").as_deref() == Ok("1") => {
+            panic!(
+                "SOUK_REQUIRE_BROWSER=1 but axe-core is missing at {} (npm install --prefix target/axe axe-core@4)",
+                path.display()
+            )
+        }
+        Err(_) => {
+            eprintln!("\n*** SKIPPED accessibility check: axe-core not found at {} ***\n", path.display());
+            None
+        }
+    }
+}
+
+/// Runs axe-core on the current page; panics listing every serious or critical violation.
+pub async fn assert_accessible(b: &Client, what: &str) {
+    let Some(axe) = axe_source() else { return };
+    b.execute(&format!("{axe}\nreturn true;"), vec![]).await.expect("axe-core loads");
+    let script = "const done = arguments[arguments.length - 1];
+        axe.run(document, { resultTypes: ['violations'] })
+          .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+             .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+          .catch(e => done(['axe failed: ' + e]));";
+    let found = b.execute_async(script, vec![]).await.expect("axe-core runs");
+    let found: Vec<String> = serde_json::from_value(found).unwrap_or_default();
+    assert!(found.is_empty(), "accessibility problems on {what}:\n{}", found.join("\n"));
+}

@@ -121,3 +121,54 @@ async fn seller_adds_a_product_and_a_customer_chooses_a_variant() {
         std::fs::write(format!("{dir}/product-chosen.png"), b.screenshot().await.unwrap()).unwrap();
     }
 }
+
+/// Issue 3: a customer on a phone browses home → collection → product, picks a variant; axe-core
+/// finds no serious or critical problem on any page of the way, nor on the admin's main pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_browses_to_a_product_and_every_page_is_accessible() {
+    let Some(browser) = harness::launch("a_customer_browses_to_a_product_and_every_page_is_accessible").await else {
+        return;
+    };
+    let b = &browser.client;
+    let app = TestApp::spawn_demo().await;
+
+    b.goto(&app.base).await.unwrap();
+    harness::assert_accessible(b, "home").await;
+    click_and_wait(b, "a[href='/c/sarees']").await;
+    assert_eq!(heading(b).await, "Sarees");
+    harness::assert_accessible(b, "a collection").await;
+    click_and_wait(b, "a[href='/p/chanderi-silk-saree']").await;
+    assert_eq!(heading(b).await, "Chanderi Silk Saree");
+    b.find(Locator::Css("label[for='o1-teal']")).await.unwrap().click().await.unwrap();
+    click_and_wait(b, "form.options button[type=submit]").await;
+    let sku = b.find(Locator::Css(".sku")).await.unwrap().text().await.unwrap();
+    assert!(sku.ends_with("-TEA"), "{sku}");
+    assert!(b.find(Locator::Css("input[value='Teal']:checked")).await.is_ok());
+    harness::assert_accessible(b, "a product").await;
+    b.goto(&app.url("/search?q=silk")).await.unwrap();
+    harness::assert_accessible(b, "search results").await;
+    b.goto(&app.url("/no/such/page")).await.unwrap();
+    harness::assert_accessible(b, "the 404 page").await;
+
+    b.goto(app.setup_url.as_deref().unwrap()).await.unwrap();
+    harness::assert_accessible(b, "first-run setup").await;
+    fill(b, "#f-name", "Asha").await;
+    fill(b, "#f-email", OWNER_EMAIL).await;
+    fill(b, "#f-password", OWNER_PASSWORD).await;
+    fill(b, "#f-confirm", OWNER_PASSWORD).await;
+    submit_and_wait(b, "form[action='/admin/setup']").await;
+    for (path, what) in [
+        ("/admin", "the dashboard"),
+        ("/admin/products", "the product list"),
+        ("/admin/products/1", "the product form"),
+        ("/admin/collections", "collections"),
+        ("/admin/settings", "settings"),
+        ("/admin/users", "users"),
+        ("/admin/audit", "the audit log"),
+        ("/admin/jobs", "jobs"),
+        ("/admin/outbox", "the outbox"),
+    ] {
+        b.goto(&app.url(path)).await.unwrap();
+        harness::assert_accessible(b, what).await;
+    }
+}

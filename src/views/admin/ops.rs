@@ -49,7 +49,7 @@ pub fn audit(
             @if rows.is_empty() {
                 p { "Nothing recorded matches." }
             } @else {
-                div.table-wrap {
+                div.table-wrap tabindex="0" role="region" aria-label="Table, scrolls sideways on small screens" {
                     table {
                         thead { tr { th { "When" } th { "Who" } th { "Action" } th { "What" } th { "Details" } th { "From" } } }
                         tbody {
@@ -83,7 +83,7 @@ pub fn jobs(ctx: &Admin, schedules: &[(&str, &str, &str)], runs: &[JobRun]) -> M
                                 td {
                                     form method="post" action=(format!("/admin/jobs/{name}/run")) {
                                         (csrf(&ctx.page.csrf))
-                                        button type="submit" aria-label=(format!("Run {name} now")) { "Run now" }
+                                        button type="submit" aria-label=(format!("Run now: {name}")) { "Run now" }
                                     }
                                 }
                             }
@@ -94,7 +94,7 @@ pub fn jobs(ctx: &Admin, schedules: &[(&str, &str, &str)], runs: &[JobRun]) -> M
             section.card aria-labelledby="runs-h" {
                 h2 #runs-h { "Recent runs" }
                 @if runs.is_empty() { p { "No job has run yet." } } @else {
-                    div.table-wrap {
+                    div.table-wrap tabindex="0" role="region" aria-label="Table, scrolls sideways on small screens" {
                         table {
                             thead { tr { th { "Job" } th { "Started" } th { "Finished" } th { "Trigger" } th { "Outcome" } th { "Message" } } }
                             tbody {
@@ -129,7 +129,7 @@ pub fn outbox(ctx: &Admin, status: &str, messages: &[Message], problem: Option<&
                 }
             }
             @if messages.is_empty() { p { "No messages." } } @else {
-                div.table-wrap {
+                div.table-wrap tabindex="0" role="region" aria-label="Table, scrolls sideways on small screens" {
                     table {
                         thead { tr { th { "Created" } th { "To" } th { "Subject" } th { "Status" } th { "Attempts" } th { "Last error" } th { span.visually-hidden { "Retry" } } } }
                         tbody {
@@ -142,7 +142,7 @@ pub fn outbox(ctx: &Admin, status: &str, messages: &[Message], problem: Option<&
                                         @if m.status != "sent" {
                                             form method="post" action=(format!("/admin/outbox/{}/retry", m.id)) {
                                                 (csrf(&ctx.page.csrf))
-                                                button type="submit" aria-label=(format!("Send the message to {} again", m.to)) { "Retry now" }
+                                                button type="submit" aria-label=(format!("Retry now: the message to {}", m.to)) { "Retry now" }
                                             }
                                         }
                                     }

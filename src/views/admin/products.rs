@@ -72,7 +72,7 @@ pub fn list(ctx: &Admin, f: &AdminFilter, rows: &[AdminRow], collections: &[Coll
             @if rows.is_empty() { p { "No products match." } } @else {
                 form method="post" action="/admin/products/bulk" {
                     (csrf(&ctx.page.csrf))
-                    div.table-wrap {
+                    div.table-wrap tabindex="0" role="region" aria-label="Table, scrolls sideways on small screens" {
                         table {
                             thead { tr { th { span.visually-hidden { "Select" } } th { "Product" } th { "Status" } th { "Price" } th { "Stock" } } }
                             tbody {
@@ -155,7 +155,7 @@ fn variants_grid(input: &ProductInput, errors: &ProductErrors) -> Markup {
                 }
             }
             @if let Some(e) = errors.fields.get("variants") { p.error { (e) } }
-            div.table-wrap {
+            div.table-wrap tabindex="0" role="region" aria-label="Table, scrolls sideways on small screens" {
                 table.grid {
                     thead {
                         tr {
