@@ -204,3 +204,11 @@ CREATE VIRTUAL TABLE product_search USING fts5 (
 
 -- 0004_early_access
 ALTER TABLE products ADD COLUMN early_access_hash BLOB;
+
+-- 0005_product_cards
+ALTER TABLE products ADD COLUMN price_min INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE products ADD COLUMN price_max INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE products ADD COLUMN compare_at INTEGER;
+ALTER TABLE products ADD COLUMN sold_out INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE products ADD COLUMN image_id INTEGER;
+CREATE INDEX products_listing ON products (status, price_min);

@@ -223,6 +223,15 @@ pub fn doctor(config: &Config) -> Result<(), String> {
             ),
         },
     );
+    let stale = db::catalog::card_mismatches(&conn).map_err(|e| e.to_string())?;
+    report(
+        stale.is_empty(),
+        false,
+        match stale.first() {
+            None => "product cards agree with their variants and photos".into(),
+            Some(slug) => format!("{} product card(s) are stale, e.g. {slug}", stale.len()),
+        },
+    );
     let (pending, failed) = db::outbox::backlog(&conn).map_err(|e| e.to_string())?;
     report(failed == 0, true, format!("outbox: {pending} waiting, {failed} failed"));
     let age = backup::newest_age(&config.backup_dir());
@@ -238,10 +247,17 @@ pub fn doctor(config: &Config) -> Result<(), String> {
     if problems > 0 { Err(format!("{problems} problem(s) found")) } else { Ok(()) }
 }
 
-pub fn demo(config: &Config, with_photos: bool) -> Result<(), String> {
+/// `bulk`: (products, variants each) for a large shop instead of the 40-product demo.
+pub fn demo(config: &Config, with_photos: bool, bulk: Option<(usize, usize)>) -> Result<(), String> {
     let db = open(config)?;
     let made = db
-        .write_blocking(|tx| crate::demo::fill(tx, with_photos).map_err(AppError::Conflict))
+        .write_blocking(|tx| {
+            match bulk {
+                Some((products, variants)) => crate::demo::fill_bulk(tx, products, variants),
+                None => crate::demo::fill(tx, with_photos),
+            }
+            .map_err(AppError::Conflict)
+        })
         .map_err(|e| e.to_string())?;
     println!("Added a demo catalogue of {made} products. Start the shop with `souk` and open it in a browser.");
     Ok(())

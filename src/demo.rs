@@ -250,3 +250,60 @@ pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
     };
     run().map_err(|e| e.to_string())
 }
+
+/// A large shop for trying Souk at scale and for benchmarks: `products` products of `variants`
+/// sizes each, across the demo's collections, stock through the ledger. Refuses a non-empty shop.
+pub fn fill_bulk(conn: &Connection, products: usize, variants: usize) -> Result<usize, String> {
+    const SIZES: [&str; 8] = ["XS", "S", "M", "L", "XL", "XXL", "3XL", "4XL"];
+    let existing: i64 = conn.query_row("SELECT count(*) FROM products", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    if existing > 0 {
+        return Err(format!("the catalogue already has {existing} products; `souk demo` fills only an empty shop"));
+    }
+    let variants = variants.clamp(1, SIZES.len());
+    let run = || -> rusqlite::Result<usize> {
+        let now = db::now();
+        let collections: Vec<i64> = LINES
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                catalog::insert_collection(conn, &slugify(l.collection), l.collection, l.blurb, true, i as i64, &now)
+            })
+            .collect::<Result<_, _>>()?;
+        let start = Utc::now() - Duration::days(365);
+        for i in 0..products {
+            let line = &LINES[i % LINES.len()];
+            let title = format!("{} No. {}", line.items[(i / LINES.len()) % line.items.len()], i + 1);
+            let created = db::ts(start + Duration::seconds(i as i64 * 60));
+            let product = catalog::NewProduct {
+                slug: slugify(&title),
+                title: title.clone(),
+                description_md: format!("{}\n\n- Handmade in India\n- Ships in 2–4 days", line.blurb),
+                status: "active".into(),
+                tags: format!("{},handmade", slugify(line.collection).replace('-', " ")),
+                options: [if variants > 1 { "Size".into() } else { String::new() }, String::new(), String::new()],
+                publish_at: None,
+            };
+            let pid = catalog::insert_product(conn, &product, &created)?;
+            for (pos, size) in SIZES.iter().take(variants).enumerate() {
+                let v = catalog::NewVariant {
+                    sku: format!("B{pid}-{size}"),
+                    options: [
+                        if variants > 1 { size.to_string() } else { String::new() },
+                        String::new(),
+                        String::new(),
+                    ],
+                    price: (line.price + (i % 9) as i64 * 100) * 100,
+                    track_stock: true,
+                    ..Default::default()
+                };
+                let vid = catalog::insert_variant(conn, pid, pos as i64, &v)?;
+                catalog::adjust_stock(conn, vid, ((i + pos) % 30) as i64, "demo stock", "demo", &created)?;
+            }
+            catalog::add_to_collection(conn, collections[i % collections.len()], pid)?;
+            catalog::reindex_product(conn, pid)?;
+        }
+        Actor::cli().record(conn, "demo", "catalogue", &format!("{products} products, {variants} variants each"))?;
+        Ok(products)
+    };
+    run().map_err(|e| e.to_string())
+}

@@ -42,6 +42,12 @@ enum Command {
         /// Skip drawing product photos (faster)
         #[arg(long)]
         no_photos: bool,
+        /// Instead of the 40-product demo, a large shop of this many products (no photos)
+        #[arg(long, value_name = "N")]
+        products: Option<usize>,
+        /// With --products: variants (sizes) per product, 1 to 8
+        #[arg(long, value_name = "M", default_value_t = 5)]
+        variants: usize,
     },
 }
 
@@ -94,7 +100,9 @@ fn main() -> ExitCode {
         Command::Backup { file } => cli::backup(&config, &file),
         Command::Restore { file } => cli::restore(&config, &file),
         Command::Doctor => cli::doctor(&config),
-        Command::Demo { no_photos } => cli::demo(&config, !no_photos),
+        Command::Demo { no_photos, products, variants } => {
+            cli::demo(&config, !no_photos, products.map(|p| (p, variants)))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

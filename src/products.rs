@@ -127,6 +127,7 @@ pub fn save(
         }
     }
     catalog::reindex_product(conn, product_id)?;
+    catalog::refresh_card(conn, product_id)?;
     let action = if id.is_some() { "product.update" } else { "product.create" };
     actor.record(conn, action, &p.slug, &format!("{} variants, status {}", p.rows.len(), p.status))?;
     Ok(Ok(product_id))

@@ -284,3 +284,42 @@ async fn an_early_access_link_lets_its_holders_order_a_drop_before_it_opens() {
     assert_eq!(app.count(&format!("SELECT count(*) FROM products WHERE id = {id} AND early_access_hash IS NULL")), 1);
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'product.early_access%'"), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listing_cards_follow_every_change_to_variants_stock_and_photos() {
+    let app = owner_app().await;
+    let res = app.submit("/admin/products/new", "/admin/products/new", &kurta_form(&[])).await;
+    let path = location(&res);
+    let card = |app: &TestApp| -> (i64, i64, bool) {
+        app.db()
+            .query_row("SELECT price_min, price_max, sold_out FROM products", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap()
+    };
+    assert_eq!(card(&app), (129900, 139950, false));
+    // Sell out both sizes through the ledger: the card says sold out at once.
+    let ids: Vec<(i64, i64)> = app
+        .db()
+        .prepare("SELECT id, on_hand FROM variants")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    app.db().execute("UPDATE variants SET track_stock = 1", []).unwrap();
+    for (vid, on_hand) in ids {
+        if on_hand > 0 {
+            let (v, d) = (vid.to_string(), format!("-{on_hand}"));
+            app.submit(
+                &path,
+                &format!("{path}/stock"),
+                &[("variant", &v), ("delta", &d), ("reason", "sold at a fair")],
+            )
+            .await;
+        }
+    }
+    let (_, listing) = app.page("/").await;
+    assert!(listing.contains("Sold out"));
+    assert!(souk::db::catalog::card_mismatches(&app.db()).unwrap().is_empty());
+}

@@ -57,3 +57,23 @@ fn the_demo_fills_only_an_empty_shop() {
     let again: i64 = conn.query_row("SELECT count(*) FROM products", [], |r| r.get(0)).unwrap();
     assert_eq!(again, 40);
 }
+
+#[test]
+fn a_bulk_demo_shop_has_the_asked_size_and_a_true_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("souk.db"), 5000, 0, 2).unwrap();
+    db.write_blocking(|tx| souk::demo::fill_bulk(tx, 60, 5).map_err(souk::error::AppError::Conflict)).unwrap();
+    let conn = db.conn().unwrap();
+    let (products, variants): (i64, i64) = conn
+        .query_row("SELECT (SELECT count(*) FROM products), (SELECT count(*) FROM variants)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((products, variants), (60, 300));
+    assert!(catalog::ledger_mismatches(&conn).unwrap().is_empty());
+    let found = catalog::search(&conn, &souk::domain::search::strict("saree").unwrap(), 100).unwrap();
+    assert_eq!(found.len(), 10, "one in six products is a saree");
+    let err =
+        db.write_blocking(|tx| souk::demo::fill_bulk(tx, 1, 1).map_err(souk::error::AppError::Conflict)).unwrap_err();
+    assert!(err.to_string().contains("only an empty shop"));
+}

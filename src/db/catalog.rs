@@ -17,21 +17,34 @@ pub struct Card {
     pub publish_at: Option<String>,
 }
 
-const CARD_COLUMNS: &str = "p.id, p.slug, p.title, p.publish_at,
-    (SELECT min(price) FROM variants v WHERE v.product_id = p.id) AS price,
-    (SELECT max(price) FROM variants v WHERE v.product_id = p.id) AS price_max,
-    (SELECT max(compare_at_price) FROM variants v WHERE v.product_id = p.id AND compare_at_price > price) AS compare_at,
-    (SELECT i.id FROM images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1) AS image_id,
-    NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id
-                AND (v.track_stock = 0 OR v.allow_backorder = 1 OR v.on_hand - v.reserved > 0)) AS sold_out";
+/// Card fields are columns of `products`, kept true by [`refresh_card`].
+const CARD_COLUMNS: &str = "p.id, p.slug, p.title, p.publish_at, p.price_min AS price, p.price_max,
+    p.compare_at, p.image_id, p.sold_out";
+
+/// Rewrites the card fields of a product (price range, was-price, sold out, first photo) from its
+/// variants and photos. Every write that changes those calls it in the same transaction.
+pub fn refresh_card(conn: &Connection, product_id: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE products SET
+            price_min = coalesce((SELECT min(price) FROM variants v WHERE v.product_id = :id), 0),
+            price_max = coalesce((SELECT max(price) FROM variants v WHERE v.product_id = :id), 0),
+            compare_at = (SELECT max(compare_at_price) FROM variants v WHERE v.product_id = :id AND compare_at_price > price),
+            sold_out = NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = :id
+                                   AND (v.track_stock = 0 OR v.allow_backorder = 1 OR v.on_hand - v.reserved > 0)),
+            image_id = (SELECT i.id FROM images i WHERE i.product_id = :id ORDER BY i.position, i.id LIMIT 1)
+         WHERE id = :id",
+    )?
+    .execute(named_params! {":id": product_id})?;
+    Ok(())
+}
 
 fn card_from_row(r: &Row<'_>) -> rusqlite::Result<Card> {
     Ok(Card {
         id: r.get("id")?,
         slug: r.get("slug")?,
         title: r.get("title")?,
-        price: r.get::<_, Option<i64>>("price")?.unwrap_or(0),
-        price_max: r.get::<_, Option<i64>>("price_max")?.unwrap_or(0),
+        price: r.get("price")?,
+        price_max: r.get("price_max")?,
         compare_at: r.get("compare_at")?,
         image_id: r.get("image_id")?,
         sold_out: r.get("sold_out")?,
@@ -82,8 +95,9 @@ pub fn cards(
     offset: i64,
 ) -> rusqlite::Result<(Vec<Card>, i64)> {
     let (from, order) = match collection {
+        // CROSS JOIN keeps this join order: the collection's members first, not every product.
         Some(_) => (
-            "products p JOIN collection_products cp ON cp.product_id = p.id AND cp.collection_id = :collection",
+            "collection_products cp CROSS JOIN products p ON p.id = cp.product_id AND cp.collection_id = :collection",
             if sort == Sort::Newest { "cp.position, p.id DESC" } else { sort.order_by() },
         ),
         None => ("products p", sort.order_by()),
@@ -338,7 +352,9 @@ pub fn insert_variant(conn: &Connection, product_id: i64, position: i64, v: &New
         ":o3": v.options[2], ":price": v.price, ":cmp": v.compare_at_price, ":track": v.track_stock,
         ":back": v.allow_backorder, ":max": v.max_per_order},
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    refresh_card(conn, product_id)?;
+    Ok(id)
 }
 
 /// Changes stock on hand through the ledger (who, how much, why), in the caller's transaction.
@@ -356,7 +372,11 @@ pub fn adjust_stock(
     .execute(named_params! {":v": variant_id, ":d": delta, ":reason": reason, ":actor": actor, ":now": now})?;
     conn.prepare_cached("UPDATE variants SET on_hand = on_hand + :d WHERE id = :v")?
         .execute(named_params! {":v": variant_id, ":d": delta})?;
-    Ok(())
+    let product: i64 =
+        conn.query_row("SELECT product_id FROM variants WHERE id = :v", named_params! {":v": variant_id}, |r| {
+            r.get(0)
+        })?;
+    refresh_card(conn, product)
 }
 
 /// Variants whose on-hand count differs from their ledger's sum: (sku, on_hand, ledger sum). Empty when all agree.
@@ -366,6 +386,21 @@ pub fn ledger_mismatches(conn: &Connection) -> rusqlite::Result<Vec<(String, i64
          FROM variants v WHERE v.on_hand != coalesce((SELECT sum(delta) FROM stock_ledger l WHERE l.variant_id = v.id), 0)",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
+/// Slugs of products whose card fields disagree with their variants and photos. Empty when all agree.
+pub fn card_mismatches(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT slug FROM products p WHERE
+            price_min IS NOT coalesce((SELECT min(price) FROM variants v WHERE v.product_id = p.id), 0)
+         OR price_max IS NOT coalesce((SELECT max(price) FROM variants v WHERE v.product_id = p.id), 0)
+         OR compare_at IS NOT (SELECT max(compare_at_price) FROM variants v WHERE v.product_id = p.id AND compare_at_price > price)
+         OR sold_out IS NOT (NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id
+                             AND (v.track_stock = 0 OR v.allow_backorder = 1 OR v.on_hand - v.reserved > 0)))
+         OR image_id IS NOT (SELECT i.id FROM images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()
 }
 
@@ -508,6 +543,7 @@ pub fn insert_image(
     for (w, data) in &img.renditions {
         stmt.execute(named_params! {":id": id, ":w": w, ":data": data})?;
     }
+    refresh_card(conn, product_id)?;
     Ok(id)
 }
 
@@ -539,6 +575,7 @@ pub fn update_image(
         stmt.execute(named_params! {":pos": pos as i64, ":id": id})?;
     }
     conn.execute("UPDATE images SET alt = :alt WHERE id = :id", named_params! {":alt": alt, ":id": image_id})?;
+    refresh_card(conn, product_id)?;
     Ok(true)
 }
 
