@@ -1,0 +1,146 @@
+//! Catalogue reads for the admin: the product list, the edit form, early access, the CSV export.
+
+use rusqlite::{Connection, OptionalExtension, named_params};
+
+use super::{PRODUCT_COLUMNS, Product, Variant, product_from_row, variants_of};
+
+/// A product in the admin's list.
+#[derive(Debug, Clone)]
+pub struct AdminRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub status: String,
+    pub variants: i64,
+    pub price: i64,
+    pub price_max: i64,
+    /// Units that can be sold across tracked variants; `None` when no variant tracks stock.
+    pub available: Option<i64>,
+    pub low: bool,
+}
+
+/// Filters of the admin's product list; empty means any. `stock` is "", "low" or "out".
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AdminFilter {
+    pub q: String,
+    pub status: String,
+    pub collection: Option<i64>,
+    pub stock: String,
+}
+
+/// Products for the admin, newest first, at most `limit`.
+pub fn admin_list(conn: &Connection, f: &AdminFilter, limit: i64) -> rusqlite::Result<Vec<AdminRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.slug, p.title, p.status, count(v.id) AS n, coalesce(min(v.price), 0), coalesce(max(v.price), 0),
+                sum(CASE WHEN v.track_stock THEN max(v.on_hand - v.reserved, 0) END) AS available,
+                max(CASE WHEN v.track_stock AND NOT v.allow_backorder AND v.on_hand - v.reserved <= :few THEN 1 ELSE 0 END) AS low
+         FROM products p LEFT JOIN variants v ON v.product_id = p.id
+         WHERE (:status = '' OR p.status = :status)
+           AND (:q = '' OR p.title LIKE '%' || :q || '%' OR p.slug LIKE '%' || :q || '%'
+                OR EXISTS (SELECT 1 FROM variants s WHERE s.product_id = p.id AND s.sku LIKE '%' || :q || '%'))
+           AND (:collection IS NULL OR EXISTS (SELECT 1 FROM collection_products cp WHERE cp.product_id = p.id AND cp.collection_id = :collection))
+         GROUP BY p.id
+         HAVING (:stock = '' OR (:stock = 'low' AND low = 1) OR (:stock = 'out' AND available = 0))
+         ORDER BY p.created_at DESC, p.id DESC LIMIT :limit",
+    )?;
+    let rows = stmt.query_map(
+        named_params! {":status": f.status, ":q": f.q.trim(), ":collection": f.collection, ":stock": f.stock,
+        ":few": crate::domain::catalog::FEW, ":limit": limit},
+        |r| {
+            Ok(AdminRow {
+                id: r.get(0)?,
+                slug: r.get(1)?,
+                title: r.get(2)?,
+                status: r.get(3)?,
+                variants: r.get(4)?,
+                price: r.get(5)?,
+                price_max: r.get(6)?,
+                available: r.get(7)?,
+                low: r.get::<_, i64>(8)? == 1,
+            })
+        },
+    )?;
+    rows.collect()
+}
+
+/// A product as the admin edits it: the product, its variants, and the ids of its collections.
+pub type Editable = (Product, Vec<Variant>, Vec<i64>);
+
+/// Everything the product form shows for an existing product, any status; `None` when it does not exist.
+pub fn for_edit(conn: &Connection, id: i64) -> rusqlite::Result<Option<Editable>> {
+    let product = conn
+        .prepare_cached(&format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = :id"))?
+        .query_row(named_params! {":id": id}, product_from_row)
+        .optional()?;
+    let Some(product) = product else { return Ok(None) };
+    let variants = variants_of(conn, id)?;
+    let collections = conn
+        .prepare_cached("SELECT collection_id FROM collection_products WHERE product_id = :id")?
+        .query_map(named_params! {":id": id}, |r| r.get(0))?
+        .collect::<Result<Vec<i64>, _>>()?;
+    Ok(Some((product, variants, collections)))
+}
+
+/// Sets (or with `None` removes) a product's early-access hash; false when the product does not exist.
+pub fn set_early_access(conn: &Connection, product_id: i64, hash: Option<&[u8]>) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "UPDATE products SET early_access_hash = :h WHERE id = :id",
+        named_params! {":h": hash, ":id": product_id},
+    )? == 1)
+}
+
+/// Whether `hash` is the product's current early-access hash.
+pub fn early_access_matches(conn: &Connection, product_id: i64, hash: &[u8]) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM products WHERE id = :id AND early_access_hash = :h)",
+        named_params! {":id": product_id, ":h": hash},
+        |r| r.get(0),
+    )
+}
+
+/// Whether the product has an early-access link.
+pub fn has_early_access(conn: &Connection, product_id: i64) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT early_access_hash IS NOT NULL FROM products WHERE id = :id",
+        named_params! {":id": product_id},
+        |r| r.get(0),
+    )
+}
+
+/// Every variant of every product, for the CSV export, in creation order.
+pub fn export_rows(conn: &Connection) -> rusqlite::Result<Vec<crate::domain::product_csv::ExportRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.slug, p.title, p.status, p.description_md, p.tags, p.seo_title, p.seo_description, p.publish_at,
+                p.option1, p.option2, p.option3,
+                coalesce((SELECT group_concat(t, '|') FROM (SELECT c.title AS t FROM collections c
+                          JOIN collection_products cp ON cp.collection_id = c.id WHERE cp.product_id = p.id ORDER BY c.title)), ''),
+                v.sku, v.option1, v.option2, v.option3, v.price, v.compare_at_price, v.track_stock, v.allow_backorder,
+                v.max_per_order, v.on_hand
+         FROM products p JOIN variants v ON v.product_id = p.id
+         ORDER BY p.created_at, p.id, v.position, v.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(crate::domain::product_csv::ExportRow {
+            slug: r.get(0)?,
+            title: r.get(1)?,
+            status: r.get(2)?,
+            description_md: r.get(3)?,
+            tags: r.get(4)?,
+            seo_title: r.get(5)?,
+            seo_description: r.get(6)?,
+            publish_at: r.get(7)?,
+            options: [r.get(8)?, r.get(9)?, r.get(10)?],
+            collections: r.get(11)?,
+            sku: r.get(12)?,
+            values: [r.get(13)?, r.get(14)?, r.get(15)?],
+            price: r.get(16)?,
+            compare_at: r.get(17)?,
+            track: r.get(18)?,
+            backorder: r.get(19)?,
+            max_per_order: r.get(20)?,
+            on_hand: r.get(21)?,
+        })
+    })?;
+    rows.collect()
+}

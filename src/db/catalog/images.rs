@@ -1,0 +1,70 @@
+//! Product photos: stored renditions, gallery order, alt text.
+
+use rusqlite::{Connection, named_params};
+
+use super::Image;
+use super::write::refresh_card;
+
+/// Stores a photo and its renditions at the end of the product's gallery; returns its id.
+pub fn insert_image(
+    conn: &Connection,
+    product_id: i64,
+    alt: &str,
+    img: &crate::images::Processed,
+    now: &str,
+) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO images (product_id, position, alt, width, height, created_at)
+         VALUES (:p, coalesce((SELECT max(position) + 1 FROM images WHERE product_id = :p), 0), :alt, :w, :h, :now)",
+        named_params! {":p": product_id, ":alt": alt, ":w": img.width, ":h": img.height, ":now": now},
+    )?;
+    let id = conn.last_insert_rowid();
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO image_renditions (image_id, width, content_type, data) VALUES (:id, :w, 'image/webp', :data)",
+    )?;
+    for (w, data) in &img.renditions {
+        stmt.execute(named_params! {":id": id, ":w": w, ":data": data})?;
+    }
+    refresh_card(conn, product_id)?;
+    Ok(id)
+}
+
+/// The product's photos, in gallery order.
+pub fn images_of(conn: &Connection, product_id: i64) -> rusqlite::Result<Vec<Image>> {
+    conn.prepare_cached(
+        "SELECT id, variant_id, alt, width, height FROM images WHERE product_id = :id ORDER BY position, id",
+    )?
+    .query_map(named_params! {":id": product_id}, |r| {
+        Ok(Image { id: r.get(0)?, variant_id: r.get(1)?, alt: r.get(2)?, width: r.get(3)?, height: r.get(4)? })
+    })?
+    .collect()
+}
+
+/// Changes a photo's alt text and place in the gallery (0 is first); false when it is not the product's.
+pub fn update_image(
+    conn: &Connection,
+    product_id: i64,
+    image_id: i64,
+    alt: &str,
+    position: i64,
+) -> rusqlite::Result<bool> {
+    let mut ids: Vec<i64> = images_of(conn, product_id)?.into_iter().map(|i| i.id).collect();
+    let Some(from) = ids.iter().position(|i| *i == image_id) else { return Ok(false) };
+    let id = ids.remove(from);
+    ids.insert((position.max(0) as usize).min(ids.len()), id);
+    let mut stmt = conn.prepare_cached("UPDATE images SET position = :pos WHERE id = :id")?;
+    for (pos, id) in ids.iter().enumerate() {
+        stmt.execute(named_params! {":pos": pos as i64, ":id": id})?;
+    }
+    conn.execute("UPDATE images SET alt = :alt WHERE id = :id", named_params! {":alt": alt, ":id": image_id})?;
+    refresh_card(conn, product_id)?;
+    Ok(true)
+}
+
+/// Deletes a photo and its renditions; false when it is not the product's.
+pub fn delete_image(conn: &Connection, product_id: i64, image_id: i64) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "DELETE FROM images WHERE id = :i AND product_id = :p",
+        named_params! {":i": image_id, ":p": product_id},
+    )? == 1)
+}
