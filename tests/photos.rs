@@ -153,24 +153,10 @@ async fn photos_can_be_described_reordered_and_deleted() {
     let (app, product) = app_with_product(|_| {}).await;
     upload(&app, &product, vec![("a.png", png(200, 200)), ("b.png", png(210, 200)), ("c.png", png(220, 200))], true)
         .await;
-    let ids: Vec<i64> = app
-        .db()
-        .prepare("SELECT id FROM images ORDER BY position")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
+    let ids = app.ints("SELECT id FROM images ORDER BY position");
     let last = format!("{product}/images/{}", ids[2]);
     app.submit(&product, &last, &[("alt", "Close-up of the stitching"), ("position", "1")]).await;
-    let order: Vec<i64> = app
-        .db()
-        .prepare("SELECT id FROM images ORDER BY position")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
+    let order = app.ints("SELECT id FROM images ORDER BY position");
     assert_eq!(order, [ids[2], ids[0], ids[1]]);
     let alt: String = app.db().query_row("SELECT alt FROM images WHERE id = ?1", [ids[2]], |r| r.get(0)).unwrap();
     assert_eq!(alt, "Close-up of the stitching");

@@ -151,6 +151,13 @@ impl TestApp {
         c
     }
 
+    /// The first column of every row, as numbers (ids, positions).
+    pub fn ints(&self, sql: &str) -> Vec<i64> {
+        let db = self.db();
+        let mut stmt = db.prepare(sql).unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    }
+
     pub fn count(&self, sql: &str) -> i64 {
         self.db().query_row(sql, [], |r| r.get(0)).unwrap()
     }
