@@ -164,7 +164,14 @@ async fn photos_can_be_described_reordered_and_deleted() {
         .await;
     assert_eq!(app.count("SELECT count(*) FROM images"), 2);
     assert_eq!(app.count("SELECT count(*) FROM image_renditions"), 6);
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'product.photo%'"), 3);
+    // Deleting the photo the listing shows moves the card to the next one.
+    app.submit(&product, &format!("{product}/images/{}", ids[2]), &[("alt", ""), ("position", "1"), ("delete", "1")])
+        .await;
+    assert_eq!(app.ints("SELECT image_id FROM products"), [ids[1]]);
+    assert!(souk::db::catalog::card_mismatches(&app.db()).unwrap().is_empty());
+    let (_, home) = app.page("/").await;
+    assert!(home.contains(&format!("/img/{}/640", ids[1])));
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'product.photo%'"), 4);
 }
 
 #[test]

@@ -63,8 +63,11 @@ pub fn update_image(
 
 /// Deletes a photo and its renditions; false when it is not the product's.
 pub fn delete_image(conn: &Connection, product_id: i64, image_id: i64) -> rusqlite::Result<bool> {
-    Ok(conn.execute(
+    let deleted = conn.execute(
         "DELETE FROM images WHERE id = :i AND product_id = :p",
         named_params! {":i": image_id, ":p": product_id},
-    )? == 1)
+    )? == 1;
+    // The card may have shown this photo.
+    refresh_card(conn, product_id)?;
+    Ok(deleted)
 }
