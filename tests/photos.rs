@@ -189,3 +189,56 @@ fn the_demo_draws_a_photo_for_every_product() {
         .unwrap();
     assert_eq!(missing, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_tied_to_a_variant_leads_the_gallery_when_that_variant_is_chosen() {
+    let app = TestApp::spawn().await;
+    app.setup_owner().await;
+    let res = app
+        .submit(
+            "/admin/products/new",
+            "/admin/products/new",
+            &[
+                ("title", "Leaf Scarf"),
+                ("status", "active"),
+                ("option1", "Colour"),
+                ("v0_o1", "Saffron"),
+                ("v0_sku", "LS-S"),
+                ("v0_price", "650"),
+                ("v1_o1", "Leaf"),
+                ("v1_sku", "LS-L"),
+                ("v1_price", "650"),
+            ],
+        )
+        .await;
+    let product = location(&res);
+    upload(&app, &product, vec![("saffron.png", png(300, 300)), ("leaf.png", png(310, 300))], true).await;
+    let ids = app.ints("SELECT id FROM images ORDER BY position");
+    let leaf_variant = app.ints("SELECT id FROM variants WHERE sku = 'LS-L'")[0].to_string();
+    let (_, form) = app.page(&product).await;
+    assert!(form.contains("<option value=\"\">Any variant</option>"));
+    app.submit(
+        &product,
+        &format!("{product}/images/{}", ids[1]),
+        &[("alt", "Leaf green"), ("position", "2"), ("variant", &leaf_variant)],
+    )
+    .await;
+
+    let first_img = |html: &str| {
+        let gallery = &html[html.find("class=\"gallery\"").unwrap()..];
+        let src = &gallery[gallery.find("src=\"").unwrap() + 5..];
+        src[..src.find('"').unwrap()].to_string()
+    };
+    let (_, saffron) = app.page("/p/leaf-scarf?variant=LS-S").await;
+    assert_eq!(first_img(&saffron), format!("/img/{}/640", ids[0]));
+    let (_, leaf) = app.page("/p/leaf-scarf?variant=LS-L").await;
+    assert_eq!(first_img(&leaf), format!("/img/{}/640", ids[1]), "the leaf photo leads for the leaf scarf");
+    // A variant of another product is not accepted.
+    app.submit(
+        &product,
+        &format!("{product}/images/{}", ids[0]),
+        &[("alt", ""), ("position", "1"), ("variant", "999999")],
+    )
+    .await;
+    assert_eq!(app.count(&format!("SELECT count(*) FROM images WHERE id = {} AND variant_id IS NULL", ids[0])), 1);
+}

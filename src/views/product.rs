@@ -140,7 +140,9 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
         article.product {
             div.gallery {
                 @if p.images.is_empty() { (picture(None, "", &p.product.title)) }
-                @for (n, img) in p.images.iter().enumerate() {
+                // Photos of the chosen variant first, then the rest in the seller's order.
+                @let shown = p.images.iter().filter(|i| i.variant_id == Some(v.id)).chain(p.images.iter().filter(|i| i.variant_id != Some(v.id)));
+                @for (n, img) in shown.enumerate() {
                     (super::images::img(img.id, &img.alt, "(min-width: 48rem) 50vw, 100vw", n > 0))
                 }
             }

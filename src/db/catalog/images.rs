@@ -40,13 +40,15 @@ pub fn images_of(conn: &Connection, product_id: i64) -> rusqlite::Result<Vec<Ima
     .collect()
 }
 
-/// Changes a photo's alt text and place in the gallery (0 is first); false when it is not the product's.
+/// Changes a photo's alt text, place in the gallery (0 is first) and the variant it shows (`None`: any;
+/// a variant of another product counts as none); false when it is not the product's.
 pub fn update_image(
     conn: &Connection,
     product_id: i64,
     image_id: i64,
     alt: &str,
     position: i64,
+    variant: Option<i64>,
 ) -> rusqlite::Result<bool> {
     let mut ids: Vec<i64> = images_of(conn, product_id)?.into_iter().map(|i| i.id).collect();
     let Some(from) = ids.iter().position(|i| *i == image_id) else { return Ok(false) };
@@ -56,7 +58,10 @@ pub fn update_image(
     for (pos, id) in ids.iter().enumerate() {
         stmt.execute(named_params! {":pos": pos as i64, ":id": id})?;
     }
-    conn.execute("UPDATE images SET alt = :alt WHERE id = :id", named_params! {":alt": alt, ":id": image_id})?;
+    conn.execute(
+        "UPDATE images SET alt = :alt, variant_id = (SELECT id FROM variants WHERE id = :v AND product_id = :p) WHERE id = :id",
+        named_params! {":alt": alt, ":v": variant, ":p": product_id, ":id": image_id},
+    )?;
     refresh_card(conn, product_id)?;
     Ok(true)
 }

@@ -205,7 +205,7 @@ fn stock_section(ctx: &Admin, id: i64, variants: &[Variant]) -> Markup {
     }
 }
 
-fn photos_section(ctx: &Admin, id: Option<i64>, photos: &[Image]) -> Markup {
+fn photos_section(ctx: &Admin, id: Option<i64>, photos: &[Image], variants: &[Variant]) -> Markup {
     html! {
         section.card aria-labelledby="photos-h" {
             h2 #photos-h { "Photos" }
@@ -220,6 +220,17 @@ fn photos_section(ctx: &Admin, id: Option<i64>, photos: &[Image]) -> Markup {
                                     (csrf(&ctx.page.csrf))
                                     label for=(format!("alt-{}", img.id)) { "Describe photo " (n + 1) }
                                     input id=(format!("alt-{}", img.id)) name="alt" value=(img.alt);
+                                    @if variants.len() > 1 {
+                                        label for=(format!("var-{}", img.id)) { "Shows" }
+                                        select id=(format!("var-{}", img.id)) name="variant" {
+                                            option value="" { "Any variant" }
+                                            @for v in variants {
+                                                option value=(v.id) selected[img.variant_id == Some(v.id)] {
+                                                    (v.sku) @for o in v.options.iter().filter(|o| !o.is_empty()) { " · " (o) }
+                                                }
+                                            }
+                                        }
+                                    }
                                     label for=(format!("pos-{}", img.id)) { "Place" }
                                     input id=(format!("pos-{}", img.id)) name="position" type="number" min="1" value=(n + 1);
                                     div { input type="checkbox" id=(format!("del-{}", img.id)) name="delete" value="1"; " " label for=(format!("del-{}", img.id)) { "Delete" } }
@@ -336,7 +347,7 @@ pub fn form(ctx: &Admin, id: Option<i64>, input: &ProductInput, errors: &Product
                 }
                 button.primary type="submit" name="action" value="save" { "Save" }
             }
-            (photos_section(ctx, id, photos))
+            (photos_section(ctx, id, photos, variants))
             @if let Some(id) = id { (early_access_section(ctx, id, input, extras.early_access)) }
             @if let Some(id) = id { @if !variants.is_empty() { (stock_section(ctx, id, variants)) } }
         },

@@ -70,6 +70,8 @@ pub async fn upload(
 pub struct PhotoForm {
     pub alt: String,
     pub position: i64,
+    /// The variant this photo shows, or empty for any.
+    pub variant: String,
     pub delete: Option<String>,
 }
 
@@ -85,13 +87,14 @@ pub async fn edit(
     let delete = form.delete.is_some();
     let alt: String = form.alt.trim().chars().take(200).collect();
     let position = (form.position - 1).max(0);
+    let variant = form.variant.parse::<i64>().ok();
     state
         .db
         .write(move |tx| {
             let found = if delete {
                 catalog::delete_image(tx, id, image)?
             } else {
-                catalog::update_image(tx, id, image, &alt, position)?
+                catalog::update_image(tx, id, image, &alt, position, variant)?
             };
             if !found {
                 return Err(AppError::NotFound);
