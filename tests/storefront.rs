@@ -80,6 +80,7 @@ async fn a_product_page_lets_you_choose_a_variant_without_javascript() {
 async fn product_links_show_a_rich_preview() {
     let app = TestApp::spawn_demo().await;
     let (_, html) = app.page("/p/canvas-tote").await;
+    assert!(html.find("<meta charset=\"utf-8\">").unwrap() < 1024, "the charset comes before the preview metadata");
     assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{}/p/canvas-tote\">", app.base)));
     assert!(html.contains("property=\"og:type\" content=\"product\""));
     assert!(html.contains("property=\"og:title\" content=\"Canvas Tote\""));

@@ -9,13 +9,14 @@ use crate::web::extract::{Admin, Page};
 fn head(title: &str, shop: &ShopSettings, extra: Markup) -> Markup {
     html! {
         head {
-            (extra)
+            // The charset must come within the first 1024 bytes, before any page-specific metadata.
             meta charset="utf-8";
             meta name="viewport" content="width=device-width, initial-scale=1";
             title { (title) " · " (shop.name) }
             link rel="stylesheet" href=(assets::url("css/souk.css"));
             link rel="icon" href=(assets::url("img/icon.svg")) type="image/svg+xml";
             meta name="color-scheme" content="light dark";
+            (extra)
         }
     }
 }
