@@ -114,6 +114,15 @@ const LINES: &[Line] = &[
     },
 ];
 
+/// The demo fills only an empty catalogue, so it never mixes with a seller's products.
+fn ensure_empty(conn: &Connection) -> Result<(), String> {
+    let existing: i64 = conn.query_row("SELECT count(*) FROM products", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    match existing {
+        0 => Ok(()),
+        n => Err(format!("the catalogue already has {n} products; `souk demo` fills only an empty shop")),
+    }
+}
+
 /// Option names in order ("Size", then "Colour"), leaving no gap when a line has only colours.
 fn option_names(line: &Line) -> [String; 3] {
     let mut names = [(!line.sizes.is_empty()).then_some("Size"), (!line.colours.is_empty()).then_some("Colour")]
@@ -148,10 +157,7 @@ fn photo(seed: usize) -> image::DynamicImage {
 /// Fills an empty catalogue, with drawn photos when `with_photos`; refuses when products already
 /// exist. Returns how many products it made.
 pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
-    let existing: i64 = conn.query_row("SELECT count(*) FROM products", [], |r| r.get(0)).map_err(|e| e.to_string())?;
-    if existing > 0 {
-        return Err(format!("the catalogue already has {existing} products; `souk demo` fills only an empty shop"));
-    }
+    ensure_empty(conn)?;
     let run = || -> rusqlite::Result<usize> {
         let mut shop = settings::get(conn)?;
         if shop.name == "My Shop" {
@@ -255,10 +261,7 @@ pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
 /// sizes each, across the demo's collections, stock through the ledger. Refuses a non-empty shop.
 pub fn fill_bulk(conn: &Connection, products: usize, variants: usize) -> Result<usize, String> {
     const SIZES: [&str; 8] = ["XS", "S", "M", "L", "XL", "XXL", "3XL", "4XL"];
-    let existing: i64 = conn.query_row("SELECT count(*) FROM products", [], |r| r.get(0)).map_err(|e| e.to_string())?;
-    if existing > 0 {
-        return Err(format!("the catalogue already has {existing} products; `souk demo` fills only an empty shop"));
-    }
+    ensure_empty(conn)?;
     let variants = variants.clamp(1, SIZES.len());
     let run = || -> rusqlite::Result<usize> {
         let now = db::now();
