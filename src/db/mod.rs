@@ -243,7 +243,7 @@ mod tests {
         assert_eq!(
             schema_dump(&migrated).unwrap(),
             schema_dump(&from_file).unwrap(),
-            "schema.sql differs from the migrations: regenerate it from a migrated database"
+            "schema.sql differs from the migrations: it is src/db/migrations/*.sql in order, without their data statements (INSERT, UPDATE)"
         );
     }
 
