@@ -40,6 +40,8 @@ pub struct AppState {
     pub base_url: Arc<String>,
     /// CPU-heavy work (password hashing: 19 MiB for tens of milliseconds; resizing photos): one per core at a time.
     pub cpu: Arc<tokio::sync::Semaphore>,
+    /// Rendered storefront pages (`web::page_cache`).
+    pub pages: Arc<web::page_cache::PageCache>,
 }
 
 impl AppState {
@@ -122,8 +124,10 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         url => url.to_string(),
     };
     let setup_url = setup_token.map(|t| format!("{base_url}/admin/setup?token={t}"));
+    let pages = Arc::new(web::page_cache::PageCache::open(db.path(), config.server.page_cache_mb));
     let state = AppState {
         db,
+        pages,
         proxies: Arc::new(config.trusted_proxies()?),
         config: Arc::new(config),
         shop: Arc::new(RwLock::new(shop)),

@@ -222,6 +222,11 @@ async fn pages_revalidate_with_etags_and_change_when_the_catalogue_does() {
     for path in ["/", "/c/bags", "/search?q=tote", "/sitemap.xml"] {
         let res = app.get(path).await;
         assert!(res.headers().contains_key("etag"), "{path}");
+        // Link checkers and caches ask with HEAD: the same answer without the body.
+        let head = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(head.status(), StatusCode::OK, "HEAD {path}");
+        assert_eq!(head.headers()["etag"], res.headers()["etag"], "HEAD {path}");
+        assert!(head.bytes().await.unwrap().is_empty(), "HEAD {path}");
     }
     // The admin is never cached.
     assert_eq!(app.get("/admin/login").await.headers()["cache-control"], "no-store");
@@ -250,4 +255,61 @@ async fn a_product_page_weighs_under_30_kb_compressed() {
         total += gz(a).await;
     }
     assert!(total < 30 * 1024, "the page and its assets are {total} bytes compressed");
+}
+
+/// Issue 3 (caching): pages are kept rendered in memory, yet a change by any writer is seen at the
+/// next request, and a drop opens at its time without anyone touching the shop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kept_pages_follow_every_change_and_open_drops_on_time() {
+    let app = TestApp::spawn_demo().await;
+    let first = app.get("/p/canvas-tote").await;
+    let modified = first.headers()["last-modified"].to_str().unwrap().to_string();
+    let body = first.text().await.unwrap();
+    assert!(app.state.pages.size() > body.len(), "the page is kept");
+    assert_eq!(app.page("/p/canvas-tote").await.1, body);
+    let later = chrono::DateTime::parse_from_rfc2822(&modified).unwrap() + chrono::Duration::seconds(1);
+    let again = app
+        .client
+        .get(app.url("/p/canvas-tote"))
+        .header("if-modified-since", later.to_rfc2822().replace("+0000", "GMT"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "unchanged since the date the browser has");
+
+    // Another process (here a plain SQLite connection) sells the last units: seen at once.
+    app.db()
+        .execute(
+            "UPDATE variants SET on_hand = 0, reserved = 0, allow_backorder = 0, track_stock = 1 WHERE sku LIKE 'CT%'",
+            [],
+        )
+        .unwrap();
+    let html = app.page("/p/canvas-tote").await.1;
+    assert!(html.contains("Sold out"), "stock changes reach the kept page");
+    // A collection listing the product is refreshed too.
+    assert!(!app.page("/c/bags").await.1.contains("Roomy Canvas Tote"));
+    app.db().execute("UPDATE products SET title = 'Roomy Canvas Tote' WHERE slug = 'canvas-tote'", []).unwrap();
+    assert!(app.page("/c/bags").await.1.contains("Roomy Canvas Tote"));
+
+    // A drop two seconds away: kept with its countdown, then buyable when the time comes.
+    let at = souk::db::ts(chrono::Utc::now() + chrono::Duration::seconds(2));
+    app.db().execute("UPDATE products SET publish_at = ?1 WHERE slug = 'jute-shopper'", [&at]).unwrap();
+    let before = app.page("/p/jute-shopper").await.1;
+    assert!(before.contains("Available from"));
+    assert_eq!(app.page("/p/jute-shopper").await.1, before);
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    let after = app.page("/p/jute-shopper").await.1;
+    assert!(!after.contains("Available from"), "the drop opened without a change to the shop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_cache_can_be_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::test_config(dir.path());
+    config.server.page_cache_mb = 0;
+    let app = TestApp::spawn_in(dir, config).await;
+    let res = app.get("/").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers().contains_key("etag"));
+    assert_eq!(app.state.pages.size(), 0);
 }

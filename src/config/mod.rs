@@ -35,6 +35,7 @@ pub struct ServerConfig {
     pub max_body_kb: usize,
     pub workers: usize,
     pub shutdown_timeout_secs: u64,
+    pub page_cache_mb: usize,
 }
 
 impl Default for ServerConfig {
@@ -46,6 +47,7 @@ impl Default for ServerConfig {
             max_body_kb: 256,
             workers: 0,
             shutdown_timeout_secs: 10,
+            page_cache_mb: 32,
         }
     }
 }

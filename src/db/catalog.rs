@@ -156,6 +156,8 @@ pub struct Variant {
     pub track_stock: bool,
     pub allow_backorder: bool,
     pub max_per_order: Option<i64>,
+    pub barcode: String,
+    pub weight_grams: Option<i64>,
 }
 
 impl Variant {
@@ -192,7 +194,7 @@ fn product_from_row(r: &Row<'_>) -> rusqlite::Result<Product> {
 pub fn variants_of(conn: &Connection, product_id: i64) -> rusqlite::Result<Vec<Variant>> {
     conn.prepare_cached(
         "SELECT id, sku, option1, option2, option3, price, compare_at_price, on_hand, reserved, track_stock,
-                allow_backorder, max_per_order FROM variants WHERE product_id = :id ORDER BY position, id",
+                allow_backorder, max_per_order, barcode, weight_grams FROM variants WHERE product_id = :id ORDER BY position, id",
     )?
     .query_map(named_params! {":id": product_id}, |r| {
         Ok(Variant {
@@ -206,6 +208,8 @@ pub fn variants_of(conn: &Connection, product_id: i64) -> rusqlite::Result<Vec<V
             track_stock: r.get(9)?,
             allow_backorder: r.get(10)?,
             max_per_order: r.get(11)?,
+            barcode: r.get(12)?,
+            weight_grams: r.get(13)?,
         })
     })?
     .collect()
@@ -315,4 +319,12 @@ pub fn collection_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<C
     conn.prepare_cached(&format!("{COLLECTION_SELECT} WHERE c.id = :id"))?
         .query_row(named_params! {":id": id}, collection_from_row)
         .optional()
+}
+
+/// When the next drop opens (the earliest `publish_at` after `now` of an active product); `None` when none is due.
+pub fn next_drop(conn: &Connection, now: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT min(publish_at) FROM products WHERE publish_at IS NOT NULL AND publish_at > :now AND status = 'active'",
+    )?
+    .query_row(named_params! {":now": now}, |r| r.get(0))
 }

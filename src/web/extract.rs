@@ -52,21 +52,26 @@ fn csrf_cookie(req: &HttpRequest) -> Option<String> {
         .or_else(|| req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()))
 }
 
+/// `scheme://host` as this request reached the shop (forwarded host only from a trusted proxy).
+pub fn origin(req: &HttpRequest, st: &AppState, client: &ClientInfo) -> String {
+    let header = |name: &str| req.headers().get(name).and_then(|h| h.to_str().ok()).map(str::to_string);
+    let host = client
+        .proxied
+        .then(|| header("x-forwarded-host"))
+        .flatten()
+        .or_else(|| header("host"))
+        .unwrap_or_else(|| st.config.server.listen.clone());
+    format!("{}://{host}", if client.https { "https" } else { "http" })
+}
+
 impl Page {
-    fn build(req: &HttpRequest) -> Result<Page, AppError> {
+    pub fn build(req: &HttpRequest) -> Result<Page, AppError> {
         let st = state(req)?;
         let csrf = csrf_cookie(req).map(|c| sign(&st.csrf_key, &c)).unwrap_or_default();
         let client =
             req.extensions().get::<ClientInfo>().cloned().ok_or_else(|| AppError::internal("client info missing"))?;
-        let header = |name: &str| req.headers().get(name).and_then(|h| h.to_str().ok()).map(str::to_string);
-        let host = client
-            .proxied
-            .then(|| header("x-forwarded-host"))
-            .flatten()
-            .or_else(|| header("host"))
-            .unwrap_or_else(|| st.config.server.listen.clone());
         Ok(Page {
-            origin: format!("{}://{host}", if client.https { "https" } else { "http" }),
+            origin: origin(req, &st, &client),
             shop: st.shop(),
             csrf,
             flash: req.cookie(FLASH_COOKIE).and_then(|c| super::decode_flash(c.value())),

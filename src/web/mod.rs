@@ -5,6 +5,7 @@ pub mod assets;
 pub mod extract;
 pub mod health;
 pub mod middleware;
+pub mod page_cache;
 pub mod storefront;
 
 use actix_web::cookie::Cookie;
@@ -20,17 +21,22 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
     cfg.app_data(web::PayloadConfig::new(limit))
         .app_data(web::FormConfig::default().limit(limit))
         .app_data(web::JsonConfig::default().limit(limit))
-        .route("/", web::get().to(storefront::home))
-        .route("/c/{slug}", web::get().to(storefront::collection))
-        .route("/p/{slug}", web::get().to(storefront::product))
-        .route("/search", web::get().to(storefront::search))
-        .route("/sitemap.xml", web::get().to(storefront::sitemap))
-        .route("/robots.txt", web::get().to(storefront::robots))
-        .route("/img/{id}/{width}", web::get().to(storefront::image))
+        .route("/", get_or_head().to(storefront::home))
+        .route("/c/{slug}", get_or_head().to(storefront::collection))
+        .route("/p/{slug}", get_or_head().to(storefront::product))
+        .route("/search", get_or_head().to(storefront::search))
+        .route("/sitemap.xml", get_or_head().to(storefront::sitemap))
+        .route("/robots.txt", get_or_head().to(storefront::robots))
+        .route("/img/{id}/{width}", get_or_head().to(storefront::image))
         .route("/healthz", web::get().to(health::healthz))
         .route("/assets/{hash}/{path:.*}", web::get().to(assets::serve))
         .configure(admin::configure)
         .default_service(web::to(not_found));
+}
+
+/// GET, and HEAD for link checkers and caches (answered like GET, without the body).
+fn get_or_head() -> actix_web::Route {
+    web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
 }
 
 async fn not_found() -> Result<HttpResponse, AppError> {

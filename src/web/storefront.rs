@@ -1,11 +1,13 @@
 //! The storefront's pages: home, collections, products, search, sitemap, robots, product photos.
 
-use actix_web::http::header;
+use actix_web::HttpMessage;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use sha2::Digest;
 
-use super::extract::Page;
+use super::extract::{Page, origin};
+use super::middleware::ClientInfo;
+use super::page_cache::{Entry, PageCache};
 use crate::AppState;
 use crate::db::catalog::{self, Sort, Variant};
 use crate::domain::catalog::is_released;
@@ -16,33 +18,82 @@ use crate::views;
 /// Products per listing page.
 pub const PAGE_SIZE: i64 = 24;
 
-/// A public page a CDN or the browser may keep, revalidated on every use: a weak ETag from the body
-/// means any change (a price, stock, a drop opening) is seen at once, and an unchanged page costs a 304.
-fn cacheable(req: &HttpRequest, content_type: &str, body: String) -> HttpResponse {
-    let digest = sha2::Sha256::digest(body.as_bytes());
-    let etag = format!("W/\"{}\"", hex::encode(&digest[..12]));
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut res = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    res.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, PUBLIC));
-    if fresh { res.finish() } else { res.content_type(content_type).body(body) }
-}
-
 /// Public, but checked with the shop before every use.
 pub const PUBLIC: &str = "public, max-age=0, must-revalidate";
 
-fn page_html(req: &HttpRequest, markup: maud::Markup) -> HttpResponse {
-    cacheable(req, "text/html; charset=utf-8", markup.into_string())
+/// Answers a public page from the page cache, or renders it with `render` and keeps it.
+///
+/// The answer may be kept by a CDN or the browser too, revalidated on every use: its weak ETag is
+/// taken from the body, so any change (a price, stock, a drop opening) is seen at once, and an
+/// unchanged page costs a 304. `shareable` is false for answers meant for one visitor only.
+async fn shared_page<F, Fut>(
+    req: &HttpRequest,
+    state: &AppState,
+    content_type: &'static str,
+    shareable: bool,
+    render: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(Page) -> Fut,
+    Fut: Future<Output = Result<String, AppError>>,
+{
+    let client =
+        req.extensions().get::<ClientInfo>().cloned().ok_or_else(|| AppError::internal("client info missing"))?;
+    let key = PageCache::key(req, &origin(req, state, &client), shareable);
+    let now = chrono::Utc::now();
+    let version = key.as_ref().and(state.pages.version());
+    if let (Some(k), Some(v)) = (&key, version)
+        && let Some(hit) = state.pages.get(k, v, now)
+    {
+        return Ok(respond(req, &hit));
+    }
+    let body = render(Page::build(req)?).await?;
+    let expires = match version {
+        Some(v) => match state.pages.next_drop(v, now) {
+            Some(known) => known,
+            None => {
+                let at = crate::db::ts(now);
+                let drop = state.db.read(move |c| Ok(catalog::next_drop(c, &at)?)).await?;
+                let drop = drop.as_deref().and_then(crate::db::parse_ts);
+                state.pages.set_next_drop(v, drop);
+                drop
+            }
+        },
+        None => None,
+    };
+    let entry = state.pages.insert(key, version, expires, content_type, body);
+    Ok(respond(req, &entry))
 }
 
-pub async fn home(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let (collections, (newest, _)) =
-        state.db.read(|c| Ok((catalog::collections(c)?, catalog::cards(c, None, Sort::Newest, 12, 0)?))).await?;
-    let featured: Vec<_> = collections.into_iter().filter(|c| c.featured && c.product_count > 0).collect();
-    Ok(page_html(&req, views::storefront::home(&page, &featured, &newest)))
+/// 200 with the page, or 304 when the browser's copy (by ETag, else by date) is still true.
+fn respond(req: &HttpRequest, page: &Entry) -> HttpResponse {
+    let headers = req.headers();
+    let fresh = match headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        Some(tags) => tags.split(',').any(|t| t.trim().as_bytes() == page.etag.as_bytes() || t.trim() == "*"),
+        None => headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+            .is_some_and(|since| page.rendered.timestamp() < since.timestamp()),
+    };
+    let mut res = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    res.insert_header((header::ETAG, page.etag.clone()))
+        .insert_header((header::LAST_MODIFIED, page.last_modified.clone()))
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC)));
+    if fresh { res.finish() } else { res.content_type(page.content_type).body(page.body.clone()) }
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let state = &state;
+    shared_page(&req, state, HTML, true, |page| async move {
+        let (collections, (newest, _)) =
+            state.db.read(|c| Ok((catalog::collections(c)?, catalog::cards(c, None, Sort::Newest, 12, 0)?))).await?;
+        let featured: Vec<_> = collections.into_iter().filter(|c| c.featured && c.product_count > 0).collect();
+        Ok(views::storefront::home(&page, &featured, &newest).into_string())
+    })
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -54,7 +105,6 @@ pub struct ListingQuery {
 
 pub async fn collection(
     req: HttpRequest,
-    page: Page,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     q: web::Query<ListingQuery>,
@@ -62,21 +112,25 @@ pub async fn collection(
     let sort = Sort::parse(&q.sort);
     let n = q.page.unwrap_or(1).max(1);
     let slug = slug.into_inner();
-    let (collection, (cards, total)) = state
-        .db
-        .read(move |c| {
-            let col = catalog::collection_by_slug(c, &slug)?.ok_or(AppError::NotFound)?;
-            let listing = catalog::cards(c, Some(col.id), sort, PAGE_SIZE, (n - 1) * PAGE_SIZE)?;
-            Ok((col, listing))
-        })
-        .await?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    if n > pages {
-        return Err(AppError::NotFound);
-    }
-    let canonical = format!("{}/c/{}", super::public_base(&state, &page), collection.slug);
-    let paging = views::storefront::Paging { page: n, pages, sort };
-    Ok(page_html(&req, views::storefront::collection(&page, &collection, &cards, &paging, &canonical)))
+    let state = &state;
+    shared_page(&req, state, HTML, true, |page| async move {
+        let (collection, (cards, total)) = state
+            .db
+            .read(move |c| {
+                let col = catalog::collection_by_slug(c, &slug)?.ok_or(AppError::NotFound)?;
+                let listing = catalog::cards(c, Some(col.id), sort, PAGE_SIZE, (n - 1) * PAGE_SIZE)?;
+                Ok((col, listing))
+            })
+            .await?;
+        let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+        if n > pages {
+            return Err(AppError::NotFound);
+        }
+        let canonical = format!("{}/c/{}", super::public_base(state, &page), collection.slug);
+        let paging = views::storefront::Paging { page: n, pages, sort };
+        Ok(views::storefront::collection(&page, &collection, &cards, &paging, &canonical).into_string())
+    })
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -106,12 +160,20 @@ pub fn choose_variant<'a>(variants: &'a [Variant], q: &ProductQuery) -> Option<&
 
 pub async fn product(
     req: HttpRequest,
-    page: Page,
     state: web::Data<AppState>,
     slug: web::Path<String>,
     q: web::Query<ProductQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let slug = slug.into_inner();
+    let (slug, q) = (slug.into_inner(), q.into_inner());
+    if q.access.is_empty() {
+        return shared_page(&req, &state, HTML, true, |page| render_product(&state, page, slug, q)).await;
+    }
+    // A page opened with a secret link is for its holder only: never kept by a cache.
+    let body = render_product(&state, Page::build(&req)?, slug, q).await?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "private, no-store")).content_type(HTML).body(body))
+}
+
+async fn render_product(state: &AppState, page: Page, slug: String, q: ProductQuery) -> Result<String, AppError> {
     let access = (!q.access.is_empty()).then(|| crate::domain::tokens::hash_token(&q.access));
     let (p, early) = state
         .db
@@ -126,7 +188,7 @@ pub async fn product(
         .await?;
     let variant = choose_variant(&p.variants, &q).ok_or(AppError::NotFound)?;
     let publish_at = p.product.publish_at.as_deref().and_then(crate::db::parse_ts);
-    let base = super::public_base(&state, &page);
+    let base = super::public_base(state, &page);
     let canonical = format!("{base}/p/{}", p.product.slug);
     let shop = &page.shop;
     let options: Vec<&str> = variant.options.iter().map(String::as_str).filter(|o| !o.is_empty()).collect();
@@ -147,15 +209,7 @@ pub async fn product(
         base,
         whatsapp: whatsapp::link(&shop.whatsapp_number, &text),
     };
-    let markup = views::product::page(&page, &p, &choice);
-    if !q.access.is_empty() {
-        // A page opened with a secret link is for its holder only: never kept by a cache.
-        return Ok(HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "private, no-store"))
-            .content_type("text/html; charset=utf-8")
-            .body(markup.into_string()));
-    }
-    Ok(page_html(&req, markup))
+    Ok(views::product::page(&page, &p, &choice).into_string())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -169,48 +223,55 @@ const SEARCH_LIMIT: i64 = 48;
 
 pub async fn search(
     req: HttpRequest,
-    page: Page,
     state: web::Data<AppState>,
     q: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query: String = q.q.trim().chars().take(200).collect();
-    let (strict, loose) = (fts::strict(&query), fts::loose(&query));
-    let (cards, was_loose) = state
-        .db
-        .read(move |c| {
-            let Some(strict) = strict else { return Ok((Vec::new(), false)) };
-            let found = catalog::search(c, &strict, SEARCH_LIMIT)?;
-            if !found.is_empty() {
-                return Ok((found, false));
-            }
-            // Nothing for every word: forgive a typo or an extra word.
-            let retry = match loose {
-                Some(l) => catalog::search(c, &l, SEARCH_LIMIT)?,
-                None => Vec::new(),
-            };
-            Ok((retry, true))
-        })
-        .await?;
-    Ok(page_html(&req, views::storefront::search(&page, &query, &cards, was_loose)))
+    let state = &state;
+    shared_page(&req, state, HTML, true, |page| async move {
+        let (strict, loose) = (fts::strict(&query), fts::loose(&query));
+        let (cards, was_loose) = state
+            .db
+            .read(move |c| {
+                let Some(strict) = strict else { return Ok((Vec::new(), false)) };
+                let found = catalog::search(c, &strict, SEARCH_LIMIT)?;
+                if !found.is_empty() {
+                    return Ok((found, false));
+                }
+                // Nothing for every word: forgive a typo or an extra word.
+                let retry = match loose {
+                    Some(l) => catalog::search(c, &l, SEARCH_LIMIT)?,
+                    None => Vec::new(),
+                };
+                Ok((retry, true))
+            })
+            .await?;
+        Ok(views::storefront::search(&page, &query, &cards, was_loose).into_string())
+    })
+    .await
 }
 
-pub async fn sitemap(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let entries = state.db.read(|c| Ok(catalog::sitemap_entries(c)?)).await?;
-    let base = super::public_base(&state, &page);
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    xml.push_str(&format!("<url><loc>{base}/</loc></url>\n"));
-    for (path, updated) in entries {
-        let day = updated.get(..10).unwrap_or("");
-        xml.push_str(&format!(
-            "<url><loc>{}{}</loc><lastmod>{day}</lastmod></url>\n",
-            xml_escape(&base),
-            xml_escape(&path)
-        ));
-    }
-    xml.push_str("</urlset>\n");
-    Ok(cacheable(&req, "application/xml; charset=utf-8", xml))
+pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let state = &state;
+    shared_page(&req, state, "application/xml; charset=utf-8", true, |page| async move {
+        let entries = state.db.read(|c| Ok(catalog::sitemap_entries(c)?)).await?;
+        let base = super::public_base(state, &page);
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        xml.push_str(&format!("<url><loc>{base}/</loc></url>\n"));
+        for (path, updated) in entries {
+            let day = updated.get(..10).unwrap_or("");
+            xml.push_str(&format!(
+                "<url><loc>{}{}</loc><lastmod>{day}</lastmod></url>\n",
+                xml_escape(&base),
+                xml_escape(&path)
+            ));
+        }
+        xml.push_str("</urlset>\n");
+        Ok(xml)
+    })
+    .await
 }
 
 fn xml_escape(s: &str) -> String {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Storefront benchmark (issue 3): a shop of 10,000 products and 50,000 variants, loaded with wrk at
 # 64 connections against the release binary: a product page, a collection page and a search, and
-# in the same run a static control route (the stylesheet, served from memory).
+# in the same run a static control route (the stylesheet, served from memory). Measured twice: with
+# the page cache (the default) and with it turned off, so the cost of rendering stays visible.
 # Usage: tests/bench/storefront.sh   (DURATION=seconds per route, default 15; PORT, default 18600)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,15 +12,12 @@ BIN=$PWD/target/release/souk
 DATA=$(mktemp -d)
 export SOUK_DATA__DIR=$DATA SOUK_SERVER__LISTEN=127.0.0.1:${PORT:-18600} SOUK_LOG__LEVEL=warn
 BASE=http://$SOUK_SERVER__LISTEN
+PID=
+trap '[ -z "$PID" ] || kill $PID 2>/dev/null; wait 2>/dev/null; rm -rf "$DATA"' EXIT
 echo "seeding 10,000 products x 5 variants…" >&2
 start=$(date +%s)
 "$BIN" demo --products 10000 --variants 5 >/dev/null
 echo "seeded in $(( $(date +%s) - start )) s" >&2
-"$BIN" >"$DATA/server.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
-until curl -sf "$BASE/healthz" >/dev/null; do sleep 0.2; done
-CSS=$(curl -s "$BASE/" | grep -o '/assets/[^"]*souk.css' | head -1)
 
 run() {
     local name=$1 path=$2
@@ -35,9 +33,26 @@ run() {
     [ -z "$errors" ] || echo "  ($name: $errors)" >&2
 }
 
-echo "| route | path | requests/s | p50 | p99 |"
-echo "|---|---|---|---|---|"
-run "control (static CSS)" "$CSS"
-run "product page" "/p/chanderi-silk-saree-no-2?o1=M"
-run "collection page" "/c/sarees?sort=price_asc&page=3"
-run "search" "/search?q=silk%20saree"
+measure() {
+    local label=$1 cache_mb=$2
+    SOUK_SERVER__PAGE_CACHE_MB=$cache_mb "$BIN" >"$DATA/server.log" 2>&1 &
+    PID=$!
+    until curl -sf "$BASE/healthz" >/dev/null; do sleep 0.2; done
+    local css
+    css=$(curl -s "$BASE/" | grep -o '/assets/[^"]*souk.css' | head -1)
+    echo
+    echo "$label"
+    echo
+    echo "| route | path | requests/s | p50 | p99 |"
+    echo "|---|---|---|---|---|"
+    run "control (static CSS)" "$css"
+    run "product page" "/p/chanderi-silk-saree-no-2?o1=M"
+    run "collection page" "/c/sarees?sort=price_asc&page=3"
+    run "search" "/search?q=silk%20saree"
+    kill $PID
+    wait $PID 2>/dev/null || true
+    PID=
+}
+
+measure "Page cache on (the default: page_cache_mb = 32)" 32
+measure "Page cache off (page_cache_mb = 0: every request renders)" 0
