@@ -228,6 +228,9 @@ pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
                             track_stock: line.collection != "Gift Card" && *item != "Gift Card",
                             allow_backorder: line.collection == "Home & Living" && n % 3 == 0,
                             max_per_order: (li == 0 && ii == 0).then_some(2),
+                            barcode: String::new(),
+                            // Parcel weight in grams, for delivery rates by weight.
+                            weight_grams: Some(200 + 50 * ii as i64),
                         };
                         let vid = catalog::insert_variant(conn, pid, pos, &variant)?;
                         // A spread of stock: plenty, a few left, and some sold out.

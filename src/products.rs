@@ -93,16 +93,20 @@ pub fn save(
             track_stock: row.track,
             allow_backorder: row.backorder,
             max_per_order: row.max_per_order,
+            barcode: row.barcode.clone(),
+            weight_grams: row.weight_grams,
         };
         match row.id {
             Some(vid) => {
                 let n = conn.execute(
                     "UPDATE variants SET position = :pos, sku = :sku, option1 = :o1, option2 = :o2, option3 = :o3, price = :price,
-                       compare_at_price = :cmp, track_stock = :track, allow_backorder = :back, max_per_order = :max
+                       compare_at_price = :cmp, track_stock = :track, allow_backorder = :back, max_per_order = :max,
+                       barcode = :barcode, weight_grams = :weight
                      WHERE id = :vid AND product_id = :p",
                     named_params! {":pos": pos as i64, ":sku": v.sku, ":o1": v.options[0], ":o2": v.options[1], ":o3": v.options[2],
                                    ":price": v.price, ":cmp": v.compare_at_price, ":track": v.track_stock,
-                                   ":back": v.allow_backorder, ":max": v.max_per_order, ":vid": vid, ":p": product_id},
+                                   ":back": v.allow_backorder, ":max": v.max_per_order, ":barcode": v.barcode,
+                                   ":weight": v.weight_grams, ":vid": vid, ":p": product_id},
                 )?;
                 if n == 0 {
                     return Err(AppError::BadRequest(format!("Variant {} does not belong to this product.", row.sku)));

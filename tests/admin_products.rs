@@ -37,22 +37,31 @@ fn kurta_form<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 async fn a_seller_adds_a_product_that_appears_in_the_shop() {
     let app = owner_app().await;
     // Mistakes come back with messages where they are, and nothing is stored.
-    let bad = kurta_form(&[("v2_o1", "M"), ("v2_sku", "IK-M"), ("v2_price", "lots")]);
+    let bad = kurta_form(&[
+        ("v2_o1", "M"),
+        ("v2_sku", "IK-M"),
+        ("v2_price", "lots"),
+        ("v0_weight", "half a kilo"),
+        ("v1_barcode", "890 123"),
+    ]);
     let res = app.submit("/admin/products/new", "/admin/products/new", &bad).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(html.contains("IK-M appears twice"));
     assert!(html.contains("Enter a price like 1299"));
+    assert!(html.contains("Grams as a whole number") && html.contains("Digits and letters only"));
     assert!(html.contains("value=\"Indigo Block-print Kurta\""), "what was typed is kept");
     assert_eq!(app.count("SELECT count(*) FROM products"), 0);
 
-    let res = app.submit("/admin/products/new", "/admin/products/new", &kurta_form(&[])).await;
+    let good = kurta_form(&[("v0_weight", "450"), ("v0_barcode", "8901234567890")]);
+    let res = app.submit("/admin/products/new", "/admin/products/new", &good).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let edit = location(&res);
     assert!(edit.starts_with("/admin/products/"));
     let (_, html) = app.page(&edit).await;
     assert!(html.contains("Product saved."));
     assert!(html.contains("IK-M") && html.contains("4 on hand"));
+    assert!(html.contains("value=\"450\"") && html.contains("value=\"8901234567890\""), "weight and barcode kept");
 
     let (status, page) = app.page("/p/indigo-block-print-kurta?o1=L").await;
     assert_eq!(status, StatusCode::OK);

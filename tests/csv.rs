@@ -63,6 +63,19 @@ async fn a_bad_csv_names_every_problem_and_imports_nothing() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(html.contains("line 3, column price: Enter a price like 1299"), "{html}");
+    // Files without the barcode and weight columns (older exports) still import; with them, each is checked.
+    let with_more = csv
+        .replace("maybe", "yes")
+        .replace("max_per_order,on_hand", "max_per_order,barcode,weight_grams,on_hand")
+        .replace("four hundred,,yes,no,,5", "499,,yes,no,,89 01<b>,5,5")
+        .replace("GT-1,,,,499,,yes,no,,5", "GT-1,,,,499,,yes,no,,,heavy,5")
+        .replace("OT-1,,,,499,,maybe,no,,5", "OT-1,,,,499,,yes,no,,,,5")
+        .replace("OT-1,,,,499,,yes,no,,5", "OT-1,,,,499,,yes,no,,,,5");
+    let res = import(&app, &with_more).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("line 2, column weight_grams: Grams as a whole number"), "{html}");
+    assert!(html.contains("line 3, column barcode: Digits and letters only"), "{html}");
     assert_eq!(app.count("SELECT count(*) FROM products"), 0, "the good row was not kept either");
     assert_eq!(app.count("SELECT count(*) FROM collections"), 0);
 }
@@ -76,7 +89,9 @@ async fn importing_again_updates_prices_and_sets_stock_through_the_ledger() {
     let row = rows.iter_mut().find(|r| &r[0] == "canvas-tote").unwrap();
     let mut cells: Vec<String> = row.iter().map(str::to_string).collect();
     cells[16] = "999.00".into();
-    cells[21] = "42".into();
+    cells[21] = "8901234567890".into();
+    cells[22] = "350".into();
+    cells[23] = "42".into();
     *row = csv::StringRecord::from(cells.clone());
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(csv::Reader::from_reader(csv.as_bytes()).headers().unwrap()).unwrap();
@@ -88,11 +103,13 @@ async fn importing_again_updates_prices_and_sets_stock_through_the_ledger() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = app.page("/admin/products").await;
     assert!(html.contains("Imported: 0 new, 40 updated product(s)."));
-    let (price, on_hand): (i64, i64) = app
+    let (price, on_hand, barcode, grams): (i64, i64, String, i64) = app
         .db()
-        .query_row("SELECT price, on_hand FROM variants WHERE sku = ?1", [&cells[12]], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT price, on_hand, barcode, weight_grams FROM variants WHERE sku = ?1", [&cells[12]], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .unwrap();
-    assert_eq!((price, on_hand), (99900, 42));
+    assert_eq!((price, on_hand, barcode.as_str(), grams), (99900, 42, "8901234567890", 350));
     assert_eq!(app.count("SELECT count(*) FROM stock_ledger WHERE reason = 'import'"), 1, "only the changed count");
     assert!(souk::db::catalog::ledger_mismatches(&app.db()).unwrap().is_empty());
 }

@@ -4,7 +4,7 @@
 use super::product_form::{ProductErrors, ProductInput, RowInput};
 
 /// The columns, in order. Prices are decimals in the shop's currency; booleans are yes/no.
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 23] = [
     "slug",
     "title",
     "status",
@@ -26,6 +26,8 @@ pub const COLUMNS: [&str; 21] = [
     "track_stock",
     "allow_backorder",
     "max_per_order",
+    "barcode",
+    "weight_grams",
 ];
 
 /// The stock column comes last: on hand, set through the ledger on import.
@@ -52,6 +54,8 @@ pub struct ExportRow {
     pub track: bool,
     pub backorder: bool,
     pub max_per_order: Option<i64>,
+    pub barcode: String,
+    pub weight_grams: Option<i64>,
     pub on_hand: i64,
 }
 
@@ -84,6 +88,8 @@ pub fn write(rows: &[ExportRow], minor_units: u8) -> Result<String, csv::Error> 
             yn(r.track),
             yn(r.backorder),
             r.max_per_order.map(|m| m.to_string()).unwrap_or_default(),
+            r.barcode.clone(),
+            r.weight_grams.map(|w| w.to_string()).unwrap_or_default(),
             r.on_hand.to_string(),
         ])?;
     }
@@ -178,10 +184,12 @@ pub fn parse(data: &[u8]) -> Result<Vec<ImportedProduct>, Vec<CsvError>> {
             track: flag("track_stock", get(18)),
             backorder: flag("allow_backorder", get(19)),
             max_per_order: get(20),
+            barcode: get(21),
+            weight: get(22),
             stock: String::new(),
             remove: false,
         };
-        let on_hand = match get(21).trim() {
+        let on_hand = match get(23).trim() {
             "" => 0,
             v => v.parse::<i64>().ok().filter(|n| *n >= 0).unwrap_or_else(|| {
                 errors.push(CsvError {
@@ -230,6 +238,7 @@ pub fn place_errors(p: &ImportedProduct, e: &ProductErrors) -> Vec<CsvError> {
             "variants" => "sku",
             "compare" => "compare_at_price",
             "max" => "max_per_order",
+            "weight" => "weight_grams",
             "stock" => STOCK_COLUMN,
             other => other,
         }

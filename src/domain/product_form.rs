@@ -17,6 +17,9 @@ pub struct RowInput {
     pub track: bool,
     pub backorder: bool,
     pub max_per_order: String,
+    pub barcode: String,
+    /// Grams, for shipping.
+    pub weight: String,
     /// Initial stock, for new rows only; later changes go through a stock adjustment.
     pub stock: String,
     pub remove: bool,
@@ -85,6 +88,8 @@ impl ProductInput {
                         "track" => row.track = true,
                         "backorder" => row.backorder = true,
                         "max" => row.max_per_order = v.clone(),
+                        "barcode" => row.barcode = v.clone(),
+                        "weight" => row.weight = v.clone(),
                         "stock" => row.stock = v.clone(),
                         "remove" => row.remove = true,
                         _ => {}
@@ -111,6 +116,8 @@ pub struct ValidRow {
     pub track: bool,
     pub backorder: bool,
     pub max_per_order: Option<i64>,
+    pub barcode: String,
+    pub weight_grams: Option<i64>,
     pub initial_stock: i64,
 }
 
@@ -260,6 +267,20 @@ pub fn validate(input: &ProductInput, minor_units: u8) -> Result<ValidProduct, P
                 }
             },
         };
+        let barcode = r.barcode.trim().to_string();
+        if barcode.chars().count() > 64 || !barcode.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            re.insert("barcode", "Digits and letters only (EAN, UPC or your own), at most 64.".into());
+        }
+        let weight_grams = match r.weight.trim() {
+            "" => None,
+            s => match s.parse::<i64>() {
+                Ok(n) if (0..=1_000_000).contains(&n) => Some(n),
+                _ => {
+                    re.insert("weight", "Grams as a whole number, like 250, or empty.".into());
+                    None
+                }
+            },
+        };
         let initial_stock = match r.stock.trim() {
             "" => 0,
             s => match s.parse::<i64>() {
@@ -293,6 +314,8 @@ pub fn validate(input: &ProductInput, minor_units: u8) -> Result<ValidProduct, P
                 track: r.track,
                 backorder: r.backorder,
                 max_per_order,
+                barcode,
+                weight_grams,
                 initial_stock,
             });
         }

@@ -116,7 +116,7 @@ pub fn export_rows(conn: &Connection) -> rusqlite::Result<Vec<crate::domain::pro
                 coalesce((SELECT group_concat(t, '|') FROM (SELECT c.title AS t FROM collections c
                           JOIN collection_products cp ON cp.collection_id = c.id WHERE cp.product_id = p.id ORDER BY c.title)), ''),
                 v.sku, v.option1, v.option2, v.option3, v.price, v.compare_at_price, v.track_stock, v.allow_backorder,
-                v.max_per_order, v.on_hand
+                v.max_per_order, v.barcode, v.weight_grams, v.on_hand
          FROM products p JOIN variants v ON v.product_id = p.id
          ORDER BY p.created_at, p.id, v.position, v.id",
     )?;
@@ -139,7 +139,9 @@ pub fn export_rows(conn: &Connection) -> rusqlite::Result<Vec<crate::domain::pro
             track: r.get(18)?,
             backorder: r.get(19)?,
             max_per_order: r.get(20)?,
-            on_hand: r.get(21)?,
+            barcode: r.get(21)?,
+            weight_grams: r.get(22)?,
+            on_hand: r.get(23)?,
         })
     })?;
     rows.collect()

@@ -51,16 +51,18 @@ pub struct NewVariant {
     pub track_stock: bool,
     pub allow_backorder: bool,
     pub max_per_order: Option<i64>,
+    pub barcode: String,
+    pub weight_grams: Option<i64>,
 }
 
 pub fn insert_variant(conn: &Connection, product_id: i64, position: i64, v: &NewVariant) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO variants (product_id, position, sku, option1, option2, option3, price, compare_at_price,
-                               track_stock, allow_backorder, max_per_order)
-         VALUES (:p, :pos, :sku, :o1, :o2, :o3, :price, :cmp, :track, :back, :max)",
+                               track_stock, allow_backorder, max_per_order, barcode, weight_grams)
+         VALUES (:p, :pos, :sku, :o1, :o2, :o3, :price, :cmp, :track, :back, :max, :barcode, :weight)",
         named_params! {":p": product_id, ":pos": position, ":sku": v.sku, ":o1": v.options[0], ":o2": v.options[1],
         ":o3": v.options[2], ":price": v.price, ":cmp": v.compare_at_price, ":track": v.track_stock,
-        ":back": v.allow_backorder, ":max": v.max_per_order},
+        ":back": v.allow_backorder, ":max": v.max_per_order, ":barcode": v.barcode, ":weight": v.weight_grams},
     )?;
     let id = conn.last_insert_rowid();
     refresh_card(conn, product_id)?;

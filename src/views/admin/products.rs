@@ -137,6 +137,8 @@ fn grid_row(i: usize, r: &RowInput, names: &[String; 3], errors: &FieldErrors) -
             td { input type="checkbox" name=(name("track")) value="1" checked[r.track] aria-label=(format!("Track stock of row {}", i + 1)); }
             td { input type="checkbox" name=(name("backorder")) value="1" checked[r.backorder] aria-label=(format!("Allow backorders on row {}", i + 1)); }
             td { input name=(name("max")) value=(r.max_per_order) inputmode="numeric" aria-label=(format!("Most per order on row {}", i + 1)); (row_error(errors, "max")) }
+            td { input name=(name("barcode")) value=(r.barcode) inputmode="numeric" aria-label=(format!("Barcode of row {}", i + 1)); (row_error(errors, "barcode")) }
+            td { input name=(name("weight")) value=(r.weight) inputmode="numeric" aria-label=(format!("Weight in grams of row {}", i + 1)); (row_error(errors, "weight")) }
             td { @if !r.id.is_empty() { input type="checkbox" name=(name("remove")) value="1" checked[r.remove] aria-label=(format!("Delete row {}", i + 1)); } }
         }
     }
@@ -160,7 +162,7 @@ fn variants_grid(input: &ProductInput, errors: &ProductErrors) -> Markup {
                     thead {
                         tr {
                             @for n in input.options.iter().filter(|n| !n.is_empty()) { th { (n) } }
-                            th { "SKU" } th { "Price" } th { "Was" } th { "Stock" } th { "Track" } th { "Backorder" } th { "Max/order" } th { "Delete" }
+                            th { "SKU" } th { "Price" } th { "Was" } th { "Stock" } th { "Track" } th { "Backorder" } th { "Max/order" } th { "Barcode" } th { "Grams" } th { "Delete" }
                         }
                     }
                     tbody {

@@ -100,6 +100,8 @@ pub async fn edit_form(admin: Admin, state: web::Data<AppState>, id: web::Path<i
             track: v.track_stock,
             backorder: v.allow_backorder,
             max_per_order: v.max_per_order.map(|m| m.to_string()).unwrap_or_default(),
+            barcode: v.barcode.clone(),
+            weight: v.weight_grams.map(|w| w.to_string()).unwrap_or_default(),
             stock: String::new(),
             remove: false,
         })
