@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_early_access", include_str!("migrations/0004_early_access.sql")),
     ("0005_product_cards", include_str!("migrations/0005_product_cards.sql")),
     ("0006_storefront_version", include_str!("migrations/0006_storefront_version.sql")),
+    ("0007_orders", include_str!("migrations/0007_orders.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

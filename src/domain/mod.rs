@@ -1,8 +1,11 @@
 //! The rules, in plain Rust: no HTTP and no SQL here.
 
 pub mod auth;
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod money;
+pub mod orders;
 pub mod product_csv;
 pub mod product_form;
 pub mod search;

@@ -9,7 +9,7 @@ pub fn clean_text(text: &str) -> String {
 }
 
 /// Percent-encodes everything but unreserved characters, so spaces become %20 (not '+').
-fn encode(text: &str) -> String {
+pub fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
