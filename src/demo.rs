@@ -165,6 +165,8 @@ pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
             shop.currency = "INR".into();
             shop.currency_minor_units = 2;
             shop.country_calling_code = "91".into();
+            shop.whatsapp_number = "+919876543210".into();
+            shop.address = "Johari Bazaar, Jaipur".into();
             settings::update(conn, &shop, &db::now())?;
         }
         let start = Utc::now() - Duration::days(60);
@@ -254,10 +256,68 @@ pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
                 made += 1;
             }
         }
+        checkout_methods(conn)?;
         Actor::cli().record(conn, "demo", "catalogue", &format!("{made} products"))?;
         Ok(made)
     };
     run().map_err(|e| e.to_string())
+}
+
+/// The demo's ways to get and pay for an order (PRODUCT.md): delivery `pickup` and `standard`,
+/// payment `cod`, `bank` and `upi`. Added only where the shop has none yet.
+pub fn checkout_methods(conn: &Connection) -> rusqlite::Result<()> {
+    use crate::domain::checkout::{DeliveryKind, DeliveryMethod, PaymentKind, PaymentMethod, Zone};
+    let none = |table: &str| -> rusqlite::Result<bool> {
+        conn.query_row(&format!("SELECT count(*) = 0 FROM {table}"), [], |r| r.get(0))
+    };
+    if none("delivery_methods")? {
+        let pickup = DeliveryMethod {
+            id: 0,
+            code: "pickup".into(),
+            name: "Pick up from the shop".into(),
+            kind: DeliveryKind::Pickup,
+            fee: 0,
+            free_over: None,
+            details: "Ready the next day, 11 am to 7 pm.".into(),
+            zones: vec![],
+        };
+        let standard = DeliveryMethod {
+            id: 0,
+            code: "standard".into(),
+            name: "Courier".into(),
+            kind: DeliveryKind::Zones,
+            fee: 0,
+            free_over: Some(1_500_00),
+            details: "2 to 5 days.".into(),
+            zones: vec![
+                Zone { name: "Same city".into(), areas: vec!["Jaipur".into(), "302".into()], fee: 49_00 },
+                Zone { name: "Rajasthan".into(), areas: vec!["Rajasthan".into(), "30".into(), "31".into(), "32".into(), "33".into(), "34".into()], fee: 79_00 },
+                Zone { name: "Rest of India".into(), areas: (1..=8).map(|d| d.to_string()).collect(), fee: 99_00 },
+            ],
+        };
+        db::checkout::insert_delivery(conn, &pickup, 0)?;
+        db::checkout::insert_delivery(conn, &standard, 1)?;
+    }
+    if none("payment_methods")? {
+        let method = |code: &str, kind, name: &str, instructions: &str, account: &str| PaymentMethod {
+            id: 0,
+            code: code.into(),
+            kind,
+            name: name.into(),
+            instructions: instructions.into(),
+            account: account.into(),
+            network: String::new(),
+        };
+        let methods = [
+            method("cod", PaymentKind::Cod, "Cash on delivery", "", ""),
+            method("bank", PaymentKind::Bank, "Bank transfer", "Souk Demo Bazaar, account 000111222333, IFSC DEMO0000001. Put the order code in the reference.", ""),
+            method("upi", PaymentKind::Upi, "UPI", "", "soukdemo@upi"),
+        ];
+        for (i, m) in methods.iter().enumerate() {
+            db::checkout::insert_payment(conn, m, i as i64)?;
+        }
+    }
+    Ok(())
 }
 
 /// A large shop for trying Souk at scale and for benchmarks: `products` products of `variants`
@@ -309,6 +369,7 @@ pub fn fill_bulk(conn: &Connection, products: usize, variants: usize) -> Result<
             catalog::reindex_product(conn, pid)?;
         }
         Actor::cli().record(conn, "demo", "catalogue", &format!("{products} products, {variants} variants each"))?;
+        checkout_methods(conn)?;
         Ok(products)
     };
     run().map_err(|e| e.to_string())

@@ -10,6 +10,7 @@ pub mod error;
 pub mod images;
 pub mod jobs;
 pub mod mail;
+pub mod orders;
 pub mod products;
 pub mod views;
 pub mod web;

@@ -105,7 +105,7 @@ async fn a_drop_shows_when_it_opens_and_cannot_be_ordered_before() {
     let app = TestApp::spawn_in(app.stop().await, config).await;
     let (_, html) = app.page("/p/hand-block-printed-kurta").await;
     assert!(html.contains("Available from"), "a countdown as plain time");
-    assert!(!html.contains("Order on WhatsApp"));
+    assert!(!html.contains("Add to cart"));
     app.db()
         .execute(
             "UPDATE products SET publish_at = '2000-01-01T00:00:00.000Z' WHERE slug = 'hand-block-printed-kurta'",
@@ -114,6 +114,7 @@ async fn a_drop_shows_when_it_opens_and_cannot_be_ordered_before() {
         .unwrap();
     let (_, html) = app.page("/p/hand-block-printed-kurta").await;
     assert!(!html.contains("Available from"));
+    assert!(html.contains("Add to cart"), "buyable once released");
     let at = html.find("https://wa.me/919876543210?text=").expect("an order link once released");
     let href = &html[at..at + html[at..].find('"').unwrap()];
     assert!(href.contains("Hand-block%20Printed%20Kurta") && href.contains("SKU%20"), "{href}");

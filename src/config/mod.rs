@@ -23,6 +23,7 @@ pub struct Config {
     pub jobs: JobsConfig,
     pub backup: BackupConfig,
     pub uploads: UploadsConfig,
+    pub orders: OrdersConfig,
     pub log: LogConfig,
 }
 
@@ -167,6 +168,22 @@ impl Default for UploadsConfig {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+pub struct OrdersConfig {
+    pub cart_days: i64,
+    pub draft_hours: i64,
+    pub link_days: i64,
+    pub placements_per_hour: i64,
+    pub duplicate_minutes: i64,
+}
+
+impl Default for OrdersConfig {
+    fn default() -> Self {
+        Self { cart_days: 30, draft_hours: 48, link_days: 90, placements_per_hour: 10, duplicate_minutes: 5 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct LogConfig {
     pub level: String,
 }
@@ -301,6 +318,10 @@ impl Config {
         }
         if !(1..=100).contains(&self.uploads.max_image_mb) || !(1..=500).contains(&self.uploads.max_image_megapixels) {
             return Err(err("uploads", "max_image_mb must be 1 to 100 and max_image_megapixels 1 to 500"));
+        }
+        let o = &self.orders;
+        if [o.cart_days, o.draft_hours, o.link_days, o.placements_per_hour].iter().any(|n| *n < 1) || o.duplicate_minutes < 0 {
+            return Err(err("orders", "cart_days, draft_hours, link_days and placements_per_hour must be at least 1"));
         }
         if self.backup.keep == 0 {
             return Err(err("backup.keep", "must be at least 1"));

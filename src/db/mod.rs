@@ -2,8 +2,11 @@
 
 pub mod audit;
 pub mod backup;
+pub mod carts;
 pub mod catalog;
+pub mod checkout;
 pub mod jobs;
+pub mod orders;
 pub mod outbox;
 pub mod sessions;
 pub mod settings;

@@ -8,6 +8,7 @@ use super::orders::MAX_QUANTITY;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Offer {
     pub variant_id: i64,
+    pub product_id: i64,
     pub product_slug: String,
     pub title: String,
     /// The option values, "M / Blue"; empty for a product without options.
@@ -154,6 +155,7 @@ mod tests {
     fn offer(on_hand: i64, reserved: i64) -> Offer {
         Offer {
             variant_id: 1,
+            product_id: 1,
             product_slug: "kurta".into(),
             title: "Kurta".into(),
             options: "M".into(),

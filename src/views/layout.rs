@@ -21,13 +21,18 @@ fn head(title: &str, shop: &ShopSettings, extra: Markup) -> Markup {
     }
 }
 
-/// A storefront page: header with the shop's name, the content, a footer with contact details.
+/// A storefront page without a visitor (the error page): header, content, contact footer.
 pub fn storefront(shop: &ShopSettings, title: &str, body: Markup) -> Markup {
-    storefront_with_head(shop, title, html! {}, body)
+    frame(shop, 0, None, title, html! {}, body)
 }
 
-/// A storefront page with extra `<head>` content (canonical link, link-preview metadata).
-pub fn storefront_with_head(shop: &ShopSettings, title: &str, extra_head: Markup, body: Markup) -> Markup {
+/// A storefront page for this visitor (their cart in the header, a one-time message), with extra
+/// `<head>` content (canonical link, link-preview metadata).
+pub fn storefront_with_head(page: &Page, title: &str, extra_head: Markup, body: Markup) -> Markup {
+    frame(&page.shop, page.cart_count, page.flash.as_deref(), title, extra_head, body)
+}
+
+fn frame(shop: &ShopSettings, cart_count: u32, flash: Option<&str>, title: &str, extra_head: Markup, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -41,8 +46,12 @@ pub fn storefront_with_head(shop: &ShopSettings, title: &str, extra_head: Markup
                         input #site-q type="search" name="q" placeholder="Search" autocomplete="off";
                         button type="submit" { "Search" }
                     }
+                    a.cart-link href="/cart" {
+                        "Cart"
+                        @if cart_count > 0 { " " span.count { (cart_count) } span.visually-hidden { " items" } }
+                    }
                 }
-                main #main { (body) }
+                main #main { (super::components::flash(flash)) (body) }
                 footer.site-footer {
                     p.shop-name { (shop.name) }
                     @if !shop.address.is_empty() { p { (shop.address) } }

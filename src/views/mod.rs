@@ -1,9 +1,12 @@
 //! maud views: layouts, components and pages mirroring `web/`. Views only render what they are handed.
 
 pub mod admin;
+pub mod cart;
+pub mod checkout;
 pub mod components;
 pub mod errors;
 pub mod images;
 pub mod layout;
+pub mod order;
 pub mod product;
 pub mod storefront;

@@ -166,8 +166,15 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
                 @if let Some(max) = v.max_per_order { p.limit { "At most " (max) " per order" } }
                 p.sku { "SKU " (v.sku) }
                 @if c.released && availability != Availability::SoldOut {
+                    form.buy method="post" action="/cart/add" {
+                        input type="hidden" name="sku" value=(v.sku);
+                        @if let Some(token) = &c.access { input type="hidden" name="access" value=(token); }
+                        label for="qty" { "Quantity" }
+                        input #qty type="number" name="quantity" value="1" min="1" max=(v.max_per_order.unwrap_or(crate::domain::orders::MAX_QUANTITY)) inputmode="numeric";
+                        button.primary type="submit" { "Add to cart" }
+                    }
                     @if let Some(href) = &c.whatsapp {
-                        p { a.button.primary href=(href) rel="noopener" { "Order on WhatsApp" } }
+                        p { a.button href=(href) rel="noopener" { "Ask on WhatsApp" } }
                     }
                 }
                 @if !p.product.description_md.is_empty() {
@@ -176,5 +183,5 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
             }
         }
     };
-    super::layout::storefront_with_head(shop, &p.product.title, head(page, p, c), body)
+    super::layout::storefront_with_head(page, &p.product.title, head(page, p, c), body)
 }

@@ -49,9 +49,10 @@ pub fn grid(shop: &ShopSettings, cards: &[Card]) -> Markup {
 
 pub fn home(page: &Page, featured: &[Collection], newest: &[Card]) -> Markup {
     let shop = &page.shop;
-    super::layout::storefront(
-        shop,
+    super::layout::storefront_with_head(
+        page,
         "Welcome",
+        html! {},
         html! {
             section.hero {
                 h1 { (shop.name) }
@@ -97,7 +98,7 @@ pub fn collection(page: &Page, c: &Collection, cards: &[Card], paging: &Paging, 
         @if paging.page < paging.pages { link rel="next" href=(link(paging.page + 1)); }
     };
     super::layout::storefront_with_head(
-        shop,
+        page,
         &c.title,
         head,
         html! {
@@ -127,9 +128,10 @@ pub fn collection(page: &Page, c: &Collection, cards: &[Card], paging: &Paging, 
 
 pub fn search(page: &Page, query: &str, cards: &[Card], loose: bool) -> Markup {
     let shop = &page.shop;
-    super::layout::storefront(
-        shop,
+    super::layout::storefront_with_head(
+        page,
         if query.is_empty() { "Search" } else { query },
+        html! {},
         html! {
             h1 { "Search" }
             form.search method="get" action="/search" role="search" {

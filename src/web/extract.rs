@@ -43,6 +43,8 @@ pub struct Page {
     pub flash: Option<String>,
     pub path: String,
     pub client: ClientInfo,
+    /// Units in this visitor's cart, as its display cookie says (0 without a cart).
+    pub cart_count: u32,
 }
 
 fn csrf_cookie(req: &HttpRequest) -> Option<String> {
@@ -77,6 +79,7 @@ impl Page {
             flash: req.cookie(FLASH_COOKIE).and_then(|c| super::decode_flash(c.value())),
             path: req.path().to_string(),
             client,
+            cart_count: super::cart::count_cookie(req),
         })
     }
 }
@@ -198,7 +201,7 @@ pub fn verify_csrf(req: &HttpRequest, token: &str) -> Result<(), AppError> {
 
 /// Refuses a cross-site post when the browser says where it came from. The origin may match the
 /// Host header, the host a proxy forwarded, or the configured public URL.
-fn check_origin(req: &HttpRequest, public_url: &str) -> Result<(), AppError> {
+pub fn check_origin(req: &HttpRequest, public_url: &str) -> Result<(), AppError> {
     let cross = || Err(AppError::Forbidden("This form did not come from this shop.".into()));
     if req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return cross();

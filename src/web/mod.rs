@@ -2,9 +2,12 @@
 
 pub mod admin;
 pub mod assets;
+pub mod cart;
+pub mod checkout;
 pub mod extract;
 pub mod health;
 pub mod middleware;
+pub mod order_page;
 pub mod page_cache;
 pub mod storefront;
 
@@ -28,6 +31,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/sitemap.xml", get_or_head().to(storefront::sitemap))
         .route("/robots.txt", get_or_head().to(storefront::robots))
         .route("/img/{id}/{width}", get_or_head().to(storefront::image))
+        .route("/cart", web::get().to(cart::show))
+        .route("/cart/add", web::post().to(cart::add))
+        .route("/cart/update", web::post().to(cart::update))
+        .route("/checkout", web::get().to(checkout::form))
+        .route("/checkout", web::post().to(checkout::place))
+        .route("/o/{code}", web::get().to(order_page::show))
+        .route("/o/{code}/cancel", web::post().to(order_page::cancel))
         .route("/healthz", web::get().to(health::healthz))
         .route("/assets/{hash}/{path:.*}", web::get().to(assets::serve))
         .configure(admin::configure)

@@ -20,6 +20,8 @@ pub const PAGE_SIZE: i64 = 24;
 
 /// Public, but checked with the shop before every use.
 pub const PUBLIC: &str = "public, max-age=0, must-revalidate";
+/// For this visitor only (their cart is in the header, or a one-time message is shown).
+pub const PRIVATE: &str = "private, max-age=0, must-revalidate";
 
 /// Answers a public page from the page cache, or renders it with `render` and keeps it.
 ///
@@ -39,13 +41,17 @@ where
 {
     let client =
         req.extensions().get::<ClientInfo>().cloned().ok_or_else(|| AppError::internal("client info missing"))?;
-    let key = PageCache::key(req, &origin(req, state, &client), shareable);
+    // A visitor with a cart sees its count in the header: kept apart, and not for shared caches.
+    let cart = super::cart::count_cookie(req);
+    let key = PageCache::key(req, &origin(req, state, &client), shareable)
+        .map(|k| if cart > 0 { format!("{k}#cart={cart}") } else { k });
+    let public = cart == 0;
     let now = chrono::Utc::now();
     let version = key.as_ref().and(state.pages.version());
     if let (Some(k), Some(v)) = (&key, version)
         && let Some(hit) = state.pages.get(k, v, now)
     {
-        return Ok(respond(req, &hit));
+        return Ok(respond(req, &hit, public));
     }
     let body = render(Page::build(req)?).await?;
     let expires = match version {
@@ -61,12 +67,13 @@ where
         },
         None => None,
     };
+    let public = public && key.is_some();
     let entry = state.pages.insert(key, version, expires, content_type, body);
-    Ok(respond(req, &entry))
+    Ok(respond(req, &entry, public))
 }
 
 /// 200 with the page, or 304 when the browser's copy (by ETag, else by date) is still true.
-fn respond(req: &HttpRequest, page: &Entry) -> HttpResponse {
+fn respond(req: &HttpRequest, page: &Entry, public: bool) -> HttpResponse {
     let headers = req.headers();
     let fresh = match headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
         Some(tags) => tags.split(',').any(|t| t.trim().as_bytes() == page.etag.as_bytes() || t.trim() == "*"),
@@ -79,7 +86,7 @@ fn respond(req: &HttpRequest, page: &Entry) -> HttpResponse {
     let mut res = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     res.insert_header((header::ETAG, page.etag.clone()))
         .insert_header((header::LAST_MODIFIED, page.last_modified.clone()))
-        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC)));
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static(if public { PUBLIC } else { PRIVATE })));
     if fresh { res.finish() } else { res.content_type(page.content_type).body(page.body.clone()) }
 }
 

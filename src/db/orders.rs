@@ -1,0 +1,332 @@
+//! Orders, their lines, timeline and magic-link tokens, idempotency keys, and stock reservations.
+
+use rusqlite::{Connection, OptionalExtension, Row, named_params};
+
+/// An order as stored.
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub id: i64,
+    pub code: String,
+    pub status: String,
+    pub payment_status: String,
+    pub currency: String,
+    pub subtotal: i64,
+    pub delivery_fee: i64,
+    pub discount: i64,
+    pub total: i64,
+    pub customer_name: String,
+    pub customer_phone: String,
+    pub customer_email: String,
+    pub delivery_code: String,
+    pub delivery_name: String,
+    pub delivery_details: String,
+    pub address: crate::domain::checkout::Address,
+    pub payment_code: String,
+    pub payment_kind: String,
+    pub payment_name: String,
+    pub payment_instructions: String,
+    pub payment_account: String,
+    pub payment_network: String,
+    pub discount_code: Option<String>,
+    pub note: String,
+    pub cancel_reason: Option<String>,
+    pub expires_at: Option<String>,
+    pub created_at: String,
+}
+
+const ORDER_COLUMNS: &str = "id, code, status, payment_status, currency, subtotal, delivery_fee, discount, total,
+    customer_name, customer_phone, customer_email, delivery_code, delivery_name, delivery_details,
+    address_line1, address_line2, city, region, postal_code, country, payment_code, payment_kind, payment_name,
+    payment_instructions, payment_account, payment_network, discount_code, note, cancel_reason, expires_at, created_at";
+
+fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
+    Ok(Order {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        status: r.get(2)?,
+        payment_status: r.get(3)?,
+        currency: r.get(4)?,
+        subtotal: r.get(5)?,
+        delivery_fee: r.get(6)?,
+        discount: r.get(7)?,
+        total: r.get(8)?,
+        customer_name: r.get(9)?,
+        customer_phone: r.get(10)?,
+        customer_email: r.get(11)?,
+        delivery_code: r.get(12)?,
+        delivery_name: r.get(13)?,
+        delivery_details: r.get(14)?,
+        address: crate::domain::checkout::Address {
+            line1: r.get(15)?,
+            line2: r.get(16)?,
+            city: r.get(17)?,
+            region: r.get(18)?,
+            postal_code: r.get(19)?,
+            country: r.get(20)?,
+        },
+        payment_code: r.get(21)?,
+        payment_kind: r.get(22)?,
+        payment_name: r.get(23)?,
+        payment_instructions: r.get(24)?,
+        payment_account: r.get(25)?,
+        payment_network: r.get(26)?,
+        discount_code: r.get(27)?,
+        note: r.get(28)?,
+        cancel_reason: r.get(29)?,
+        expires_at: r.get(30)?,
+        created_at: r.get(31)?,
+    })
+}
+
+/// The order with this id; `None` when there is none.
+pub fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<Order>> {
+    conn.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = :id"))?
+        .query_row(named_params! {":id": id}, order_from_row)
+        .optional()
+}
+
+/// The order with this code, in any case; `None` when there is none.
+pub fn by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<Order>> {
+    conn.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE code = :code"))?
+        .query_row(named_params! {":code": code.trim()}, order_from_row)
+        .optional()
+}
+
+/// What an order line keeps of the catalogue.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub variant_id: Option<i64>,
+    pub product_slug: String,
+    pub sku: String,
+    pub title: String,
+    pub options: String,
+    pub unit_price: i64,
+    pub quantity: i64,
+    pub line_total: i64,
+    pub image_id: Option<i64>,
+    pub reserved: i64,
+}
+
+pub fn lines(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Line>> {
+    conn.prepare_cached(
+        "SELECT variant_id, product_slug, sku, title, options, unit_price, quantity, line_total, image_id, reserved
+         FROM order_lines WHERE order_id = :o ORDER BY id",
+    )?
+    .query_map(named_params! {":o": order_id}, |r| {
+        Ok(Line {
+            variant_id: r.get(0)?,
+            product_slug: r.get(1)?,
+            sku: r.get(2)?,
+            title: r.get(3)?,
+            options: r.get(4)?,
+            unit_price: r.get(5)?,
+            quantity: r.get(6)?,
+            line_total: r.get(7)?,
+            image_id: r.get(8)?,
+            reserved: r.get(9)?,
+        })
+    })?
+    .collect()
+}
+
+/// One step of an order's timeline.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub status: String,
+    pub note: String,
+    pub at: String,
+}
+
+pub fn events(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Event>> {
+    conn.prepare_cached("SELECT status, note, at FROM order_events WHERE order_id = :o ORDER BY id")?
+        .query_map(named_params! {":o": order_id}, |r| Ok(Event { status: r.get(0)?, note: r.get(1)?, at: r.get(2)? }))?
+        .collect()
+}
+
+/// The next order number.
+pub fn next_number(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT coalesce(max(number) + 1, :first) FROM orders",
+        named_params! {":first": crate::domain::orders::FIRST_NUMBER},
+        |r| r.get(0),
+    )
+}
+
+/// An order's row as placement writes it.
+pub struct NewOrder<'a> {
+    pub number: i64,
+    pub code: &'a str,
+    pub status: &'a str,
+    pub channel: &'a str,
+    pub currency: &'a str,
+    pub totals: crate::domain::orders::Totals,
+    pub customer: &'a crate::domain::checkout::Customer,
+    pub delivery: &'a crate::domain::checkout::DeliveryMethod,
+    pub payment: &'a crate::domain::checkout::PaymentMethod,
+    pub lines_key: &'a str,
+    pub ip: &'a str,
+    pub expires_at: Option<&'a str>,
+    pub now: &'a str,
+}
+
+/// Inserts an order; returns its id.
+pub fn insert(conn: &Connection, o: &NewOrder) -> rusqlite::Result<i64> {
+    let c = o.customer;
+    conn.prepare_cached(
+        "INSERT INTO orders (number, code, status, channel, currency, subtotal, delivery_fee, discount, total,
+           customer_name, customer_phone, customer_email, delivery_code, delivery_name, delivery_details,
+           address_line1, address_line2, city, region, postal_code, country,
+           payment_code, payment_kind, payment_name, payment_instructions, payment_account, payment_network,
+           discount_code, note, lines_key, placed_ip, expires_at, created_at, updated_at)
+         VALUES (:number, :code, :status, :channel, :currency, :subtotal, :fee, :discount, :total,
+           :name, :phone, :email, :dcode, :dname, :ddetails, :l1, :l2, :city, :region, :postal, :country,
+           :pcode, :pkind, :pname, :pinstr, :paccount, :pnetwork, :discount_code, :note, :key, :ip, :expires, :now, :now)",
+    )?
+    .execute(named_params! {
+        ":number": o.number, ":code": o.code, ":status": o.status, ":channel": o.channel, ":currency": o.currency,
+        ":subtotal": o.totals.subtotal, ":fee": o.totals.delivery_fee, ":discount": o.totals.discount,
+        ":total": o.totals.total, ":name": c.name, ":phone": c.phone, ":email": c.email,
+        ":dcode": o.delivery.code, ":dname": o.delivery.name, ":ddetails": o.delivery.details,
+        ":l1": c.address.line1, ":l2": c.address.line2, ":city": c.address.city, ":region": c.address.region,
+        ":postal": c.address.postal_code, ":country": c.address.country,
+        ":pcode": o.payment.code, ":pkind": o.payment.kind.as_str(), ":pname": o.payment.name,
+        ":pinstr": o.payment.instructions, ":paccount": o.payment.account, ":pnetwork": o.payment.network,
+        ":discount_code": c.discount_code.as_ref().filter(|_| o.totals.discount > 0), ":note": c.note,
+        ":key": o.lines_key, ":ip": o.ip, ":expires": o.expires_at, ":now": o.now,
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn insert_line(conn: &Connection, order_id: i64, offer: &crate::domain::cart::Offer, qty: i64, reserved: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO order_lines (order_id, variant_id, product_slug, sku, title, options, unit_price, quantity,
+                                  line_total, image_id, reserved)
+         VALUES (:o, :v, :slug, :sku, :title, :options, :price, :qty, :total, :image, :reserved)",
+    )?
+    .execute(named_params! {":o": order_id, ":v": offer.variant_id, ":slug": offer.product_slug, ":sku": offer.sku,
+        ":title": offer.title, ":options": offer.options, ":price": offer.price, ":qty": qty,
+        ":total": offer.price * qty, ":image": offer.image_id, ":reserved": reserved})?;
+    Ok(())
+}
+
+/// Holds `qty` units of a variant for an order. Without backorders it holds only what is
+/// available and returns false when that is not enough; stock that is not tracked is not held.
+pub fn reserve(conn: &Connection, variant_id: i64, qty: i64) -> rusqlite::Result<bool> {
+    let n = conn.prepare_cached(
+        "UPDATE variants SET reserved = reserved + :q
+         WHERE id = :v AND track_stock = 1 AND (allow_backorder = 1 OR on_hand - reserved >= :q)",
+    )?
+    .execute(named_params! {":v": variant_id, ":q": qty})?;
+    Ok(n == 1)
+}
+
+pub fn add_event(conn: &Connection, order_id: i64, status: &str, note: &str, actor: &str, now: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO order_events (order_id, status, note, actor, at) VALUES (:o, :s, :n, :a, :now)")?
+        .execute(named_params! {":o": order_id, ":s": status, ":n": note, ":a": actor, ":now": now})?;
+    Ok(())
+}
+
+pub fn insert_token(conn: &Connection, order_id: i64, hash: &[u8], scope: &str, now: &str, expires: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO order_tokens (order_id, token_hash, scope, created_at, expires_at) VALUES (:o, :h, :s, :now, :exp)",
+    )?
+    .execute(named_params! {":o": order_id, ":h": hash, ":s": scope, ":now": now, ":exp": expires})?;
+    Ok(())
+}
+
+/// The scope of a live token of the order with this code; `None` when the token is wrong, expired,
+/// revoked or another order's (the caller cannot tell which).
+pub fn token_scope(conn: &Connection, code: &str, hash: &[u8], now: &str) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.prepare_cached(
+        "SELECT o.id, t.scope FROM order_tokens t JOIN orders o ON o.id = t.order_id
+         WHERE t.token_hash = :h AND o.code = :code AND t.revoked_at IS NULL AND t.expires_at > :now",
+    )?
+    .query_row(named_params! {":h": hash, ":code": code.trim(), ":now": now}, |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()
+}
+
+/// Revokes every live token of an order; returns how many.
+pub fn revoke_tokens(conn: &Connection, order_id: i64, now: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE order_tokens SET revoked_at = :now WHERE order_id = :o AND revoked_at IS NULL",
+        named_params! {":o": order_id, ":now": now},
+    )
+}
+
+/// The same customer's order of the same lines placed since `since` and not cancelled; `None` when there is none.
+pub fn recent_duplicate(conn: &Connection, phone: &str, lines_key: &str, since: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached(
+        "SELECT id FROM orders WHERE customer_phone = :phone AND lines_key = :key AND created_at >= :since
+           AND status != 'cancelled' ORDER BY id DESC LIMIT 1",
+    )?
+    .query_row(named_params! {":phone": phone, ":key": lines_key, ":since": since}, |r| r.get(0))
+    .optional()
+}
+
+/// Orders placed from this address since `since`, and when the oldest of them was placed.
+pub fn placed_from(conn: &Connection, ip: &str, since: &str) -> rusqlite::Result<(i64, Option<String>)> {
+    conn.prepare_cached("SELECT count(*), min(created_at) FROM orders WHERE placed_ip = :ip AND created_at >= :since")?
+        .query_row(named_params! {":ip": ip, ":since": since}, |r| Ok((r.get(0)?, r.get(1)?)))
+}
+
+/// A stored idempotency key: the request it came with, its order, and the cart that placed it.
+pub fn idempotency(conn: &Connection, scope: &str, key: &str) -> rusqlite::Result<Option<(Vec<u8>, i64, Option<i64>)>> {
+    conn.prepare_cached("SELECT request_hash, order_id, cart_id FROM idempotency_keys WHERE scope = :s AND key = :k")?
+        .query_row(named_params! {":s": scope, ":k": key}, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()
+}
+
+pub fn insert_idempotency(
+    conn: &Connection,
+    scope: &str,
+    key: &str,
+    request_hash: &[u8],
+    order_id: i64,
+    cart_id: Option<i64>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO idempotency_keys (scope, key, request_hash, order_id, cart_id, created_at)
+         VALUES (:s, :k, :h, :o, :c, :now)",
+    )?
+    .execute(named_params! {":s": scope, ":k": key, ":h": request_hash, ":o": order_id, ":c": cart_id, ":now": now})?;
+    Ok(())
+}
+
+pub fn insert_redemption(conn: &Connection, discount_id: i64, order_id: i64, phone: &str, amount: i64, now: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO discount_redemptions (discount_id, order_id, customer_phone, amount, at) VALUES (:d, :o, :p, :a, :now)",
+        named_params! {":d": discount_id, ":o": order_id, ":p": phone, ":a": amount, ":now": now},
+    )?;
+    Ok(())
+}
+
+/// Gives back the units an unconfirmed order holds; returns the products whose stock changed.
+pub fn release(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<i64>> {
+    let mut products: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT v.product_id FROM order_lines l JOIN variants v ON v.id = l.variant_id
+             WHERE l.order_id = :o AND l.reserved > 0",
+        )?
+        .query_map(named_params! {":o": order_id}, |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    conn.prepare_cached(
+        "UPDATE variants SET reserved = max(0, reserved - (SELECT l.reserved FROM order_lines l
+           WHERE l.order_id = :o AND l.variant_id = variants.id))
+         WHERE id IN (SELECT variant_id FROM order_lines WHERE order_id = :o AND reserved > 0)",
+    )?
+    .execute(named_params! {":o": order_id})?;
+    conn.prepare_cached("UPDATE order_lines SET reserved = 0 WHERE order_id = :o")?.execute(named_params! {":o": order_id})?;
+    products.sort_unstable();
+    products.dedup();
+    Ok(products)
+}
+
+/// Sets an order's status (and the reason, for a cancellation).
+pub fn set_status(conn: &Connection, order_id: i64, status: &str, reason: Option<&str>, now: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE orders SET status = :s, cancel_reason = coalesce(:r, cancel_reason), updated_at = :now WHERE id = :o",
+    )?
+    .execute(named_params! {":o": order_id, ":s": status, ":r": reason, ":now": now})?;
+    Ok(())
+}

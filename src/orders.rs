@@ -1,0 +1,258 @@
+//! Placing an order: one transaction that checks every line against the catalogue, reserves stock,
+//! prices from server data only, keeps what was bought, issues the customer's magic link and
+//! queues the emails. Used by the checkout form and the JSON API.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Transaction;
+
+use crate::config::OrdersConfig;
+use crate::db::{self, carts, checkout as methods, orders, outbox};
+use crate::domain::cart::{self, Offer, Unavailable};
+use crate::domain::checkout::{CheckoutSettings, Customer};
+use crate::domain::orders::{self as rules, Status, Totals};
+use crate::domain::shop::ShopSettings;
+use crate::domain::{FieldErrors, money, tokens};
+use crate::error::AppError;
+use crate::mail::messages;
+
+/// One wanted line: a variant, how many, and the early-access token it was chosen with.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub variant_id: i64,
+    pub quantity: i64,
+    pub access_hash: Option<Vec<u8>>,
+}
+
+/// Where a placement came from: a checkout form (with the cart) or the API.
+#[derive(Debug, Clone)]
+pub struct Key {
+    pub scope: &'static str,
+    pub key: String,
+    /// SHA-256 of the request: the same key with another request is refused.
+    pub request_hash: Vec<u8>,
+    pub cart_id: Option<i64>,
+}
+
+pub struct Placement<'a> {
+    pub items: Vec<Item>,
+    pub customer: Customer,
+    pub ip: &'a str,
+    pub channel: &'a str,
+    pub key: Option<Key>,
+    pub now: DateTime<Utc>,
+}
+
+/// A placed order and a fresh magic-link token for whoever placed it.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub order_id: i64,
+    pub code: String,
+    pub token: String,
+    /// The order existed already (a retry with the same key, or the same order again within minutes).
+    pub existing: bool,
+}
+
+/// Why an order was not placed.
+#[derive(Debug)]
+pub enum Refused {
+    /// Fields to fix, by name.
+    Invalid(FieldErrors),
+    /// These items (names and SKUs) cannot be had in the wanted quantity.
+    SoldOut(Vec<(String, String)>),
+    /// Too many orders from this address; try again after this many seconds.
+    TooMany { retry_after: i64 },
+    /// The idempotency key came with another request before.
+    KeyReused,
+    Failed(AppError),
+}
+
+impl<E: Into<AppError>> From<E> for Refused {
+    fn from(e: E) -> Self {
+        Refused::Failed(e.into())
+    }
+}
+
+fn field(key: &'static str, message: String) -> Refused {
+    Refused::Invalid(FieldErrors::from([(key, message)]))
+}
+
+/// Issues a manage-scope magic link for an order; returns the token (shown once, stored hashed).
+pub fn issue_token(tx: &Transaction, order_id: i64, cfg: &OrdersConfig, now: DateTime<Utc>) -> Result<String, AppError> {
+    let (token, hash) = tokens::new_token();
+    let expires = db::ts(now + Duration::days(cfg.link_days));
+    orders::insert_token(tx, order_id, &hash, "manage", &db::ts(now), &expires)?;
+    Ok(token)
+}
+
+fn existing(tx: &Transaction, order_id: i64, cfg: &OrdersConfig, now: DateTime<Utc>) -> Result<Placed, Refused> {
+    let order = orders::by_id(tx, order_id)?.ok_or(AppError::NotFound)?;
+    Ok(Placed { order_id, code: order.code, token: issue_token(tx, order_id, cfg, now)?, existing: true })
+}
+
+/// Places an order inside the caller's transaction (the one writer, so no two placements race).
+pub fn place(
+    tx: &Transaction,
+    p: &Placement,
+    shop: &ShopSettings,
+    settings: &CheckoutSettings,
+    cfg: &OrdersConfig,
+) -> Result<Placed, Refused> {
+    let now = db::ts(p.now);
+    if let Some(k) = &p.key
+        && let Some((hash, order_id, cart_id)) = orders::idempotency(tx, k.scope, &k.key)?
+    {
+        // Only the same request (from the same cart, for a form) gets the order back.
+        if hash != k.request_hash || cart_id != k.cart_id {
+            return Err(Refused::KeyReused);
+        }
+        return existing(tx, order_id, cfg, p.now);
+    }
+    if p.items.is_empty() {
+        return Err(field("items", "The cart is empty.".into()));
+    }
+    if p.items.len() > rules::MAX_LINES {
+        return Err(field("items", format!("At most {} different items in one order.", rules::MAX_LINES)));
+    }
+    let hour_ago = db::ts(p.now - Duration::hours(1));
+    let (recent, oldest) = orders::placed_from(tx, p.ip, &hour_ago)?;
+    if recent >= cfg.placements_per_hour {
+        let frees = oldest.as_deref().and_then(db::parse_ts).map(|t| t + Duration::hours(1));
+        let retry_after = frees.map_or(3600, |t| (t - p.now).num_seconds().clamp(1, 3600));
+        return Err(Refused::TooMany { retry_after });
+    }
+
+    // Every line against the catalogue as it is now: prices from here, never from the client.
+    let wanted: Vec<(i64, Option<&[u8]>)> = p.items.iter().map(|i| (i.variant_id, i.access_hash.as_deref())).collect();
+    let offers = carts::offers(tx, &wanted, &now)?;
+    let mut lines: Vec<(&Offer, i64)> = Vec::new();
+    let mut short = Vec::new();
+    for item in &p.items {
+        if item.quantity < 1 || item.quantity > rules::MAX_QUANTITY {
+            return Err(field("items", format!("Quantities are whole numbers from 1 to {}.", rules::MAX_QUANTITY)));
+        }
+        let Some(offer) = offers.iter().find(|o| o.variant_id == item.variant_id) else {
+            return Err(field("items", "An item in the order is no longer sold.".into()));
+        };
+        match cart::allowed(offer, item.quantity) {
+            Ok((qty, _)) if qty == item.quantity => lines.push((offer, qty)),
+            Ok((_, Some(cart::Limit::PerOrder(max)))) => {
+                return Err(field("items", format!("At most {max} of {} per order.", offer.name())));
+            }
+            Err(Unavailable::NotYet) => {
+                return Err(field("items", format!("{} is not on sale yet.", offer.name())));
+            }
+            Err(Unavailable::NotForSale) => {
+                return Err(field("items", format!("{} is no longer sold.", offer.name())));
+            }
+            _ => short.push((offer.name(), offer.sku.clone())),
+        }
+    }
+    if !short.is_empty() {
+        return Err(Refused::SoldOut(short));
+    }
+
+    let key_pairs: Vec<(i64, i64)> = lines.iter().map(|(o, q)| (o.variant_id, *q)).collect();
+    let lines_key = rules::lines_key(&key_pairs);
+    let since = db::ts(p.now - Duration::minutes(cfg.duplicate_minutes));
+    if cfg.duplicate_minutes > 0
+        && let Some(order_id) = orders::recent_duplicate(tx, &p.customer.phone, &lines_key, &since)?
+    {
+        return existing(tx, order_id, cfg, p.now);
+    }
+
+    let c = &p.customer;
+    let deliveries = methods::delivery_methods(tx)?;
+    let delivery = deliveries
+        .iter()
+        .find(|d| d.code == c.delivery_code)
+        .ok_or_else(|| field("delivery", "Choose how you would like to get your order.".into()))?;
+    let payments = methods::payment_methods(tx)?;
+    let payment = payments
+        .iter()
+        .find(|m| m.code == c.payment_code)
+        .ok_or_else(|| field("payment", "Choose how you will pay.".into()))?;
+    let subtotal = rules::subtotal(lines.iter().map(|(o, q)| (o.price, *q)))
+        .ok_or_else(|| field("items", "The order is too large.".into()))?;
+    let fmt = |v: i64| money::format(v, &shop.currency, shop.currency_minor_units);
+    let mut discount = None;
+    if let Some(code) = &c.discount_code {
+        let d = methods::discount(tx, code)?
+            .ok_or_else(|| field("discount_code", format!("The code {code} is not valid.")))?;
+        let (used, by_customer) = methods::discount_uses(tx, d.id, &c.phone)?;
+        let amount = d.amount(subtotal, p.now, used, by_customer, fmt).map_err(|m| field("discount_code", m))?;
+        discount = Some((d, amount));
+    }
+    let off = discount.as_ref().map_or(0, |(_, a)| *a);
+    let fee = delivery.fee_for(&c.address, subtotal - off).map_err(|m| field("delivery", m))?;
+    let totals = Totals::new(subtotal, off, fee).ok_or_else(|| field("items", "The order is too large.".into()))?;
+
+    let number = orders::next_number(tx)?;
+    let code = rules::code(&settings.order_prefix, number);
+    let status = if settings.whatsapp_flow { Status::Draft } else { Status::Pending };
+    let expires = settings.whatsapp_flow.then(|| db::ts(p.now + Duration::hours(cfg.draft_hours)));
+    let order_id = orders::insert(
+        tx,
+        &orders::NewOrder {
+            number,
+            code: &code,
+            status: status.as_str(),
+            channel: p.channel,
+            currency: &shop.currency,
+            totals,
+            customer: c,
+            delivery,
+            payment,
+            lines_key: &lines_key,
+            ip: p.ip,
+            expires_at: expires.as_deref(),
+            now: &now,
+        },
+    )?;
+    let mut products = Vec::new();
+    for (offer, qty) in &lines {
+        let held = offer.stock.track && orders::reserve(tx, offer.variant_id, *qty)?;
+        if offer.stock.track && !held {
+            // Cannot happen with one writer and the check above; refuse rather than oversell.
+            return Err(Refused::SoldOut(vec![(offer.name(), offer.sku.clone())]));
+        }
+        orders::insert_line(tx, order_id, offer, *qty, if held { *qty } else { 0 })?;
+        products.push(offer.product_id);
+    }
+    products.sort_unstable();
+    products.dedup();
+    for product in products {
+        db::catalog::refresh_card(tx, product)?;
+    }
+    if let Some((d, amount)) = &discount {
+        orders::insert_redemption(tx, d.id, order_id, &c.phone, *amount, &now)?;
+    }
+    orders::add_event(tx, order_id, status.as_str(), "Order placed", "customer", &now)?;
+    if let Some(k) = &p.key {
+        orders::insert_idempotency(tx, k.scope, &k.key, &k.request_hash, order_id, k.cart_id, &now)?;
+    }
+    let token = issue_token(tx, order_id, cfg, p.now)?;
+    Ok(Placed { order_id, code, token, existing: false })
+}
+
+/// Queues the seller's notice and, when the customer gave an email, their confirmation with the
+/// order link, in the caller's transaction. Returns how many messages were queued.
+pub fn queue_mail(
+    tx: &Transaction,
+    shop: &ShopSettings,
+    order_id: i64,
+    order_link: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let order = orders::by_id(tx, order_id)?.ok_or(AppError::NotFound)?;
+    let lines = orders::lines(tx, order_id)?;
+    let mut queued = 0;
+    if !shop.contact_email.is_empty() {
+        outbox::enqueue(tx, &messages::order_for_seller(shop, &order, &lines), &db::ts(now))?;
+        queued += 1;
+    }
+    if !order.customer_email.is_empty() {
+        outbox::enqueue(tx, &messages::order_for_customer(shop, &order, &lines, order_link), &db::ts(now))?;
+        queued += 1;
+    }
+    Ok(queued)
+}

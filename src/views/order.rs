@@ -1,0 +1,151 @@
+//! A guest's order page (status timeline, items, totals, delivery, how to pay with a QR code, the
+//! WhatsApp hand-off) and the page for a link that does not work.
+
+use maud::{Markup, PreEscaped, html};
+
+use super::components::{csrf, time};
+use crate::domain::checkout::{PaymentKind, payment_uri, whatsapp_message};
+use crate::domain::orders::Status;
+use crate::domain::{money, whatsapp};
+use crate::web::extract::Page;
+use crate::web::order_page::OrderView;
+
+/// The message and wa.me link that hand an order to the shop: code, items, total, delivery and
+/// payment method only, never the address, email or name.
+pub fn whatsapp_link(page: &Page, v: &OrderView) -> Option<String> {
+    let o = &v.order;
+    let m = |x: i64| money::format(x, &o.currency, page.shop.currency_minor_units);
+    let items: Vec<String> = v
+        .lines
+        .iter()
+        .map(|l| {
+            let options = if l.options.is_empty() { String::new() } else { format!(" ({})", l.options) };
+            format!("{} × {}{options} [{}]", l.quantity, l.title, l.sku)
+        })
+        .collect();
+    let text = whatsapp_message(&v.whatsapp_template, &o.code, &items.join("\n"), &m(o.total), &o.delivery_name, &o.payment_name);
+    whatsapp::link(&page.shop.whatsapp_number, &text)
+}
+
+/// A QR code as inline SVG (drawn here from a URI this shop built).
+fn qr(uri: &str) -> Option<Markup> {
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build();
+    let svg = svg.find("<svg").map(|at| svg[at..].to_string())?;
+    Some(html! { div.qr role="img" aria-label="QR code to pay" { (PreEscaped(svg)) } })
+}
+
+fn payment(page: &Page, v: &OrderView) -> Markup {
+    let o = &v.order;
+    let kind = PaymentKind::parse(&o.payment_kind).unwrap_or(PaymentKind::Other);
+    let amount = money::decimal(o.total, page.shop.currency_minor_units);
+    let uri = payment_uri(kind, &o.payment_account, &o.payment_network, &page.shop.name, &amount, &o.currency, &o.code);
+    let unpaid = o.payment_status == "unpaid" && o.status != "cancelled";
+    html! {
+        section.card aria-labelledby="pay-h" {
+            h2 #pay-h { "Payment: " (o.payment_name) }
+            @if o.payment_status == "paid" { p.paid role="status" { "Paid. Thank you!" } }
+            @if unpaid {
+                @match kind {
+                    PaymentKind::Cod => p { "Pay " strong { (money::format(o.total, &o.currency, page.shop.currency_minor_units)) } " when your order arrives." },
+                    PaymentKind::Upi => p { "Pay " strong { (money::format(o.total, &o.currency, page.shop.currency_minor_units)) } " by UPI to " code { (o.payment_account) } " with the note " strong { (o.code) } "." },
+                    PaymentKind::Crypto => p { "Send " (o.currency) " " strong { (amount) } " worth to " code.break { (o.payment_account) } " with the memo " strong { (o.code) } "." },
+                    _ => p { "Pay " strong { (money::format(o.total, &o.currency, page.shop.currency_minor_units)) } " and mention " strong { (o.code) } "." },
+                }
+                @if !o.payment_instructions.is_empty() { p.instructions { (o.payment_instructions) } }
+                @if let Some(uri) = &uri {
+                    @if let Some(code) = qr(uri) { (code) }
+                    @if kind == PaymentKind::Upi { p { a.button href=(uri) { "Open in a UPI app" } } }
+                }
+            }
+        }
+    }
+}
+
+pub fn page(page: &Page, v: &OrderView) -> Markup {
+    let o = &v.order;
+    let minor = page.shop.currency_minor_units;
+    let m = |x: i64| money::format(x, &o.currency, minor);
+    let status = Status::parse(&o.status).unwrap_or(Status::Pending);
+    let a = &o.address;
+    let address: Vec<&str> =
+        [&a.line1, &a.line2, &a.city, &a.region, &a.postal_code, &a.country].into_iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
+    let body = html! {
+        h1 { "Order " (o.code) }
+        p.status { "Status: " strong.badge { (status.label()) } }
+        @if status == Status::Draft {
+            section.handoff aria-labelledby="handoff-h" {
+                h2 #handoff-h { "One more step" }
+                p { "Send your order to the shop on WhatsApp so they can confirm it." }
+                @if let Some(href) = whatsapp_link(page, v) {
+                    p { a.button.primary.big.whatsapp href=(href) rel="noopener" { "Send order on WhatsApp" } }
+                }
+                @if let Some(at) = &o.expires_at { p.hint { "Not sent by " (time(at)) ", it is cancelled." } }
+            }
+        }
+        @if o.status == "cancelled" {
+            @if let Some(r) = &o.cancel_reason { p.notice role="status" { "Cancelled: " (r) } }
+        }
+        section.card aria-labelledby="items-h" {
+            h2 #items-h { "Items" }
+            ul.summary-lines {
+                @for l in &v.lines {
+                    li {
+                        span { (l.quantity) " × " (l.title) @if !l.options.is_empty() { " (" (l.options) ")" } br; small { "SKU " (l.sku) } }
+                        span.amount { (m(l.line_total)) }
+                    }
+                }
+            }
+            dl.totals {
+                dt { "Subtotal" } dd { (m(o.subtotal)) }
+                @if o.discount > 0 { dt { "Discount" @if let Some(c) = &o.discount_code { " (" (c) ")" } } dd { "−" (m(o.discount)) } }
+                dt { "Delivery" } dd { (m(o.delivery_fee)) }
+                dt { strong { "Total" } } dd { strong { (m(o.total)) } }
+            }
+        }
+        section.card aria-labelledby="delivery-h" {
+            h2 #delivery-h { "Delivery: " (o.delivery_name) }
+            @if !o.delivery_details.is_empty() { p { (o.delivery_details) } }
+            @if !address.is_empty() { p { (address.join(", ")) } }
+            p { (o.customer_name) ", " (o.customer_phone) }
+            @if !o.note.is_empty() { p { "Your note: " (o.note) } }
+        }
+        (payment(page, v))
+        section.card aria-labelledby="timeline-h" {
+            h2 #timeline-h { "Timeline" }
+            ol.timeline {
+                @for e in &v.events {
+                    li { (time(&e.at)) " " strong { (Status::parse(&e.status).map_or(e.status.as_str(), |s| s.label())) } @if !e.note.is_empty() { " · " (e.note) } }
+                }
+            }
+        }
+        @if v.manage && status.customer_may_cancel() {
+            form.cancel method="post" action=(format!("/o/{}/cancel", o.code)) {
+                (csrf(&page.csrf))
+                input type="hidden" name="t" value=(v.token);
+                button.danger type="submit" { "Cancel this order" }
+            }
+        }
+        p.hint { "Keep this page's link to yourself: anyone with it can see this order." }
+    };
+    super::layout::storefront_with_head(page, &format!("Order {}", o.code), html! { meta name="robots" content="noindex"; }, body)
+}
+
+/// The same page for every link that does not open an order, with a way to ask for a new one.
+pub fn invalid_link(page: &Page, code: &str) -> Markup {
+    let clean: String = code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(30).collect();
+    let ask = whatsapp::link(
+        &page.shop.whatsapp_number,
+        &format!("Hello! The link to my order {clean} does not work. Could you send me a new one?"),
+    );
+    let body = html! {
+        h1 { "This link is not valid" }
+        p { "The link may be mistyped, expired or replaced by a newer one." }
+        @if let Some(href) = ask {
+            p { a.button.primary href=(href) rel="noopener" { "Ask the shop for a new link" } }
+        } @else if !page.shop.contact_email.is_empty() {
+            p { a.button.primary href=(format!("mailto:{}", page.shop.contact_email)) { "Ask the shop for a new link" } }
+        }
+    };
+    super::layout::storefront_with_head(page, "Link not valid", html! { meta name="robots" content="noindex"; }, body)
+}

@@ -1,0 +1,116 @@
+//! A guest's order page, opened by its magic link: `/o/{code}?t={token}`. A wrong, expired or
+//! revoked token, or another order's, gets the same "link not valid" page, which reveals nothing.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::extract::{CsrfForm, Page};
+use crate::AppState;
+use crate::db::{self, catalog, checkout as methods, orders};
+use crate::domain::orders::{Status, check_transition};
+use crate::domain::tokens::hash_token;
+use crate::error::AppError;
+use crate::views;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TokenQuery {
+    pub t: String,
+}
+
+/// Everything the order page shows.
+pub struct OrderView {
+    pub order: orders::Order,
+    pub lines: Vec<orders::Line>,
+    pub events: Vec<orders::Event>,
+    pub manage: bool,
+    pub token: String,
+    pub whatsapp_template: String,
+}
+
+fn private(res: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::HttpResponseBuilder {
+    // The token is in the address: never cache the page, never send the address onwards.
+    res.insert_header((header::CACHE_CONTROL, "private, no-store")).insert_header(("referrer-policy", "no-referrer"))
+}
+
+/// The order for this code and token, when the token is live and the order's.
+async fn load(state: &AppState, code: String, token: String) -> Result<Option<OrderView>, AppError> {
+    let hash = hash_token(&token);
+    state
+        .db
+        .read(move |c| {
+            let Some((id, scope)) = orders::token_scope(c, &code, &hash, &db::now())? else { return Ok(None) };
+            let order = orders::by_id(c, id)?.ok_or(AppError::NotFound)?;
+            Ok(Some(OrderView {
+                lines: orders::lines(c, id)?,
+                events: orders::events(c, id)?,
+                order,
+                manage: scope == "manage",
+                token,
+                whatsapp_template: methods::settings(c)?.whatsapp_template,
+            }))
+        })
+        .await
+}
+
+pub async fn show(
+    page: Page,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    q: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
+    let code = code.into_inner();
+    let view = if q.t.len() == 64 { load(&state, code.clone(), q.t.clone()).await? } else { None };
+    let Some(view) = view else {
+        return Ok(private(&mut HttpResponse::NotFound())
+            .content_type("text/html; charset=utf-8")
+            .body(views::order::invalid_link(&page, &code).into_string()));
+    };
+    Ok(private(&mut HttpResponse::Ok())
+        .content_type("text/html; charset=utf-8")
+        .body(views::order::page(&page, &view).into_string()))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CancelForm {
+    pub csrf: String,
+    pub t: String,
+}
+
+/// A customer with a manage link cancels an order the shop has not confirmed yet; its stock is released.
+pub async fn cancel(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    form: CsrfForm<CancelForm>,
+) -> Result<HttpResponse, AppError> {
+    let code = code.into_inner();
+    let token = form.0.t;
+    let hash = hash_token(&token);
+    let done = state
+        .db
+        .write(move |tx| {
+            let now = db::ts(Utc::now());
+            let Some((id, scope)) = orders::token_scope(tx, &code, &hash, &now)? else { return Ok(None) };
+            let order = orders::by_id(tx, id)?.ok_or(AppError::NotFound)?;
+            let status = Status::parse(&order.status).ok_or_else(|| AppError::internal("unknown status"))?;
+            if scope != "manage" || !status.customer_may_cancel() {
+                return Err(AppError::Conflict("This order can no longer be cancelled here; message the shop.".into()));
+            }
+            check_transition(status, Status::Cancelled).map_err(AppError::Conflict)?;
+            for product in orders::release(tx, id)? {
+                catalog::refresh_card(tx, product)?;
+            }
+            orders::set_status(tx, id, Status::Cancelled.as_str(), Some("cancelled by the customer"), &now)?;
+            orders::add_event(tx, id, Status::Cancelled.as_str(), "Cancelled by the customer", "customer", &now)?;
+            Ok(Some(order.code))
+        })
+        .await?;
+    match done {
+        Some(code) => Ok(super::see_other_with_flash(&format!("/o/{code}?t={token}"), "Your order is cancelled.")),
+        None => Err(AppError::NotFound),
+    }
+}
+
