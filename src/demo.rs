@@ -287,12 +287,16 @@ pub fn checkout_methods(conn: &Connection) -> rusqlite::Result<()> {
             name: "Courier".into(),
             kind: DeliveryKind::Zones,
             fee: 0,
-            free_over: Some(1_500_00),
+            free_over: Some(150_000),
             details: "2 to 5 days.".into(),
             zones: vec![
-                Zone { name: "Same city".into(), areas: vec!["Jaipur".into(), "302".into()], fee: 49_00 },
-                Zone { name: "Rajasthan".into(), areas: vec!["Rajasthan".into(), "30".into(), "31".into(), "32".into(), "33".into(), "34".into()], fee: 79_00 },
-                Zone { name: "Rest of India".into(), areas: (1..=8).map(|d| d.to_string()).collect(), fee: 99_00 },
+                Zone { name: "Same city".into(), areas: vec!["Jaipur".into(), "302".into()], fee: 4_900 },
+                Zone {
+                    name: "Rajasthan".into(),
+                    areas: vec!["Rajasthan".into(), "30".into(), "31".into(), "32".into(), "33".into(), "34".into()],
+                    fee: 79_00,
+                },
+                Zone { name: "Rest of India".into(), areas: (1..=8).map(|d| d.to_string()).collect(), fee: 9_900 },
             ],
         };
         db::checkout::insert_delivery(conn, &pickup, 0)?;
@@ -310,7 +314,13 @@ pub fn checkout_methods(conn: &Connection) -> rusqlite::Result<()> {
         };
         let methods = [
             method("cod", PaymentKind::Cod, "Cash on delivery", "", ""),
-            method("bank", PaymentKind::Bank, "Bank transfer", "Souk Demo Bazaar, account 000111222333, IFSC DEMO0000001. Put the order code in the reference.", ""),
+            method(
+                "bank",
+                PaymentKind::Bank,
+                "Bank transfer",
+                "Souk Demo Bazaar, account 000111222333, IFSC DEMO0000001. Put the order code in the reference.",
+                "",
+            ),
             method("upi", PaymentKind::Upi, "UPI", "", "soukdemo@upi"),
         ];
         for (i, m) in methods.iter().enumerate() {

@@ -60,7 +60,9 @@ pub enum Refused {
     /// These items (names and SKUs) cannot be had in the wanted quantity.
     SoldOut(Vec<(String, String)>),
     /// Too many orders from this address; try again after this many seconds.
-    TooMany { retry_after: i64 },
+    TooMany {
+        retry_after: i64,
+    },
     /// The idempotency key came with another request before.
     KeyReused,
     Failed(AppError),
@@ -77,7 +79,12 @@ fn field(key: &'static str, message: String) -> Refused {
 }
 
 /// Issues a manage-scope magic link for an order; returns the token (shown once, stored hashed).
-pub fn issue_token(tx: &Transaction, order_id: i64, cfg: &OrdersConfig, now: DateTime<Utc>) -> Result<String, AppError> {
+pub fn issue_token(
+    tx: &Transaction,
+    order_id: i64,
+    cfg: &OrdersConfig,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
     let (token, hash) = tokens::new_token();
     let expires = db::ts(now + Duration::days(cfg.link_days));
     orders::insert_token(tx, order_id, &hash, "manage", &db::ts(now), &expires)?;
@@ -99,13 +106,13 @@ pub fn place(
 ) -> Result<Placed, Refused> {
     let now = db::ts(p.now);
     if let Some(k) = &p.key
-        && let Some((hash, order_id, cart_id)) = orders::idempotency(tx, k.scope, &k.key)?
+        && let Some(stored) = orders::idempotency(tx, k.scope, &k.key)?
     {
         // Only the same request (from the same cart, for a form) gets the order back.
-        if hash != k.request_hash || cart_id != k.cart_id {
+        if stored.request_hash != k.request_hash || stored.cart_id != k.cart_id {
             return Err(Refused::KeyReused);
         }
-        return existing(tx, order_id, cfg, p.now);
+        return existing(tx, stored.order_id, cfg, p.now);
     }
     if p.items.is_empty() {
         return Err(field("items", "The cart is empty.".into()));

@@ -320,7 +320,9 @@ impl Config {
             return Err(err("uploads", "max_image_mb must be 1 to 100 and max_image_megapixels 1 to 500"));
         }
         let o = &self.orders;
-        if [o.cart_days, o.draft_hours, o.link_days, o.placements_per_hour].iter().any(|n| *n < 1) || o.duplicate_minutes < 0 {
+        if [o.cart_days, o.draft_hours, o.link_days, o.placements_per_hour].iter().any(|n| *n < 1)
+            || o.duplicate_minutes < 0
+        {
             return Err(err("orders", "cart_days, draft_hours, link_days and placements_per_hour must be at least 1"));
         }
         if self.backup.keep == 0 {

@@ -197,36 +197,59 @@ pub fn insert(conn: &Connection, o: &NewOrder) -> rusqlite::Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-pub fn insert_line(conn: &Connection, order_id: i64, offer: &crate::domain::cart::Offer, qty: i64, reserved: i64) -> rusqlite::Result<()> {
+pub fn insert_line(
+    conn: &Connection,
+    order_id: i64,
+    offer: &crate::domain::cart::Offer,
+    qty: i64,
+    reserved: i64,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO order_lines (order_id, variant_id, product_slug, sku, title, options, unit_price, quantity,
                                   line_total, image_id, reserved)
          VALUES (:o, :v, :slug, :sku, :title, :options, :price, :qty, :total, :image, :reserved)",
     )?
-    .execute(named_params! {":o": order_id, ":v": offer.variant_id, ":slug": offer.product_slug, ":sku": offer.sku,
+    .execute(
+        named_params! {":o": order_id, ":v": offer.variant_id, ":slug": offer.product_slug, ":sku": offer.sku,
         ":title": offer.title, ":options": offer.options, ":price": offer.price, ":qty": qty,
-        ":total": offer.price * qty, ":image": offer.image_id, ":reserved": reserved})?;
+        ":total": offer.price * qty, ":image": offer.image_id, ":reserved": reserved},
+    )?;
     Ok(())
 }
 
 /// Holds `qty` units of a variant for an order. Without backorders it holds only what is
 /// available and returns false when that is not enough; stock that is not tracked is not held.
 pub fn reserve(conn: &Connection, variant_id: i64, qty: i64) -> rusqlite::Result<bool> {
-    let n = conn.prepare_cached(
-        "UPDATE variants SET reserved = reserved + :q
+    let n = conn
+        .prepare_cached(
+            "UPDATE variants SET reserved = reserved + :q
          WHERE id = :v AND track_stock = 1 AND (allow_backorder = 1 OR on_hand - reserved >= :q)",
-    )?
-    .execute(named_params! {":v": variant_id, ":q": qty})?;
+        )?
+        .execute(named_params! {":v": variant_id, ":q": qty})?;
     Ok(n == 1)
 }
 
-pub fn add_event(conn: &Connection, order_id: i64, status: &str, note: &str, actor: &str, now: &str) -> rusqlite::Result<()> {
+pub fn add_event(
+    conn: &Connection,
+    order_id: i64,
+    status: &str,
+    note: &str,
+    actor: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT INTO order_events (order_id, status, note, actor, at) VALUES (:o, :s, :n, :a, :now)")?
         .execute(named_params! {":o": order_id, ":s": status, ":n": note, ":a": actor, ":now": now})?;
     Ok(())
 }
 
-pub fn insert_token(conn: &Connection, order_id: i64, hash: &[u8], scope: &str, now: &str, expires: &str) -> rusqlite::Result<()> {
+pub fn insert_token(
+    conn: &Connection,
+    order_id: i64,
+    hash: &[u8],
+    scope: &str,
+    now: &str,
+    expires: &str,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO order_tokens (order_id, token_hash, scope, created_at, expires_at) VALUES (:o, :h, :s, :now, :exp)",
     )?
@@ -270,9 +293,19 @@ pub fn placed_from(conn: &Connection, ip: &str, since: &str) -> rusqlite::Result
 }
 
 /// A stored idempotency key: the request it came with, its order, and the cart that placed it.
-pub fn idempotency(conn: &Connection, scope: &str, key: &str) -> rusqlite::Result<Option<(Vec<u8>, i64, Option<i64>)>> {
+#[derive(Debug, Clone)]
+pub struct StoredKey {
+    pub request_hash: Vec<u8>,
+    pub order_id: i64,
+    pub cart_id: Option<i64>,
+}
+
+/// The stored key; `None` when it was never used.
+pub fn idempotency(conn: &Connection, scope: &str, key: &str) -> rusqlite::Result<Option<StoredKey>> {
     conn.prepare_cached("SELECT request_hash, order_id, cart_id FROM idempotency_keys WHERE scope = :s AND key = :k")?
-        .query_row(named_params! {":s": scope, ":k": key}, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row(named_params! {":s": scope, ":k": key}, |r| {
+            Ok(StoredKey { request_hash: r.get(0)?, order_id: r.get(1)?, cart_id: r.get(2)? })
+        })
         .optional()
 }
 
@@ -293,7 +326,14 @@ pub fn insert_idempotency(
     Ok(())
 }
 
-pub fn insert_redemption(conn: &Connection, discount_id: i64, order_id: i64, phone: &str, amount: i64, now: &str) -> rusqlite::Result<()> {
+pub fn insert_redemption(
+    conn: &Connection,
+    discount_id: i64,
+    order_id: i64,
+    phone: &str,
+    amount: i64,
+    now: &str,
+) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO discount_redemptions (discount_id, order_id, customer_phone, amount, at) VALUES (:d, :o, :p, :a, :now)",
         named_params! {":d": discount_id, ":o": order_id, ":p": phone, ":a": amount, ":now": now},
@@ -316,14 +356,21 @@ pub fn release(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<i64>> {
          WHERE id IN (SELECT variant_id FROM order_lines WHERE order_id = :o AND reserved > 0)",
     )?
     .execute(named_params! {":o": order_id})?;
-    conn.prepare_cached("UPDATE order_lines SET reserved = 0 WHERE order_id = :o")?.execute(named_params! {":o": order_id})?;
+    conn.prepare_cached("UPDATE order_lines SET reserved = 0 WHERE order_id = :o")?
+        .execute(named_params! {":o": order_id})?;
     products.sort_unstable();
     products.dedup();
     Ok(products)
 }
 
 /// Sets an order's status (and the reason, for a cancellation).
-pub fn set_status(conn: &Connection, order_id: i64, status: &str, reason: Option<&str>, now: &str) -> rusqlite::Result<()> {
+pub fn set_status(
+    conn: &Connection,
+    order_id: i64,
+    status: &str,
+    reason: Option<&str>,
+    now: &str,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE orders SET status = :s, cancel_reason = coalesce(:r, cancel_reason), updated_at = :now WHERE id = :o",
     )?

@@ -47,7 +47,12 @@ fn order_lines_text(order: &Order, lines: &[Line], minor: u8) -> String {
     if order.discount > 0 {
         text.push_str(&format!("Discount: −{}\n", m(order.discount)));
     }
-    text.push_str(&format!("Delivery ({}): {}\nTotal: {}\n", order.delivery_name, m(order.delivery_fee), m(order.total)));
+    text.push_str(&format!(
+        "Delivery ({}): {}\nTotal: {}\n",
+        order.delivery_name,
+        m(order.delivery_fee),
+        m(order.total)
+    ));
     text
 }
 
@@ -91,7 +96,11 @@ pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line]) -> N
         order.payment_name,
         order_lines_text(order, lines, minor),
         if order.note.is_empty() { String::new() } else { format!("\nNote: {}\n", order.note) },
-        if order.status == "draft" { "\nThe customer was shown a button to send it to your WhatsApp; acknowledge it there.\n" } else { "" },
+        if order.status == "draft" {
+            "\nThe customer was shown a button to send it to your WhatsApp; acknowledge it there.\n"
+        } else {
+            ""
+        },
     );
     let html = html! {
         p { "Order " strong { (order.code) } " (" (order.status) ")" }

@@ -40,9 +40,12 @@ pub fn page(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldErr
     };
     let body = html! {
         h1 { "Checkout" }
-        (error_summary(errors))
+        @if errors.keys().any(|k| *k != "cart" && *k != "items") { (error_summary(errors)) }
         @if let Some(e) = errors.get("cart").or(errors.get("items")) { p.error role="alert" { (e) } }
         (summary(page, ctx))
+        @if ctx.cart.lines.is_empty() {
+            p { a.button href="/" { "Back to the shop" } }
+        } @else {
         form.checkout method="post" action="/checkout" novalidate {
             (csrf(&page.csrf))
             input type="hidden" name="key" value=(input.key);
@@ -108,6 +111,7 @@ pub fn page(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldErr
             }
             p { button.primary.big type="submit" { "Place order" } }
             p.hint { "Prices, stock and delivery are checked again when you place the order." }
+        }
         }
     };
     super::layout::storefront_with_head(page, "Checkout", html! { meta name="robots" content="noindex"; }, body)

@@ -32,7 +32,14 @@ pub fn storefront_with_head(page: &Page, title: &str, extra_head: Markup, body: 
     frame(&page.shop, page.cart_count, page.flash.as_deref(), title, extra_head, body)
 }
 
-fn frame(shop: &ShopSettings, cart_count: u32, flash: Option<&str>, title: &str, extra_head: Markup, body: Markup) -> Markup {
+fn frame(
+    shop: &ShopSettings,
+    cart_count: u32,
+    flash: Option<&str>,
+    title: &str,
+    extra_head: Markup,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {

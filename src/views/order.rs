@@ -23,7 +23,14 @@ pub fn whatsapp_link(page: &Page, v: &OrderView) -> Option<String> {
             format!("{} × {}{options} [{}]", l.quantity, l.title, l.sku)
         })
         .collect();
-    let text = whatsapp_message(&v.whatsapp_template, &o.code, &items.join("\n"), &m(o.total), &o.delivery_name, &o.payment_name);
+    let text = whatsapp_message(
+        &v.whatsapp_template,
+        &o.code,
+        &items.join("\n"),
+        &m(o.total),
+        &o.delivery_name,
+        &o.payment_name,
+    );
     whatsapp::link(&page.shop.whatsapp_number, &text)
 }
 
@@ -68,8 +75,11 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
     let m = |x: i64| money::format(x, &o.currency, minor);
     let status = Status::parse(&o.status).unwrap_or(Status::Pending);
     let a = &o.address;
-    let address: Vec<&str> =
-        [&a.line1, &a.line2, &a.city, &a.region, &a.postal_code, &a.country].into_iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
+    let address: Vec<&str> = [&a.line1, &a.line2, &a.city, &a.region, &a.postal_code, &a.country]
+        .into_iter()
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .collect();
     let body = html! {
         h1 { "Order " (o.code) }
         p.status { "Status: " strong.badge { (status.label()) } }
@@ -128,7 +138,12 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
         }
         p.hint { "Keep this page's link to yourself: anyone with it can see this order." }
     };
-    super::layout::storefront_with_head(page, &format!("Order {}", o.code), html! { meta name="robots" content="noindex"; }, body)
+    super::layout::storefront_with_head(
+        page,
+        &format!("Order {}", o.code),
+        html! { meta name="robots" content="noindex"; },
+        body,
+    )
 }
 
 /// The same page for every link that does not open an order, with a way to ask for a new one.

@@ -73,7 +73,11 @@ impl View {
 }
 
 /// Loads a cart and checks every line again, storing what changed; an empty view without a cart.
-pub fn recheck(tx: &rusqlite::Connection, cart_id: Option<i64>, money: impl Fn(i64) -> String) -> Result<View, AppError> {
+pub fn recheck(
+    tx: &rusqlite::Connection,
+    cart_id: Option<i64>,
+    money: impl Fn(i64) -> String,
+) -> Result<View, AppError> {
     let Some(cart_id) = cart_id else { return Ok(View { lines: vec![], notes: vec![], subtotal: 0 }) };
     let now = db::now();
     let stored = carts::lines(tx, cart_id)?;
@@ -136,7 +140,11 @@ pub struct AddForm {
 
 /// Adds to the cart from a product page. Product pages are shared by caches and carry no CSRF
 /// token, so a post from another site is refused by its origin, and the cookie is `SameSite=Lax`.
-pub async fn add(req: HttpRequest, state: web::Data<AppState>, form: web::Form<AddForm>) -> Result<HttpResponse, AppError> {
+pub async fn add(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<AddForm>,
+) -> Result<HttpResponse, AppError> {
     check_origin(&req, &state.config.server.public_url)?;
     let form = form.into_inner();
     let quantity = form.quantity.unwrap_or(1);
@@ -210,13 +218,18 @@ pub struct UpdateForm {
 }
 
 /// Changes quantities (`q{variant id}` fields) or removes one line (`action=remove:{id}`).
-pub async fn update(req: HttpRequest, state: web::Data<AppState>, form: CsrfForm<UpdateForm>) -> Result<HttpResponse, AppError> {
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: CsrfForm<UpdateForm>,
+) -> Result<HttpResponse, AppError> {
     let form = form.0;
     let hash = cart_hash(&req).ok_or(AppError::BadRequest("Your cart has expired.".into()))?;
     let mut wanted: Vec<(i64, i64)> = Vec::new();
     for (k, v) in &form.fields {
         if let Some(id) = k.strip_prefix('q').and_then(|id| id.parse::<i64>().ok()) {
-            let q = v.trim().parse::<i64>().map_err(|_| AppError::BadRequest("Quantities are whole numbers.".into()))?;
+            let q =
+                v.trim().parse::<i64>().map_err(|_| AppError::BadRequest("Quantities are whole numbers.".into()))?;
             if !(0..=crate::domain::orders::MAX_QUANTITY).contains(&q) {
                 return Err(AppError::BadRequest("Choose a quantity from 0.".into()));
             }

@@ -40,6 +40,9 @@ async fn load(state: &AppState, req: &HttpRequest, page: &Page) -> Result<Contex
 }
 
 fn render(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldErrors, status: u16) -> HttpResponse {
+    let mut page = page.clone();
+    page.cart_count = ctx.cart.count() as u32;
+    let page = &page;
     HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap_or_default())
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .content_type("text/html; charset=utf-8")
@@ -62,7 +65,11 @@ pub async fn form(req: HttpRequest, page: Page, state: web::Data<AppState>) -> R
 
 /// What placing came to.
 enum Outcome {
-    Placed { code: String, token: String, mail: bool },
+    Placed {
+        code: String,
+        token: String,
+        mail: bool,
+    },
     /// The cart changed since the page was shown: show it again with what changed.
     Changed(Context),
     Refused(Refused, Context),
@@ -102,7 +109,11 @@ pub async fn place(
             };
             let money = |v: i64| money::format(v, &shop.currency, shop.currency_minor_units);
             let known = crate::db::orders::idempotency(tx, "form", &submitted.key)?.is_some();
-            let view = if known { View { lines: vec![], notes: vec![], subtotal: 0 } } else { cart::recheck(tx, cart_id, money)? };
+            let view = if known {
+                View { lines: vec![], notes: vec![], subtotal: 0 }
+            } else {
+                cart::recheck(tx, cart_id, money)?
+            };
             let ctx = |cart| Context { cart, deliveries: deliveries.clone(), payments: payments.clone() };
             if !known && (!view.notes.is_empty() || view.lines.is_empty()) {
                 return Ok(Outcome::Changed(ctx(view)));
@@ -163,10 +174,14 @@ pub async fn place(
             cart::set_cookies(&mut res, &req, None, 0, state.config.orders.cart_days);
             Ok(res)
         }
-        Outcome::Changed(ctx) if ctx.cart.lines.is_empty() => Ok(super::see_other("/cart")),
         Outcome::Changed(ctx) => {
             let mut errors = FieldErrors::new();
-            errors.insert("cart", "Your cart changed; check it below before placing the order.".into());
+            let message = if ctx.cart.lines.is_empty() {
+                "Nothing in your cart can be ordered now."
+            } else {
+                "Your cart changed; check it below before placing the order."
+            };
+            errors.insert("cart", message.into());
             Ok(render(&page, &ctx, &input, &errors, 409))
         }
         Outcome::Refused(refused, ctx) => match refused {
@@ -179,11 +194,14 @@ pub async fn place(
             }
             Refused::TooMany { retry_after } => Err(AppError::TooManyRequests {
                 retry_after: retry_after as u64,
-                message: "You have placed many orders in a short time. Please wait a while, or message the shop on WhatsApp.".into(),
+                message:
+                    "You have placed many orders in a short time. Please wait a while, or message the shop on WhatsApp."
+                        .into(),
             }),
             Refused::KeyReused => {
                 let mut errors = FieldErrors::new();
-                errors.insert("cart", "This form was already used. Check your details and place the order again.".into());
+                errors
+                    .insert("cart", "This form was already used. Check your details and place the order again.".into());
                 input.key = hex::encode(rand::random::<[u8; 16]>());
                 Ok(render(&page, &ctx, &input, &errors, 422))
             }

@@ -121,6 +121,7 @@ pub async fn security_headers(
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors {frame}"
     );
+    let own_referrer_policy = res.headers().contains_key("referrer-policy");
     let h = res.headers_mut();
     let mut set = |name: &'static str, value: &str| {
         if let Ok(v) = HeaderValue::from_str(value) {
@@ -129,7 +130,10 @@ pub async fn security_headers(
     };
     set("content-security-policy", &csp);
     set("x-content-type-options", "nosniff");
-    set("referrer-policy", if admin { "same-origin" } else { "strict-origin-when-cross-origin" });
+    // A page whose address holds a secret (an order's magic link) sets a stricter policy itself.
+    if !own_referrer_policy {
+        set("referrer-policy", if admin { "same-origin" } else { "strict-origin-when-cross-origin" });
+    }
     set("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()");
     set("cross-origin-opener-policy", "same-origin");
     if admin {

@@ -113,4 +113,3 @@ pub async fn cancel(
         None => Err(AppError::NotFound),
     }
 }
-

@@ -1,0 +1,388 @@
+//! Cart, checkout and guest order pages (issue 4), spoken to over HTTP like a phone browser would.
+
+mod common;
+
+use common::*;
+use reqwest::{Client, StatusCode};
+
+/// A variant of the demo with this much stock on hand and none reserved; returns its SKU.
+fn stock(app: &TestApp, slug: &str, on_hand: i64) -> String {
+    let db = app.db();
+    let sku: String = db
+        .query_row(
+            "SELECT v.sku FROM variants v JOIN products p ON p.id = v.product_id WHERE p.slug = ?1 ORDER BY v.position LIMIT 1",
+            [slug],
+            |r| r.get(0),
+        )
+        .unwrap();
+    db.execute(
+        "UPDATE variants SET on_hand = ?2, reserved = 0, track_stock = 1, allow_backorder = 0, max_per_order = NULL WHERE sku = ?1",
+        rusqlite::params![sku, on_hand],
+    )
+    .unwrap();
+    db.execute(
+        "INSERT INTO stock_ledger (variant_id, delta, reason, actor, at)
+         SELECT id, ?2 - (SELECT coalesce(sum(delta), 0) FROM stock_ledger WHERE variant_id = variants.id), 'test', 'test', '2026-01-01T00:00:00.000Z'
+         FROM variants WHERE sku = ?1",
+        rusqlite::params![sku, on_hand],
+    )
+    .unwrap();
+    sku
+}
+
+async fn add(app: &TestApp, client: &Client, sku: &str, qty: &str) -> reqwest::Response {
+    client.post(app.url("/cart/add")).form(&[("sku", sku), ("quantity", qty)]).send().await.unwrap()
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html.find(&marker).unwrap_or_else(|| panic!("no {name} in the page"));
+    let rest = &html[at + marker.len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+const CUSTOMER: &[(&str, &str)] = &[
+    ("name", "Asha <script>alert(1)</script>"),
+    ("phone", "099887 76655"),
+    ("email", "asha@example.com"),
+    ("delivery", "standard"),
+    ("line1", "12 Hawa Mahal Road"),
+    ("city", "Jaipur"),
+    ("region", "Rajasthan"),
+    ("postal_code", "302002"),
+    ("payment", "upi"),
+    ("note", "Please gift wrap"),
+];
+
+/// Opens the checkout like a browser and posts it with `fields` (and the page's CSRF token and key).
+async fn checkout(app: &TestApp, client: &Client, fields: &[(&str, &str)]) -> (reqwest::Response, String) {
+    let html = app.get_as(client, "/checkout").await.text().await.unwrap();
+    let (csrf, key) = (csrf_from(&html).expect("a checkout form"), hidden(&html, "key"));
+    let mut all = vec![("csrf", csrf.as_str()), ("key", key.as_str())];
+    all.extend_from_slice(fields);
+    (client.post(app.url("/checkout")).form(&all).send().await.unwrap(), key)
+}
+
+async fn demo() -> TestApp {
+    let app = TestApp::spawn_demo().await;
+    app.db().execute("UPDATE shop_settings SET contact_email = 'shop@example.com'", []).unwrap();
+    // The in-memory profile is loaded at start.
+    let config = app.config.clone();
+    TestApp::spawn_in(app.stop().await, config).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_orders_from_a_phone_and_hands_the_order_to_whatsapp() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 5);
+    app.db().execute("UPDATE delivery_methods SET free_over = NULL", []).unwrap();
+    let price: i64 = app.db().query_row("SELECT price FROM variants WHERE sku = ?1", [&sku], |r| r.get(0)).unwrap();
+    let shopper = browser();
+
+    // The product page has a plain form; adding takes the shopper to the cart.
+    let page = app.get_as(&shopper, "/p/canvas-tote").await.text().await.unwrap();
+    assert!(page.contains("action=\"/cart/add\"") && page.contains("Add to cart"));
+    let res = add(&app, &shopper, &sku, "2").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/cart");
+    let cart = set_cookie(&res, "souk_cart").expect("a cart cookie");
+    assert!(cart.contains("HttpOnly") && cart.contains("SameSite=Lax") && cart.contains("Max-Age=2592000"), "{cart}");
+    let html = app.get_as(&shopper, "/cart").await.text().await.unwrap();
+    assert!(html.contains("Canvas Tote") && html.contains("value=\"2\""), "{html}");
+    // Every storefront page now shows the cart, and is no longer for shared caches.
+    let home = app.get_as(&shopper, "/").await;
+    assert!(home.headers()["cache-control"].to_str().unwrap().starts_with("private"));
+    assert!(home.text().await.unwrap().contains("<span class=\"count\">2</span>"));
+
+    // Missing and bad fields: the form again, each message beside its field, nothing stored.
+    let (res, _) = checkout(&app, &shopper, &[("phone", "12"), ("delivery", "standard"), ("payment", "upi")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Enter your name.") && html.contains("like +91") && html.contains("Enter the street address")
+    );
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+    let long = "x".repeat(10_000);
+    let mut too_long = CUSTOMER.to_vec();
+    too_long.push(("line2", long.as_str()));
+    let (res, _) = checkout(&app, &shopper, &too_long).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+
+    // A price sent by the client is ignored: totals come from the catalogue.
+    let mut fields = CUSTOMER.to_vec();
+    fields.push(("price", "1"));
+    fields.push(("total", "1"));
+    let (res, _) = checkout(&app, &shopper, &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
+    let to = location(&res);
+    assert!(to.starts_with("/o/ORD-1001?t="), "{to}");
+    let token = to.split("t=").nth(1).unwrap().to_string();
+    assert_eq!(token.len(), 64, "256 random bits");
+    let (subtotal, fee, total, status, phone): (i64, i64, i64, String, String) = app
+        .db()
+        .query_row("SELECT subtotal, delivery_fee, total, status, customer_phone FROM orders", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap();
+    assert_eq!((subtotal, fee, total), (2 * price, 4900, 2 * price + 4900), "Jaipur is the same-city zone");
+    assert_eq!((status.as_str(), phone.as_str()), ("draft", "+919988776655"), "E.164 with the shop's country code");
+    assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 2, "stock reserved");
+    assert_eq!(app.count("SELECT count(*) FROM cart_lines"), 0, "the cart is emptied");
+    assert_eq!(app.count("SELECT count(*) FROM order_tokens WHERE length(token_hash) = 32"), 1, "stored hashed");
+    assert_eq!(app.count(&format!("SELECT count(*) FROM order_tokens WHERE hex(token_hash) LIKE '%{token}%'")), 0);
+
+    // The order page: status, items, totals, payment QR, and the WhatsApp hand-off without personal data.
+    let res = app.get_as(&shopper, &to).await;
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Thank you! Your order ORD-1001 is placed."));
+    assert!(html.contains("Asha &lt;script&gt;") && !html.contains("<script>alert"), "names are shown escaped");
+    assert!(html.contains("<svg") && html.contains("soukdemo@upi"), "a UPI QR code");
+    let at = html.find("https://wa.me/919876543210?text=").expect("a WhatsApp button");
+    let href = &html[at..at + html[at..].find('"').unwrap()];
+    assert!(href.contains("ORD-1001") && href.contains(&sku), "{href}");
+    let text = href.split("text=").nth(1).unwrap();
+    for private in ["Asha", "asha%40example", "Hawa", "302002", "99887", "gift"] {
+        assert!(!text.contains(private), "{private} must not travel in the WhatsApp link: {href}");
+    }
+    // Later catalogue edits never change the order.
+    app.db().execute("UPDATE products SET title = 'Renamed' WHERE slug = 'canvas-tote'", []).unwrap();
+    assert!(app.get_as(&shopper, &to).await.text().await.unwrap().contains("Canvas Tote"));
+
+    // The shop hears of it, and so does the customer (with the link, marked to be wiped once sent).
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox WHERE kind = 'order_seller' AND to_addr = 'shop@example.com'"),
+        1
+    );
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_customer' AND sensitive = 1"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_double_tap_or_a_repeat_gives_back_the_same_order() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 5);
+    let shopper = browser();
+    add(&app, &shopper, &sku, "1").await;
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    let (csrf, key) = (csrf_from(&html).unwrap(), hidden(&html, "key"));
+    let mut fields = vec![("csrf", csrf.as_str()), ("key", key.as_str())];
+    fields.extend_from_slice(CUSTOMER);
+    let first = shopper.post(app.url("/checkout")).form(&fields).send().await.unwrap();
+    let again = shopper.post(app.url("/checkout")).form(&fields).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    let code = |r: &reqwest::Response| location(r).split('?').next().unwrap().to_string();
+    assert_eq!(code(&first), code(&again), "the same order");
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
+    // The retry's link works too.
+    assert_eq!(app.get_as(&shopper, &location(&again)).await.status(), StatusCode::OK);
+
+    // The same phone ordering the same items again within minutes, from a new cart: the first order.
+    add(&app, &shopper, &sku, "1").await;
+    let (res, _) = checkout(&app, &shopper, CUSTOMER).await;
+    assert_eq!(code(&res), code(&first));
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
+    assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 1, "reserved once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_shoppers_race_for_the_last_unit_and_exactly_one_gets_it() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 1);
+    // Each shopper fills a cart and opens the checkout while the unit is still there.
+    let mut ready = Vec::new();
+    for i in 0..50 {
+        let shopper = browser();
+        assert_eq!(add(&app, &shopper, &sku, "1").await.status(), StatusCode::SEE_OTHER);
+        let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+        let (csrf, key) = (csrf_from(&html).unwrap(), hidden(&html, "key"));
+        ready.push((shopper, csrf, key, format!("+9198765{i:05}")));
+    }
+    let url = app.url("/checkout");
+    let tasks: Vec<_> = ready
+        .into_iter()
+        .map(|(shopper, csrf, key, phone)| {
+            let url = url.clone();
+            tokio::spawn(async move {
+                let mut fields: Vec<(&str, &str)> = CUSTOMER.iter().copied().filter(|(k, _)| *k != "phone").collect();
+                fields.extend([("csrf", csrf.as_str()), ("key", key.as_str()), ("phone", phone.as_str())]);
+                let res = shopper.post(&url).form(&fields).send().await.unwrap();
+                (res.status(), res.text().await.unwrap())
+            })
+        })
+        .collect();
+    let mut placed = 0;
+    let mut sold_out = 0;
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        match status {
+            StatusCode::SEE_OTHER => placed += 1,
+            StatusCode::CONFLICT if body.contains("sold out") || body.contains("Sold out") => sold_out += 1,
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!((placed, sold_out), (1, 49));
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
+    assert_eq!(app.count(&format!("SELECT on_hand - reserved FROM variants WHERE sku = '{sku}'")), 0, "never oversold");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cart_says_what_changed_before_anything_is_charged() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 5);
+    let shopper = browser();
+    add(&app, &shopper, &sku, "4").await;
+    app.db().execute("UPDATE variants SET price = price + 10000 WHERE sku = ?1", [&sku]).unwrap();
+    stock(&app, "canvas-tote", 2);
+    let html = app.get_as(&shopper, "/cart").await.text().await.unwrap();
+    assert!(html.contains("Only 2 of Canvas Tote"), "{html}");
+    assert!(html.contains("value=\"2\""));
+    // Sold out while at the checkout: the order is not placed, and the shopper is told.
+    let page = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    let (csrf, key) = (csrf_from(&page).unwrap(), hidden(&page, "key"));
+    stock(&app, "canvas-tote", 0);
+    let mut fields = vec![("csrf", csrf.as_str()), ("key", key.as_str())];
+    fields.extend_from_slice(CUSTOMER);
+    let res = shopper.post(app.url("/checkout")).form(&fields).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("sold out and was removed.") && !html.contains("Place order"), "{html}");
+    let html = app.get_as(&shopper, "/cart").await.text().await.unwrap();
+    assert!(html.contains("Your cart is empty."));
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+    // Adding a sold-out variant says so on the product page.
+    let res = add(&app, &shopper, &sku, "1").await;
+    assert!(location(&res).starts_with("/p/canvas-tote"));
+    assert!(app.get_as(&shopper, &location(&res)).await.text().await.unwrap().contains("sold out"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_magic_link_works_only_for_its_order_until_it_expires_or_is_revoked() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 9);
+    let mut links = Vec::new();
+    for phone in ["+919876500001", "+919876500002"] {
+        let shopper = browser();
+        add(&app, &shopper, &sku, "1").await;
+        let mut fields: Vec<(&str, &str)> = CUSTOMER.iter().copied().filter(|(k, _)| *k != "phone").collect();
+        fields.push(("phone", phone));
+        let (res, _) = checkout(&app, &shopper, &fields).await;
+        links.push(location(&res));
+    }
+    let anyone = browser();
+    let token_of = |l: &str| l.split("t=").nth(1).unwrap().to_string();
+    assert_eq!(app.get_as(&anyone, &links[0]).await.status(), StatusCode::OK, "the link alone opens the order");
+    let invalid = |path: String| {
+        let c = anyone.clone();
+        let url = app.url(&path);
+        async move {
+            let res = c.get(url).send().await.unwrap();
+            let status = res.status();
+            let body = res.text().await.unwrap();
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert!(body.contains("This link is not valid") && body.contains("Ask the shop for a new link"), "{path}");
+            assert!(!body.contains("Canvas Tote"), "nothing about the order shows");
+            body
+        }
+    };
+    let other = invalid(format!("/o/ORD-1001?t={}", token_of(&links[1]))).await;
+    let wrong = invalid(format!("/o/ORD-1001?t={}", "0".repeat(64))).await;
+    let missing = invalid(format!("/o/ORD-9999?t={}", token_of(&links[0]))).await;
+    assert_eq!(other.replace("ORD-9999", "ORD-1001"), wrong.replace("ORD-9999", "ORD-1001"));
+    assert_eq!(missing.replace("ORD-9999", "ORD-1001"), wrong, "an order that does not exist looks the same");
+    // Codes are looked up in any case.
+    assert_eq!(app.get_as(&anyone, &links[0].replace("ORD-", "ord-")).await.status(), StatusCode::OK);
+    app.db().execute("UPDATE order_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE order_id = 1", []).unwrap();
+    invalid(links[0].clone()).await;
+    app.db().execute("UPDATE order_tokens SET revoked_at = '2026-01-01T00:00:00.000Z' WHERE order_id = 2", []).unwrap();
+    invalid(links[1].clone()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_cancels_an_unconfirmed_order_and_the_stock_comes_back() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 3);
+    let shopper = browser();
+    add(&app, &shopper, &sku, "2").await;
+    let (res, _) = checkout(&app, &shopper, CUSTOMER).await;
+    let link = location(&res);
+    assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 2);
+    let page = app.get_as(&shopper, &link).await.text().await.unwrap();
+    assert!(page.contains("Cancel this order"));
+    let token = link.split("t=").nth(1).unwrap();
+    let res = shopper
+        .post(app.url("/o/ORD-1001/cancel"))
+        .form(&[("csrf", csrf_from(&page).unwrap().as_str()), ("t", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = app.get_as(&shopper, &link).await.text().await.unwrap();
+    assert!(page.contains("Cancelled") && !page.contains("Cancel this order"));
+    assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 0, "released");
+    assert_eq!(app.count("SELECT count(*) FROM order_events WHERE status = 'cancelled'"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_may_place_only_so_many_orders_an_hour() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path());
+    config.orders.placements_per_hour = 2;
+    // A proxy nobody trusts: its forwarding header is ignored.
+    let db = souk::db::Db::open(&config.db_path(), 5000, 0, 2).unwrap();
+    db.write_blocking(|tx| souk::demo::fill(tx, false).map_err(souk::error::AppError::Conflict)).unwrap();
+    drop(db);
+    let app = TestApp::spawn_in(dir, config).await;
+    let sku = stock(&app, "canvas-tote", 50);
+    for i in 0..3 {
+        let shopper = browser();
+        add(&app, &shopper, &sku, "1").await;
+        let phone = format!("+91987650000{i}");
+        let mut fields: Vec<(&str, &str)> = CUSTOMER.iter().copied().filter(|(k, _)| *k != "phone").collect();
+        fields.push(("phone", &phone));
+        let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+        let (csrf, key) = (csrf_from(&html).unwrap(), hidden(&html, "key"));
+        fields.extend([("csrf", csrf.as_str()), ("key", key.as_str())]);
+        let spoofed = format!("203.0.113.{i}");
+        let res =
+            shopper.post(app.url("/checkout")).header("x-forwarded-for", &spoofed).form(&fields).send().await.unwrap();
+        if i < 2 {
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        } else {
+            assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "a spoofed X-Forwarded-For changes nothing");
+            let wait: i64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+            assert!((1..=3600).contains(&wait));
+            assert!(res.text().await.unwrap().contains("many orders"));
+        }
+    }
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bots_and_other_sites_cannot_place_or_fill_carts() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 5);
+    let shopper = browser();
+    // A form on another site posting into the shopper's cart is refused.
+    let res = shopper
+        .post(app.url("/cart/add"))
+        .header("origin", "https://evil.example")
+        .form(&[("sku", sku.as_str()), ("quantity", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    for (qty, why) in [("0", "zero"), ("-3", "negative"), ("100000", "absurd"), ("two", "not a number")] {
+        let res = add(&app, &shopper, &sku, qty).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{why}");
+    }
+    assert_eq!(add(&app, &shopper, "NO-SUCH-SKU", "1").await.status(), StatusCode::NOT_FOUND);
+    add(&app, &shopper, &sku, "1").await;
+    let mut fields = CUSTOMER.to_vec();
+    fields.push(("website", "http://spam.example"));
+    let (res, _) = checkout(&app, &shopper, &fields).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+}
