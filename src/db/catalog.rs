@@ -328,3 +328,13 @@ pub fn next_drop(conn: &Connection, now: &str) -> rusqlite::Result<Option<String
     )?
     .query_row(named_params! {":now": now}, |r| r.get(0))
 }
+
+/// Active products newest first (by id), after the product `after` when given: the API's pages.
+pub fn cards_after(conn: &Connection, after: Option<i64>, limit: i64) -> rusqlite::Result<Vec<Card>> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} FROM products p WHERE p.status = 'active' AND p.id < :after ORDER BY p.id DESC LIMIT :limit"
+    );
+    conn.prepare_cached(&sql)?
+        .query_map(named_params! {":after": after.unwrap_or(i64::MAX), ":limit": limit}, card_from_row)?
+        .collect()
+}

@@ -213,7 +213,7 @@ pub struct CheckoutInput {
 }
 
 /// The customer's details, checked and normalised.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Customer {
     pub name: String,
     pub phone: String,

@@ -1,6 +1,7 @@
 //! HTTP: `configure` lists every URL; handlers are thin (extract, validate, one transaction, redirect or render).
 
 pub mod admin;
+pub mod api;
 pub mod assets;
 pub mod cart;
 pub mod checkout;
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/healthz", web::get().to(health::healthz))
         .route("/assets/{hash}/{path:.*}", web::get().to(assets::serve))
         .configure(admin::configure)
+        .configure(api::configure)
         .default_service(web::to(not_found));
 }
 

@@ -1,0 +1,456 @@
+//! The public JSON API (`/api/v1`): the shop, products, placing an order, and reading it with its
+//! magic-link token. Described by `/api/v1/openapi.json` (`openapi.rs`).
+
+mod openapi;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::Digest;
+
+use super::extract::Page;
+use crate::AppState;
+use crate::db::{self, carts, catalog, checkout as methods, orders as stored};
+use crate::domain::checkout::{CheckoutInput, Customer, validate_customer};
+use crate::domain::orders::MAX_LINES;
+use crate::domain::{FieldErrors, money, tokens};
+use crate::error::AppError;
+use crate::orders::{self, Item, Key, Placement, Refused};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/openapi.json", web::get().to(openapi::document))
+        .route("/api/v1/shop", web::get().to(shop))
+        .route("/api/v1/products", web::get().to(products))
+        .route("/api/v1/products/{slug}", web::get().to(product))
+        .route("/api/v1/orders", web::post().to(place))
+        .route("/api/v1/orders/{code}", web::get().to(order));
+}
+
+/// `{"error": {...}}` with the given status; `fields` names bad fields, `extra` adds keys (such as `skus`).
+pub fn error(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    fields: Option<&FieldErrors>,
+    extra: Option<(&str, Value)>,
+) -> HttpResponse {
+    let mut e = json!({"code": code, "message": message});
+    if let Some(f) = fields {
+        e["fields"] = json!(f);
+    }
+    if let Some((k, v)) = extra {
+        e[k] = v;
+    }
+    HttpResponse::build(status).json(json!({ "error": e }))
+}
+
+fn image_url(base: &str, id: Option<i64>) -> Value {
+    id.map_or(Value::Null, |id| json!(format!("{base}{}", crate::views::images::url(id, 640))))
+}
+
+async fn shop(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let (deliveries, payments) =
+        state.db.read(|c| Ok((methods::delivery_methods(c)?, methods::payment_methods(c)?))).await?;
+    let s = &page.shop;
+    Ok(HttpResponse::Ok().json(json!({
+        "name": s.name,
+        "currency": s.currency,
+        "currency_minor_units": s.currency_minor_units,
+        "whatsapp_number": if s.whatsapp_number.is_empty() { Value::Null } else { json!(s.whatsapp_number) },
+        "delivery_methods": deliveries.iter().map(|d| json!({
+            "id": d.code, "name": d.name, "fee": d.from_fee(), "free_over": d.free_over,
+            "needs_address": d.needs_address(), "details": d.details,
+        })).collect::<Vec<_>>(),
+        "payment_methods": payments.iter().map(|p| json!({"id": p.code, "name": p.name, "kind": p.kind.as_str()})).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ListQuery {
+    cursor: Option<String>,
+    limit: Option<i64>,
+}
+
+/// Active products, newest first, a page at a time; `next` is the cursor of the following page.
+async fn products(page: Page, state: web::Data<AppState>, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let limit = q.limit.unwrap_or(24).clamp(1, 100);
+    let after = match q.cursor.as_deref() {
+        None | Some("") => None,
+        Some(c) => Some(c.parse::<i64>().map_err(|_| AppError::BadRequest("The cursor is not valid.".into()))?),
+    };
+    let cards = state.db.read(move |c| Ok(catalog::cards_after(c, after, limit + 1)?)).await?;
+    let base = super::public_base(&state, &page);
+    let now = Utc::now();
+    let more = cards.len() as i64 > limit;
+    let shown = &cards[..cards.len().min(limit as usize)];
+    Ok(HttpResponse::Ok().json(json!({
+        "products": shown.iter().map(|c| json!({
+            "slug": c.slug,
+            "title": c.title,
+            "price": c.price,
+            "currency": page.shop.currency,
+            "image": image_url(&base, c.image_id),
+            "available": !c.sold_out && crate::domain::catalog::is_released(c.publish_at.as_deref().and_then(db::parse_ts), now),
+        })).collect::<Vec<_>>(),
+        "next": if more { shown.last().map(|c| json!(c.id.to_string())).unwrap_or(Value::Null) } else { Value::Null },
+    })))
+}
+
+async fn product(page: Page, state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let slug = slug.into_inner();
+    let p = state.db.read(move |c| catalog::product_page(c, &slug)?.ok_or(AppError::NotFound)).await?;
+    let base = super::public_base(&state, &page);
+    let released =
+        crate::domain::catalog::is_released(p.product.publish_at.as_deref().and_then(db::parse_ts), Utc::now());
+    let names = &p.product.options;
+    Ok(HttpResponse::Ok().json(json!({
+        "slug": p.product.slug,
+        "title": p.product.title,
+        "description": p.product.description_md,
+        "currency": page.shop.currency,
+        "publish_at": p.product.publish_at,
+        "images": p.images.iter().map(|i| json!({"url": image_url(&base, Some(i.id)), "alt": i.alt})).collect::<Vec<_>>(),
+        "variants": p.variants.iter().map(|v| {
+            let options: serde_json::Map<String, Value> = (0..3)
+                .filter(|i| !names[*i].is_empty())
+                .map(|i| (names[i].clone(), json!(v.options[i])))
+                .collect();
+            // Units that can be bought now; null when there is no limit (stock not tracked, or backorders allowed).
+            let available = match v.stock().available() {
+                _ if !released => json!(0),
+                Some(n) if !v.allow_backorder => json!(n),
+                _ => Value::Null,
+            };
+            json!({
+                "sku": v.sku,
+                "options": options,
+                "price": v.price,
+                "compare_at_price": v.compare_at_price,
+                "available": available,
+                "max_per_order": v.max_per_order,
+            })
+        }).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrderItem {
+    sku: String,
+    quantity: i64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct CustomerBody {
+    name: String,
+    phone: String,
+    email: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct AddressBody {
+    line1: String,
+    line2: String,
+    city: String,
+    region: String,
+    postal_code: String,
+    country: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct DeliveryBody {
+    method: String,
+    address: Option<AddressBody>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct PaymentBody {
+    method: String,
+}
+
+/// The order a client asks for. Unknown fields (a price, a total) are refused: the shop sets prices.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrderBody {
+    items: Vec<OrderItem>,
+    customer: CustomerBody,
+    #[serde(default)]
+    delivery: DeliveryBody,
+    #[serde(default)]
+    payment: PaymentBody,
+    #[serde(default)]
+    discount_code: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The JSON of an order, as placing and reading it answer.
+fn order_json(base: &str, o: &stored::Order, lines: &[stored::Line], token: Option<&str>, wa: Option<String>) -> Value {
+    json!({
+        "code": o.code,
+        "status": o.status,
+        "payment_status": o.payment_status,
+        "currency": o.currency,
+        "subtotal": o.subtotal,
+        "delivery_fee": o.delivery_fee,
+        "discount": o.discount,
+        "total": o.total,
+        "items": lines.iter().map(|l| json!({
+            "sku": l.sku, "title": l.title, "options": l.options, "unit_price": l.unit_price,
+            "quantity": l.quantity, "line_total": l.line_total,
+        })).collect::<Vec<_>>(),
+        "delivery": {"method": o.delivery_code, "name": o.delivery_name},
+        "payment": {"method": o.payment_code, "name": o.payment_name, "instructions": o.payment_instructions},
+        "created_at": o.created_at,
+        "whatsapp_url": wa,
+        "tracking_url": token.map(|t| format!("{base}/o/{}?t={t}", o.code)),
+    })
+}
+
+fn whatsapp_url(page: &Page, template: &str, o: &stored::Order, lines: &[stored::Line]) -> Option<String> {
+    let items: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let options = if l.options.is_empty() { String::new() } else { format!(" ({})", l.options) };
+            format!("{} × {}{options} [{}]", l.quantity, l.title, l.sku)
+        })
+        .collect();
+    let total = money::format(o.total, &o.currency, page.shop.currency_minor_units);
+    let text = crate::domain::checkout::whatsapp_message(
+        template,
+        &o.code,
+        &items.join("\n"),
+        &total,
+        &o.delivery_name,
+        &o.payment_name,
+    );
+    crate::domain::whatsapp::link(&page.shop.whatsapp_number, &text)
+}
+
+/// What placing answered, before it is turned into JSON.
+enum Answer {
+    Placed { order: Box<stored::Order>, lines: Vec<stored::Line>, token: String, existing: bool, template: String },
+    Unknown(Vec<String>),
+    Invalid(FieldErrors),
+    Refused(Refused),
+}
+
+async fn place(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let parsed: OrderBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            return Ok(error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                &format!("The order could not be read: {e}"),
+                None,
+                None,
+            ));
+        }
+    };
+    if parsed.items.is_empty() || parsed.items.len() > MAX_LINES {
+        let fields = FieldErrors::from([("items", format!("Send from 1 to {MAX_LINES} items."))]);
+        return Ok(error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "The order has no items.", Some(&fields), None));
+    }
+    let key = match req.headers().get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
+        None => None,
+        Some(Ok(k)) if !k.is_empty() && k.len() <= 200 => Some(Key {
+            scope: "api",
+            key: k.to_string(),
+            request_hash: sha2::Sha256::digest(&body).to_vec(),
+            cart_id: None,
+        }),
+        Some(_) => {
+            return Ok(error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "The Idempotency-Key header must be 1 to 200 characters.",
+                None,
+                None,
+            ));
+        }
+    };
+    let address = parsed.delivery.address.unwrap_or_default();
+    let input = CheckoutInput {
+        name: parsed.customer.name,
+        phone: parsed.customer.phone,
+        email: parsed.customer.email,
+        delivery: parsed.delivery.method,
+        line1: address.line1,
+        line2: address.line2,
+        city: address.city,
+        region: address.region,
+        postal_code: address.postal_code,
+        country: address.country,
+        payment: parsed.payment.method,
+        discount_code: parsed.discount_code,
+        note: parsed.note,
+        ..Default::default()
+    };
+    let items = parsed.items;
+    let shop = page.shop.clone();
+    let cfg = state.config.orders.clone();
+    let ip = page.client.ip.clone();
+    let base = super::public_base(&state, &page);
+    let link_base = base.clone();
+    let answer = state
+        .db
+        .write(move |tx| {
+            let now = Utc::now();
+            let settings = methods::settings(tx)?;
+            let known = match &key {
+                Some(k) => stored::idempotency(tx, k.scope, &k.key)?.is_some(),
+                None => false,
+            };
+            let mut wanted = Vec::new();
+            let mut unknown = Vec::new();
+            for i in &items {
+                match carts::offer_by_sku(tx, i.sku.trim(), &db::ts(now))? {
+                    Some(o) => wanted.push(Item { variant_id: o.variant_id, quantity: i.quantity, access_hash: None }),
+                    None => unknown.push(i.sku.clone()),
+                }
+            }
+            if !unknown.is_empty() && !known {
+                return Ok(Answer::Unknown(unknown));
+            }
+            let deliveries = methods::delivery_methods(tx)?;
+            let payments = methods::payment_methods(tx)?;
+            // A known key is answered from what it placed (or refused when the request differs).
+            let customer = match validate_customer(&input, &shop, &settings, &deliveries, &payments) {
+                Ok(c) => c,
+                Err(e) if !known => return Ok(Answer::Invalid(e)),
+                Err(_) => Customer::default(),
+            };
+            let placement = Placement { items: wanted, customer, ip: &ip, channel: "web", key, now };
+            match orders::place(tx, &placement, &shop, &settings, &cfg) {
+                Ok(placed) => {
+                    if !placed.existing {
+                        let link = format!("{link_base}/o/{}?t={}", placed.code, placed.token);
+                        orders::queue_mail(tx, &shop, placed.order_id, &link, now)?;
+                    }
+                    let order = stored::by_id(tx, placed.order_id)?.ok_or(AppError::NotFound)?;
+                    Ok(Answer::Placed {
+                        lines: stored::lines(tx, placed.order_id)?,
+                        order: Box::new(order),
+                        token: placed.token,
+                        existing: placed.existing,
+                        template: settings.whatsapp_template,
+                    })
+                }
+                Err(Refused::Failed(e)) => Err(e),
+                Err(r) => Ok(Answer::Refused(r)),
+            }
+        })
+        .await?;
+    Ok(match answer {
+        Answer::Placed { order, lines, token, existing, template } => {
+            if !existing {
+                state.wake_mailer();
+            }
+            let wa = whatsapp_url(&page, &template, &order, &lines);
+            let body = order_json(&base, &order, &lines, Some(&token), wa);
+            let status = if existing { StatusCode::OK } else { StatusCode::CREATED };
+            HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
+        }
+        Answer::Unknown(skus) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_sku",
+            &format!("No product has the SKU {}.", skus.join(", ")),
+            None,
+            Some(("skus", json!(skus))),
+        ),
+        Answer::Invalid(fields) => {
+            error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Some fields need correcting.", Some(&fields), None)
+        }
+        Answer::Refused(Refused::Invalid(fields)) => {
+            error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Some fields need correcting.", Some(&fields), None)
+        }
+        Answer::Refused(Refused::SoldOut(items)) => {
+            let skus: Vec<String> = items.iter().map(|(_, sku)| sku.clone()).collect();
+            let names: Vec<String> = items.into_iter().map(|(name, _)| name).collect();
+            error(
+                StatusCode::CONFLICT,
+                "sold_out",
+                &format!("Not enough left of {}.", names.join(", ")),
+                None,
+                Some(("skus", json!(skus))),
+            )
+        }
+        Answer::Refused(Refused::TooMany { retry_after }) => {
+            let mut res = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "Too many orders from this address; try again later.",
+                None,
+                None,
+            );
+            if let Ok(v) = header::HeaderValue::from_str(&retry_after.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            res
+        }
+        Answer::Refused(Refused::KeyReused) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "This Idempotency-Key was used with another request.",
+            None,
+            None,
+        ),
+        Answer::Refused(Refused::Failed(e)) => return Err(e),
+    })
+}
+
+/// A guest's order, read with `Authorization: Bearer <magic-link token>`. Any token that does not
+/// open this order gets the same 404, so nothing tells whether the order exists.
+async fn order(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let Some(token) = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+    else {
+        return Ok(error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Send the order's link token as Authorization: Bearer <token>.",
+            None,
+            None,
+        ));
+    };
+    let code = code.into_inner();
+    let hash = tokens::hash_token(&token);
+    let found = state
+        .db
+        .read(move |c| {
+            let Some((id, _)) = stored::token_scope(c, &code, &hash, &db::now())? else { return Ok(None) };
+            let order = stored::by_id(c, id)?.ok_or(AppError::NotFound)?;
+            Ok(Some((order, stored::lines(c, id)?, methods::settings(c)?.whatsapp_template)))
+        })
+        .await?;
+    let Some((o, lines, template)) = found else {
+        return Ok(error(StatusCode::NOT_FOUND, "not_found", "No order opens with this code and token.", None, None));
+    };
+    let base = super::public_base(&state, &page);
+    let wa = whatsapp_url(&page, &template, &o, &lines);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .json(order_json(&base, &o, &lines, None, wa)))
+}

@@ -1,0 +1,199 @@
+//! `/api/v1/openapi.json`: the OpenAPI 3.1 description of exactly the routes in `api/mod.rs`. The
+//! tests check real responses against its schemas.
+
+use actix_web::HttpResponse;
+use serde_json::{Value, json};
+
+fn error_response(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
+/// The document itself.
+pub fn spec() -> Value {
+    let money = json!({"type": "integer", "description": "Minor units of `currency` (paise, cents)."});
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Souk shop API",
+            "version": "1",
+            "description": "Products and guest orders of one Souk shop. Money is in integer minor units with a `currency`; times are RFC 3339 UTC. Errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`."
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/shop": {"get": {
+                "summary": "The shop: name, currency, how orders are delivered and paid",
+                "responses": {"200": {"description": "The shop", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shop"}}}}}
+            }},
+            "/products": {"get": {
+                "summary": "Products for sale, newest first",
+                "parameters": [
+                    {"name": "cursor", "in": "query", "required": false, "schema": {"type": "string"}, "description": "The `next` of the previous page."},
+                    {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 24}}
+                ],
+                "responses": {
+                    "200": {"description": "A page of products", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProductList"}}}},
+                    "400": error_response("The cursor is not valid")
+                }
+            }},
+            "/products/{slug}": {"get": {
+                "summary": "One product with its variants",
+                "parameters": [{"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "The product", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Product"}}}},
+                    "404": error_response("No product for sale has this slug")
+                }
+            }},
+            "/orders": {"post": {
+                "summary": "Place an order",
+                "description": "Prices, stock, delivery fees and discounts come from the shop; a body naming a price is refused. With an `Idempotency-Key`, repeating the same body answers with the same order (its `tracking_url` carries a newly issued token, since tokens are kept only as hashes); the same key with another body is refused with 422. The same phone ordering the same items again within minutes gets its existing order back with 200.",
+                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 200}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OrderRequest"}}}},
+                "responses": {
+                    "201": {"description": "Placed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
+                    "200": {"description": "The same order again (idempotent retry or a repeat within minutes)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
+                    "400": error_response("A malformed header"),
+                    "409": error_response("Sold out: `error.skus` lists what cannot be had in the wanted quantity"),
+                    "422": error_response("Fields to correct (`error.fields`), unknown SKUs (`error.skus`), an unreadable body, or a reused Idempotency-Key"),
+                    "429": {"description": "Too many orders from this address", "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                }
+            }},
+            "/orders/{code}": {"get": {
+                "summary": "A guest's order, read with its magic-link token",
+                "security": [{"magicLink": []}],
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}, "description": "Any case"}],
+                "responses": {
+                    "200": {"description": "The order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
+                    "401": error_response("No bearer token"),
+                    "404": error_response("The token does not open this order (wrong, expired, revoked or another order's)")
+                }
+            }},
+            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}}
+        },
+        "components": {
+            "securitySchemes": {"magicLink": {"type": "http", "scheme": "bearer", "description": "The token of the order's link (`t=` in `/o/{code}?t=…`)."}},
+            "schemas": {
+                "Error": {
+                    "type": "object", "required": ["error"], "additionalProperties": false,
+                    "properties": {"error": {
+                        "type": "object", "required": ["code", "message"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "message": {"type": "string"},
+                            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                            "skus": {"type": "array", "items": {"type": "string"}}
+                        }
+                    }}
+                },
+                "Shop": {
+                    "type": "object", "required": ["name", "currency", "currency_minor_units", "delivery_methods", "payment_methods"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+                        "currency_minor_units": {"type": "integer", "minimum": 0, "maximum": 4},
+                        "whatsapp_number": {"type": ["string", "null"]},
+                        "delivery_methods": {"type": "array", "items": {
+                            "type": "object", "required": ["id", "name", "fee", "needs_address"],
+                            "properties": {
+                                "id": {"type": "string"}, "name": {"type": "string"},
+                                "fee": {"type": "integer", "description": "The fee, or the lowest fee of its zones."},
+                                "free_over": {"type": ["integer", "null"]},
+                                "needs_address": {"type": "boolean"}, "details": {"type": "string"}
+                            }
+                        }},
+                        "payment_methods": {"type": "array", "items": {
+                            "type": "object", "required": ["id", "name"],
+                            "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                                           "kind": {"enum": ["cod", "bank", "upi", "crypto", "other"]}}
+                        }}
+                    }
+                },
+                "ProductList": {
+                    "type": "object", "required": ["products", "next"],
+                    "properties": {
+                        "products": {"type": "array", "items": {
+                            "type": "object", "required": ["slug", "title", "price", "currency", "image", "available"],
+                            "properties": {
+                                "slug": {"type": "string"}, "title": {"type": "string"}, "price": money,
+                                "currency": {"type": "string"}, "image": {"type": ["string", "null"]},
+                                "available": {"type": "boolean", "description": "Something of it can be bought now."}
+                            }
+                        }},
+                        "next": {"type": ["string", "null"]}
+                    }
+                },
+                "Product": {
+                    "type": "object", "required": ["slug", "title", "description", "currency", "images", "variants"],
+                    "properties": {
+                        "slug": {"type": "string"}, "title": {"type": "string"},
+                        "description": {"type": "string", "description": "Markdown"},
+                        "currency": {"type": "string"},
+                        "publish_at": {"type": ["string", "null"], "format": "date-time"},
+                        "images": {"type": "array", "items": {"type": "object", "required": ["url", "alt"],
+                                   "properties": {"url": {"type": "string"}, "alt": {"type": "string"}}}},
+                        "variants": {"type": "array", "items": {
+                            "type": "object", "required": ["sku", "options", "price", "available"],
+                            "properties": {
+                                "sku": {"type": "string"},
+                                "options": {"type": "object", "additionalProperties": {"type": "string"}},
+                                "price": money,
+                                "compare_at_price": {"type": ["integer", "null"]},
+                                "available": {"type": ["integer", "null"], "minimum": 0,
+                                              "description": "Units that can be bought now; null when not limited (stock not tracked, or backorders)."},
+                                "max_per_order": {"type": ["integer", "null"]}
+                            }
+                        }}
+                    }
+                },
+                "OrderRequest": {
+                    "type": "object", "required": ["items", "customer"], "additionalProperties": false,
+                    "properties": {
+                        "items": {"type": "array", "minItems": 1, "maxItems": 100, "items": {
+                            "type": "object", "required": ["sku", "quantity"], "additionalProperties": false,
+                            "properties": {"sku": {"type": "string"}, "quantity": {"type": "integer", "minimum": 1, "maximum": 999}}
+                        }},
+                        "customer": {"type": "object", "required": ["name", "phone"], "additionalProperties": false,
+                            "properties": {"name": {"type": "string", "maxLength": 100},
+                                           "phone": {"type": "string", "description": "WhatsApp number; E.164, or local with the shop's country code added"},
+                                           "email": {"type": "string"}}},
+                        "delivery": {"type": "object", "required": ["method"], "additionalProperties": false,
+                            "properties": {"method": {"type": "string"},
+                                           "address": {"type": "object", "additionalProperties": false, "properties": {
+                                               "line1": {"type": "string", "maxLength": 200}, "line2": {"type": "string", "maxLength": 200},
+                                               "city": {"type": "string", "maxLength": 100}, "region": {"type": "string", "maxLength": 100},
+                                               "postal_code": {"type": "string", "maxLength": 20}, "country": {"type": "string", "pattern": "^[A-Za-z]{2}$"}}}}},
+                        "payment": {"type": "object", "required": ["method"], "additionalProperties": false,
+                            "properties": {"method": {"type": "string"}}},
+                        "discount_code": {"type": "string"},
+                        "note": {"type": "string", "maxLength": 1000}
+                    }
+                },
+                "Order": {
+                    "type": "object",
+                    "required": ["code", "status", "payment_status", "currency", "subtotal", "delivery_fee", "discount", "total", "items", "whatsapp_url", "tracking_url"],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "status": {"enum": ["draft", "pending", "awaiting_payment", "confirmed", "processing", "ready_to_ship", "shipped", "delivered", "failed_delivery", "cancelled", "returned"]},
+                        "payment_status": {"enum": ["unpaid", "paid", "refunded"]},
+                        "currency": {"type": "string"},
+                        "subtotal": money, "delivery_fee": money, "discount": money, "total": money,
+                        "items": {"type": "array", "items": {
+                            "type": "object", "required": ["sku", "title", "unit_price", "quantity", "line_total"],
+                            "properties": {"sku": {"type": "string"}, "title": {"type": "string"}, "options": {"type": "string"},
+                                           "unit_price": money, "quantity": {"type": "integer", "minimum": 1}, "line_total": money}
+                        }},
+                        "delivery": {"type": "object", "properties": {"method": {"type": "string"}, "name": {"type": "string"}}},
+                        "payment": {"type": "object", "properties": {"method": {"type": "string"}, "name": {"type": "string"}, "instructions": {"type": "string"}}},
+                        "created_at": {"type": "string", "format": "date-time"},
+                        "whatsapp_url": {"type": ["string", "null"], "description": "wa.me link with the order code, items and total; no personal data"},
+                        "tracking_url": {"type": ["string", "null"], "description": "The guest's order page (its magic link); only in the answer to placing"}
+                    }
+                }
+            }
+        }
+    })
+}
+
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(spec())
+}

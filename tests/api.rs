@@ -1,0 +1,221 @@
+//! The public JSON API (issue 4): real responses checked against `/api/v1/openapi.json`.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// Checks `body` against a schema of the OpenAPI document (the document is the schema's root, so
+/// its `#/components/...` references resolve).
+fn conforms(spec: &Value, schema: &str, body: &Value) {
+    let mut root = spec.clone();
+    root["$ref"] = json!(format!("#/components/schemas/{schema}"));
+    let validator = jsonschema::validator_for(&root).expect("the document's schemas compile");
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{schema} does not match the response: {errors:?}\n{body:#}");
+}
+
+async fn spec(app: &TestApp) -> Value {
+    let res = app.get("/api/v1/openapi.json").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let spec: Value = res.json().await.unwrap();
+    assert_eq!(spec["openapi"], "3.1.0");
+    spec
+}
+
+fn stock(app: &TestApp, sku: &str, on_hand: i64) {
+    app.db()
+        .execute(
+            "UPDATE variants SET on_hand = ?2, reserved = 0, track_stock = 1, allow_backorder = 0, max_per_order = NULL WHERE sku = ?1",
+            rusqlite::params![sku, on_hand],
+        )
+        .unwrap();
+}
+
+fn order_body(sku: &str, qty: i64, phone: &str) -> Value {
+    json!({
+        "items": [{"sku": sku, "quantity": qty}],
+        "customer": {"name": "Asha", "phone": phone, "email": "asha@example.com"},
+        "delivery": {"method": "standard", "address": {"line1": "12 Hawa Mahal Road", "city": "Jaipur", "postal_code": "302002", "country": "IN"}},
+        "payment": {"method": "cod"},
+        "note": "<b>hi</b>"
+    })
+}
+
+async fn post(app: &TestApp, body: &Value, key: Option<&str>) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    let mut req = app.client.post(app.url("/api/v1/orders")).json(body);
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    let res = req.send().await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    (status, headers, res.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalogue_responses_match_the_document() {
+    let app = TestApp::spawn_demo().await;
+    let spec = spec(&app).await;
+    let shop: Value = app.get("/api/v1/shop").await.json().await.unwrap();
+    conforms(&spec, "Shop", &shop);
+    assert_eq!(shop["currency"], "INR");
+    let ids: Vec<&str> =
+        shop["delivery_methods"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["pickup", "standard"]);
+    let pays: Vec<&str> =
+        shop["payment_methods"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(pays, ["cod", "bank", "upi"]);
+
+    // Every product, a page at a time, each once.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/products?limit=15".to_string();
+    loop {
+        let page: Value = app.get(&path).await.json().await.unwrap();
+        conforms(&spec, "ProductList", &page);
+        seen.extend(page["products"].as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap().to_string()));
+        match page["next"].as_str() {
+            Some(next) => path = format!("/api/v1/products?limit=15&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 40);
+    seen.dedup();
+    assert_eq!(seen.len(), 40);
+
+    let product: Value = app.get("/api/v1/products/canvas-tote").await.json().await.unwrap();
+    conforms(&spec, "Product", &product);
+    assert_eq!(product["variants"][0]["options"]["Colour"], "Black");
+    let missing = app.get("/api/v1/products/no-such-thing").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    conforms(&spec, "Error", &missing.json().await.unwrap());
+    let bad = app.get("/api/v1/products?cursor=abc").await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    conforms(&spec, "Error", &bad.json().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn placing_reading_and_retrying_an_order_through_the_api() {
+    let app = TestApp::spawn_demo().await;
+    let spec = spec(&app).await;
+    let product: Value = app.get("/api/v1/products/canvas-tote").await.json().await.unwrap();
+    let sku = product["variants"][0]["sku"].as_str().unwrap().to_string();
+    let price = product["variants"][0]["price"].as_i64().unwrap();
+    stock(&app, &sku, 3);
+
+    let body = order_body(&sku, 2, "+919988776655");
+    let (status, headers, order) = post(&app, &body, Some("key-1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    conforms(&spec, "Order", &order);
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(order["subtotal"], 2 * price);
+    assert_eq!(
+        order["total"],
+        2 * price + order["delivery_fee"].as_i64().unwrap() - order["discount"].as_i64().unwrap()
+    );
+    assert_eq!(order["status"], "draft");
+    let wa = order["whatsapp_url"].as_str().unwrap();
+    let text = wa.split("text=").nth(1).unwrap();
+    assert!(
+        text.contains("ORD-1001") && !text.contains("Asha") && !text.contains("Hawa") && !text.contains("99887"),
+        "{wa}"
+    );
+    let tracking = order["tracking_url"].as_str().unwrap().to_string();
+    let token = tracking.split("t=").nth(1).unwrap().to_string();
+
+    // The same key and body: the same order, no second reservation.
+    let (status, _, again) = post(&app, &body, Some("key-1")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((again["code"].clone(), again["total"].clone()), (order["code"].clone(), order["total"].clone()));
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
+    assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 2);
+    // The same key with another body is refused.
+    let (status, _, err) = post(&app, &order_body(&sku, 1, "+919988776655"), Some("key-1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["error"]["code"], "idempotency_key_reused");
+    conforms(&spec, "Error", &err);
+
+    // Reading it back with the magic-link token; anything else is the same 404.
+    let read = app.client.get(app.url("/api/v1/orders/ord-1001")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    let read: Value = read.json().await.unwrap();
+    conforms(&spec, "Order", &read);
+    assert_eq!(read["code"], "ORD-1001");
+    assert!(read["tracking_url"].is_null(), "the token is never sent back");
+    for t in ["0".repeat(64), "short".to_string()] {
+        let res = app.client.get(app.url("/api/v1/orders/ORD-1001")).bearer_auth(t).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        conforms(&spec, "Error", &res.json().await.unwrap());
+    }
+    let res = app.client.get(app.url("/api/v1/orders/ORD-1001")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // One unit is left: asking for two is sold out, with the SKU.
+    let (status, _, err) = post(&app, &order_body(&sku, 2, "+919988770000"), None).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(err["error"]["code"], "sold_out");
+    assert_eq!(err["error"]["skus"], json!([sku]));
+    conforms(&spec, "Error", &err);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_orders_get_a_clear_answer_and_store_nothing() {
+    let app = TestApp::spawn_demo().await;
+    let spec = spec(&app).await;
+    let product: Value = app.get("/api/v1/products/canvas-tote").await.json().await.unwrap();
+    let sku = product["variants"][0]["sku"].as_str().unwrap().to_string();
+    stock(&app, &sku, 5);
+    let mut priced = order_body(&sku, 1, "+919988776655");
+    priced["items"][0]["price"] = json!(1);
+    let mut totalled = order_body(&sku, 1, "+919988776655");
+    totalled["total"] = json!(1);
+    let mut long = order_body(&sku, 1, "+919988776655");
+    long["delivery"]["address"]["line1"] = json!("x".repeat(10_000));
+    let mut no_phone = order_body(&sku, 1, "12");
+    no_phone["customer"]["name"] = json!("");
+    let cases = [
+        (order_body("NO-SUCH-SKU", 1, "+919988776655"), "unknown_sku"),
+        (order_body(&sku, 0, "+919988776655"), "invalid"),
+        (order_body(&sku, -2, "+919988776655"), "invalid"),
+        (order_body(&sku, 1_000_000, "+919988776655"), "invalid"),
+        (priced, "invalid_body"),
+        (totalled, "invalid_body"),
+        (long, "invalid"),
+        (no_phone, "invalid"),
+        (json!({"items": []}), "invalid_body"),
+    ];
+    for (body, code) in cases {
+        let (status, _, err) = post(&app, &body, None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {err}");
+        assert_eq!(err["error"]["code"], code, "{body}: {err}");
+        conforms(&spec, "Error", &err);
+    }
+    let (_, _, err) = post(
+        &app,
+        &{
+            let mut b = order_body(&sku, 1, "12");
+            b["customer"]["name"] = json!("");
+            b
+        },
+        None,
+    )
+    .await;
+    assert!(err["error"]["fields"]["phone"].as_str().unwrap().contains("like +91"));
+    assert!(err["error"]["fields"]["name"].is_string());
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+    assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_is_strict_enough_to_catch_a_wrong_response() {
+    let app = TestApp::spawn_demo().await;
+    let spec = spec(&app).await;
+    let product: Value = app.get("/api/v1/products/canvas-tote").await.json().await.unwrap();
+    let mut wrong = product.clone();
+    wrong["variants"][0]["price"] = json!("12.99");
+    let spec2 = spec.clone();
+    let caught = std::panic::catch_unwind(move || conforms(&spec2, "Product", &wrong));
+    assert!(caught.is_err(), "a price as text must not pass");
+    let caught = std::panic::catch_unwind(move || conforms(&spec, "Order", &json!({"code": "ORD-1"})));
+    assert!(caught.is_err(), "an order without its totals must not pass");
+}
