@@ -13,7 +13,8 @@ use crate::error::AppError;
 /// The jobs an owner sees and can run by hand.
 pub const JOBS: &[(&str, &str)] = &[
     ("backup", "Online backup of the database into the backups folder, keeping the newest copies"),
-    ("purge", "Removes expired sessions, used links, old sign-in counters, old job runs and sent mail"),
+    ("purge", "Removes expired sessions, used links, old sign-in counters, old job runs, sent mail and expired carts"),
+    ("expire_drafts", "Cancels draft orders not sent to the shop in time (reason: expired) and releases their stock"),
 ];
 
 /// Whether `cron` is a schedule the scheduler accepts (six fields, seconds first).
@@ -26,6 +27,7 @@ pub fn schedule_of<'a>(state: &'a AppState, job: &str) -> &'a str {
     match job {
         "backup" => &state.config.jobs.backup,
         "purge" => &state.config.jobs.purge,
+        "expire_drafts" => &state.config.jobs.expire_drafts,
         _ => "",
     }
 }
@@ -69,6 +71,7 @@ pub async fn run(state: &AppState, job: &'static str, trigger: &'static str) -> 
     let outcome = tokio::task::spawn_blocking(move || match job {
         "backup" => run_backup(&st),
         "purge" => run_purge(&st),
+        "expire_drafts" => run_expire_drafts(&st),
         other => Err(format!("unknown job {other}")),
     })
     .await
@@ -115,7 +118,18 @@ fn run_purge(state: &AppState) -> Result<String, String> {
             let th = throttle::purge(tx, &day_ago)?;
             let j = jobs::purge(tx, &quarter_ago)?;
             let o = outbox::purge_sent(tx, &quarter_ago)?;
-            Ok(format!("removed {s} sessions, {t} links, {th} sign-in counters, {j} job runs, {o} sent messages"))
+            let c = crate::db::carts::purge(tx, &db::ts(now))?;
+            Ok(format!(
+                "removed {s} sessions, {t} links, {th} sign-in counters, {j} job runs, {o} sent messages, {c} carts"
+            ))
         })
         .map_err(|e| e.to_string())
+}
+
+fn run_expire_drafts(state: &AppState) -> Result<String, String> {
+    let n = state
+        .db
+        .write_blocking(|tx| Ok(crate::orders::expire_drafts(tx, Utc::now(), "scheduler")?))
+        .map_err(|e: AppError| e.to_string())?;
+    Ok(format!("cancelled {n} expired draft(s)"))
 }

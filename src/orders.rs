@@ -263,3 +263,18 @@ pub fn queue_mail(
     }
     Ok(queued)
 }
+
+/// Cancels every draft whose time ran out (reason `expired`, kept for analytics) and releases its
+/// stock, in the caller's transaction; returns how many.
+pub fn expire_drafts(tx: &Transaction, now: DateTime<Utc>, actor: &str) -> Result<usize, AppError> {
+    let at = db::ts(now);
+    let due = orders::expired_drafts(tx, &at)?;
+    for id in &due {
+        for product in orders::release(tx, *id)? {
+            db::catalog::refresh_card(tx, product)?;
+        }
+        orders::set_status(tx, *id, Status::Cancelled.as_str(), Some("expired"), &at)?;
+        orders::add_event(tx, *id, Status::Cancelled.as_str(), "Expired: not sent to the shop in time", actor, &at)?;
+    }
+    Ok(due.len())
+}

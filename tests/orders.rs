@@ -386,3 +386,25 @@ async fn bots_and_other_sites_cannot_place_or_fill_carts() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_not_sent_in_time_expire_and_release_their_stock() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 3);
+    let shopper = browser();
+    add(&app, &shopper, &sku, "2").await;
+    let (res, _) = checkout(&app, &shopper, CUSTOMER).await;
+    let link = location(&res);
+    let msg = souk::jobs::run(&app.state, "expire_drafts", "manual").await.unwrap();
+    assert_eq!(msg, "cancelled 0 expired draft(s)", "not yet due");
+    app.db().execute("UPDATE orders SET expires_at = '2000-01-01T00:00:00.000Z'", []).unwrap();
+    let msg = souk::jobs::run(&app.state, "expire_drafts", "manual").await.unwrap();
+    assert_eq!(msg, "cancelled 1 expired draft(s)");
+    let (status, reason): (String, String) =
+        app.db().query_row("SELECT status, cancel_reason FROM orders", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((status.as_str(), reason.as_str()), ("cancelled", "expired"));
+    assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 0);
+    assert!(app.get_as(&shopper, &link).await.text().await.unwrap().contains("Cancelled: expired"));
+    // The product shows its stock again at once.
+    assert!(!app.page("/p/canvas-tote").await.1.contains("Sold out"));
+}

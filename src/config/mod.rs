@@ -133,11 +133,12 @@ impl Default for MailConfig {
 pub struct JobsConfig {
     pub backup: String,
     pub purge: String,
+    pub expire_drafts: String,
 }
 
 impl Default for JobsConfig {
     fn default() -> Self {
-        Self { backup: "0 30 3 * * *".into(), purge: "0 17 * * * *".into() }
+        Self { backup: "0 30 3 * * *".into(), purge: "0 17 * * * *".into(), expire_drafts: "0 */5 * * * *".into() }
     }
 }
 
@@ -311,7 +312,11 @@ impl Config {
         if self.mail.max_attempts == 0 || self.mail.retry_base_secs < 1 {
             return Err(err("mail", "max_attempts and retry_base_secs must be at least 1"));
         }
-        for (key, cron) in [("jobs.backup", &self.jobs.backup), ("jobs.purge", &self.jobs.purge)] {
+        for (key, cron) in [
+            ("jobs.backup", &self.jobs.backup),
+            ("jobs.purge", &self.jobs.purge),
+            ("jobs.expire_drafts", &self.jobs.expire_drafts),
+        ] {
             if !cron.is_empty() && crate::jobs::check_cron(cron).is_err() {
                 return Err(err(key, format!("{cron:?} is not a cron schedule with seconds, like \"0 30 3 * * *\"")));
             }

@@ -377,3 +377,10 @@ pub fn set_status(
     .execute(named_params! {":o": order_id, ":s": status, ":r": reason, ":now": now})?;
     Ok(())
 }
+
+/// Drafts whose expiry has passed.
+pub fn expired_drafts(conn: &Connection, now: &str) -> rusqlite::Result<Vec<i64>> {
+    conn.prepare_cached("SELECT id FROM orders WHERE status = 'draft' AND expires_at <= :now ORDER BY id")?
+        .query_map(named_params! {":now": now}, |r| r.get(0))?
+        .collect()
+}
