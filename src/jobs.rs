@@ -129,7 +129,7 @@ fn run_purge(state: &AppState) -> Result<String, String> {
 fn run_expire_drafts(state: &AppState) -> Result<String, String> {
     let n = state
         .db
-        .write_blocking(|tx| Ok(crate::orders::expire_drafts(tx, Utc::now(), "scheduler")?))
+        .write_blocking(|tx| crate::orders::expire_drafts(tx, Utc::now(), "scheduler"))
         .map_err(|e: AppError| e.to_string())?;
     Ok(format!("cancelled {n} expired draft(s)"))
 }
