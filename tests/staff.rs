@@ -55,7 +55,7 @@ async fn invited_staff_join_and_are_kept_out_of_owner_pages() {
     assert_eq!(app.get_as(&staff, "/admin").await.status(), StatusCode::OK);
 
     // Staff: no settings, users, audit, jobs or outbox; neither to read nor to change.
-    for page in ["/admin/settings", "/admin/users", "/admin/audit", "/admin/jobs", "/admin/outbox"] {
+    for page in ["/admin/settings", "/admin/checkout", "/admin/users", "/admin/audit", "/admin/jobs", "/admin/outbox"] {
         assert_eq!(app.get_as(&staff, page).await.status(), StatusCode::FORBIDDEN, "{page}");
     }
     let res = app

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod checkout_admin;
 pub mod money;
 pub mod orders;
 pub mod product_csv;

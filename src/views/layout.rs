@@ -81,6 +81,7 @@ const NAV: &[(&str, &str, bool)] = &[
     ("/admin", "Dashboard", false),
     ("/admin/products", "Products", false),
     ("/admin/collections", "Collections", false),
+    ("/admin/checkout", "Checkout", true),
     ("/admin/settings", "Settings", true),
     ("/admin/users", "Users", true),
     ("/admin/audit", "Audit log", true),

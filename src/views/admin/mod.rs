@@ -1,6 +1,7 @@
 //! Admin pages.
 
 pub mod auth;
+pub mod checkout;
 pub mod collections;
 pub mod dashboard;
 pub mod ops;

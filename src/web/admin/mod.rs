@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod checkout;
 mod collections;
 pub mod forms {
     //! The admin's form types, shared with the views that render them.
@@ -54,6 +55,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/collections/{id}", web::post().to(collections::update))
         .route("/admin/collections/{id}/order", web::post().to(collections::order))
         .route("/admin/collections/{id}/delete", web::post().to(collections::delete))
+        .route("/admin/checkout", web::get().to(checkout::show))
+        .route("/admin/checkout", web::post().to(checkout::save_settings))
+        .route("/admin/checkout/delivery", web::post().to(checkout::save_delivery))
+        .route("/admin/checkout/delivery/{id}", web::post().to(checkout::save_delivery))
+        .route("/admin/checkout/payment", web::post().to(checkout::save_payment))
+        .route("/admin/checkout/payment/{id}", web::post().to(checkout::save_payment))
+        .route("/admin/checkout/discounts", web::post().to(checkout::create_discount))
+        .route("/admin/checkout/discounts/{id}/toggle", web::post().to(checkout::toggle_discount))
         .route("/admin/settings", web::get().to(settings::show))
         .route("/admin/settings", web::post().to(settings::save))
         .route("/admin/settings/test-email", web::post().to(settings::test_email))
