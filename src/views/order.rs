@@ -109,7 +109,7 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
             dl.totals {
                 dt { "Subtotal" } dd { (m(o.subtotal)) }
                 @if o.discount > 0 { dt { "Discount" @if let Some(c) = &o.discount_code { " (" (c) ")" } } dd { "−" (m(o.discount)) } }
-                dt { "Delivery" } dd { (m(o.delivery_fee)) }
+                dt { "Delivery" } dd { @if o.delivery_fee == 0 { "Free" } @else { (m(o.delivery_fee)) } }
                 dt { strong { "Total" } } dd { strong { (m(o.total)) } }
             }
         }

@@ -162,6 +162,7 @@ async fn a_customer_browses_to_a_product_and_every_page_is_accessible() {
         ("/admin/products", "the product list"),
         ("/admin/products/1", "the product form"),
         ("/admin/collections", "collections"),
+        ("/admin/checkout", "checkout settings"),
         ("/admin/settings", "settings"),
         ("/admin/users", "users"),
         ("/admin/audit", "the audit log"),
@@ -171,4 +172,63 @@ async fn a_customer_browses_to_a_product_and_every_page_is_accessible() {
         b.goto(&app.url(path)).await.unwrap();
         harness::assert_accessible(b, what).await;
     }
+}
+
+/// Issue 4: a customer on a phone adds to the cart, checks out, gets the WhatsApp button (its link
+/// is read, not opened) and the order page of the magic link; axe-core passes each page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_checks_out_and_hands_the_order_to_whatsapp() {
+    let Some(browser) = harness::launch("a_customer_checks_out_and_hands_the_order_to_whatsapp").await else {
+        return;
+    };
+    let b = &browser.client;
+    let app = TestApp::spawn_demo().await;
+    app.db()
+        .execute("UPDATE variants SET on_hand = 5, reserved = 0, track_stock = 1, allow_backorder = 0", [])
+        .unwrap();
+
+    b.goto(&app.url("/p/canvas-tote")).await.unwrap();
+    fill(b, "#qty", "2").await;
+    submit_and_wait(b, "form.buy").await;
+    assert_eq!(heading(b).await, "Your cart");
+    assert!(b.find(Locator::Css(".cart-link .count")).await.unwrap().text().await.unwrap().contains('2'));
+    harness::assert_accessible(b, "the cart").await;
+    click_and_wait(b, "a[href='/checkout']").await;
+    assert_eq!(heading(b).await, "Checkout");
+    harness::assert_accessible(b, "the checkout").await;
+    if let Ok(dir) = std::env::var("SOUK_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/checkout.png"), b.screenshot().await.unwrap()).unwrap();
+    }
+
+    // A mistake first: the page comes back with the message beside the field.
+    fill(b, "#f-name", "Asha").await;
+    fill(b, "#f-phone", "12").await;
+    submit_and_wait(b, "form.checkout").await;
+    let msg = b.find(Locator::Css("#f-phone-error")).await.unwrap().text().await.unwrap();
+    assert!(msg.contains("like +91"), "{msg}");
+    harness::assert_accessible(b, "the checkout with errors").await;
+    fill(b, "#f-phone", "99887 76655").await;
+    b.find(Locator::Css("#delivery-standard")).await.unwrap().click().await.unwrap();
+    fill(b, "#f-line1", "12 Hawa Mahal Road").await;
+    fill(b, "#f-city", "Jaipur").await;
+    b.find(Locator::Css("#payment-upi")).await.unwrap().click().await.unwrap();
+    submit_and_wait(b, "form.checkout").await;
+
+    assert_eq!(heading(b).await, "Order ORD-1001");
+    let url = b.current_url().await.unwrap();
+    assert!(url.query().unwrap_or("").starts_with("t="), "the magic link: {url}");
+    let button = b.find(Locator::Css("a.whatsapp")).await.unwrap();
+    let href = button.attr("href").await.unwrap().unwrap();
+    assert!(href.starts_with("https://wa.me/919876543210?text="), "{href}");
+    let text = href.split("text=").nth(1).unwrap();
+    assert!(text.contains("ORD-1001") && !text.contains("Asha") && !text.contains("Hawa"), "{href}");
+    assert!(b.find(Locator::Css(".qr svg")).await.is_ok(), "a UPI QR code");
+    harness::assert_accessible(b, "the order page").await;
+    if let Ok(dir) = std::env::var("SOUK_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/order-page.png"), b.screenshot().await.unwrap()).unwrap();
+    }
+    // The link alone opens the order in another browser session.
+    b.delete_all_cookies().await.unwrap();
+    b.goto(url.as_str()).await.unwrap();
+    assert_eq!(heading(b).await, "Order ORD-1001");
 }
