@@ -286,10 +286,14 @@ pub fn recent_duplicate(conn: &Connection, phone: &str, lines_key: &str, since: 
     .optional()
 }
 
-/// Orders placed from this address since `since`, and when the oldest of them was placed.
-pub fn placed_from(conn: &Connection, ip: &str, since: &str) -> rusqlite::Result<(i64, Option<String>)> {
-    conn.prepare_cached("SELECT count(*), min(created_at) FROM orders WHERE placed_ip = :ip AND created_at >= :since")?
-        .query_row(named_params! {":ip": ip, ":since": since}, |r| Ok((r.get(0)?, r.get(1)?)))
+/// Orders placed from this address since `since`, counted up to `limit` (so the cost stays small
+/// however many there are), and when the oldest of them was placed.
+pub fn placed_from(conn: &Connection, ip: &str, since: &str, limit: i64) -> rusqlite::Result<(i64, Option<String>)> {
+    conn.prepare_cached(
+        "SELECT count(*), min(created_at) FROM (SELECT created_at FROM orders
+           WHERE placed_ip = :ip AND created_at >= :since ORDER BY created_at LIMIT :limit)",
+    )?
+    .query_row(named_params! {":ip": ip, ":since": since, ":limit": limit}, |r| Ok((r.get(0)?, r.get(1)?)))
 }
 
 /// A stored idempotency key: the request it came with, its order, and the cart that placed it.
