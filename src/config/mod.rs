@@ -325,10 +325,14 @@ impl Config {
             return Err(err("uploads", "max_image_mb must be 1 to 100 and max_image_megapixels 1 to 500"));
         }
         let o = &self.orders;
-        if [o.cart_days, o.draft_hours, o.link_days, o.placements_per_hour].iter().any(|n| *n < 1)
+        if [o.cart_days, o.draft_hours, o.link_days].iter().any(|n| *n < 1)
+            || o.placements_per_hour < 0
             || o.duplicate_minutes < 0
         {
-            return Err(err("orders", "cart_days, draft_hours, link_days and placements_per_hour must be at least 1"));
+            return Err(err(
+                "orders",
+                "cart_days, draft_hours and link_days must be at least 1, placements_per_hour at least 0",
+            ));
         }
         if self.backup.keep == 0 {
             return Err(err("backup.keep", "must be at least 1"));

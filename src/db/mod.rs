@@ -65,6 +65,8 @@ pub enum OpenError {
     Sqlite(PathBuf, rusqlite::Error),
     #[error("database pool: {0}")]
     Pool(#[from] r2d2::Error),
+    #[error("cannot start the database writer: {0}")]
+    Writer(std::io::Error),
 }
 
 /// Applies pending migrations, each in its own transaction. Fails when the file is newer than the binary.
@@ -91,14 +93,143 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<Result
 /// The database: a pool of readers and one writer at a time.
 ///
 /// SQLite allows one writer; letting pooled connections race for it leaves them polling in the busy
-/// handler (p99 of seconds measured here). Writers queue on a mutex taken before `BEGIN IMMEDIATE`.
+/// handler (p99 of seconds measured here). Writes from handlers go to one writer thread, which runs
+/// whatever is queued together in one transaction, each write in a savepoint of its own, and
+/// commits once: with `synchronous=FULL` one fsync then covers many orders (group commit, measured
+/// in BENCHMARKS.md). Blocking callers (CLI, jobs) take the same lock before `BEGIN IMMEDIATE`.
 #[derive(Clone)]
 pub struct Db {
     pool: r2d2::Pool<SqliteConnectionManager>,
     writer: Arc<parking_lot::Mutex<()>>,
+    queue: std::sync::mpsc::Sender<Job>,
     /// How long a writer may queue for its turn; past it the caller gets 503 like a busy database.
     queue_timeout: Duration,
     path: PathBuf,
+}
+
+/// Most writes one transaction takes.
+const MAX_BATCH: usize = 64;
+
+/// A queued write: `run` does the work inside the batch's transaction; `fail` answers instead when
+/// the job is not run (it waited too long, or the batch could not start).
+struct Job {
+    queued: std::time::Instant,
+    run: Box<dyn FnOnce(&Transaction) -> Done + Send>,
+    fail: Box<dyn FnOnce(AppError) + Send>,
+}
+
+/// A job that ran: whether its changes stand, and how to answer once the batch's commit is known.
+struct Done {
+    ok: bool,
+    answer: Box<dyn FnOnce(Option<AppError>) + Send>,
+}
+
+/// The error every job of a batch gets when the batch's transaction fails.
+fn batch_error(e: &rusqlite::Error) -> AppError {
+    use rusqlite::ErrorCode;
+    match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) =>
+        {
+            AppError::Unavailable { retry_after: 5 }
+        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DiskFull => {
+            AppError::Unavailable { retry_after: 60 }
+        }
+        other => AppError::internal(other.to_string()),
+    }
+}
+
+/// The writer thread: takes what is queued (up to [`MAX_BATCH`]), runs it in one transaction and commits.
+fn write_loop(
+    pool: r2d2::Pool<SqliteConnectionManager>,
+    lock: Arc<parking_lot::Mutex<()>>,
+    jobs: std::sync::mpsc::Receiver<Job>,
+    queue_timeout: Duration,
+) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        let (stale, batch): (Vec<Job>, Vec<Job>) = batch.into_iter().partition(|j| j.queued.elapsed() > queue_timeout);
+        if !stale.is_empty() {
+            tracing::warn!(count = stale.len(), "writes queued past the busy timeout");
+        }
+        for j in stale {
+            (j.fail)(AppError::Unavailable { retry_after: 5 });
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        let _guard = lock.lock();
+        run_batch(&pool, batch);
+    }
+}
+
+fn run_batch(pool: &r2d2::Pool<SqliteConnectionManager>, batch: Vec<Job>) {
+    let mut conn = match pool.get() {
+        Ok(c) => c,
+        Err(e) => {
+            let msg = e.to_string();
+            for j in batch {
+                (j.fail)(AppError::internal(msg.clone()));
+            }
+            return;
+        }
+    };
+    let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            for j in batch {
+                (j.fail)(batch_error(&e));
+            }
+            return;
+        }
+    };
+    let mut done: Vec<Done> = Vec::with_capacity(batch.len());
+    let mut jobs = batch.into_iter();
+    let mut broken = None;
+    for job in jobs.by_ref() {
+        if let Err(e) = tx.execute_batch("SAVEPOINT souk_write") {
+            broken = Some(batch_error(&e));
+            (job.fail)(batch_error(&e));
+            break;
+        }
+        let d = (job.run)(&tx);
+        // An error such as a full disk can end the whole transaction: nothing after it may run
+        // outside one, and nothing before it stands.
+        if tx.is_autocommit() {
+            broken = Some(AppError::Unavailable { retry_after: 5 });
+            done.push(d);
+            break;
+        }
+        let end = if d.ok { "RELEASE souk_write" } else { "ROLLBACK TO souk_write; RELEASE souk_write" };
+        if let Err(e) = tx.execute_batch(end) {
+            broken = Some(batch_error(&e));
+            done.push(d);
+            break;
+        }
+        done.push(d);
+    }
+    if let Some(e) = broken {
+        let msg = e.to_string();
+        drop(tx);
+        for d in done {
+            (d.answer)(Some(AppError::internal(msg.clone())));
+        }
+        for j in jobs {
+            (j.fail)(AppError::Unavailable { retry_after: 5 });
+        }
+        return;
+    }
+    match tx.commit() {
+        Ok(()) => done.into_iter().for_each(|d| (d.answer)(None)),
+        Err(e) => done.into_iter().for_each(|d| (d.answer)(Some(batch_error(&e)))),
+    }
 }
 
 impl Db {
@@ -134,12 +265,15 @@ impl Db {
             .with_init(move |c| configure(c, busy_timeout_ms, max_db_mb));
         let pool =
             r2d2::Pool::builder().max_size(pool_size).connection_timeout(Duration::from_secs(10)).build(manager)?;
-        Ok(Db {
-            pool,
-            writer: Arc::new(parking_lot::Mutex::new(())),
-            queue_timeout: Duration::from_millis(busy_timeout_ms),
-            path: path.to_path_buf(),
-        })
+        let writer = Arc::new(parking_lot::Mutex::new(()));
+        let queue_timeout = Duration::from_millis(busy_timeout_ms);
+        let (queue, jobs) = std::sync::mpsc::channel();
+        let (p, w) = (pool.clone(), writer.clone());
+        std::thread::Builder::new()
+            .name("souk-writer".into())
+            .spawn(move || write_loop(p, w, jobs, queue_timeout))
+            .map_err(OpenError::Writer)?;
+        Ok(Db { pool, writer, queue, queue_timeout, path: path.to_path_buf() })
     }
 
     pub fn path(&self) -> &Path {
@@ -161,14 +295,44 @@ impl Db {
         .map_err(AppError::internal)?
     }
 
-    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction as the only writer; commits on Ok, rolls back on Err.
+    /// Runs `f` as the only writer, in a transaction shared with whatever else is queued (each
+    /// write in its own savepoint): `f`'s changes stand on Ok and are undone on Err, and Ok is
+    /// answered only once they are committed.
     pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction) -> Result<T, AppError> + Send + 'static,
     {
-        let db = self.clone();
-        tokio::task::spawn_blocking(move || db.write_blocking(f)).await.map_err(AppError::internal)?
+        let (send, receive) = tokio::sync::oneshot::channel::<Result<T, AppError>>();
+        let reply = Arc::new(parking_lot::Mutex::new(Some(send)));
+        let on_fail = reply.clone();
+        let job = Job {
+            queued: std::time::Instant::now(),
+            run: Box::new(move |tx| {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(tx)))
+                    .unwrap_or_else(|_| Err(AppError::internal("a database write panicked")));
+                let ok = result.is_ok();
+                Done {
+                    ok,
+                    answer: Box::new(move |commit_error| {
+                        let out = match (result, commit_error) {
+                            (Ok(v), None) => Ok(v),
+                            (Ok(_), Some(e)) | (Err(e), _) => Err(e),
+                        };
+                        if let Some(s) = reply.lock().take() {
+                            let _ = s.send(out);
+                        }
+                    }),
+                }
+            }),
+            fail: Box::new(move |e| {
+                if let Some(s) = on_fail.lock().take() {
+                    let _ = s.send(Err(e));
+                }
+            }),
+        };
+        self.queue.send(job).map_err(|_| AppError::internal("the database writer stopped"))?;
+        receive.await.map_err(|_| AppError::internal("the database writer stopped"))?
     }
 
     /// The blocking form of [`Db::write`], for the CLI and scheduled jobs already off the executor.
@@ -250,6 +414,50 @@ mod tests {
             schema_dump(&from_file).unwrap(),
             "schema.sql differs from the migrations: it is src/db/migrations/*.sql in order, without their data statements (INSERT, UPDATE)"
         );
+    }
+
+    /// Writes that share a transaction stand or fall alone: a failed or panicking write leaves no
+    /// trace and does not undo the others.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn batched_writes_stand_or_fall_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db"), 5000, 0, 4).unwrap();
+        db.write(|tx| Ok(tx.execute_batch("CREATE TABLE t (n INTEGER)")?)).await.unwrap();
+        let tasks: Vec<_> = (0..60)
+            .map(|n: i64| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    db.write(move |tx| {
+                        tx.execute("INSERT INTO t (n) VALUES (?1)", [n])?;
+                        match n % 3 {
+                            0 => Ok(n),
+                            1 => Err(AppError::Conflict(format!("no {n}"))),
+                            _ if n % 2 == 0 => panic!("a bug in write {n}"),
+                            _ => Ok(n),
+                        }
+                    })
+                    .await
+                })
+            })
+            .collect();
+        let mut ok = Vec::new();
+        for t in tasks {
+            if let Ok(n) = t.await.unwrap() {
+                ok.push(n);
+            }
+        }
+        let mut stored: Vec<i64> = db
+            .read(|c| {
+                let mut st = c.prepare("SELECT n FROM t ORDER BY n")?;
+                let rows = st.query_map([], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+                Ok(rows)
+            })
+            .await
+            .unwrap();
+        ok.sort_unstable();
+        stored.sort_unstable();
+        assert_eq!(stored, ok);
+        assert_eq!(ok.len(), 30, "every third fails and half of the rest panic");
     }
 
     #[test]

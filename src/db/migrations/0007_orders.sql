@@ -79,6 +79,9 @@ CREATE TABLE discount_codes (
 );
 
 -- A shopper's cart, found by an opaque cookie whose SHA-256 is kept here.
+-- A variant's own photos lead its cart and order lines.
+CREATE INDEX images_variant ON images (variant_id) WHERE variant_id IS NOT NULL;
+
 CREATE TABLE carts (
     id INTEGER PRIMARY KEY,
     token_hash BLOB NOT NULL UNIQUE,
