@@ -11,7 +11,7 @@ use crate::domain::cart::{self, Offer, Unavailable};
 use crate::domain::checkout::{CheckoutSettings, Customer};
 use crate::domain::orders::{self as rules, Status, Totals};
 use crate::domain::shop::ShopSettings;
-use crate::domain::{FieldErrors, money, tokens};
+use crate::domain::{FieldErrors, money};
 use crate::error::AppError;
 use crate::mail::messages;
 
@@ -85,10 +85,8 @@ pub fn issue_token(
     cfg: &OrdersConfig,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let (token, hash) = tokens::new_token();
     let expires = db::ts(now + Duration::days(cfg.link_days));
-    orders::insert_token(tx, order_id, &hash, "manage", &db::ts(now), &expires)?;
-    Ok(token)
+    Ok(orders::new_token(tx, order_id, "manage", &db::ts(now), &expires)?)
 }
 
 fn existing(tx: &Transaction, order_id: i64, cfg: &OrdersConfig, now: DateTime<Utc>) -> Result<Placed, Refused> {

@@ -408,3 +408,64 @@ async fn drafts_not_sent_in_time_expire_and_release_their_stock() {
     // The product shows its stock again at once.
     assert!(!app.page("/p/canvas-tote").await.1.contains("Sold out"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_view_only_link_can_be_shared_and_every_other_link_turned_off() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 3);
+    let owner = browser();
+    add(&app, &owner, &sku, "1").await;
+    let (res, _) = checkout(&app, &owner, CUSTOMER).await;
+    let link = location(&res);
+    let token = link.split("t=").nth(1).unwrap().to_string();
+    let page = app.get_as(&owner, &link).await.text().await.unwrap();
+    let csrf = csrf_from(&page).unwrap();
+    let shared = owner
+        .post(app.url("/o/ORD-1001/share"))
+        .form(&[("csrf", csrf.as_str()), ("t", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shared.status(), StatusCode::OK);
+    let html = shared.text().await.unwrap();
+    let at = html.find("id=\"shared-link\"").unwrap();
+    let view_link = html[at..].split("value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let view_path = view_link.strip_prefix(&app.base).unwrap().to_string();
+    assert_ne!(view_path, link);
+    assert_eq!(app.count("SELECT count(*) FROM order_tokens WHERE scope = 'view'"), 1);
+
+    // The family member sees the order but cannot change it.
+    let family = browser();
+    let seen = app.get_as(&family, &view_path).await.text().await.unwrap();
+    assert!(
+        seen.contains("Order ORD-1001")
+            && !seen.contains("Cancel this order")
+            && !seen.contains("Make a view-only link")
+    );
+    let view_token = view_path.split("t=").nth(1).unwrap();
+    // A form token of their own, from a page with a form.
+    add(&app, &family, &sku, "1").await;
+    let fam_page = app.get_as(&family, "/cart").await.text().await.unwrap();
+    let fam_csrf = csrf_from(&fam_page).unwrap();
+    for action in ["cancel", "share", "revoke-others"] {
+        let res = family
+            .post(app.url(&format!("/o/ORD-1001/{action}")))
+            .form(&[("csrf", fam_csrf.as_str()), ("t", view_token)])
+            .send()
+            .await
+            .unwrap();
+        assert!(matches!(res.status(), StatusCode::FORBIDDEN | StatusCode::CONFLICT), "{action}: {}", res.status());
+    }
+    assert_eq!(app.count("SELECT count(*) FROM orders WHERE status = 'draft'"), 1, "still placed");
+
+    // The owner turns off every other link: the shared one stops working, theirs goes on.
+    let res = owner
+        .post(app.url("/o/ORD-1001/revoke-others"))
+        .form(&[("csrf", csrf.as_str()), ("t", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get_as(&family, &view_path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get_as(&owner, &link).await.status(), StatusCode::OK);
+}

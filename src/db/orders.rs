@@ -268,12 +268,20 @@ pub fn token_scope(conn: &Connection, code: &str, hash: &[u8], now: &str) -> rus
     .optional()
 }
 
-/// Revokes every live token of an order; returns how many.
-pub fn revoke_tokens(conn: &Connection, order_id: i64, now: &str) -> rusqlite::Result<usize> {
+/// Revokes every live token of an order but the one with `keep` (its hash); returns how many.
+pub fn revoke_tokens(conn: &Connection, order_id: i64, keep: Option<&[u8]>, now: &str) -> rusqlite::Result<usize> {
     conn.execute(
-        "UPDATE order_tokens SET revoked_at = :now WHERE order_id = :o AND revoked_at IS NULL",
-        named_params! {":o": order_id, ":now": now},
+        "UPDATE order_tokens SET revoked_at = :now WHERE order_id = :o AND revoked_at IS NULL
+           AND token_hash IS NOT :keep",
+        named_params! {":o": order_id, ":now": now, ":keep": keep},
     )
+}
+
+/// Issues a token of `scope` for an order; returns it (shown once, stored hashed).
+pub fn new_token(conn: &Connection, order_id: i64, scope: &str, now: &str, expires: &str) -> rusqlite::Result<String> {
+    let (token, hash) = crate::domain::tokens::new_token();
+    insert_token(conn, order_id, &hash, scope, now, expires)?;
+    Ok(token)
 }
 
 /// The same customer's order of the same lines placed since `since` and not cancelled; `None` when there is none.

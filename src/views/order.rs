@@ -129,14 +129,39 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
                 }
             }
         }
-        @if v.manage && status.customer_may_cancel() {
-            form.cancel method="post" action=(format!("/o/{}/cancel", o.code)) {
-                (csrf(&page.csrf))
-                input type="hidden" name="t" value=(v.token);
-                button.danger type="submit" { "Cancel this order" }
+        @if let Some(link) = &v.shared {
+            section.card.success aria-labelledby="shared-h" {
+                h2 #shared-h { "A link to share" }
+                p { "Whoever opens it sees this order and its status, but cannot change it." }
+                label for="shared-link" { "View-only link" }
+                input #shared-link type="text" readonly value=(link);
             }
         }
-        p.hint { "Keep this page's link to yourself: anyone with it can see this order." }
+        @if v.manage {
+            section.card aria-labelledby="links-h" {
+                h2 #links-h { "This order's links" }
+                p.hint { "Keep this page's link to yourself: it can change the order." }
+                form method="post" action=(format!("/o/{}/share", o.code)) {
+                    (csrf(&page.csrf))
+                    input type="hidden" name="t" value=(v.token);
+                    button type="submit" { "Make a view-only link to share" }
+                }
+                form method="post" action=(format!("/o/{}/revoke-others", o.code)) {
+                    (csrf(&page.csrf))
+                    input type="hidden" name="t" value=(v.token);
+                    button type="submit" { "Turn off every other link" }
+                }
+                @if status.customer_may_cancel() {
+                    form.cancel method="post" action=(format!("/o/{}/cancel", o.code)) {
+                        (csrf(&page.csrf))
+                        input type="hidden" name="t" value=(v.token);
+                        button.danger type="submit" { "Cancel this order" }
+                    }
+                }
+            }
+        } @else {
+            p.hint { "This link shows the order; only its owner can change it." }
+        }
     };
     super::layout::storefront_with_head(
         page,

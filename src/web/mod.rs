@@ -39,6 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/checkout", web::post().to(checkout::place))
         .route("/o/{code}", web::get().to(order_page::show))
         .route("/o/{code}/cancel", web::post().to(order_page::cancel))
+        .route("/o/{code}/share", web::post().to(order_page::share))
+        .route("/o/{code}/revoke-others", web::post().to(order_page::revoke_others))
         .route("/healthz", web::get().to(health::healthz))
         .route("/assets/{hash}/{path:.*}", web::get().to(assets::serve))
         .configure(admin::configure)

@@ -22,6 +22,8 @@ pub struct TokenQuery {
 
 /// Everything the order page shows.
 pub struct OrderView {
+    /// A view-only link just made for sharing, shown once.
+    pub shared: Option<String>,
     pub order: orders::Order,
     pub lines: Vec<orders::Line>,
     pub events: Vec<orders::Event>,
@@ -44,6 +46,7 @@ async fn load(state: &AppState, code: String, token: String) -> Result<Option<Or
             let Some((id, scope)) = orders::token_scope(c, &code, &hash, &db::now())? else { return Ok(None) };
             let order = orders::by_id(c, id)?.ok_or(AppError::NotFound)?;
             Ok(Some(OrderView {
+                shared: None,
                 lines: orders::lines(c, id)?,
                 events: orders::events(c, id)?,
                 order,
@@ -110,6 +113,77 @@ pub async fn cancel(
         .await?;
     match done {
         Some(code) => Ok(super::see_other_with_flash(&format!("/o/{code}?t={token}"), "Your order is cancelled.")),
+        None => Err(AppError::NotFound),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LinkForm {
+    pub csrf: String,
+    pub t: String,
+}
+
+/// The holder of a manage link makes a view-only link to share (a family member following the
+/// delivery): it shows the order and its status, and cannot cancel. Shown once, on this answer.
+pub async fn share(
+    page: Page,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    form: CsrfForm<LinkForm>,
+) -> Result<HttpResponse, AppError> {
+    let code = code.into_inner();
+    let token = form.0.t;
+    let hash = hash_token(&token);
+    let days = state.config.orders.link_days;
+    let made = state
+        .db
+        .write(move |tx| {
+            let now = Utc::now();
+            let Some((id, scope)) = orders::token_scope(tx, &code, &hash, &db::ts(now))? else { return Ok(None) };
+            if scope != "manage" {
+                return Err(AppError::Forbidden("This link can only view the order.".into()));
+            }
+            let expires = db::ts(now + chrono::Duration::days(days));
+            Ok(Some((orders::new_token(tx, id, "view", &db::ts(now), &expires)?, code)))
+        })
+        .await?;
+    let Some((shared, code)) = made else { return Err(AppError::NotFound) };
+    let mut view = load(&state, code.clone(), token).await?.ok_or(AppError::NotFound)?;
+    view.shared = Some(format!("{}/o/{code}?t={shared}", super::public_base(&state, &page)));
+    Ok(private(&mut HttpResponse::Ok())
+        .content_type("text/html; charset=utf-8")
+        .body(views::order::page(&page, &view).into_string()))
+}
+
+/// The holder of a manage link turns off every other link of the order (one was shared too widely).
+pub async fn revoke_others(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    form: CsrfForm<LinkForm>,
+) -> Result<HttpResponse, AppError> {
+    let code = code.into_inner();
+    let token = form.0.t;
+    let hash = hash_token(&token);
+    let done = state
+        .db
+        .write(move |tx| {
+            let now = db::ts(Utc::now());
+            let Some((id, scope)) = orders::token_scope(tx, &code, &hash, &now)? else { return Ok(None) };
+            if scope != "manage" {
+                return Err(AppError::Forbidden("This link can only view the order.".into()));
+            }
+            let order = orders::by_id(tx, id)?.ok_or(AppError::NotFound)?;
+            let n = orders::revoke_tokens(tx, id, Some(&hash), &now)?;
+            orders::add_event(tx, id, &order.status, &format!("{n} other link(s) turned off"), "customer", &now)?;
+            Ok(Some(order.code))
+        })
+        .await?;
+    match done {
+        Some(code) => Ok(super::see_other_with_flash(
+            &format!("/o/{code}?t={token}"),
+            "Every other link to this order has stopped working.",
+        )),
         None => Err(AppError::NotFound),
     }
 }
