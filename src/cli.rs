@@ -232,6 +232,18 @@ pub fn doctor(config: &Config) -> Result<(), String> {
             Some(slug) => format!("{} product card(s) are stale, e.g. {slug}", stale.len()),
         },
     );
+    let held = db::orders::reservation_mismatches(&conn).map_err(|e| e.to_string())?;
+    report(
+        held.is_empty(),
+        false,
+        match held.first() {
+            None => "reserved stock equals what unconfirmed orders hold, and nothing is oversold".into(),
+            Some((sku, reserved, orders, on_hand)) => format!(
+                "reservations of {} variant(s) disagree with their orders or exceed stock, e.g. {sku}: {reserved} reserved, orders hold {orders}, {on_hand} on hand",
+                held.len()
+            ),
+        },
+    );
     let (pending, failed) = db::outbox::backlog(&conn).map_err(|e| e.to_string())?;
     report(failed == 0, true, format!("outbox: {pending} waiting, {failed} failed"));
     let age = backup::newest_age(&config.backup_dir());

@@ -140,6 +140,7 @@ fn admin_accounts_from_the_command_line_and_doctor() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("ok      integrity check: ok"));
     assert!(out.contains("an owner account exists"));
+    assert!(out.contains("ok      reserved stock equals what unconfirmed orders hold"), "{out}");
     db.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, ip, user_agent) VALUES (x'01', 999, '', '', '', '');").unwrap();
     let (code, out, _) = run(souk(dir.path()).arg("doctor"));
     assert_eq!(code, 1);

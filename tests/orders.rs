@@ -226,6 +226,9 @@ async fn fifty_shoppers_race_for_the_last_unit_and_exactly_one_gets_it() {
     assert_eq!((placed, sold_out), (1, 49));
     assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
     assert_eq!(app.count(&format!("SELECT on_hand - reserved FROM variants WHERE sku = '{sku}'")), 0, "never oversold");
+    assert!(souk::db::orders::reservation_mismatches(&app.db()).unwrap().is_empty(), "doctor agrees");
+    app.db().execute("UPDATE variants SET reserved = reserved + 1 WHERE sku = ?1", [&sku]).unwrap();
+    assert_eq!(souk::db::orders::reservation_mismatches(&app.db()).unwrap().len(), 1, "and sees a drift");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -396,3 +396,18 @@ pub fn expired_drafts(conn: &Connection, now: &str) -> rusqlite::Result<Vec<i64>
         .query_map(named_params! {":now": now}, |r| r.get(0))?
         .collect()
 }
+
+/// Variants whose `reserved` differs from what unconfirmed orders hold, or that hold more than is on
+/// hand without allowing backorders: (SKU, reserved, held by orders, on hand). Empty when all agree.
+pub fn reservation_mismatches(conn: &Connection) -> rusqlite::Result<Vec<(String, i64, i64, i64)>> {
+    conn.prepare(
+        "SELECT sku, reserved, held, on_hand FROM (
+           SELECT v.sku, v.reserved, v.on_hand, v.allow_backorder, v.track_stock,
+             coalesce((SELECT sum(l.reserved) FROM order_lines l JOIN orders o ON o.id = l.order_id
+                       WHERE l.variant_id = v.id AND o.status IN ('draft', 'pending', 'awaiting_payment')), 0) AS held
+           FROM variants v)
+         WHERE reserved != held OR (track_stock = 1 AND allow_backorder = 0 AND reserved > on_hand)",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    .collect()
+}
