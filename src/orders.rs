@@ -279,3 +279,26 @@ pub fn expire_drafts(tx: &Transaction, now: DateTime<Utc>, actor: &str) -> Resul
     }
     Ok(due.len())
 }
+
+/// The wa.me link that hands an order to the shop, with the seller's message filled in: the order
+/// code, items, total, delivery and payment method only, never an address, email or name.
+/// `None` when the shop has no WhatsApp number.
+pub fn whatsapp_url(shop: &ShopSettings, template: &str, o: &orders::Order, lines: &[orders::Line]) -> Option<String> {
+    let items: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let options = if l.options.is_empty() { String::new() } else { format!(" ({})", l.options) };
+            format!("{} × {}{options} [{}]", l.quantity, l.title, l.sku)
+        })
+        .collect();
+    let total = money::format(o.total, &o.currency, shop.currency_minor_units);
+    let text = crate::domain::checkout::whatsapp_message(
+        template,
+        &o.code,
+        &items.join("\n"),
+        &total,
+        &o.delivery_name,
+        &o.payment_name,
+    );
+    crate::domain::whatsapp::link(&shop.whatsapp_number, &text)
+}

@@ -4,35 +4,11 @@
 use maud::{Markup, PreEscaped, html};
 
 use super::components::{csrf, time};
-use crate::domain::checkout::{PaymentKind, payment_uri, whatsapp_message};
+use crate::domain::checkout::{PaymentKind, payment_uri};
 use crate::domain::orders::Status;
 use crate::domain::{money, whatsapp};
 use crate::web::extract::Page;
 use crate::web::order_page::OrderView;
-
-/// The message and wa.me link that hand an order to the shop: code, items, total, delivery and
-/// payment method only, never the address, email or name.
-pub fn whatsapp_link(page: &Page, v: &OrderView) -> Option<String> {
-    let o = &v.order;
-    let m = |x: i64| money::format(x, &o.currency, page.shop.currency_minor_units);
-    let items: Vec<String> = v
-        .lines
-        .iter()
-        .map(|l| {
-            let options = if l.options.is_empty() { String::new() } else { format!(" ({})", l.options) };
-            format!("{} × {}{options} [{}]", l.quantity, l.title, l.sku)
-        })
-        .collect();
-    let text = whatsapp_message(
-        &v.whatsapp_template,
-        &o.code,
-        &items.join("\n"),
-        &m(o.total),
-        &o.delivery_name,
-        &o.payment_name,
-    );
-    whatsapp::link(&page.shop.whatsapp_number, &text)
-}
 
 /// A QR code as inline SVG (drawn here from a URI this shop built).
 fn qr(uri: &str) -> Option<Markup> {
@@ -87,7 +63,7 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
             section.handoff aria-labelledby="handoff-h" {
                 h2 #handoff-h { "One more step" }
                 p { "Send your order to the shop on WhatsApp so they can confirm it." }
-                @if let Some(href) = whatsapp_link(page, v) {
+                @if let Some(href) = &v.whatsapp {
                     p { a.button.primary.big.whatsapp href=(href) rel="noopener" { "Send order on WhatsApp" } }
                 }
                 @if let Some(at) = &o.expires_at { p.hint { "Not sent by " (time(at)) ", it is cancelled." } }

@@ -10,6 +10,7 @@ use super::extract::{CsrfForm, Page};
 use crate::AppState;
 use crate::db::{self, catalog, checkout as methods, orders};
 use crate::domain::orders::{Status, check_transition};
+use crate::domain::shop::ShopSettings;
 use crate::domain::tokens::hash_token;
 use crate::error::AppError;
 use crate::views;
@@ -29,7 +30,8 @@ pub struct OrderView {
     pub events: Vec<orders::Event>,
     pub manage: bool,
     pub token: String,
-    pub whatsapp_template: String,
+    /// The "Send order on WhatsApp" link (`None` without a shop number).
+    pub whatsapp: Option<String>,
 }
 
 fn private(res: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::HttpResponseBuilder {
@@ -38,21 +40,29 @@ fn private(res: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::HttpResp
 }
 
 /// The order for this code and token, when the token is live and the order's.
-async fn load(state: &AppState, code: String, token: String) -> Result<Option<OrderView>, AppError> {
+async fn load(
+    state: &AppState,
+    shop: &ShopSettings,
+    code: String,
+    token: String,
+) -> Result<Option<OrderView>, AppError> {
     let hash = hash_token(&token);
+    let shop = shop.clone();
     state
         .db
         .read(move |c| {
             let Some((id, scope)) = orders::token_scope(c, &code, &hash, &db::now())? else { return Ok(None) };
             let order = orders::by_id(c, id)?.ok_or(AppError::NotFound)?;
+            let lines = orders::lines(c, id)?;
+            let template = methods::settings(c)?.whatsapp_template;
             Ok(Some(OrderView {
                 shared: None,
-                lines: orders::lines(c, id)?,
+                whatsapp: crate::orders::whatsapp_url(&shop, &template, &order, &lines),
+                lines,
                 events: orders::events(c, id)?,
                 order,
                 manage: scope == "manage",
                 token,
-                whatsapp_template: methods::settings(c)?.whatsapp_template,
             }))
         })
         .await
@@ -65,7 +75,7 @@ pub async fn show(
     q: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, AppError> {
     let code = code.into_inner();
-    let view = if q.t.len() == 64 { load(&state, code.clone(), q.t.clone()).await? } else { None };
+    let view = if q.t.len() == 64 { load(&state, &page.shop, code.clone(), q.t.clone()).await? } else { None };
     let Some(view) = view else {
         return Ok(private(&mut HttpResponse::NotFound())
             .content_type("text/html; charset=utf-8")
@@ -78,16 +88,25 @@ pub async fn show(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct CancelForm {
+pub struct LinkForm {
     pub csrf: String,
     pub t: String,
+}
+
+/// The order a manage link opens; `None` when the link opens nothing, Forbidden for a view-only link.
+fn managed(tx: &rusqlite::Connection, code: &str, hash: &[u8], now: &str) -> Result<Option<orders::Order>, AppError> {
+    let Some((id, scope)) = orders::token_scope(tx, code, hash, now)? else { return Ok(None) };
+    if scope != "manage" {
+        return Err(AppError::Forbidden("This link can only view the order.".into()));
+    }
+    Ok(orders::by_id(tx, id)?)
 }
 
 /// A customer with a manage link cancels an order the shop has not confirmed yet; its stock is released.
 pub async fn cancel(
     state: web::Data<AppState>,
     code: web::Path<String>,
-    form: CsrfForm<CancelForm>,
+    form: CsrfForm<LinkForm>,
 ) -> Result<HttpResponse, AppError> {
     let code = code.into_inner();
     let token = form.0.t;
@@ -96,10 +115,10 @@ pub async fn cancel(
         .db
         .write(move |tx| {
             let now = db::ts(Utc::now());
-            let Some((id, scope)) = orders::token_scope(tx, &code, &hash, &now)? else { return Ok(None) };
-            let order = orders::by_id(tx, id)?.ok_or(AppError::NotFound)?;
+            let Some(order) = managed(tx, &code, &hash, &now)? else { return Ok(None) };
+            let id = order.id;
             let status = Status::parse(&order.status).ok_or_else(|| AppError::internal("unknown status"))?;
-            if scope != "manage" || !status.customer_may_cancel() {
+            if !status.customer_may_cancel() {
                 return Err(AppError::Conflict("This order can no longer be cancelled here; message the shop.".into()));
             }
             check_transition(status, Status::Cancelled).map_err(AppError::Conflict)?;
@@ -115,13 +134,6 @@ pub async fn cancel(
         Some(code) => Ok(super::see_other_with_flash(&format!("/o/{code}?t={token}"), "Your order is cancelled.")),
         None => Err(AppError::NotFound),
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct LinkForm {
-    pub csrf: String,
-    pub t: String,
 }
 
 /// The holder of a manage link makes a view-only link to share (a family member following the
@@ -140,16 +152,14 @@ pub async fn share(
         .db
         .write(move |tx| {
             let now = Utc::now();
-            let Some((id, scope)) = orders::token_scope(tx, &code, &hash, &db::ts(now))? else { return Ok(None) };
-            if scope != "manage" {
-                return Err(AppError::Forbidden("This link can only view the order.".into()));
-            }
+            let Some(order) = managed(tx, &code, &hash, &db::ts(now))? else { return Ok(None) };
+            let id = order.id;
             let expires = db::ts(now + chrono::Duration::days(days));
             Ok(Some((orders::new_token(tx, id, "view", &db::ts(now), &expires)?, code)))
         })
         .await?;
     let Some((shared, code)) = made else { return Err(AppError::NotFound) };
-    let mut view = load(&state, code.clone(), token).await?.ok_or(AppError::NotFound)?;
+    let mut view = load(&state, &page.shop, code.clone(), token).await?.ok_or(AppError::NotFound)?;
     view.shared = Some(format!("{}/o/{code}?t={shared}", super::public_base(&state, &page)));
     Ok(private(&mut HttpResponse::Ok())
         .content_type("text/html; charset=utf-8")
@@ -169,13 +179,9 @@ pub async fn revoke_others(
         .db
         .write(move |tx| {
             let now = db::ts(Utc::now());
-            let Some((id, scope)) = orders::token_scope(tx, &code, &hash, &now)? else { return Ok(None) };
-            if scope != "manage" {
-                return Err(AppError::Forbidden("This link can only view the order.".into()));
-            }
-            let order = orders::by_id(tx, id)?.ok_or(AppError::NotFound)?;
-            let n = orders::revoke_tokens(tx, id, Some(&hash), &now)?;
-            orders::add_event(tx, id, &order.status, &format!("{n} other link(s) turned off"), "customer", &now)?;
+            let Some(order) = managed(tx, &code, &hash, &now)? else { return Ok(None) };
+            let n = orders::revoke_tokens(tx, order.id, Some(&hash), &now)?;
+            orders::add_event(tx, order.id, &order.status, &format!("{n} other link(s) turned off"), "customer", &now)?;
             Ok(Some(order.code))
         })
         .await?;

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::db::{self, carts, catalog, checkout as methods, orders as stored};
 use crate::domain::checkout::{CheckoutInput, Customer, validate_customer};
 use crate::domain::orders::MAX_LINES;
-use crate::domain::{FieldErrors, money, tokens};
+use crate::domain::{FieldErrors, tokens};
 use crate::error::AppError;
 use crate::orders::{self, Item, Key, Placement, Refused};
 
@@ -214,26 +214,6 @@ fn order_json(base: &str, o: &stored::Order, lines: &[stored::Line], token: Opti
     })
 }
 
-fn whatsapp_url(page: &Page, template: &str, o: &stored::Order, lines: &[stored::Line]) -> Option<String> {
-    let items: Vec<String> = lines
-        .iter()
-        .map(|l| {
-            let options = if l.options.is_empty() { String::new() } else { format!(" ({})", l.options) };
-            format!("{} × {}{options} [{}]", l.quantity, l.title, l.sku)
-        })
-        .collect();
-    let total = money::format(o.total, &o.currency, page.shop.currency_minor_units);
-    let text = crate::domain::checkout::whatsapp_message(
-        template,
-        &o.code,
-        &items.join("\n"),
-        &total,
-        &o.delivery_name,
-        &o.payment_name,
-    );
-    crate::domain::whatsapp::link(&page.shop.whatsapp_number, &text)
-}
-
 /// What placing answered, before it is turned into JSON.
 enum Answer {
     Placed { order: Box<stored::Order>, lines: Vec<stored::Line>, token: String, existing: bool, template: String },
@@ -359,7 +339,7 @@ async fn place(
             if !existing {
                 state.wake_mailer();
             }
-            let wa = whatsapp_url(&page, &template, &order, &lines);
+            let wa = orders::whatsapp_url(&page.shop, &template, &order, &lines);
             let body = order_json(&base, &order, &lines, Some(&token), wa);
             let status = if existing { StatusCode::OK } else { StatusCode::CREATED };
             HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
@@ -449,7 +429,7 @@ async fn order(
         return Ok(error(StatusCode::NOT_FOUND, "not_found", "No order opens with this code and token.", None, None));
     };
     let base = super::public_base(&state, &page);
-    let wa = whatsapp_url(&page, &template, &o, &lines);
+    let wa = orders::whatsapp_url(&page.shop, &template, &o, &lines);
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .json(order_json(&base, &o, &lines, None, wa)))
