@@ -364,6 +364,41 @@ async fn one_address_may_place_only_so_many_orders_an_hour() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_each_customer_address_has_its_own_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path());
+    config.orders.placements_per_hour = 1;
+    config.server.trusted_proxies = vec!["127.0.0.1".into()];
+    let db = souk::db::Db::open(&config.db_path(), 5000, 0, 2).unwrap();
+    db.write_blocking(|tx| souk::demo::fill(tx, false).map_err(souk::error::AppError::Conflict)).unwrap();
+    drop(db);
+    let app = TestApp::spawn_in(dir, config).await;
+    let sku = stock(&app, "canvas-tote", 50);
+    let mut statuses = Vec::new();
+    for (i, customer_ip) in ["198.51.100.7", "198.51.100.8", "198.51.100.7"].iter().enumerate() {
+        let shopper = browser();
+        add(&app, &shopper, &sku, "1").await;
+        let phone = format!("+91987651000{i}");
+        let mut fields: Vec<(&str, &str)> = CUSTOMER.iter().copied().filter(|(k, _)| *k != "phone").collect();
+        fields.push(("phone", &phone));
+        let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+        let (csrf, key) = (csrf_from(&html).unwrap(), hidden(&html, "key"));
+        fields.extend([("csrf", csrf.as_str()), ("key", key.as_str())]);
+        let res = shopper
+            .post(app.url("/checkout"))
+            .header("x-forwarded-for", *customer_ip)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status());
+    }
+    // The proxy's forwarded address is believed: two customers, one order each; the first again is limited.
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::SEE_OTHER, StatusCode::TOO_MANY_REQUESTS]);
+    assert_eq!(app.count("SELECT count(DISTINCT placed_ip) FROM orders WHERE placed_ip LIKE '198.51.100.%'"), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bots_and_other_sites_cannot_place_or_fill_carts() {
     let app = demo().await;
     let sku = stock(&app, "canvas-tote", 5);
