@@ -119,8 +119,10 @@ fn run_purge(state: &AppState) -> Result<String, String> {
             let j = jobs::purge(tx, &quarter_ago)?;
             let o = outbox::purge_sent(tx, &quarter_ago)?;
             let c = crate::db::carts::purge(tx, &db::ts(now))?;
+            let (k, l) = crate::db::orders::purge(tx, &day_ago, &db::ts(now))?;
             Ok(format!(
-                "removed {s} sessions, {t} links, {th} sign-in counters, {j} job runs, {o} sent messages, {c} carts"
+                "removed {s} sessions, {t} links, {th} sign-in counters, {j} job runs, {o} sent messages, {c} carts, \
+                 {k} order keys, {l} order links"
             ))
         })
         .map_err(|e| e.to_string())

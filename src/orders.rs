@@ -42,12 +42,14 @@ pub struct Placement<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// A placed order and a fresh magic-link token for whoever placed it.
+/// A placed order and, for whoever placed it, a fresh magic-link token.
 #[derive(Debug, Clone)]
 pub struct Placed {
     pub order_id: i64,
     pub code: String,
-    pub token: String,
+    /// `None` when the same phone ordered the same items again within minutes: knowing a phone
+    /// number and a basket must not open someone's order, so that answer carries no link.
+    pub token: Option<String>,
     /// The order existed already (a retry with the same key, or the same order again within minutes).
     pub existing: bool,
 }
@@ -89,13 +91,55 @@ pub fn issue_token(
     Ok(orders::new_token(tx, order_id, "manage", &db::ts(now), &expires)?)
 }
 
-fn existing(tx: &Transaction, order_id: i64, cfg: &OrdersConfig, now: DateTime<Utc>) -> Result<Placed, Refused> {
+/// An order that already exists; `link` issues a new manage token for the one who holds its key.
+fn existing(tx: &Transaction, order_id: i64, link: Option<(&OrdersConfig, DateTime<Utc>)>) -> Result<Placed, Refused> {
     let order = orders::by_id(tx, order_id)?.ok_or(AppError::NotFound)?;
-    Ok(Placed { order_id, code: order.code, token: issue_token(tx, order_id, cfg, now)?, existing: true })
+    let token = match link {
+        Some((cfg, now)) => Some(issue_token(tx, order_id, cfg, now)?),
+        None => None,
+    };
+    Ok(Placed { order_id, code: order.code, token, existing: true })
+}
+
+/// The wanted items with each variant once (a repeated variant's quantities added up, so a
+/// request naming a SKU twice cannot slip past a per-order limit or reserve stock twice).
+fn merged(items: &[Item]) -> Vec<Item> {
+    let mut out: Vec<Item> = Vec::with_capacity(items.len());
+    for item in items {
+        match out.iter_mut().find(|o| o.variant_id == item.variant_id) {
+            Some(o) => {
+                // Saturating: a sum past the maximum is refused by the caller.
+                o.quantity = o.quantity.saturating_add(item.quantity);
+                if o.access_hash.is_none() {
+                    o.access_hash.clone_from(&item.access_hash);
+                }
+            }
+            None => out.push(item.clone()),
+        }
+    }
+    out
 }
 
 /// Places an order inside the caller's transaction (the one writer, so no two placements race).
+/// A refusal leaves nothing behind: the placement runs in its own savepoint, rolled back unless
+/// the order was placed.
 pub fn place(
+    tx: &Transaction,
+    p: &Placement,
+    shop: &ShopSettings,
+    settings: &CheckoutSettings,
+    cfg: &OrdersConfig,
+) -> Result<Placed, Refused> {
+    tx.execute_batch("SAVEPOINT souk_place")?;
+    let placed = place_in(tx, p, shop, settings, cfg);
+    match &placed {
+        Ok(_) => tx.execute_batch("RELEASE souk_place")?,
+        Err(_) => tx.execute_batch("ROLLBACK TO souk_place; RELEASE souk_place")?,
+    }
+    placed
+}
+
+fn place_in(
     tx: &Transaction,
     p: &Placement,
     shop: &ShopSettings,
@@ -110,13 +154,32 @@ pub fn place(
         if stored.request_hash != k.request_hash || stored.cart_id != k.cart_id {
             return Err(Refused::KeyReused);
         }
-        return existing(tx, stored.order_id, cfg, p.now);
+        return existing(tx, stored.order_id, Some((cfg, p.now)));
     }
-    if p.items.is_empty() {
+    let quantities = format!("Quantities are whole numbers from 1 to {}.", rules::MAX_QUANTITY);
+    if p.items.iter().any(|i| i.quantity < 1) {
+        return Err(field("items", quantities));
+    }
+    let items = merged(&p.items);
+    if items.is_empty() {
         return Err(field("items", "The cart is empty.".into()));
     }
-    if p.items.len() > rules::MAX_LINES {
+    if items.len() > rules::MAX_LINES {
         return Err(field("items", format!("At most {} different items in one order.", rules::MAX_LINES)));
+    }
+    if items.iter().any(|i| i.quantity > rules::MAX_QUANTITY) {
+        return Err(field("items", quantities));
+    }
+    // The same phone ordering the same items again within minutes gets its order back, before
+    // any limit or stock check (its own reservation may hold the last unit). Without a link: see
+    // `Placed::token`.
+    let key_pairs: Vec<(i64, i64)> = items.iter().map(|i| (i.variant_id, i.quantity)).collect();
+    let lines_key = rules::lines_key(&key_pairs);
+    let since = db::ts(p.now - Duration::minutes(cfg.duplicate_minutes));
+    if cfg.duplicate_minutes > 0
+        && let Some(order_id) = orders::recent_duplicate(tx, &p.customer.phone, &lines_key, &since)?
+    {
+        return existing(tx, order_id, None);
     }
     let hour_ago = db::ts(p.now - Duration::hours(1));
     let (recent, oldest) = match cfg.placements_per_hour {
@@ -130,14 +193,11 @@ pub fn place(
     }
 
     // Every line against the catalogue as it is now: prices from here, never from the client.
-    let wanted: Vec<(i64, Option<&[u8]>)> = p.items.iter().map(|i| (i.variant_id, i.access_hash.as_deref())).collect();
+    let wanted: Vec<(i64, Option<&[u8]>)> = items.iter().map(|i| (i.variant_id, i.access_hash.as_deref())).collect();
     let offers = carts::offers(tx, &wanted, &now)?;
     let mut lines: Vec<(&Offer, i64)> = Vec::new();
     let mut short = Vec::new();
-    for item in &p.items {
-        if item.quantity < 1 || item.quantity > rules::MAX_QUANTITY {
-            return Err(field("items", format!("Quantities are whole numbers from 1 to {}.", rules::MAX_QUANTITY)));
-        }
+    for item in &items {
         let Some(offer) = offers.iter().find(|o| o.variant_id == item.variant_id) else {
             return Err(field("items", "An item in the order is no longer sold.".into()));
         };
@@ -159,15 +219,6 @@ pub fn place(
         return Err(Refused::SoldOut(short));
     }
 
-    let key_pairs: Vec<(i64, i64)> = lines.iter().map(|(o, q)| (o.variant_id, *q)).collect();
-    let lines_key = rules::lines_key(&key_pairs);
-    let since = db::ts(p.now - Duration::minutes(cfg.duplicate_minutes));
-    if cfg.duplicate_minutes > 0
-        && let Some(order_id) = orders::recent_duplicate(tx, &p.customer.phone, &lines_key, &since)?
-    {
-        return existing(tx, order_id, cfg, p.now);
-    }
-
     let c = &p.customer;
     let deliveries = methods::delivery_methods(tx)?;
     let delivery = deliveries
@@ -186,7 +237,7 @@ pub fn place(
     if let Some(code) = &c.discount_code {
         let d = methods::discount(tx, code)?
             .ok_or_else(|| field("discount_code", format!("The code {code} is not valid.")))?;
-        let (used, by_customer) = methods::discount_uses(tx, d.id, &c.phone)?;
+        let (used, by_customer) = methods::discount_uses(tx, &d, &c.phone)?;
         let amount = d.amount(subtotal, p.now, used, by_customer, fmt).map_err(|m| field("discount_code", m))?;
         discount = Some((d, amount));
     }
@@ -239,7 +290,7 @@ pub fn place(
         orders::insert_idempotency(tx, k.scope, &k.key, &k.request_hash, order_id, k.cart_id, &now)?;
     }
     let token = issue_token(tx, order_id, cfg, p.now)?;
-    Ok(Placed { order_id, code, token, existing: false })
+    Ok(Placed { order_id, code, token: Some(token), existing: false })
 }
 
 /// Queues the seller's notice and, when the customer gave an email, their confirmation with the

@@ -219,3 +219,70 @@ async fn the_document_is_strict_enough_to_catch_a_wrong_response() {
     let caught = std::panic::catch_unwind(move || conforms(&spec, "Order", &json!({"code": "ORD-1"})));
     assert!(caught.is_err(), "an order without its totals must not pass");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_sku_counts_once_and_a_repeat_order_gives_no_link() {
+    let app = TestApp::spawn_demo().await;
+    let spec = spec(&app).await;
+    let product: Value = app.get("/api/v1/products/canvas-tote").await.json().await.unwrap();
+    let sku = product["variants"][0]["sku"].as_str().unwrap().to_string();
+    stock(&app, &sku, 3);
+    let twice = |q1: i64, q2: i64, phone: &str| {
+        let mut b = order_body(&sku, q1, phone);
+        b["items"] = json!([{"sku": sku, "quantity": q1}, {"sku": sku, "quantity": q2}]);
+        b
+    };
+
+    // Naming a SKU twice cannot pass the per-order limit or the quantity cap.
+    app.db().execute("UPDATE variants SET max_per_order = 1 WHERE sku = ?1", [&sku]).unwrap();
+    let (status, _, err) = post(&app, &twice(1, 1, "+919988776655"), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(err["error"]["fields"]["items"].as_str().unwrap().contains("At most 1"), "{err}");
+    app.db().execute("UPDATE variants SET max_per_order = NULL WHERE sku = ?1", [&sku]).unwrap();
+    let (status, _, err) = post(&app, &twice(600, 600, "+919988776655"), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+
+    // Otherwise the quantities add up on one line.
+    let (status, _, order) = post(&app, &twice(1, 1, "+919988776655"), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    assert_eq!(order["items"].as_array().unwrap().len(), 1);
+    assert_eq!(order["items"][0]["quantity"], 2);
+    assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 2);
+
+    // The same phone and items again, even spelled the other way: the earlier order, and no link
+    // to it (a phone number and a guessed basket must not open someone's order), although the
+    // one unit left could not cover it.
+    let (status, _, again) = post(&app, &order_body(&sku, 2, "+919988776655"), None).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    conforms(&spec, "Order", &again);
+    assert_eq!(again["code"], order["code"]);
+    assert!(again["tracking_url"].is_null(), "{again}");
+    assert_eq!(app.count("SELECT count(*) FROM order_tokens"), 1, "no token issued for the repeat");
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_customer'"), 1, "no second email");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_placement_refused_halfway_leaves_nothing_behind() {
+    let app = TestApp::spawn_demo().await;
+    let product: Value = app.get("/api/v1/products/canvas-tote").await.json().await.unwrap();
+    let sku = product["variants"][0]["sku"].as_str().unwrap().to_string();
+    stock(&app, &sku, 3);
+    // Make the reservation itself fail after the order row is written: the check before it passed,
+    // so only the placement's own rollback keeps the order from standing half-made.
+    app.db()
+        .execute_batch(&format!(
+            "CREATE TRIGGER refuse_reserve BEFORE UPDATE OF reserved ON variants WHEN NEW.sku = '{sku}'
+             BEGIN SELECT RAISE(IGNORE); END;"
+        ))
+        .unwrap();
+    let (status, _, err) = post(&app, &order_body(&sku, 1, "+919988776655"), Some("half")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["error"]["code"], "sold_out");
+    for table in ["orders", "order_lines", "order_events", "order_tokens", "idempotency_keys"] {
+        assert_eq!(app.count(&format!("SELECT count(*) FROM {table}")), 0, "{table} is empty");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind LIKE 'order%'"), 0);
+    app.db().execute_batch("DROP TRIGGER refuse_reserve").unwrap();
+    let (status, _, order) = post(&app, &order_body(&sku, 1, "+919988776655"), Some("half")).await;
+    assert_eq!(status, StatusCode::CREATED, "the key is free again: {order}");
+}

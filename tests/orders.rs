@@ -179,11 +179,19 @@ async fn a_double_tap_or_a_repeat_gives_back_the_same_order() {
     // The retry's link works too.
     assert_eq!(app.get_as(&shopper, &location(&again)).await.status(), StatusCode::OK);
 
-    // The same phone ordering the same items again within minutes, from a new cart: the first order.
-    add(&app, &shopper, &sku, "1").await;
-    let (res, _) = checkout(&app, &shopper, CUSTOMER).await;
-    assert_eq!(code(&res), code(&first));
+    // The same phone ordering the same items again within minutes, from a new cart: the first
+    // order, named with its WhatsApp hand-off, but not opened (that takes its link).
+    let other = browser();
+    add(&app, &other, &sku, "1").await;
+    let (res, _) = checkout(&app, &other, CUSTOMER).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    let first_code = code(&first).trim_start_matches("/o/").to_string();
+    assert!(html.contains("already placed") && html.contains(&first_code), "{html}");
+    assert!(html.contains("https://wa.me/"), "the hand-off is offered");
+    assert!(!html.contains("?t=") && !html.contains("Hawa Mahal") && !html.contains("asha@"), "no link, no personal data: {html}");
     assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM cart_lines"), 0, "the repeated cart is emptied");
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 1, "reserved once");
 }
 
@@ -242,6 +250,9 @@ async fn a_cart_says_what_changed_before_anything_is_charged() {
     let html = app.get_as(&shopper, "/cart").await.text().await.unwrap();
     assert!(html.contains("Only 2 of Canvas Tote"), "{html}");
     assert!(html.contains("value=\"2\""));
+    assert_eq!(app.count("SELECT quantity FROM cart_lines"), 2, "what changed is stored");
+    let html = app.get_as(&shopper, "/cart").await.text().await.unwrap();
+    assert!(!html.contains("Only 2 of Canvas Tote"), "and said once");
     // Sold out while at the checkout: the order is not placed, and the shopper is told.
     let page = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
     let (csrf, key) = (csrf_from(&page).unwrap(), hidden(&page, "key"));
@@ -259,6 +270,11 @@ async fn a_cart_says_what_changed_before_anything_is_charged() {
     let res = add(&app, &shopper, &sku, "1").await;
     assert!(location(&res).starts_with("/p/canvas-tote"));
     assert!(app.get_as(&shopper, &location(&res)).await.text().await.unwrap().contains("sold out"));
+    // A newcomer trying the same gets no cart (nor a cookie for one).
+    let carts = app.count("SELECT count(*) FROM carts");
+    let res = add(&app, &browser(), &sku, "1").await;
+    assert!(set_cookie(&res, "souk_cart").is_none());
+    assert_eq!(app.count("SELECT count(*) FROM carts"), carts);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -301,6 +317,14 @@ async fn a_magic_link_works_only_for_its_order_until_it_expires_or_is_revoked() 
     invalid(links[0].clone()).await;
     app.db().execute("UPDATE order_tokens SET revoked_at = '2026-01-01T00:00:00.000Z' WHERE order_id = 2", []).unwrap();
     invalid(links[1].clone()).await;
+    // The hourly purge forgets dead links, and one-time keys once a day has passed.
+    app.db()
+        .execute("UPDATE idempotency_keys SET created_at = '2000-01-01T00:00:00.000Z' WHERE order_id = 1", [])
+        .unwrap();
+    let msg = souk::jobs::run(&app.state, "purge", "manual").await.unwrap();
+    assert!(msg.contains("1 order keys, 2 order links"), "{msg}");
+    assert_eq!(app.count("SELECT count(*) FROM order_tokens"), 0);
+    assert_eq!(app.count("SELECT count(*) FROM idempotency_keys"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

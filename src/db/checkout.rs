@@ -215,12 +215,28 @@ pub fn set_discount_active(conn: &Connection, id: i64, active: bool) -> rusqlite
 }
 
 /// How often a discount was used: (by anyone, by this phone), counting orders not cancelled.
-pub fn discount_uses(conn: &Connection, discount_id: i64, phone: &str) -> rusqlite::Result<(i64, i64)> {
-    conn.prepare_cached(
-        "SELECT count(*), coalesce(sum(r.customer_phone = :phone), 0) FROM discount_redemptions r
-         JOIN orders o ON o.id = r.order_id WHERE r.discount_id = :d AND o.status != 'cancelled'",
-    )?
-    .query_row(named_params! {":d": discount_id, ":phone": phone}, |r| Ok((r.get(0)?, r.get(1)?)))
+pub fn discount_uses(conn: &Connection, d: &Discount, phone: &str) -> rusqlite::Result<(i64, i64)> {
+    // Counted only as far as the limits need (so the cost stays small however often the code
+    // was used); a code without a limit is not counted at all.
+    let used = match d.max_uses {
+        None => 0,
+        Some(limit) => conn
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM discount_redemptions r JOIN orders o ON o.id = r.order_id
+                   WHERE r.discount_id = :d AND o.status != 'cancelled' LIMIT :limit)",
+            )?
+            .query_row(named_params! {":d": d.id, ":limit": limit}, |r| r.get(0))?,
+    };
+    let by_customer = match d.max_uses_per_customer {
+        None => 0,
+        Some(limit) => conn
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM discount_redemptions r JOIN orders o ON o.id = r.order_id
+                   WHERE r.discount_id = :d AND r.customer_phone = :phone AND o.status != 'cancelled' LIMIT :limit)",
+            )?
+            .query_row(named_params! {":d": d.id, ":phone": phone, ":limit": limit}, |r| r.get(0))?,
+    };
+    Ok((used, by_customer))
 }
 
 /// A new discount code; returns its id. Fails on a duplicate code.

@@ -363,7 +363,7 @@ pub fn release(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<i64>> {
         .query_map(named_params! {":o": order_id}, |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     conn.prepare_cached(
-        "UPDATE variants SET reserved = max(0, reserved - (SELECT l.reserved FROM order_lines l
+        "UPDATE variants SET reserved = max(0, reserved - (SELECT sum(l.reserved) FROM order_lines l
            WHERE l.order_id = :o AND l.variant_id = variants.id))
          WHERE id IN (SELECT variant_id FROM order_lines WHERE order_id = :o AND reserved > 0)",
     )?
@@ -410,4 +410,15 @@ pub fn reservation_mismatches(conn: &Connection) -> rusqlite::Result<Vec<(String
     )?
     .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
     .collect()
+}
+
+/// Removes one-time keys older than `keys_before` (a retry comes within minutes, not days) and
+/// magic links that have expired or were turned off; returns (keys, links) removed.
+pub fn purge(conn: &Connection, keys_before: &str, now: &str) -> rusqlite::Result<(usize, usize)> {
+    let keys = conn.execute("DELETE FROM idempotency_keys WHERE created_at < :b", named_params! {":b": keys_before})?;
+    let links = conn.execute(
+        "DELETE FROM order_tokens WHERE expires_at <= :now OR revoked_at IS NOT NULL",
+        named_params! {":now": now},
+    )?;
+    Ok((keys, links))
 }

@@ -32,8 +32,8 @@ impl From<&CheckoutSettings> for SettingsForm {
 pub fn validate_settings(f: &SettingsForm) -> Result<CheckoutSettings, FieldErrors> {
     let mut e = FieldErrors::new();
     let prefix = f.order_prefix.trim().to_string();
-    if prefix.chars().count() > 10 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '#') {
-        e.insert("order_prefix", "At most 10 letters, digits, - or #, like ORD-.".into());
+    if prefix.chars().count() > 10 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        e.insert("order_prefix", "At most 10 letters, digits or -, like ORD-: the code goes into links.".into());
     }
     let flow = match f.flow.as_str() {
         "whatsapp" => true,
@@ -379,5 +379,10 @@ mod tests {
         let ok = SettingsForm { whatsapp_template: "Order {code}".into(), require_email: Some("1".into()), ..f };
         let s = validate_settings(&ok).unwrap();
         assert!(!s.whatsapp_flow && s.require_email);
+        // The code goes into /o/{code}: nothing that would end or bend a URL path.
+        for prefix in ["#", "A/B", "A?", "ORD 1", "ABCDEFGHIJK"] {
+            let f = SettingsForm { order_prefix: prefix.into(), ..ok.clone() };
+            assert!(validate_settings(&f).unwrap_err().contains_key("order_prefix"), "{prefix}");
+        }
     }
 }

@@ -147,6 +147,26 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
     )
 }
 
+/// The answer to placing the same items from the same phone again within minutes: the earlier
+/// order's code and WhatsApp hand-off, but not its page, which only its link opens.
+pub fn already_placed(page: &Page, code: &str, whatsapp: Option<&str>) -> Markup {
+    let body = html! {
+        h1 { "You have already placed this order" }
+        p { "Order " strong { (code) } " with the same items was placed from your number a few minutes ago, so we did not make a second one." }
+        @if let Some(href) = whatsapp {
+            p { "If you have not sent it to the shop yet, do it now:" }
+            p { a.button.primary.big.whatsapp href=(href) rel="noopener" { "Send order on WhatsApp" } }
+        }
+        p.hint { "The link to follow it is on the page you saw after placing it, and in the email we sent if you gave one." }
+    };
+    super::layout::storefront_with_head(
+        page,
+        &format!("Order {code}"),
+        html! { meta name="robots" content="noindex"; },
+        body,
+    )
+}
+
 /// The same page for every link that does not open an order, with a way to ask for a new one.
 pub fn invalid_link(page: &Page, code: &str) -> Markup {
     let clean: String = code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(30).collect();

@@ -78,45 +78,85 @@ pub fn recheck(
     cart_id: Option<i64>,
     money: impl Fn(i64) -> String,
 ) -> Result<View, AppError> {
-    let Some(cart_id) = cart_id else { return Ok(View { lines: vec![], notes: vec![], subtotal: 0 }) };
+    Ok(checked(tx, cart_id, money, true)?.0)
+}
+
+/// The cart checked again; with `store`, what changed is written, else only reported (the bool).
+fn checked(
+    tx: &rusqlite::Connection,
+    cart_id: Option<i64>,
+    money: impl Fn(i64) -> String,
+    store: bool,
+) -> Result<(View, bool), AppError> {
+    let Some(cart_id) = cart_id else { return Ok((View { lines: vec![], notes: vec![], subtotal: 0 }, false)) };
     let now = db::now();
     let stored = carts::lines(tx, cart_id)?;
     let wanted: Vec<(i64, Option<&[u8]>)> =
         stored.iter().map(|l| (l.wanted.variant_id, l.access_hash.as_deref())).collect();
     let offers = carts::offers(tx, &wanted, &now)?;
     let mut view = View { lines: vec![], notes: vec![], subtotal: 0 };
+    let mut changed = false;
     for line in &stored {
         let offer = offers.iter().find(|o| o.variant_id == line.wanted.variant_id);
         let (change, note) = cart::recheck(&line.wanted, offer);
         if let Some(n) = &note {
             view.notes.push(cart::note_text(n, &money));
         }
+        changed |= change != Change::Keep;
         match change {
-            Change::Remove => carts::remove(tx, cart_id, line.wanted.variant_id)?,
+            Change::Remove => {
+                if store {
+                    carts::remove(tx, cart_id, line.wanted.variant_id)?;
+                }
+            }
             Change::Update { quantity, price } => {
-                carts::set(tx, cart_id, line.wanted.variant_id, quantity, price)?;
+                if store {
+                    carts::set(tx, cart_id, line.wanted.variant_id, quantity, price)?;
+                }
                 view.lines.push((offer.cloned().ok_or(AppError::NotFound)?, quantity));
             }
             Change::Keep => view.lines.push((offer.cloned().ok_or(AppError::NotFound)?, line.wanted.quantity)),
         }
     }
     view.subtotal = view.lines.iter().map(|(o, q)| o.price.saturating_mul(*q)).sum();
-    Ok(view)
+    Ok((view, changed))
+}
+
+/// The visitor's cart as it stands, checked again: read only, unless something changed and must
+/// be stored (then once more in a write, since the catalogue may move in between).
+pub async fn current(
+    state: &AppState,
+    req: &HttpRequest,
+    shop: &crate::domain::shop::ShopSettings,
+) -> Result<View, AppError> {
+    let Some(hash) = cart_hash(req) else { return Ok(View { lines: vec![], notes: vec![], subtotal: 0 }) };
+    let (currency, minor) = (shop.currency.clone(), shop.currency_minor_units);
+    let find = {
+        let hash = hash.clone();
+        move |c: &rusqlite::Connection| carts::find(c, &hash, &db::now())
+    };
+    let (c2, find2) = (currency.clone(), find.clone());
+    let (view, changed) = state
+        .db
+        .read(move |c| {
+            let id = find(c)?;
+            checked(c, id, |v| money::format(v, &currency, minor), false)
+        })
+        .await?;
+    if !changed {
+        return Ok(view);
+    }
+    state
+        .db
+        .write(move |tx| {
+            let id = find2(tx)?;
+            recheck(tx, id, |v| money::format(v, &c2, minor))
+        })
+        .await
 }
 
 pub async fn show(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let hash = cart_hash(&req);
-    let shop = page.shop.clone();
-    let view = state
-        .db
-        .write(move |tx| {
-            let id = match hash {
-                Some(h) => carts::find(tx, &h, &db::now())?,
-                None => None,
-            };
-            recheck(tx, id, |v| money::format(v, &shop.currency, shop.currency_minor_units))
-        })
-        .await?;
+    let view = current(&state, &req, &page.shop).await?;
     let mut page = page;
     page.cart_count = view.count() as u32;
     let mut res = HttpResponse::Ok()
@@ -167,22 +207,26 @@ pub async fn add(
                 Some(h) => carts::find(tx, h, &at)?,
                 None => None,
             };
+            let already = match existing {
+                Some(id) => carts::lines(tx, id)?
+                    .iter()
+                    .find(|l| l.wanted.variant_id == offer.variant_id)
+                    .map_or(0, |l| l.wanted.quantity),
+                None => 0,
+            };
+            let qty = match cart::allowed(&offer, already + quantity) {
+                Ok((q, _)) => q - already,
+                Err(why) => {
+                    // Refused before any cart is made: no empty cart without a cookie to find it.
+                    let msg = cart::note_text(&Note::Removed { name: offer.name(), why }, |_| String::new());
+                    return Ok((None, None, msg.replace(" and was removed", ""), back));
+                }
+            };
             let (cart_id, new_token) = match existing {
                 Some(id) => (id, None),
                 None => {
                     let (token, h) = tokens::new_token();
                     (carts::create(tx, &h, &at, &expires)?, Some(token))
-                }
-            };
-            let already = carts::lines(tx, cart_id)?
-                .iter()
-                .find(|l| l.wanted.variant_id == offer.variant_id)
-                .map_or(0, |l| l.wanted.quantity);
-            let qty = match cart::allowed(&offer, already + quantity) {
-                Ok((q, _)) => q - already,
-                Err(why) => {
-                    let msg = cart::note_text(&Note::Removed { name: offer.name(), why }, |_| String::new());
-                    return Ok((new_token, None, msg.replace(" and was removed", ""), back));
                 }
             };
             if qty > 0 {

@@ -24,19 +24,10 @@ pub struct Context {
 }
 
 async fn load(state: &AppState, req: &HttpRequest, page: &Page) -> Result<Context, AppError> {
-    let hash = cart::cart_hash(req);
-    let shop = page.shop.clone();
-    state
-        .db
-        .write(move |tx| {
-            let id = match hash {
-                Some(h) => carts::find(tx, &h, &db::now())?,
-                None => None,
-            };
-            let cart = cart::recheck(tx, id, |v| money::format(v, &shop.currency, shop.currency_minor_units))?;
-            Ok(Context { cart, deliveries: methods::delivery_methods(tx)?, payments: methods::payment_methods(tx)? })
-        })
-        .await
+    let cart = cart::current(state, req, &page.shop).await?;
+    let (deliveries, payments) =
+        state.db.read(|c| Ok((methods::delivery_methods(c)?, methods::payment_methods(c)?))).await?;
+    Ok(Context { cart, deliveries, payments })
 }
 
 fn render(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldErrors, status: u16) -> HttpResponse {
@@ -70,6 +61,11 @@ enum Outcome {
         token: String,
         mail: bool,
     },
+    /// The same phone placed the same items minutes ago: that order, without its link.
+    Again {
+        code: String,
+        whatsapp: Option<String>,
+    },
     /// The cart changed since the page was shown: show it again with what changed.
     Changed(Context),
     Refused(Refused, Context),
@@ -93,7 +89,8 @@ pub async fn place(
     let hash = cart::cart_hash(&req);
     let shop = page.shop.clone();
     let cfg = state.config.orders.clone();
-    let base = super::public_base(&state, &page);
+    // Emailed links never come from the request's Host header (anyone can send any Host).
+    let mail_base = state.base_url.clone();
     let ip = page.client.ip.clone();
     let submitted = input.clone();
     let outcome = state
@@ -150,12 +147,25 @@ pub async fn place(
             };
             match orders::place(tx, &placement, &shop, &settings, &cfg) {
                 Ok(placed) => {
-                    let link = format!("{base}/o/{}?t={}", placed.code, placed.token);
-                    let mail = !placed.existing && orders::queue_mail(tx, &shop, placed.order_id, &link, now)? > 0;
+                    let mut mail = false;
+                    if let (Some(token), false) = (&placed.token, placed.existing) {
+                        let link = format!("{mail_base}/o/{}?t={token}", placed.code);
+                        mail = orders::queue_mail(tx, &shop, placed.order_id, &link, now)? > 0;
+                    }
                     if let Some(id) = cart_id {
                         carts::clear(tx, id)?;
                     }
-                    Ok(Outcome::Placed { code: placed.code, token: placed.token, mail })
+                    match placed.token {
+                        Some(token) => Ok(Outcome::Placed { code: placed.code, token, mail }),
+                        None => {
+                            let order = db::orders::by_id(tx, placed.order_id)?.ok_or(AppError::NotFound)?;
+                            let lines = db::orders::lines(tx, placed.order_id)?;
+                            let whatsapp = (order.status == "draft")
+                                .then(|| orders::whatsapp_url(&shop, &settings.whatsapp_template, &order, &lines))
+                                .flatten();
+                            Ok(Outcome::Again { code: order.code, whatsapp })
+                        }
+                    }
                 }
                 Err(Refused::Failed(e)) => Err(e),
                 Err(refused) => Ok(Outcome::Refused(refused, ctx(view))),
@@ -171,6 +181,16 @@ pub async fn place(
                 &format!("/o/{code}?t={token}"),
                 &format!("Thank you! Your order {code} is placed."),
             );
+            cart::set_cookies(&mut res, &req, None, 0, state.config.orders.cart_days);
+            Ok(res)
+        }
+        Outcome::Again { code, whatsapp } => {
+            let mut page = page.clone();
+            page.cart_count = 0;
+            let mut res = HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .insert_header((header::CACHE_CONTROL, "private, no-store"))
+                .body(views::order::already_placed(&page, &code, whatsapp.as_deref()).into_string());
             cart::set_cookies(&mut res, &req, None, 0, state.config.orders.cart_days);
             Ok(res)
         }

@@ -216,7 +216,13 @@ fn order_json(base: &str, o: &stored::Order, lines: &[stored::Line], token: Opti
 
 /// What placing answered, before it is turned into JSON.
 enum Answer {
-    Placed { order: Box<stored::Order>, lines: Vec<stored::Line>, token: String, existing: bool, template: String },
+    Placed {
+        order: Box<stored::Order>,
+        lines: Vec<stored::Line>,
+        token: Option<String>,
+        existing: bool,
+        template: String,
+    },
     Unknown(Vec<String>),
     Invalid(FieldErrors),
     Refused(Refused),
@@ -284,7 +290,8 @@ async fn place(
     let cfg = state.config.orders.clone();
     let ip = page.client.ip.clone();
     let base = super::public_base(&state, &page);
-    let link_base = base.clone();
+    // Emailed links never come from the request's Host header (anyone can send any Host).
+    let mail_base = state.base_url.clone();
     let answer = state
         .db
         .write(move |tx| {
@@ -316,8 +323,8 @@ async fn place(
             let placement = Placement { items: wanted, customer, ip: &ip, channel: "web", key, now };
             match orders::place(tx, &placement, &shop, &settings, &cfg) {
                 Ok(placed) => {
-                    if !placed.existing {
-                        let link = format!("{link_base}/o/{}?t={}", placed.code, placed.token);
+                    if let (Some(token), false) = (&placed.token, placed.existing) {
+                        let link = format!("{mail_base}/o/{}?t={token}", placed.code);
                         orders::queue_mail(tx, &shop, placed.order_id, &link, now)?;
                     }
                     let order = stored::by_id(tx, placed.order_id)?.ok_or(AppError::NotFound)?;
@@ -340,7 +347,7 @@ async fn place(
                 state.wake_mailer();
             }
             let wa = orders::whatsapp_url(&page.shop, &template, &order, &lines);
-            let body = order_json(&base, &order, &lines, Some(&token), wa);
+            let body = order_json(&base, &order, &lines, token.as_deref(), wa);
             let status = if existing { StatusCode::OK } else { StatusCode::CREATED };
             HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
         }

@@ -45,7 +45,7 @@ pub fn spec() -> Value {
             }},
             "/orders": {"post": {
                 "summary": "Place an order",
-                "description": "Prices, stock, delivery fees and discounts come from the shop; a body naming a price is refused. With an `Idempotency-Key`, repeating the same body answers with the same order (its `tracking_url` carries a newly issued token, since tokens are kept only as hashes); the same key with another body is refused with 422. The same phone ordering the same items again within minutes gets its existing order back with 200.",
+                "description": "Prices, stock, delivery fees and discounts come from the shop; a body naming a price is refused. With an `Idempotency-Key`, repeating the same body answers with the same order (its `tracking_url` carries a newly issued token, since tokens are kept only as hashes); the same key with another body is refused with 422. The same phone ordering the same items again within minutes gets its existing order back with 200 and `tracking_url` null: knowing a phone number and a basket does not open an order.",
                 "parameters": [{"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 200}}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OrderRequest"}}}},
                 "responses": {
@@ -186,7 +186,7 @@ pub fn spec() -> Value {
                         "payment": {"type": "object", "properties": {"method": {"type": "string"}, "name": {"type": "string"}, "instructions": {"type": "string"}}},
                         "created_at": {"type": "string", "format": "date-time"},
                         "whatsapp_url": {"type": ["string", "null"], "description": "wa.me link with the order code, items and total; no personal data"},
-                        "tracking_url": {"type": ["string", "null"], "description": "The guest's order page (its magic link); only in the answer to placing"}
+                        "tracking_url": {"type": ["string", "null"], "description": "The guest's order page (its magic link); only in the answer to placing, and null when a repeat within minutes was answered with the earlier order"}
                     }
                 }
             }
