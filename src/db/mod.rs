@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_product_cards", include_str!("migrations/0005_product_cards.sql")),
     ("0006_storefront_version", include_str!("migrations/0006_storefront_version.sql")),
     ("0007_orders", include_str!("migrations/0007_orders.sql")),
+    ("0008_order_upkeep", include_str!("migrations/0008_order_upkeep.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -193,6 +194,7 @@ fn run_batch(pool: &r2d2::Pool<SqliteConnectionManager>, batch: Vec<Job>) {
     let mut done: Vec<Done> = Vec::with_capacity(batch.len());
     let mut jobs = batch.into_iter();
     let mut broken = None;
+    let mut breaker_done = false;
     for job in jobs.by_ref() {
         if let Err(e) = tx.execute_batch("SAVEPOINT souk_write") {
             broken = Some(batch_error(&e));
@@ -204,22 +206,29 @@ fn run_batch(pool: &r2d2::Pool<SqliteConnectionManager>, batch: Vec<Job>) {
         // outside one, and nothing before it stands.
         if tx.is_autocommit() {
             broken = Some(AppError::Unavailable { retry_after: 5 });
+            breaker_done = true;
             done.push(d);
             break;
         }
         let end = if d.ok { "RELEASE souk_write" } else { "ROLLBACK TO souk_write; RELEASE souk_write" };
         if let Err(e) = tx.execute_batch(end) {
             broken = Some(batch_error(&e));
+            breaker_done = true;
             done.push(d);
             break;
         }
         done.push(d);
     }
     if let Some(e) = broken {
-        let msg = e.to_string();
         drop(tx);
+        // The job that broke the transaction hears why; the ones before it did nothing wrong and
+        // are told to try again, as are those that did not run.
+        let breaker = if breaker_done { done.pop() } else { None };
         for d in done {
-            (d.answer)(Some(AppError::internal(msg.clone())));
+            (d.answer)(Some(AppError::Unavailable { retry_after: 5 }));
+        }
+        if let Some(d) = breaker {
+            (d.answer)(Some(e));
         }
         for j in jobs {
             (j.fail)(AppError::Unavailable { retry_after: 5 });
@@ -414,6 +423,49 @@ mod tests {
             schema_dump(&from_file).unwrap(),
             "schema.sql differs from the migrations: it is src/db/migrations/*.sql in order, without their data statements (INSERT, UPDATE)"
         );
+    }
+
+    /// Every change a storefront page can show moves the storefront version; stock moves it only
+    /// when the shown availability changes (sold out, "only N left", plenty), so orders do not
+    /// empty the page cache.
+    #[test]
+    fn the_storefront_version_moves_when_a_page_would_change() {
+        let mut c = Connection::open_in_memory().unwrap();
+        migrate(&mut c).unwrap().unwrap();
+        c.execute_batch(
+            "INSERT INTO products (id, slug, title, status, created_at, updated_at) VALUES (1, 'p', 'P', 'active', 'x', 'x');
+             INSERT INTO variants (id, product_id, position, sku, price, on_hand) VALUES (1, 1, 0, 'S', 100, 100);",
+        )
+        .unwrap();
+        let n = |c: &Connection| c.query_row("SELECT n FROM storefront_version", [], |r| r.get::<_, i64>(0)).unwrap();
+        let moves = |c: &Connection, sql: &str| {
+            let before = n(c);
+            c.execute_batch(sql).unwrap();
+            n(c) != before
+        };
+        let columns: Vec<String> = c
+            .prepare("SELECT name FROM pragma_table_info('variants')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for col in columns.iter().filter(|c| !["on_hand", "reserved"].contains(&c.as_str())) {
+            assert!(moves(&c, &format!("UPDATE variants SET {col} = {col}")), "updating variants.{col}");
+        }
+        assert!(!moves(&c, "UPDATE variants SET reserved = 3"), "100 -> 97 left: still plenty");
+        assert!(!moves(&c, "UPDATE variants SET on_hand = 9"), "6 left: still plenty");
+        assert!(moves(&c, "UPDATE variants SET reserved = 4"), "5 left: only 5 left");
+        assert!(moves(&c, "UPDATE variants SET on_hand = 8"), "4 left");
+        assert!(moves(&c, "UPDATE variants SET reserved = 8"), "sold out");
+        assert!(!moves(&c, "UPDATE variants SET on_hand = 7"), "still sold out");
+        c.execute_batch("UPDATE variants SET track_stock = 0").unwrap();
+        assert!(!moves(&c, "UPDATE variants SET reserved = 0"), "not tracked: no count shown");
+        // A product's card is rewritten only when it differs.
+        crate::db::catalog::refresh_card(&c, 1).unwrap();
+        let before = n(&c);
+        crate::db::catalog::refresh_card(&c, 1).unwrap();
+        assert_eq!(n(&c), before, "an unchanged card is not written");
     }
 
     /// Writes that share a transaction stand or fall alone: a failed or panicking write leaves no

@@ -84,7 +84,7 @@ impl PageCache {
         if !shareable || req.cookie(super::middleware::FLASH_COOKIE).is_some() {
             return None;
         }
-        Some(format!("{origin}{}?{}", req.path(), req.query_string()))
+        Some(format!("{origin}{}?{}", req.path(), kept_query(req.query_string())))
     }
 
     /// The kept page for `key`, when it is still true at `version`.
@@ -181,9 +181,48 @@ pub fn etag(body: &[u8]) -> String {
     format!("W/\"{}\"", hex::encode(&digest[..12]))
 }
 
+/// Query parameters that ad and social links add and no page reads (a click from Instagram or
+/// Facebook carries a fresh `fbclid` each time): left out of cache keys, so such clicks share one
+/// kept page instead of filling the cache with copies.
+fn tracking(name: &str) -> bool {
+    name.starts_with("utm_")
+        || matches!(
+            name,
+            "fbclid"
+                | "gclid"
+                | "gbraid"
+                | "wbraid"
+                | "msclkid"
+                | "igshid"
+                | "igsh"
+                | "ttclid"
+                | "twclid"
+                | "mc_cid"
+                | "mc_eid"
+        )
+}
+
+/// The query string as a cache key: without tracking parameters, in its order otherwise.
+fn kept_query(query: &str) -> String {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !tracking(pair.split('=').next().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tracking_parameters_do_not_split_the_cache() {
+        assert_eq!(kept_query("fbclid=IwAR3x&variant=TOTE-RED&utm_source=ig"), "variant=TOTE-RED");
+        assert_eq!(kept_query("q=tote&page=2"), "q=tote&page=2");
+        assert_eq!(kept_query("igsh=abc"), "");
+        assert_eq!(kept_query(""), "");
+        assert_eq!(kept_query("utm=1&sort=price"), "utm=1&sort=price", "only utm_ names");
+    }
 
     fn cache(max_bytes: usize) -> PageCache {
         PageCache {

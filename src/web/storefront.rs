@@ -43,8 +43,13 @@ where
         req.extensions().get::<ClientInfo>().cloned().ok_or_else(|| AppError::internal("client info missing"))?;
     // A visitor with a cart sees its count in the header: kept apart, and not for shared caches.
     let cart = super::cart::count_cookie(req);
-    let key = PageCache::key(req, &origin(req, state, &client), shareable)
-        .map(|k| if cart > 0 { format!("{k}#cart={cart}") } else { k });
+    // With a public address set, pages name only it, so the Host a request came with (anyone can
+    // send any) does not split the cache; without one, links in the page follow the Host.
+    let origin = match state.config.server.public_url.trim_end_matches('/') {
+        "" => origin(req, state, &client),
+        url => url.to_string(),
+    };
+    let key = PageCache::key(req, &origin, shareable).map(|k| if cart > 0 { format!("{k}#cart={cart}") } else { k });
     let public = cart == 0;
     let now = chrono::Utc::now();
     let version = key.as_ref().and(state.pages.version());

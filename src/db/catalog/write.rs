@@ -5,15 +5,22 @@ use rusqlite::{Connection, named_params};
 /// Rewrites the card fields of a product (price range, was-price, sold out, first photo) from its
 /// variants and photos. Every write that changes those calls it in the same transaction.
 pub fn refresh_card(conn: &Connection, product_id: i64) -> rusqlite::Result<()> {
+    // Written only when something differs, so an order that leaves a product's card as it was
+    // does not move the storefront version (and empty the page cache).
     conn.prepare_cached(
-        "UPDATE products SET
-            price_min = coalesce((SELECT min(price) FROM variants v WHERE v.product_id = :id), 0),
-            price_max = coalesce((SELECT max(price) FROM variants v WHERE v.product_id = :id), 0),
-            compare_at = (SELECT max(compare_at_price) FROM variants v WHERE v.product_id = :id AND compare_at_price > price),
-            sold_out = NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = :id
-                                   AND (v.track_stock = 0 OR v.allow_backorder = 1 OR v.on_hand - v.reserved > 0)),
-            image_id = (SELECT i.id FROM images i WHERE i.product_id = :id ORDER BY i.position, i.id LIMIT 1)
-         WHERE id = :id",
+        "UPDATE products SET price_min = c.price_min, price_max = c.price_max, compare_at = c.compare_at,
+                sold_out = c.sold_out, image_id = c.image_id
+         FROM (SELECT
+            coalesce((SELECT min(price) FROM variants v WHERE v.product_id = :id), 0) AS price_min,
+            coalesce((SELECT max(price) FROM variants v WHERE v.product_id = :id), 0) AS price_max,
+            (SELECT max(compare_at_price) FROM variants v WHERE v.product_id = :id AND compare_at_price > price) AS compare_at,
+            NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = :id
+                        AND (v.track_stock = 0 OR v.allow_backorder = 1 OR v.on_hand - v.reserved > 0)) AS sold_out,
+            (SELECT i.id FROM images i WHERE i.product_id = :id ORDER BY i.position, i.id LIMIT 1) AS image_id) AS c
+         WHERE products.id = :id
+           AND (products.price_min IS NOT c.price_min OR products.price_max IS NOT c.price_max
+                OR products.compare_at IS NOT c.compare_at OR products.sold_out IS NOT c.sold_out
+                OR products.image_id IS NOT c.image_id)",
     )?
     .execute(named_params! {":id": product_id})?;
     Ok(())
