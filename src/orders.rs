@@ -8,7 +8,7 @@ use rusqlite::Transaction;
 use crate::config::OrdersConfig;
 use crate::db::{self, carts, checkout as methods, orders, outbox};
 use crate::domain::cart::{self, Offer, Unavailable};
-use crate::domain::checkout::{CheckoutSettings, Customer};
+use crate::domain::checkout::{CheckoutSettings, Customer, DeliveryMethod, PaymentMethod};
 use crate::domain::orders::{self as rules, Status, Totals};
 use crate::domain::shop::ShopSettings;
 use crate::domain::{FieldErrors, money};
@@ -36,6 +36,10 @@ pub struct Key {
 pub struct Placement<'a> {
     pub items: Vec<Item>,
     pub customer: Customer,
+    /// The offered delivery and payment methods, as read in this transaction (the caller has
+    /// them already, to check the customer's choice).
+    pub deliveries: &'a [DeliveryMethod],
+    pub payments: &'a [PaymentMethod],
     pub ip: &'a str,
     pub channel: &'a str,
     pub key: Option<Key>,
@@ -130,12 +134,12 @@ pub fn place(
     settings: &CheckoutSettings,
     cfg: &OrdersConfig,
 ) -> Result<Placed, Refused> {
-    tx.execute_batch("SAVEPOINT souk_place")?;
+    db::run_cached(tx, "SAVEPOINT souk_place")?;
     let placed = place_in(tx, p, shop, settings, cfg);
-    match &placed {
-        Ok(_) => tx.execute_batch("RELEASE souk_place")?,
-        Err(_) => tx.execute_batch("ROLLBACK TO souk_place; RELEASE souk_place")?,
+    if placed.is_err() {
+        db::run_cached(tx, "ROLLBACK TO souk_place")?;
     }
+    db::run_cached(tx, "RELEASE souk_place")?;
     placed
 }
 
@@ -220,13 +224,13 @@ fn place_in(
     }
 
     let c = &p.customer;
-    let deliveries = methods::delivery_methods(tx)?;
-    let delivery = deliveries
+    let delivery = p
+        .deliveries
         .iter()
         .find(|d| d.code == c.delivery_code)
         .ok_or_else(|| field("delivery", "Choose how you would like to get your order.".into()))?;
-    let payments = methods::payment_methods(tx)?;
-    let payment = payments
+    let payment = p
+        .payments
         .iter()
         .find(|m| m.code == c.payment_code)
         .ok_or_else(|| field("payment", "Choose how you will pay.".into()))?;
@@ -275,7 +279,11 @@ fn place_in(
             return Err(Refused::SoldOut(vec![(offer.name(), offer.sku.clone())]));
         }
         orders::insert_line(tx, order_id, offer, *qty, if held { *qty } else { 0 })?;
-        products.push(offer.product_id);
+        // A product's card changes only when this takes a variant's last units (it may be sold
+        // out now); otherwise the variant still has stock, and so the product.
+        if held && !offer.stock.backorder && offer.stock.available() == Some(*qty) {
+            products.push(offer.product_id);
+        }
     }
     products.sort_unstable();
     products.dedup();
@@ -303,6 +311,9 @@ pub fn queue_mail(
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let order = orders::by_id(tx, order_id)?.ok_or(AppError::NotFound)?;
+    if shop.contact_email.is_empty() && order.customer_email.is_empty() {
+        return Ok(0);
+    }
     let lines = orders::lines(tx, order_id)?;
     let mut queued = 0;
     if !shop.contact_email.is_empty() {

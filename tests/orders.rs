@@ -189,7 +189,10 @@ async fn a_double_tap_or_a_repeat_gives_back_the_same_order() {
     let first_code = code(&first).trim_start_matches("/o/").to_string();
     assert!(html.contains("already placed") && html.contains(&first_code), "{html}");
     assert!(html.contains("https://wa.me/"), "the hand-off is offered");
-    assert!(!html.contains("?t=") && !html.contains("Hawa Mahal") && !html.contains("asha@"), "no link, no personal data: {html}");
+    assert!(
+        !html.contains("?t=") && !html.contains("Hawa Mahal") && !html.contains("asha@"),
+        "no link, no personal data: {html}"
+    );
     assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
     assert_eq!(app.count("SELECT count(*) FROM cart_lines"), 0, "the repeated cart is emptied");
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 1, "reserved once");
@@ -330,12 +333,25 @@ async fn a_magic_link_works_only_for_its_order_until_it_expires_or_is_revoked() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_cancels_an_unconfirmed_order_and_the_stock_comes_back() {
     let app = demo().await;
-    let sku = stock(&app, "canvas-tote", 3);
+    let sku = stock(&app, "canvas-tote", 2);
+    // Its only variant with stock: the order takes the product's last units.
+    app.db()
+        .execute(
+            "UPDATE variants SET on_hand = 0, track_stock = 1, allow_backorder = 0 WHERE sku != ?1
+               AND product_id = (SELECT product_id FROM variants WHERE sku = ?1)",
+            [&sku],
+        )
+        .unwrap();
+    let shown = || async { app.get("/p/canvas-tote").await.text().await.unwrap() };
+    assert!(shown().await.contains("Only 2 left"), "the page is kept in the cache from here");
     let shopper = browser();
     add(&app, &shopper, &sku, "2").await;
     let (res, _) = checkout(&app, &shopper, CUSTOMER).await;
     let link = location(&res);
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 2);
+    assert_eq!(app.count("SELECT sold_out FROM products WHERE slug = 'canvas-tote'"), 1, "the card says sold out");
+    let page = shown().await;
+    assert!(page.contains("Sold out") && !page.contains("Only 2 left"), "and so does the page");
     let page = app.get_as(&shopper, &link).await.text().await.unwrap();
     assert!(page.contains("Cancel this order"));
     let token = link.split("t=").nth(1).unwrap();
@@ -350,6 +366,8 @@ async fn a_customer_cancels_an_unconfirmed_order_and_the_stock_comes_back() {
     assert!(page.contains("Cancelled") && !page.contains("Cancel this order"));
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 0, "released");
     assert_eq!(app.count("SELECT count(*) FROM order_events WHERE status = 'cancelled'"), 1);
+    assert_eq!(app.count("SELECT sold_out FROM products WHERE slug = 'canvas-tote'"), 0);
+    assert!(shown().await.contains("Only 2 left"), "back on sale");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

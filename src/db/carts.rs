@@ -140,10 +140,9 @@ pub fn offers(conn: &Connection, lines: &[(i64, Option<&[u8]>)], now: &str) -> r
     .collect()
 }
 
-/// The offer for a SKU (any case); `None` when no variant has it.
-pub fn offer_by_sku(conn: &Connection, sku: &str, now: &str) -> rusqlite::Result<Option<Offer>> {
-    conn.prepare_cached(&format!("{OFFER_SELECT} WHERE v.sku = :sku"))?
-        .query_row(named_params! {":sku": sku, ":now": now}, offer_from_row)
-        .map(|(o, _)| o)
+/// The variant with this SKU (any case), sold or not.
+pub fn variant_by_sku(conn: &Connection, sku: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT id FROM variants WHERE sku = :sku")?
+        .query_row(named_params! {":sku": sku}, |r| r.get(0))
         .optional()
 }

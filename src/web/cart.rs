@@ -199,8 +199,8 @@ pub async fn add(
         .write(move |tx| {
             let now = Utc::now();
             let (at, expires) = (db::ts(now), db::ts(now + Duration::days(days)));
-            let offer = carts::offer_by_sku(tx, form.sku.trim(), &at)?.ok_or(AppError::NotFound)?;
-            let wanted = [(offer.variant_id, access.as_deref())];
+            let variant_id = carts::variant_by_sku(tx, form.sku.trim())?.ok_or(AppError::NotFound)?;
+            let wanted = [(variant_id, access.as_deref())];
             let offer = carts::offers(tx, &wanted, &at)?.pop().ok_or(AppError::NotFound)?;
             let back = format!("/p/{}?variant={}", offer.product_slug, offer.sku);
             let existing = match &hash {

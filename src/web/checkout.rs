@@ -135,6 +135,8 @@ pub async fn place(
             let placement = Placement {
                 items,
                 customer,
+                deliveries: &deliveries,
+                payments: &payments,
                 ip: &ip,
                 channel: "web",
                 key: Some(Key {

@@ -14,6 +14,9 @@ end
 function init(args)
   math.randomseed(os.time() * 1000 + tid)
   placed, sold_out, other = 0, 0, 0
+  -- Each run (the script passes its number after --) has its own phone numbers, so no order
+  -- repeats one of an earlier run within the duplicate window.
+  run = tonumber(args[1]) or 6
 end
 
 local function sku()
@@ -30,8 +33,8 @@ request = function()
     items[#items + 1] = string.format('{"sku":"%s","quantity":1}', sku())
   end
   local body = string.format(
-    '{"items":[%s],"customer":{"name":"Bench","phone":"+91%02d%08d"},"delivery":{"method":"pickup"},"payment":{"method":"cod"}}',
-    table.concat(items, ","), tid, counter)
+    '{"items":[%s],"customer":{"name":"Bench","phone":"+91%d%d%08d"},"delivery":{"method":"pickup"},"payment":{"method":"cod"}}',
+    table.concat(items, ","), run, tid, counter)
   return wrk.format("POST", "/api/v1/orders", {["Content-Type"] = "application/json"}, body)
 end
 

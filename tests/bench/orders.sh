@@ -48,8 +48,10 @@ until curl -sf "$BASE/healthz" >/dev/null; do sleep 0.2; done
 echo "| run | clients | orders/s (201) | sold out (409) | other | p50 | p99 |"
 echo "|---|---|---|---|---|---|---|"
 echo "| control: raw SQLite insert transactions/s (WAL, synchronous=FULL) | 1 | $(control) | | | | |"
+run=6
 for c in 16 64; do
-    out=$(wrk -t2 -c$c -d"${DURATION:-15}"s --latency -s tests/bench/orders.lua "$BASE")
+    out=$(wrk -t2 -c$c -d"${DURATION:-15}"s --latency -s tests/bench/orders.lua "$BASE" -- $run)
+    run=$((run + 1))
     secs=${DURATION:-15}
     placed=$(grep -o 'placed=[0-9]*' <<<"$out" | cut -d= -f2)
     sold=$(grep -o 'sold_out=[0-9]*' <<<"$out" | cut -d= -f2)

@@ -216,14 +216,7 @@ fn order_json(base: &str, o: &stored::Order, lines: &[stored::Line], token: Opti
 
 /// What placing answered, before it is turned into JSON.
 enum Answer {
-    Placed {
-        order: Box<stored::Order>,
-        lines: Vec<stored::Line>,
-        token: Option<String>,
-        existing: bool,
-        template: String,
-    },
-    Unknown(Vec<String>),
+    Placed { order_id: i64, token: Option<String>, existing: bool, template: String },
     Invalid(FieldErrors),
     Refused(Refused),
 }
@@ -292,6 +285,38 @@ async fn place(
     let base = super::public_base(&state, &page);
     // Emailed links never come from the request's Host header (anyone can send any Host).
     let mail_base = state.base_url.clone();
+    // SKUs are looked up before the write, on a read connection: the one writer only does what
+    // must be done there, and an order of unknown SKUs never reaches it. `place` checks every
+    // variant again inside the write.
+    let skus: Vec<String> = items.iter().map(|i| i.sku.trim().to_string()).collect();
+    let read_key = key.as_ref().map(|k| (k.scope, k.key.clone()));
+    let (ids, known) = state
+        .db
+        .read(move |c| {
+            let known = match &read_key {
+                Some((scope, k)) => stored::idempotency(c, scope, k)?.is_some(),
+                None => false,
+            };
+            let ids = skus.iter().map(|s| carts::variant_by_sku(c, s)).collect::<Result<Vec<_>, _>>()?;
+            Ok((ids, known))
+        })
+        .await?;
+    let unknown: Vec<String> =
+        items.iter().zip(&ids).filter(|(_, id)| id.is_none()).map(|(i, _)| i.sku.clone()).collect();
+    if !unknown.is_empty() && !known {
+        return Ok(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_sku",
+            &format!("No product has the SKU {}.", unknown.join(", ")),
+            None,
+            Some(("skus", json!(unknown))),
+        ));
+    }
+    let wanted: Vec<Item> = items
+        .iter()
+        .zip(&ids)
+        .filter_map(|(i, id)| id.map(|variant_id| Item { variant_id, quantity: i.quantity, access_hash: None }))
+        .collect();
     let answer = state
         .db
         .write(move |tx| {
@@ -301,17 +326,6 @@ async fn place(
                 Some(k) => stored::idempotency(tx, k.scope, &k.key)?.is_some(),
                 None => false,
             };
-            let mut wanted = Vec::new();
-            let mut unknown = Vec::new();
-            for i in &items {
-                match carts::offer_by_sku(tx, i.sku.trim(), &db::ts(now))? {
-                    Some(o) => wanted.push(Item { variant_id: o.variant_id, quantity: i.quantity, access_hash: None }),
-                    None => unknown.push(i.sku.clone()),
-                }
-            }
-            if !unknown.is_empty() && !known {
-                return Ok(Answer::Unknown(unknown));
-            }
             let deliveries = methods::delivery_methods(tx)?;
             let payments = methods::payment_methods(tx)?;
             // A known key is answered from what it placed (or refused when the request differs).
@@ -320,17 +334,24 @@ async fn place(
                 Err(e) if !known => return Ok(Answer::Invalid(e)),
                 Err(_) => Customer::default(),
             };
-            let placement = Placement { items: wanted, customer, ip: &ip, channel: "web", key, now };
+            let placement = Placement {
+                items: wanted,
+                customer,
+                deliveries: &deliveries,
+                payments: &payments,
+                ip: &ip,
+                channel: "web",
+                key,
+                now,
+            };
             match orders::place(tx, &placement, &shop, &settings, &cfg) {
                 Ok(placed) => {
                     if let (Some(token), false) = (&placed.token, placed.existing) {
                         let link = format!("{mail_base}/o/{}?t={token}", placed.code);
                         orders::queue_mail(tx, &shop, placed.order_id, &link, now)?;
                     }
-                    let order = stored::by_id(tx, placed.order_id)?.ok_or(AppError::NotFound)?;
                     Ok(Answer::Placed {
-                        lines: stored::lines(tx, placed.order_id)?,
-                        order: Box::new(order),
+                        order_id: placed.order_id,
                         token: placed.token,
                         existing: placed.existing,
                         template: settings.whatsapp_template,
@@ -342,22 +363,22 @@ async fn place(
         })
         .await?;
     Ok(match answer {
-        Answer::Placed { order, lines, token, existing, template } => {
+        Answer::Placed { order_id, token, existing, template } => {
             if !existing {
                 state.wake_mailer();
             }
+            // Read back after the commit, off the writer.
+            let (order, lines) = state
+                .db
+                .read(move |c| {
+                    Ok((stored::by_id(c, order_id)?.ok_or(AppError::NotFound)?, stored::lines(c, order_id)?))
+                })
+                .await?;
             let wa = orders::whatsapp_url(&page.shop, &template, &order, &lines);
             let body = order_json(&base, &order, &lines, token.as_deref(), wa);
             let status = if existing { StatusCode::OK } else { StatusCode::CREATED };
             HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
         }
-        Answer::Unknown(skus) => error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_sku",
-            &format!("No product has the SKU {}.", skus.join(", ")),
-            None,
-            Some(("skus", json!(skus))),
-        ),
         Answer::Invalid(fields) => {
             error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Some fields need correcting.", Some(&fields), None)
         }
