@@ -35,6 +35,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     shop: Arc<RwLock<ShopSettings>>,
     pub csrf_key: Arc<Vec<u8>>,
+    /// The key order links are derived from for placements with a one-time key (`orders::link_for_key`).
+    pub link_key: Arc<Vec<u8>>,
     pub mail_wake: Arc<Notify>,
     pub heartbeat: Arc<AtomicI64>,
     pub proxies: Arc<Vec<IpNet>>,
@@ -113,10 +115,15 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
     let lock = db::lock_data_dir(&config.data.dir).map_err(StartError::DataDir)?;
     let db =
         Db::open(&config.db_path(), config.database.busy_timeout_ms, config.data.max_db_mb, config.database.pool_size)?;
-    let (shop, csrf_key, setup_token) = db
+    let (shop, csrf_key, link_key, setup_token) = db
         .write(|tx| {
             db::jobs::close_interrupted(tx, &db::now())?;
-            Ok((db::settings::get(tx)?, db::settings::server_key(tx, "csrf")?, accounts::issue_setup_token(tx)?))
+            Ok((
+                db::settings::get(tx)?,
+                db::settings::server_key(tx, "csrf")?,
+                db::settings::server_key(tx, "order-links")?,
+                accounts::issue_setup_token(tx)?,
+            ))
         })
         .await?;
     let addr = listener.local_addr()?;
@@ -133,6 +140,7 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         config: Arc::new(config),
         shop: Arc::new(RwLock::new(shop)),
         csrf_key: Arc::new(csrf_key),
+        link_key: Arc::new(link_key),
         mail_wake: Arc::new(Notify::new()),
         heartbeat: Arc::new(AtomicI64::new(0)),
         base_url: Arc::new(base_url),

@@ -43,6 +43,8 @@ pub struct Placement<'a> {
     pub ip: &'a str,
     pub channel: &'a str,
     pub key: Option<Key>,
+    /// The server key order links are derived from when the placement has a one-time key.
+    pub link_key: &'a [u8],
     pub now: DateTime<Utc>,
 }
 
@@ -52,7 +54,8 @@ pub struct Placed {
     pub order_id: i64,
     pub code: String,
     /// `None` when the same phone ordered the same items again within minutes: knowing a phone
-    /// number and a basket must not open someone's order, so that answer carries no link.
+    /// number and a basket must not open someone's order, so that answer carries no link. A retry
+    /// with the same one-time key gets the same token as the first answer (see [`link_for_key`]).
     pub token: Option<String>,
     /// The order existed already (a retry with the same key, or the same order again within minutes).
     pub existing: bool,
@@ -95,13 +98,17 @@ pub fn issue_token(
     Ok(orders::new_token(tx, order_id, "manage", &db::ts(now), &expires)?)
 }
 
-/// An order that already exists; `link` issues a new manage token for the one who holds its key.
-fn existing(tx: &Transaction, order_id: i64, link: Option<(&OrdersConfig, DateTime<Utc>)>) -> Result<Placed, Refused> {
+/// The manage link of an order placed with a one-time key: derived from the server key, the key's
+/// scope and the key itself, so a retry is answered with the very token the first answer carried
+/// while only its hash is stored. A link revoked or expired since stays so: a retry does not
+/// bring it back.
+pub fn link_for_key(link_key: &[u8], key: &Key, order_id: i64) -> (String, Vec<u8>) {
+    crate::domain::tokens::derived_token(link_key, &format!("order-link\n{}\n{order_id}\n{}", key.scope, key.key))
+}
+
+/// An order that already exists, with the token to give back (`None`: no link).
+fn existing(tx: &Transaction, order_id: i64, token: Option<String>) -> Result<Placed, Refused> {
     let order = orders::by_id(tx, order_id)?.ok_or(AppError::NotFound)?;
-    let token = match link {
-        Some((cfg, now)) => Some(issue_token(tx, order_id, cfg, now)?),
-        None => None,
-    };
     Ok(Placed { order_id, code: order.code, token, existing: true })
 }
 
@@ -158,7 +165,8 @@ fn place_in(
         if stored.request_hash != k.request_hash || stored.cart_id != k.cart_id {
             return Err(Refused::KeyReused);
         }
-        return existing(tx, stored.order_id, Some((cfg, p.now)));
+        let (token, _) = link_for_key(p.link_key, k, stored.order_id);
+        return existing(tx, stored.order_id, Some(token));
     }
     let quantities = format!("Quantities are whole numbers from 1 to {}.", rules::MAX_QUANTITY);
     if p.items.iter().any(|i| i.quantity < 1) {
@@ -297,7 +305,15 @@ fn place_in(
     if let Some(k) = &p.key {
         orders::insert_idempotency(tx, k.scope, &k.key, &k.request_hash, order_id, k.cart_id, &now)?;
     }
-    let token = issue_token(tx, order_id, cfg, p.now)?;
+    let token = match &p.key {
+        Some(k) => {
+            let (token, hash) = link_for_key(p.link_key, k, order_id);
+            let expires = db::ts(p.now + Duration::days(cfg.link_days));
+            orders::insert_token(tx, order_id, &hash, "manage", &now, &expires)?;
+            token
+        }
+        None => issue_token(tx, order_id, cfg, p.now)?,
+    };
     Ok(Placed { order_id, code, token: Some(token), existing: false })
 }
 

@@ -123,11 +123,13 @@ async fn placing_reading_and_retrying_an_order_through_the_api() {
     let tracking = order["tracking_url"].as_str().unwrap().to_string();
     let token = tracking.split("t=").nth(1).unwrap().to_string();
 
-    // The same key and body: the same order, no second reservation.
+    // The same key and body: the same response (its link too), no second order or reservation.
     let (status, _, again) = post(&app, &body, Some("key-1")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!((again["code"].clone(), again["total"].clone()), (order["code"].clone(), order["total"].clone()));
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(again, order);
     assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM order_tokens"), 1, "the retry's link is the first one");
+    assert_eq!(app.count("SELECT count(*) FROM idempotency_keys WHERE key = 'key-1'"), 0, "kept only hashed");
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 2);
     // The same key with another body is refused.
     let (status, _, err) = post(&app, &order_body(&sku, 1, "+919988776655"), Some("key-1")).await;
@@ -285,4 +287,44 @@ async fn a_placement_refused_halfway_leaves_nothing_behind() {
     app.db().execute_batch("DROP TRIGGER refuse_reserve").unwrap();
     let (status, _, order) = post(&app, &order_body(&sku, 1, "+919988776655"), Some("half")).await;
     assert_eq!(status, StatusCode::CREATED, "the key is free again: {order}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn retries_at_once_make_one_order_and_a_dead_link_stays_dead() {
+    let app = TestApp::spawn_demo().await;
+    let product: Value = app.get("/api/v1/products/canvas-tote").await.json().await.unwrap();
+    let sku = product["variants"][0]["sku"].as_str().unwrap().to_string();
+    stock(&app, &sku, 10);
+    let body = order_body(&sku, 1, "+919988776655");
+    // A client retrying before the first answer arrives: every attempt gets the same answer.
+    let attempts = (0..8).map(|_| {
+        let (app, body) = (&app, &body);
+        async move { post(app, body, Some("retry-at-once")).await }
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let first = &answers[0].2;
+    for (status, _, order) in &answers {
+        assert_eq!(*status, StatusCode::CREATED, "{order}");
+        assert_eq!(order, first);
+    }
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
+    assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 1);
+    let token = first["tracking_url"].as_str().unwrap().split("t=").nth(1).unwrap().to_string();
+    let read = |t: String| {
+        let app = &app;
+        async move { app.client.get(app.url("/api/v1/orders/ORD-1001")).bearer_auth(t).send().await.unwrap().status() }
+    };
+    assert_eq!(read(token.clone()).await, StatusCode::OK);
+
+    // Revoked: the link is dead, and a retry with the key gives it back dead, not a new one.
+    app.db().execute("UPDATE order_tokens SET revoked_at = '2026-01-01T00:00:00.000Z'", []).unwrap();
+    assert_eq!(read(token.clone()).await, StatusCode::NOT_FOUND);
+    let (status, _, again) = post(&app, &body, Some("retry-at-once")).await;
+    assert_eq!((status, &again), (StatusCode::CREATED, first));
+    assert_eq!(read(token.clone()).await, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("SELECT count(*) FROM order_tokens"), 1);
+
+    // Expired: the same 404 as a wrong token.
+    app.db().execute("UPDATE order_tokens SET revoked_at = NULL, expires_at = '2000-01-01T00:00:00.000Z'", []).unwrap();
+    assert_eq!(read(token).await, StatusCode::NOT_FOUND);
 }

@@ -174,10 +174,23 @@ async fn a_double_tap_or_a_repeat_gives_back_the_same_order() {
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     let code = |r: &reqwest::Response| location(r).split('?').next().unwrap().to_string();
-    assert_eq!(code(&first), code(&again), "the same order");
+    assert_eq!(location(&first), location(&again), "the same order, and the same link to it");
     assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
-    // The retry's link works too.
     assert_eq!(app.get_as(&shopper, &location(&again)).await.status(), StatusCode::OK);
+    // The key sent again from another cart (a copied page): refused, with that cart's form to go on.
+    let stranger = browser();
+    add(&app, &stranger, &sku, "2").await;
+    let their_csrf = csrf_from(&app.get_as(&stranger, "/checkout").await.text().await.unwrap()).unwrap();
+    let mut copied = vec![("csrf", their_csrf.as_str()), ("key", key.as_str())];
+    copied.extend_from_slice(CUSTOMER);
+    let res = stranger.post(app.url("/checkout")).form(&copied).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("This form was already used"), "{html}");
+    let fresh = hidden(&html, "key");
+    assert_ne!(fresh, key);
+    assert!(html.contains("Canvas Tote") && html.contains("Place order"), "the cart and its form: {html}");
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
 
     // The same phone ordering the same items again within minutes, from a new cart: the first
     // order, named with its WhatsApp hand-off, but not opened (that takes its link).
@@ -194,7 +207,11 @@ async fn a_double_tap_or_a_repeat_gives_back_the_same_order() {
         "no link, no personal data: {html}"
     );
     assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
-    assert_eq!(app.count("SELECT count(*) FROM cart_lines"), 0, "the repeated cart is emptied");
+    assert_eq!(
+        app.count("SELECT count(*) FROM cart_lines WHERE quantity = 1"),
+        0,
+        "the repeated cart is emptied (the stranger's two are kept)"
+    );
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 1, "reserved once");
 }
 
@@ -252,6 +269,7 @@ async fn a_cart_says_what_changed_before_anything_is_charged() {
     stock(&app, "canvas-tote", 2);
     let html = app.get_as(&shopper, "/cart").await.text().await.unwrap();
     assert!(html.contains("Only 2 of Canvas Tote"), "{html}");
+    assert!(html.contains("The price of Canvas Tote"), "a cut quantity does not hide a new price: {html}");
     assert!(html.contains("value=\"2\""));
     assert_eq!(app.count("SELECT quantity FROM cart_lines"), 2, "what changed is stored");
     let html = app.get_as(&shopper, "/cart").await.text().await.unwrap();
@@ -417,7 +435,10 @@ async fn behind_a_trusted_proxy_each_customer_address_has_its_own_limit() {
     let app = TestApp::spawn_in(dir, config).await;
     let sku = stock(&app, "canvas-tote", 50);
     let mut statuses = Vec::new();
-    for (i, customer_ip) in ["198.51.100.7", "198.51.100.8", "198.51.100.7"].iter().enumerate() {
+    // The third comes from the first customer again, who forged a header line of their own; the
+    // proxy added its line after it (as HAProxy does), so the forged one is not believed.
+    let hops: [&[&str]; 3] = [&["198.51.100.7"], &["198.51.100.8"], &["203.0.113.66", "198.51.100.7"]];
+    for (i, lines) in hops.iter().enumerate() {
         let shopper = browser();
         add(&app, &shopper, &sku, "1").await;
         let phone = format!("+91987651000{i}");
@@ -426,14 +447,11 @@ async fn behind_a_trusted_proxy_each_customer_address_has_its_own_limit() {
         let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
         let (csrf, key) = (csrf_from(&html).unwrap(), hidden(&html, "key"));
         fields.extend([("csrf", csrf.as_str()), ("key", key.as_str())]);
-        let res = shopper
-            .post(app.url("/checkout"))
-            .header("x-forwarded-for", *customer_ip)
-            .form(&fields)
-            .send()
-            .await
-            .unwrap();
-        statuses.push(res.status());
+        let mut req = shopper.post(app.url("/checkout"));
+        for line in *lines {
+            req = req.header("x-forwarded-for", *line);
+        }
+        statuses.push(req.form(&fields).send().await.unwrap().status());
     }
     // The proxy's forwarded address is believed: two customers, one order each; the first again is limited.
     assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::SEE_OTHER, StatusCode::TOO_MANY_REQUESTS]);

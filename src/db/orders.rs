@@ -1,6 +1,7 @@
 //! Orders, their lines, timeline and magic-link tokens, idempotency keys, and stock reservations.
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
+use sha2::Digest;
 
 /// An order as stored.
 #[derive(Debug, Clone)]
@@ -284,6 +285,11 @@ pub fn new_token(conn: &Connection, order_id: i64, scope: &str, now: &str, expir
     Ok(token)
 }
 
+/// One-time keys are kept as SHA-256 (hex), never as sent: an order link is derived from the key.
+fn stored_key(key: &str) -> String {
+    hex::encode(sha2::Sha256::digest(key.as_bytes()))
+}
+
 /// The same customer's order of the same lines placed since `since` and not cancelled; `None` when there is none.
 pub fn recent_duplicate(conn: &Connection, phone: &str, lines_key: &str, since: &str) -> rusqlite::Result<Option<i64>> {
     conn.prepare_cached(
@@ -312,10 +318,10 @@ pub struct StoredKey {
     pub cart_id: Option<i64>,
 }
 
-/// The stored key; `None` when it was never used.
+/// The stored key (looked up by its hash); `None` when it was never used.
 pub fn idempotency(conn: &Connection, scope: &str, key: &str) -> rusqlite::Result<Option<StoredKey>> {
     conn.prepare_cached("SELECT request_hash, order_id, cart_id FROM idempotency_keys WHERE scope = :s AND key = :k")?
-        .query_row(named_params! {":s": scope, ":k": key}, |r| {
+        .query_row(named_params! {":s": scope, ":k": stored_key(key)}, |r| {
             Ok(StoredKey { request_hash: r.get(0)?, order_id: r.get(1)?, cart_id: r.get(2)? })
         })
         .optional()
@@ -334,7 +340,7 @@ pub fn insert_idempotency(
         "INSERT INTO idempotency_keys (scope, key, request_hash, order_id, cart_id, created_at)
          VALUES (:s, :k, :h, :o, :c, :now)",
     )?
-    .execute(named_params! {":s": scope, ":k": key, ":h": request_hash, ":o": order_id, ":c": cart_id, ":now": now})?;
+    .execute(named_params! {":s": scope, ":k": stored_key(key), ":h": request_hash, ":o": order_id, ":c": cart_id, ":now": now})?;
     Ok(())
 }
 

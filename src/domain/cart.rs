@@ -105,25 +105,28 @@ pub enum Change {
     Remove,
 }
 
-/// Checks a stored line against its offer (`None`: the variant is gone): the change to store and the note to show.
-pub fn recheck(line: &Wanted, offer: Option<&Offer>) -> (Change, Option<Note>) {
+/// Checks a stored line against its offer (`None`: the variant is gone): the change to store and
+/// the notes to show (a line whose quantity was cut and whose price moved gets both).
+pub fn recheck(line: &Wanted, offer: Option<&Offer>) -> (Change, Vec<Note>) {
     let Some(offer) = offer else {
-        return (Change::Remove, Some(Note::Removed { name: "An item".into(), why: Unavailable::NotForSale }));
+        return (Change::Remove, vec![Note::Removed { name: "An item".into(), why: Unavailable::NotForSale }]);
     };
     match allowed(offer, line.quantity) {
-        Err(why) => (Change::Remove, Some(Note::Removed { name: offer.name(), why })),
+        Err(why) => (Change::Remove, vec![Note::Removed { name: offer.name(), why }]),
         Ok((qty, limit)) => {
-            let note = match limit {
-                Some(limit) if qty < line.quantity => Some(Note::Reduced { name: offer.name(), to: qty, limit }),
-                _ if offer.price != line.seen_price => {
-                    Some(Note::PriceChanged { name: offer.name(), from: line.seen_price, to: offer.price })
-                }
-                _ => None,
-            };
+            let mut notes = Vec::new();
+            if let Some(limit) = limit
+                && qty < line.quantity
+            {
+                notes.push(Note::Reduced { name: offer.name(), to: qty, limit });
+            }
+            if offer.price != line.seen_price {
+                notes.push(Note::PriceChanged { name: offer.name(), from: line.seen_price, to: offer.price });
+            }
             if qty == line.quantity && offer.price == line.seen_price {
-                (Change::Keep, note)
+                (Change::Keep, notes)
             } else {
-                (Change::Update { quantity: qty, price: offer.price }, note)
+                (Change::Update { quantity: qty, price: offer.price }, notes)
             }
         }
     }
@@ -187,18 +190,29 @@ mod tests {
     #[test]
     fn a_cart_says_what_changed() {
         let m = |v: i64| format!("₹{}", v / 100);
+        let texts = |notes: Vec<Note>| notes.iter().map(|n| note_text(n, m)).collect::<Vec<_>>();
         let line = Wanted { variant_id: 1, quantity: 3, seen_price: 119900 };
-        let (change, note) = recheck(&line, Some(&offer(10, 0)));
+        let (change, notes) = recheck(&line, Some(&offer(10, 0)));
         assert_eq!(change, Change::Update { quantity: 3, price: 129900 });
-        assert_eq!(note_text(&note.unwrap(), m), "The price of Kurta (M) changed from ₹1199 to ₹1299.");
-        let (change, note) = recheck(&Wanted { seen_price: 129900, ..line.clone() }, Some(&offer(1, 0)));
+        assert_eq!(texts(notes), ["The price of Kurta (M) changed from ₹1199 to ₹1299."]);
+        let (change, notes) = recheck(&Wanted { seen_price: 129900, ..line.clone() }, Some(&offer(1, 0)));
         assert_eq!(change, Change::Update { quantity: 1, price: 129900 });
-        assert_eq!(note_text(&note.unwrap(), m), "Only 1 of Kurta (M) left: your quantity was reduced.");
-        let (change, note) = recheck(&line, Some(&offer(2, 2)));
+        assert_eq!(texts(notes), ["Only 1 of Kurta (M) left: your quantity was reduced."]);
+        // Cut and dearer at once: the shopper is told both before the new price is stored.
+        let (change, notes) = recheck(&line, Some(&offer(1, 0)));
+        assert_eq!(change, Change::Update { quantity: 1, price: 129900 });
+        assert_eq!(
+            texts(notes),
+            [
+                "Only 1 of Kurta (M) left: your quantity was reduced.",
+                "The price of Kurta (M) changed from ₹1199 to ₹1299."
+            ]
+        );
+        let (change, notes) = recheck(&line, Some(&offer(2, 2)));
         assert_eq!(change, Change::Remove);
-        assert_eq!(note_text(&note.unwrap(), m), "Kurta (M) sold out and was removed.");
+        assert_eq!(texts(notes), ["Kurta (M) sold out and was removed."]);
         let same = Wanted { seen_price: 129900, ..line };
-        assert_eq!(recheck(&same, Some(&offer(10, 0))), (Change::Keep, None));
+        assert_eq!(recheck(&same, Some(&offer(10, 0))), (Change::Keep, vec![]));
         assert_eq!(recheck(&same, None).0, Change::Remove);
     }
 }

@@ -11,6 +11,16 @@ pub fn new_token() -> (String, Vec<u8>) {
     (token, hash)
 }
 
+/// A token derived from a server key and a message (64 hex characters, as unguessable as a random
+/// one while the key is secret) and the hash to store. The same message gives the same token, so a
+/// retried request can be answered with the link it was given the first time without the token
+/// ever being stored.
+pub fn derived_token(key: &[u8], message: &str) -> (String, Vec<u8>) {
+    let token = sign(key, message);
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
 /// The stored form of a token.
 pub fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -45,6 +55,16 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(hash_token(&a), ha);
         assert_ne!(ha, a.as_bytes());
+    }
+
+    #[test]
+    fn derived_tokens_repeat_only_for_the_same_key_and_message() {
+        let (a, ha) = derived_token(b"server key", "order-link\napi\n7\nretry-1");
+        assert_eq!(a.len(), 64);
+        assert_eq!(derived_token(b"server key", "order-link\napi\n7\nretry-1"), (a.clone(), ha.clone()));
+        assert_eq!(hash_token(&a), ha);
+        assert_ne!(derived_token(b"other key", "order-link\napi\n7\nretry-1").0, a);
+        assert_ne!(derived_token(b"server key", "order-link\napi\n8\nretry-1").0, a);
     }
 
     #[test]

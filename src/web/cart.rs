@@ -98,10 +98,8 @@ fn checked(
     let mut changed = false;
     for line in &stored {
         let offer = offers.iter().find(|o| o.variant_id == line.wanted.variant_id);
-        let (change, note) = cart::recheck(&line.wanted, offer);
-        if let Some(n) = &note {
-            view.notes.push(cart::note_text(n, &money));
-        }
+        let (change, notes) = cart::recheck(&line.wanted, offer);
+        view.notes.extend(notes.iter().map(|n| cart::note_text(n, &money)));
         changed |= change != Change::Keep;
         match change {
             Change::Remove => {

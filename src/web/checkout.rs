@@ -93,6 +93,7 @@ pub async fn place(
     let mail_base = state.base_url.clone();
     let ip = page.client.ip.clone();
     let submitted = input.clone();
+    let link_key = state.link_key.clone();
     let outcome = state
         .db
         .write(move |tx| {
@@ -106,11 +107,9 @@ pub async fn place(
             };
             let money = |v: i64| money::format(v, &shop.currency, shop.currency_minor_units);
             let known = crate::db::orders::idempotency(tx, "form", &submitted.key)?.is_some();
-            let view = if known {
-                View { lines: vec![], notes: vec![], subtotal: 0 }
-            } else {
-                cart::recheck(tx, cart_id, money)?
-            };
+            // A known key's own cart was emptied when it placed its order; another cart (the key
+            // came back from elsewhere) is shown with the refusal, so the shopper can go on.
+            let view = cart::recheck(tx, cart_id, money)?;
             let ctx = |cart| Context { cart, deliveries: deliveries.clone(), payments: payments.clone() };
             if !known && (!view.notes.is_empty() || view.lines.is_empty()) {
                 return Ok(Outcome::Changed(ctx(view)));
@@ -145,6 +144,7 @@ pub async fn place(
                     request_hash: sha2::Sha256::digest(submitted.key.as_bytes()).to_vec(),
                     cart_id,
                 }),
+                link_key: &link_key,
                 now,
             };
             match orders::place(tx, &placement, &shop, &settings, &cfg) {

@@ -29,7 +29,11 @@ pub struct ClientInfo {
     pub request_id: String,
 }
 
-/// The client address: the peer, or when the peer is a trusted proxy, the nearest untrusted hop it reports.
+/// The client address: the peer, or when the peer is a trusted proxy, the nearest untrusted hop it
+/// reports. Each header is given with all its lines joined by commas, in order (a proxy may add a
+/// line of its own after the client's). When both `X-Forwarded-For` and `Forwarded` are present and
+/// name different clients, one of them came from the client untouched by the proxy, and which one
+/// cannot be told: the proxy's own address is used, so a forged header gains nothing.
 pub fn client_ip(
     peer: Option<IpAddr>,
     forwarded_for: Option<&str>,
@@ -41,20 +45,25 @@ pub fn client_ip(
     if !trusted(peer) {
         return Some(peer);
     }
-    let hops: Vec<IpAddr> = match (forwarded_for, forwarded) {
-        (Some(xff), _) => xff.split(',').filter_map(|h| parse_hop(h.trim())).collect(),
-        (None, Some(fwd)) => fwd
-            .split(',')
-            .filter_map(|part| {
-                part.split(';').find_map(|kv| {
-                    let (k, v) = kv.trim().split_once('=')?;
-                    k.eq_ignore_ascii_case("for").then(|| parse_hop(v.trim().trim_matches('"')))?
+    let nearest = |hops: Vec<IpAddr>| hops.into_iter().rev().find(|ip| !trusted(*ip)).unwrap_or(peer);
+    let by_xff = forwarded_for.map(|xff| nearest(xff.split(',').filter_map(|h| parse_hop(h.trim())).collect()));
+    let by_fwd = forwarded.map(|fwd| {
+        nearest(
+            fwd.split(',')
+                .filter_map(|part| {
+                    part.split(';').find_map(|kv| {
+                        let (k, v) = kv.trim().split_once('=')?;
+                        k.eq_ignore_ascii_case("for").then(|| parse_hop(v.trim().trim_matches('"')))?
+                    })
                 })
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    Some(hops.into_iter().rev().find(|ip| !trusted(*ip)).unwrap_or(peer))
+                .collect(),
+        )
+    });
+    Some(match (by_xff, by_fwd) {
+        (Some(a), Some(b)) if a != b => peer,
+        (Some(a), _) | (None, Some(a)) => a,
+        (None, None) => peer,
+    })
 }
 
 fn parse_hop(s: &str) -> Option<IpAddr> {
@@ -77,7 +86,12 @@ pub async fn request_context(
     let proxies: &[IpNet] = state.as_ref().map(|s| s.proxies.as_slice()).unwrap_or(&[]);
     let peer = req.peer_addr().map(|a| a.ip());
     let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let ip = client_ip(peer, header_str("x-forwarded-for"), header_str("forwarded"), proxies);
+    // Every line of a forwarding header, in order: a proxy may add its own line after the client's.
+    let all_lines = |name: &str| {
+        let lines: Vec<&str> = req.headers().get_all(name).filter_map(|v| v.to_str().ok()).collect();
+        (!lines.is_empty()).then(|| lines.join(","))
+    };
+    let ip = client_ip(peer, all_lines("x-forwarded-for").as_deref(), all_lines("forwarded").as_deref(), proxies);
     let peer_trusted = peer.is_some_and(|p| proxies.iter().any(|n| n.contains(p)));
     let https = req.app_config().secure()
         || (peer_trusted
@@ -259,5 +273,15 @@ mod tests {
         );
         assert_eq!(client_ip(Some(ip("127.0.0.1")), None, None, &proxies), Some(ip("127.0.0.1")));
         assert_eq!(client_ip(Some(ip("127.0.0.1")), Some("1.2.3.4"), None, &[]), Some(ip("127.0.0.1")));
+        // A proxy that sets one header passes the other through from the client: when the two
+        // disagree, neither is believed.
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), Some("1.2.3.4"), Some("for=6.6.6.6"), &proxies),
+            Some(ip("127.0.0.1"))
+        );
+        assert_eq!(
+            client_ip(Some(ip("127.0.0.1")), Some("1.2.3.4"), Some("for=1.2.3.4;proto=https"), &proxies),
+            Some(ip("1.2.3.4"))
+        );
     }
 }

@@ -285,6 +285,7 @@ async fn place(
     let base = super::public_base(&state, &page);
     // Emailed links never come from the request's Host header (anyone can send any Host).
     let mail_base = state.base_url.clone();
+    let link_key = state.link_key.clone();
     // SKUs are looked up before the write, on a read connection: the one writer only does what
     // must be done there, and an order of unknown SKUs never reaches it. `place` checks every
     // variant again inside the write.
@@ -342,6 +343,7 @@ async fn place(
                 ip: &ip,
                 channel: "web",
                 key,
+                link_key: &link_key,
                 now,
             };
             match orders::place(tx, &placement, &shop, &settings, &cfg) {
@@ -376,7 +378,9 @@ async fn place(
                 .await?;
             let wa = orders::whatsapp_url(&page.shop, &template, &order, &lines);
             let body = order_json(&base, &order, &lines, token.as_deref(), wa);
-            let status = if existing { StatusCode::OK } else { StatusCode::CREATED };
+            // A retry with the same key is answered as the first time; a repeat within minutes
+            // (no link) with 200.
+            let status = if existing && token.is_none() { StatusCode::OK } else { StatusCode::CREATED };
             HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
         }
         Answer::Invalid(fields) => {

@@ -45,12 +45,12 @@ pub fn spec() -> Value {
             }},
             "/orders": {"post": {
                 "summary": "Place an order",
-                "description": "Prices, stock, delivery fees and discounts come from the shop; a body naming a price is refused. With an `Idempotency-Key`, repeating the same body answers with the same order (its `tracking_url` carries a newly issued token, since tokens are kept only as hashes); the same key with another body is refused with 422. The same phone ordering the same items again within minutes gets its existing order back with 200 and `tracking_url` null: knowing a phone number and a basket does not open an order.",
+                "description": "Prices, stock, delivery fees and discounts come from the shop; a body naming a price is refused. With an `Idempotency-Key`, repeating the same body gets the same answer, 201 with the same order and the same `tracking_url` (a link revoked since stays revoked); the same key with another body is refused with 422. The same phone ordering the same items again within minutes gets its existing order back with 200 and `tracking_url` null: knowing a phone number and a basket does not open an order.",
                 "parameters": [{"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "maxLength": 200}}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OrderRequest"}}}},
                 "responses": {
                     "201": {"description": "Placed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
-                    "200": {"description": "The same order again (idempotent retry or a repeat within minutes)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
+                    "200": {"description": "The same phone's order of the same items, placed within minutes (without `tracking_url`)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}},
                     "400": error_response("A malformed header"),
                     "409": error_response("Sold out: `error.skus` lists what cannot be had in the wanted quantity"),
                     "422": error_response("Fields to correct (`error.fields`), unknown SKUs (`error.skus`), an unreadable body, or a reused Idempotency-Key"),
