@@ -126,6 +126,8 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
             ))
         })
         .await?;
+    // Phone-number data is loaded on first use (tens of milliseconds): before the first checkout.
+    std::thread::spawn(|| domain::shop::normalize_phone("+919876543210", ""));
     let addr = listener.local_addr()?;
     let base_url = match config.server.public_url.trim_end_matches('/') {
         "" => format!("http://{addr}"),

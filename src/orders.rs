@@ -317,8 +317,9 @@ fn place_in(
     Ok(Placed { order_id, code, token: Some(token), existing: false })
 }
 
-/// Queues the seller's notice and, when the customer gave an email, their confirmation with the
-/// order link, in the caller's transaction. Returns how many messages were queued.
+/// Queues the seller's notice (to the shop's contact email, or to every owner when it has none)
+/// and, when the customer gave an email, their confirmation with the order link, in the caller's
+/// transaction. Returns how many messages were queued.
 pub fn queue_mail(
     tx: &Transaction,
     shop: &ShopSettings,
@@ -327,15 +328,18 @@ pub fn queue_mail(
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let order = orders::by_id(tx, order_id)?.ok_or(AppError::NotFound)?;
-    if shop.contact_email.is_empty() && order.customer_email.is_empty() {
+    let sellers = match shop.contact_email.as_str() {
+        "" => db::users::owner_emails(tx)?,
+        email => vec![email.to_string()],
+    };
+    if sellers.is_empty() && order.customer_email.is_empty() {
         return Ok(0);
     }
     let lines = orders::lines(tx, order_id)?;
-    let mut queued = 0;
-    if !shop.contact_email.is_empty() {
-        outbox::enqueue(tx, &messages::order_for_seller(shop, &order, &lines), &db::ts(now))?;
-        queued += 1;
+    for to in &sellers {
+        outbox::enqueue(tx, &messages::order_for_seller(shop, &order, &lines, to), &db::ts(now))?;
     }
+    let mut queued = sellers.len();
     if !order.customer_email.is_empty() {
         outbox::enqueue(tx, &messages::order_for_customer(shop, &order, &lines, order_link), &db::ts(now))?;
         queued += 1;

@@ -328,3 +328,37 @@ async fn retries_at_once_make_one_order_and_a_dead_link_stays_dead() {
     app.db().execute("UPDATE order_tokens SET revoked_at = NULL, expires_at = '2000-01-01T00:00:00.000Z'", []).unwrap();
     assert_eq!(read(token).await, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_orders_from_one_client_are_refused_as_documented() {
+    let app = TestApp::spawn_demo().await;
+    let mut config = app.config.clone();
+    config.orders.placements_per_hour = 1;
+    let app = TestApp::spawn_in(app.stop().await, config).await;
+    let spec = spec(&app).await;
+    let product: Value = app.get("/api/v1/products/canvas-tote").await.json().await.unwrap();
+    let sku = product["variants"][0]["sku"].as_str().unwrap().to_string();
+    stock(&app, &sku, 10);
+    let (status, _, _) = post(&app, &order_body(&sku, 1, "+919988776601"), None).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // A forged X-Forwarded-For from an untrusted peer changes nothing.
+    let res = app
+        .client
+        .post(app.url("/api/v1/orders"))
+        .header("x-forwarded-for", "198.51.100.99")
+        .json(&order_body(&sku, 1, "+919988776602"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: i64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "too_many_requests");
+    conforms(&spec, "Error", &err);
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
+    // Reading an order without a token: 401, in the documented shape.
+    let res = app.client.get(app.url("/api/v1/orders/ORD-1001")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    conforms(&spec, "Error", &res.json().await.unwrap());
+}

@@ -92,6 +92,13 @@ async fn the_owner_sets_up_delivery_payment_and_a_discount_that_customers_then_u
         (Some(60000), Some(6000), Some(4900))
     );
     assert_eq!(placed["total"], 60000 - 6000 + 4900);
+    // The shop has no contact email: the notice goes to its owner.
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM outbox WHERE kind = 'order_seller' AND to_addr = '{OWNER_EMAIL}' AND subject LIKE '%AK-1001%'"
+        )),
+        1
+    );
     // Once per customer.
     let res = app
         .client

@@ -215,6 +215,35 @@ async fn a_double_tap_or_a_repeat_gives_back_the_same_order() {
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 1, "reserved once");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checkout_asks_only_for_what_the_shop_needs() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 5);
+    let shopper = browser();
+    add(&app, &shopper, &sku, "1").await;
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    assert!(html.contains("Delivery address") && html.contains("Email (optional)"), "{html}");
+    // Pickup only, and an email asked of everyone.
+    app.db().execute("UPDATE delivery_methods SET active = 0 WHERE kind != 'pickup'", []).unwrap();
+    app.db().execute("UPDATE checkout_settings SET require_email = 1", []).unwrap();
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    assert!(!html.contains("Delivery address") && !html.contains("name=\"line1\""), "no address to ask: {html}");
+    assert!(!html.contains("Email (optional)") && html.contains(">Email<"), "{html}");
+    let fields: Vec<(&str, &str)> = CUSTOMER
+        .iter()
+        .copied()
+        .filter(|(k, _)| !["email", "delivery", "line1", "city", "region", "postal_code"].contains(k))
+        .chain([("delivery", "pickup")])
+        .collect();
+    let (res, _) = checkout(&app, &shopper, &fields).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("id=\"f-email-error\""), "the message is beside the email field");
+    let mut fields = fields;
+    fields.push(("email", "asha@example.com"));
+    let (res, _) = checkout(&app, &shopper, &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_shoppers_race_for_the_last_unit_and_exactly_one_gets_it() {
     let app = demo().await;
@@ -332,6 +361,10 @@ async fn a_magic_link_works_only_for_its_order_until_it_expires_or_is_revoked() 
     let missing = invalid(format!("/o/ORD-9999?t={}", token_of(&links[0]))).await;
     assert_eq!(other.replace("ORD-9999", "ORD-1001"), wrong.replace("ORD-9999", "ORD-1001"));
     assert_eq!(missing.replace("ORD-9999", "ORD-1001"), wrong, "an order that does not exist looks the same");
+    // A link cut short or doubled in a chat: the same page, not a bare error.
+    for mangled in ["/o/ORD-1001?t=a&t=b", "/o/ORD-1001?t=%zz", "/o/ORD-1001"] {
+        assert_eq!(invalid(mangled.to_string()).await, wrong, "{mangled}");
+    }
     // Codes are looked up in any case.
     assert_eq!(app.get_as(&anyone, &links[0].replace("ORD-", "ord-")).await.status(), StatusCode::OK);
     app.db().execute("UPDATE order_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE order_id = 1", []).unwrap();
@@ -437,7 +470,14 @@ async fn behind_a_trusted_proxy_each_customer_address_has_its_own_limit() {
     let mut statuses = Vec::new();
     // The third comes from the first customer again, who forged a header line of their own; the
     // proxy added its line after it (as HAProxy does), so the forged one is not believed.
-    let hops: [&[&str]; 3] = [&["198.51.100.7"], &["198.51.100.8"], &["203.0.113.66", "198.51.100.7"]];
+    // The last two are one IPv6 client taking a new address of its /64 for the second try.
+    let hops: [&[&str]; 5] = [
+        &["198.51.100.7"],
+        &["198.51.100.8"],
+        &["203.0.113.66", "198.51.100.7"],
+        &["2001:db8:1:2::7"],
+        &["2001:db8:1:2:abcd::8"],
+    ];
     for (i, lines) in hops.iter().enumerate() {
         let shopper = browser();
         add(&app, &shopper, &sku, "1").await;
@@ -454,7 +494,16 @@ async fn behind_a_trusted_proxy_each_customer_address_has_its_own_limit() {
         statuses.push(req.form(&fields).send().await.unwrap().status());
     }
     // The proxy's forwarded address is believed: two customers, one order each; the first again is limited.
-    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::SEE_OTHER, StatusCode::TOO_MANY_REQUESTS]);
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::SEE_OTHER,
+            StatusCode::SEE_OTHER,
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::SEE_OTHER,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
     assert_eq!(app.count("SELECT count(DISTINCT placed_ip) FROM orders WHERE placed_ip LIKE '198.51.100.%'"), 2);
 }
 
@@ -555,6 +604,17 @@ async fn a_view_only_link_can_be_shared_and_every_other_link_turned_off() {
         assert!(matches!(res.status(), StatusCode::FORBIDDEN | StatusCode::CONFLICT), "{action}: {}", res.status());
     }
     assert_eq!(app.count("SELECT count(*) FROM orders WHERE status = 'draft'"), 1, "still placed");
+    // A token that opens nothing gets the page every such link gets.
+    for action in ["cancel", "share", "revoke-others"] {
+        let res = owner
+            .post(app.url(&format!("/o/ORD-1001/{action}")))
+            .form(&[("csrf", csrf.as_str()), ("t", "0".repeat(64).as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{action}");
+        assert!(res.text().await.unwrap().contains("This link is not valid"), "{action}");
+    }
 
     // The owner turns off every other link: the shared one stops working, theirs goes on.
     let res = owner

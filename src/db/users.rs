@@ -57,6 +57,13 @@ pub fn owner_exists(conn: &Connection) -> rusqlite::Result<bool> {
     conn.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'owner')", [], |r| r.get(0))
 }
 
+/// The owners' email addresses (where order notices go when the shop has no contact email).
+pub fn owner_emails(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT email FROM users WHERE role = 'owner' ORDER BY id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
 pub fn count_owners(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT count(*) FROM users WHERE role = 'owner'", [], |r| r.get(0))
 }

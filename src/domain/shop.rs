@@ -123,32 +123,52 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ShopSettings, FieldErr
     })
 }
 
-/// Normalises a phone number to E.164 (`+` and 8 to 15 digits). A number without `+` or `00` is
-/// completed with `default_cc` after dropping a leading trunk `0`. The error carries an example.
+/// The main region of a country calling code (`"91"`: India), for reading national numbers.
+fn region_of(cc: &str) -> Option<&'static phonenumber::Metadata> {
+    let code: u16 = cc.parse().ok()?;
+    let regions = phonenumber::metadata::DATABASE.by_code(&code)?;
+    regions.iter().find(|m| m.is_main_country_for_code()).or(regions.first()).copied()
+}
+
+/// A valid mobile number of the shop's country, in E.164, to show in messages.
+pub fn example_phone(default_cc: &str) -> String {
+    region_of(default_cc)
+        .and_then(|m| Some(format!("+{}{}", m.country_code(), m.descriptors().mobile()?.example()?)))
+        .unwrap_or_else(|| "+919876543210".to_string())
+}
+
+/// Normalises a phone number to E.164 with Google's libphonenumber data (the `phonenumber`
+/// crate): a number is read as international when it starts with `+` or the country's
+/// international prefix (`00`), else as a national number of `default_cc`'s country (a trunk `0`
+/// or `(0)` dropped, a country code typed without `+` recognised), and must be a valid number of
+/// its country, so typos in length or prefix are caught. The error carries a valid example.
 pub fn normalize_phone(raw: &str, default_cc: &str) -> Result<String, String> {
-    let example = match default_cc {
-        "" => "+919876543210".to_string(),
-        cc => format!("+{cc}…"),
-    };
-    let bad = || format!("Enter a phone number with its country code, like {example}.");
+    let bad = || format!("Enter a phone number with its country code, like {}.", example_phone(default_cc));
     let trimmed = raw.trim();
-    if trimmed.chars().any(|c| !(c.is_ascii_digit() || " -.()/+".contains(c))) {
+    let plus = trimmed.matches('+').count();
+    if trimmed.is_empty()
+        || trimmed.len() > 40
+        || trimmed.chars().any(|c| !(c.is_ascii_digit() || " -.()/+".contains(c)))
+        || plus > 1
+        || (plus == 1 && !trimmed.starts_with('+'))
+    {
         return Err(bad());
     }
-    let digits: String = trimmed.chars().filter(|c| c.is_ascii_digit()).collect();
-    let international = if trimmed.starts_with('+') {
-        digits
-    } else if let Some(rest) = digits.strip_prefix("00") {
-        rest.to_string()
-    } else if !default_cc.is_empty() {
-        format!("{default_cc}{}", digits.trim_start_matches('0'))
-    } else {
-        return Err(bad());
+    let region = region_of(default_cc);
+    let text = match (region, trimmed.strip_prefix("00")) {
+        // Without a country to read it in, 00 can only be the international prefix.
+        (None, Some(rest)) => format!("+{rest}"),
+        _ => trimmed.to_string(),
     };
-    if !(8..=15).contains(&international.len()) || international.starts_with('0') || trimmed.matches('+').count() > 1 {
+    let id = region.and_then(|m| m.id().parse::<phonenumber::country::Id>().ok());
+    if id.is_none() && !text.starts_with('+') {
         return Err(bad());
     }
-    Ok(format!("+{international}"))
+    let number = phonenumber::parse(id, &text).map_err(|_| bad())?;
+    if !phonenumber::is_valid(&number) {
+        return Err(bad());
+    }
+    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
 }
 
 #[cfg(test)]
@@ -166,6 +186,17 @@ mod tests {
             ("+1 (415) 555-2671", "", "+14155552671"),
             ("0803 123 4567", "234", "+2348031234567"),
             ("0712 345 678", "254", "+254712345678"),
+            // The trunk 0 in brackets after the country code, as British numbers are often written.
+            ("+44 (0)20 7946 0958", "91", "+442079460958"),
+            // A country code typed without + is recognised, not doubled.
+            ("91 98765 43210", "91", "+919876543210"),
+            ("919876543210", "91", "+919876543210"),
+            ("(650) 253-0000", "1", "+16502530000"),
+            ("011 91 98765 43210", "1", "+919876543210"),
+            ("0171 2345678", "49", "+491712345678"),
+            ("06 12 34 56 78", "33", "+33612345678"),
+            ("11 91234-5678", "55", "+5511912345678"),
+            ("0501234567", "971", "+971501234567"),
         ];
         for (raw, cc, want) in cases {
             assert_eq!(normalize_phone(raw, cc).as_deref(), Ok(want), "{raw} with {cc}");
@@ -174,11 +205,26 @@ mod tests {
 
     #[test]
     fn bad_phone_numbers_get_an_example() {
-        for (raw, cc) in
-            [("12345", "91"), ("call me", "91"), ("98765 43210", ""), ("+91+98765", ""), ("+1234567890123456", "")]
-        {
+        for (raw, cc) in [
+            ("12345", "91"),
+            ("call me", "91"),
+            ("98765 43210", ""),
+            ("+91+98765", ""),
+            ("+1234567890123456", ""),
+            ("98765+43210", "91"),
+            // One digit short, one too many, and a prefix no British number has.
+            ("98765 4321", "91"),
+            ("98765 432100", "91"),
+            ("+44 0000 000000", "91"),
+        ] {
             let e = normalize_phone(raw, cc).unwrap_err();
             assert!(e.contains("like +"), "{raw}: {e}");
+        }
+        // The example is itself a valid number of the shop's country.
+        for cc in ["91", "44", "1", "234", "55", ""] {
+            let example = example_phone(cc);
+            assert_eq!(normalize_phone(&example, cc).as_deref(), Ok(example.as_str()), "{cc}");
+            assert!(normalize_phone("12", cc).unwrap_err().contains(&example));
         }
     }
 

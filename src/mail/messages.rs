@@ -75,7 +75,8 @@ fn order_lines_html(order: &Order, lines: &[Line], minor: u8) -> maud::Markup {
 }
 
 /// The seller's notice of a new order: who, what, how it is delivered and paid.
-pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line]) -> NewMessage {
+/// The seller's notice of a new order, to `to`.
+pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line], to: &str) -> NewMessage {
     let minor = shop.currency_minor_units;
     let subject = format!("New order {} from {}", order.code, order.customer_name);
     let a = &order.address;
@@ -112,7 +113,7 @@ pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line]) -> N
     };
     NewMessage {
         kind: "order_seller".into(),
-        to: shop.contact_email.clone(),
+        to: to.to_string(),
         subject,
         text,
         html: html.into_string(),

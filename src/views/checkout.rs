@@ -58,7 +58,11 @@ pub fn page(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldErr
                 legend { "Your details" }
                 (Field::new("name", "Name", &input.name).autocomplete("name").required().render(errors))
                 (Field::new("phone", "WhatsApp number", &input.phone).kind("tel").autocomplete("tel").hint(&phone_hint).required().render(errors))
-                (Field::new("email", "Email (optional)", &input.email).kind("email").autocomplete("email").hint("For your order confirmation and its link.").render(errors))
+                @if ctx.require_email {
+                    (Field::new("email", "Email", &input.email).kind("email").autocomplete("email").hint("For your order confirmation and its link.").required().render(errors))
+                } @else {
+                    (Field::new("email", "Email (optional)", &input.email).kind("email").autocomplete("email").hint("For your order confirmation and its link.").render(errors))
+                }
             }
             fieldset.card.choices aria-describedby=[errors.get("delivery").map(|_| "f-delivery-error")] {
                 legend { "Delivery" }
@@ -83,15 +87,18 @@ pub fn page(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldErr
                 }
                 (choice_error(errors, "delivery"))
             }
+            // Asked only when some way of getting the order needs it (a pickup-only shop never asks).
+            @if ctx.deliveries.iter().any(|d| d.needs_address()) {
             fieldset.card {
                 legend { "Delivery address" }
-                p.hint { "Only needed when the order is delivered." }
+                @if ctx.deliveries.iter().any(|d| !d.needs_address()) { p.hint { "Only needed when the order is delivered." } }
                 (Field::new("line1", "Street address", &input.line1).autocomplete("address-line1").render(errors))
                 (Field::new("line2", "Flat, floor, landmark (optional)", &input.line2).autocomplete("address-line2").render(errors))
                 (Field::new("city", "City", &input.city).autocomplete("address-level2").render(errors))
                 (Field::new("region", "State or region", &input.region).autocomplete("address-level1").render(errors))
                 (Field::new("postal_code", "Postal code", &input.postal_code).autocomplete("postal-code").render(errors))
                 (Field::new("country", "Country code (optional)", &input.country).autocomplete("country").hint("Two letters, like IN.").render(errors))
+            }
             }
             fieldset.card.choices aria-describedby=[errors.get("payment").map(|_| "f-payment-error")] {
                 legend { "Payment" }

@@ -48,7 +48,7 @@ fn frame(
                 a.skip href="#main" { "Skip to content" }
                 header.site-header {
                     a.brand href="/" { (shop.name) }
-                    form.site-search role="search" method="get" action="/search" {
+                    form.site-search role="search" aria-label="Search the shop" method="get" action="/search" {
                         label.visually-hidden for="site-q" { "Search the shop" }
                         input #site-q type="search" name="q" placeholder="Search" autocomplete="off";
                         button type="submit" { "Search" }

@@ -157,6 +157,7 @@ pub fn already_placed(page: &Page, code: &str, whatsapp: Option<&str>) -> Markup
             p { "If you have not sent it to the shop yet, do it now:" }
             p { a.button.primary.big.whatsapp href=(href) rel="noopener" { "Send order on WhatsApp" } }
         }
+        p { "If you meant to change it (another address, delivery or payment), tell the shop in your message, or wait a few minutes and order again." }
         p.hint { "The link to follow it is on the page you saw after placing it, and in the email we sent if you gave one." }
     };
     super::layout::storefront_with_head(

@@ -134,7 +134,7 @@ pub fn search(page: &Page, query: &str, cards: &[Card], loose: bool) -> Markup {
         html! {},
         html! {
             h1 { "Search" }
-            form.search method="get" action="/search" role="search" {
+            form.search method="get" action="/search" role="search" aria-label="Search again" {
                 label for="q" { "Search for" }
                 input #q type="search" name="q" value=(query);
                 button.primary type="submit" { "Search" }

@@ -21,13 +21,19 @@ pub struct Context {
     pub cart: View,
     pub deliveries: Vec<DeliveryMethod>,
     pub payments: Vec<PaymentMethod>,
+    /// The seller asks for an email with every order.
+    pub require_email: bool,
 }
 
 async fn load(state: &AppState, req: &HttpRequest, page: &Page) -> Result<Context, AppError> {
     let cart = cart::current(state, req, &page.shop).await?;
-    let (deliveries, payments) =
-        state.db.read(|c| Ok((methods::delivery_methods(c)?, methods::payment_methods(c)?))).await?;
-    Ok(Context { cart, deliveries, payments })
+    let (deliveries, payments, require_email) = state
+        .db
+        .read(|c| {
+            Ok((methods::delivery_methods(c)?, methods::payment_methods(c)?, methods::settings(c)?.require_email))
+        })
+        .await?;
+    Ok(Context { cart, deliveries, payments, require_email })
 }
 
 fn render(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldErrors, status: u16) -> HttpResponse {
@@ -91,7 +97,8 @@ pub async fn place(
     let cfg = state.config.orders.clone();
     // Emailed links never come from the request's Host header (anyone can send any Host).
     let mail_base = state.base_url.clone();
-    let ip = page.client.ip.clone();
+    // Orders per hour are counted by client (an IPv6 client by its /64).
+    let ip = page.client.limit_key.clone();
     let submitted = input.clone();
     let link_key = state.link_key.clone();
     let outcome = state
@@ -110,7 +117,12 @@ pub async fn place(
             // A known key's own cart was emptied when it placed its order; another cart (the key
             // came back from elsewhere) is shown with the refusal, so the shopper can go on.
             let view = cart::recheck(tx, cart_id, money)?;
-            let ctx = |cart| Context { cart, deliveries: deliveries.clone(), payments: payments.clone() };
+            let ctx = |cart| Context {
+                cart,
+                deliveries: deliveries.clone(),
+                payments: payments.clone(),
+                require_email: settings.require_email,
+            };
             if !known && (!view.notes.is_empty() || view.lines.is_empty()) {
                 return Ok(Outcome::Changed(ctx(view)));
             }

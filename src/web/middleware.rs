@@ -23,6 +23,9 @@ pub const FLASH_COOKIE: &str = "souk_flash";
 #[derive(Debug, Clone)]
 pub struct ClientInfo {
     pub ip: String,
+    /// What per-client limits count by: the address, or for IPv6 its /64 (one home or phone is
+    /// given a whole /64 and could otherwise take a new address for every try).
+    pub limit_key: String,
     pub https: bool,
     /// The peer is a trusted proxy, so its forwarding headers may be believed.
     pub proxied: bool,
@@ -66,6 +69,21 @@ pub fn client_ip(
     })
 }
 
+/// The key per-client limits count by: an IPv4 address as it is, an IPv6 address as its /64
+/// network (an IPv4-mapped IPv6 address as the IPv4 address).
+pub fn limit_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{}/64", std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
 fn parse_hop(s: &str) -> Option<IpAddr> {
     if let Ok(ip) = s.parse() {
         return Some(ip);
@@ -100,6 +118,7 @@ pub async fn request_context(
     let request_id = format!("{:016x}", rand::random::<u64>());
     let info = ClientInfo {
         ip: ip.map(|i| i.to_string()).unwrap_or_default(),
+        limit_key: ip.map(limit_key).unwrap_or_default(),
         https,
         proxied: peer_trusted,
         request_id: request_id.clone(),
@@ -255,6 +274,15 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn limits_count_an_ipv6_network_as_one_client() {
+        assert_eq!(limit_key(ip("203.0.113.9")), "203.0.113.9");
+        assert_eq!(limit_key(ip("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+        assert_eq!(limit_key(ip("2001:db8:1:2:ffff:1:2:3")), limit_key(ip("2001:db8:1:2::9")));
+        assert_ne!(limit_key(ip("2001:db8:1:3::1")), limit_key(ip("2001:db8:1:2::1")));
+        assert_eq!(limit_key(ip("::ffff:198.51.100.7")), "198.51.100.7");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! revoked token, or another order's, gets the same "link not valid" page, which reveals nothing.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -68,19 +68,26 @@ async fn load(
         .await
 }
 
+/// The one answer for every link that opens nothing: wrong, expired, revoked, another order's,
+/// or not even well formed.
+fn invalid(page: &Page, code: &str) -> HttpResponse {
+    private(&mut HttpResponse::NotFound())
+        .content_type("text/html; charset=utf-8")
+        .body(views::order::invalid_link(page, code).into_string())
+}
+
 pub async fn show(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     code: web::Path<String>,
-    q: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, AppError> {
     let code = code.into_inner();
-    let view = if q.t.len() == 64 { load(&state, &page.shop, code.clone(), q.t.clone()).await? } else { None };
-    let Some(view) = view else {
-        return Ok(private(&mut HttpResponse::NotFound())
-            .content_type("text/html; charset=utf-8")
-            .body(views::order::invalid_link(&page, &code).into_string()));
-    };
+    // Read by hand: a mangled query (a link cut or doubled in a chat) gets the same page as a
+    // wrong token, not a bare 400.
+    let t = web::Query::<TokenQuery>::from_query(req.query_string()).map(|q| q.into_inner().t).unwrap_or_default();
+    let view = if t.len() == 64 { load(&state, &page.shop, code.clone(), t).await? } else { None };
+    let Some(view) = view else { return Ok(invalid(&page, &code)) };
     Ok(private(&mut HttpResponse::Ok())
         .content_type("text/html; charset=utf-8")
         .body(views::order::page(&page, &view).into_string()))
@@ -104,6 +111,7 @@ fn managed(tx: &rusqlite::Connection, code: &str, hash: &[u8], now: &str) -> Res
 
 /// A customer with a manage link cancels an order the shop has not confirmed yet; its stock is released.
 pub async fn cancel(
+    page: Page,
     state: web::Data<AppState>,
     code: web::Path<String>,
     form: CsrfForm<LinkForm>,
@@ -111,6 +119,7 @@ pub async fn cancel(
     let code = code.into_inner();
     let token = form.0.t;
     let hash = hash_token(&token);
+    let asked = code.clone();
     let done = state
         .db
         .write(move |tx| {
@@ -132,7 +141,7 @@ pub async fn cancel(
         .await?;
     match done {
         Some(code) => Ok(super::see_other_with_flash(&format!("/o/{code}?t={token}"), "Your order is cancelled.")),
-        None => Err(AppError::NotFound),
+        None => Ok(invalid(&page, &asked)),
     }
 }
 
@@ -148,6 +157,7 @@ pub async fn share(
     let token = form.0.t;
     let hash = hash_token(&token);
     let days = state.config.orders.link_days;
+    let asked = code.clone();
     let made = state
         .db
         .write(move |tx| {
@@ -158,7 +168,7 @@ pub async fn share(
             Ok(Some((orders::new_token(tx, id, "view", &db::ts(now), &expires)?, code)))
         })
         .await?;
-    let Some((shared, code)) = made else { return Err(AppError::NotFound) };
+    let Some((shared, code)) = made else { return Ok(invalid(&page, &asked)) };
     let mut view = load(&state, &page.shop, code.clone(), token).await?.ok_or(AppError::NotFound)?;
     view.shared = Some(format!("{}/o/{code}?t={shared}", super::public_base(&state, &page)));
     Ok(private(&mut HttpResponse::Ok())
@@ -168,6 +178,7 @@ pub async fn share(
 
 /// The holder of a manage link turns off every other link of the order (one was shared too widely).
 pub async fn revoke_others(
+    page: Page,
     state: web::Data<AppState>,
     code: web::Path<String>,
     form: CsrfForm<LinkForm>,
@@ -175,6 +186,7 @@ pub async fn revoke_others(
     let code = code.into_inner();
     let token = form.0.t;
     let hash = hash_token(&token);
+    let asked = code.clone();
     let done = state
         .db
         .write(move |tx| {
@@ -190,6 +202,6 @@ pub async fn revoke_others(
             &format!("/o/{code}?t={token}"),
             "Every other link to this order has stopped working.",
         )),
-        None => Err(AppError::NotFound),
+        None => Ok(invalid(&page, &asked)),
     }
 }

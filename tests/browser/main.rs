@@ -231,4 +231,9 @@ async fn a_customer_checks_out_and_hands_the_order_to_whatsapp() {
     b.delete_all_cookies().await.unwrap();
     b.goto(url.as_str()).await.unwrap();
     assert_eq!(heading(b).await, "Order ORD-1001");
+    // A link cut short in a chat gets the page that offers to ask the shop for a new one.
+    let cut = url.as_str().trim_end_matches(|c: char| c != '=');
+    b.goto(cut).await.unwrap();
+    assert_eq!(heading(b).await, "This link is not valid");
+    harness::assert_accessible(b, "the link-not-valid page").await;
 }

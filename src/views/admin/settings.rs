@@ -28,7 +28,7 @@ pub fn page(ctx: &Admin, s: &SettingsInput, errors: &FieldErrors, test_to: &str,
                         .hint("Digits only, like 91 for India. Completes local phone numbers.").render(errors))
                     (Field::new("whatsapp_number", "WhatsApp business number", &s.whatsapp_number).kind("tel")
                         .hint("Where orders are sent, with country code, like +919876543210.").render(errors))
-                    (Field::new("contact_email", "Contact email", &s.contact_email).kind("email").render(errors))
+                    (Field::new("contact_email", "Contact email", &s.contact_email).kind("email").hint("Shown to customers; new orders are emailed here (to every owner when empty).").render(errors))
                     (Field::new("address", "Address", &s.address).kind("textarea").hint("Shown in the shop's footer.").render(errors))
                     button.primary type="submit" { "Save settings" }
                 }

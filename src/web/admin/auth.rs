@@ -151,7 +151,8 @@ pub async fn login(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let (ip, email) = (page.client.ip.clone(), form.email.trim().to_string());
-    let (st, e, i) = (state.clone(), email.clone(), ip.clone());
+    // Throttled by address (an IPv6 client by its /64); the audit log keeps the address itself.
+    let (st, e, i) = (state.clone(), email.clone(), page.client.limit_key.clone());
     let start = state.db.write(move |tx| Ok(accounts::begin_login(tx, &st.config, &e, &i)?)).await?;
     let (account, lock_if_wrong) = match start {
         LoginStart::Locked(wait) => return Ok(locked(&page, &form, wait)),

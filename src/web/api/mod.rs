@@ -281,7 +281,8 @@ async fn place(
     let items = parsed.items;
     let shop = page.shop.clone();
     let cfg = state.config.orders.clone();
-    let ip = page.client.ip.clone();
+    // Orders per hour are counted by client (an IPv6 client by its /64).
+    let ip = page.client.limit_key.clone();
     let base = super::public_base(&state, &page);
     // Emailed links never come from the request's Host header (anyone can send any Host).
     let mail_base = state.base_url.clone();

@@ -54,7 +54,10 @@ pub fn spec() -> Value {
                     "400": error_response("A malformed header"),
                     "409": error_response("Sold out: `error.skus` lists what cannot be had in the wanted quantity"),
                     "422": error_response("Fields to correct (`error.fields`), unknown SKUs (`error.skus`), an unreadable body, or a reused Idempotency-Key"),
-                    "429": {"description": "Too many orders from this address", "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                    "413": error_response("The body is larger than an order can be"),
+                    "429": {"description": "Too many orders from this address (an IPv6 client counts by its /64)", "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "503": {"description": "The shop is busy or its storage full; try again (same Idempotency-Key)", "headers": {"Retry-After": {"schema": {"type": "integer"}}},
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
                 }
             }},
@@ -146,7 +149,7 @@ pub fn spec() -> Value {
                     }
                 },
                 "OrderRequest": {
-                    "type": "object", "required": ["items", "customer"], "additionalProperties": false,
+                    "type": "object", "required": ["items", "customer", "delivery", "payment"], "additionalProperties": false,
                     "properties": {
                         "items": {"type": "array", "minItems": 1, "maxItems": 100, "items": {
                             "type": "object", "required": ["sku", "quantity"], "additionalProperties": false,
@@ -164,7 +167,7 @@ pub fn spec() -> Value {
                                                "postal_code": {"type": "string", "maxLength": 20}, "country": {"type": "string", "pattern": "^[A-Za-z]{2}$"}}}}},
                         "payment": {"type": "object", "required": ["method"], "additionalProperties": false,
                             "properties": {"method": {"type": "string"}}},
-                        "discount_code": {"type": "string"},
+                        "discount_code": {"type": "string", "maxLength": 40},
                         "note": {"type": "string", "maxLength": 1000}
                     }
                 },
