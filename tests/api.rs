@@ -362,3 +362,37 @@ async fn too_many_orders_from_one_client_are_refused_as_documented() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     conforms(&spec, "Error", &res.json().await.unwrap());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_api_clients_race_for_the_last_unit_and_exactly_one_gets_it() {
+    let app = TestApp::spawn_demo().await;
+    let mut config = app.config.clone();
+    config.orders.placements_per_hour = 0;
+    let app = TestApp::spawn_in(app.stop().await, config).await;
+    let product: Value = app.get("/api/v1/products/canvas-tote").await.json().await.unwrap();
+    let sku = product["variants"][0]["sku"].as_str().unwrap().to_string();
+    stock(&app, &sku, 1);
+    let tasks: Vec<_> = (0..50)
+        .map(|i| {
+            let (client, url, body) =
+                (reqwest::Client::new(), app.url("/api/v1/orders"), order_body(&sku, 1, &format!("+9199000{i:05}")));
+            tokio::spawn(async move {
+                let res = client.post(url).json(&body).send().await.unwrap();
+                (res.status(), res.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    let placed = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    assert_eq!(placed, 1, "{answers:?}");
+    for (status, body) in answers.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
+        assert_eq!(*status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(body["error"]["code"], "sold_out");
+        assert_eq!(body["error"]["skus"], json!([sku]));
+    }
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
+    assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 1);
+}

@@ -164,3 +164,55 @@ async fn a_code_limited_to_three_uses_is_used_three_times_under_a_rush() {
     assert_eq!((created, refused), (3, 7), "{statuses:?}");
     assert_eq!(app.count("SELECT count(*) FROM discount_redemptions"), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_code_once_per_customer_is_used_once_when_one_customer_rushes() {
+    let app = TestApp::spawn_demo().await;
+    let mut config = app.config.clone();
+    config.orders.placements_per_hour = 0;
+    let app = TestApp::spawn_in(app.stop().await, config).await;
+    app.db()
+        .execute(
+            "INSERT INTO discount_codes (code, kind, value, max_uses_per_customer, created_at) VALUES ('ONCE', 'fixed', 5000, 1, '2026-01-01T00:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    app.db().execute("UPDATE variants SET on_hand = 100, reserved = 0, track_stock = 1", []).unwrap();
+    let sku: String = app
+        .db()
+        .query_row(
+            "SELECT v.sku FROM variants v JOIN products p ON p.id = v.product_id WHERE p.slug = 'canvas-tote' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // One customer, eight different baskets at once (so none is a repeat of another), one code.
+    let tasks: Vec<_> = (1..=8)
+        .map(|qty| {
+            let (client, url, sku) = (reqwest::Client::new(), app.url("/api/v1/orders"), sku.clone());
+            tokio::spawn(async move {
+                let body = json!({
+                    "items": [{"sku": sku, "quantity": qty}],
+                    "customer": {"name": "Rush", "phone": "098765 11111"},
+                    "delivery": {"method": "pickup"},
+                    "payment": {"method": "cod"},
+                    "discount_code": "once"
+                });
+                let res = client.post(url).json(&body).send().await.unwrap();
+                (res.status(), res.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    let created = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    assert_eq!(created, 1, "{answers:?}");
+    for (status, body) in answers.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
+        assert_eq!(*status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"]["fields"]["discount_code"].is_string(), "{body}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM discount_redemptions"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
+}

@@ -213,6 +213,13 @@ async fn a_double_tap_or_a_repeat_gives_back_the_same_order() {
         "the repeated cart is emptied (the stranger's two are kept)"
     );
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 1, "reserved once");
+    // Once the window has passed, the same items from the same phone are a new order.
+    app.db().execute("UPDATE orders SET created_at = '2000-01-01T00:00:00.000Z'", []).unwrap();
+    let later = browser();
+    add(&app, &later, &sku, "1").await;
+    let (res, _) = checkout(&app, &later, CUSTOMER).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
