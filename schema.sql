@@ -483,3 +483,24 @@ CREATE INDEX order_tokens_expires ON order_tokens (expires_at);
 -- (0007's comment on checkout_settings.whatsapp_template also names {name} and {link}: only
 -- {code}, {items}, {total}, {delivery} and {payment} are filled in, so that no personal data
 -- travels in a wa.me link.)
+
+-- 0009_shop_look
+-- The shop's look, set in the admin: a short introduction on the home page, an accent colour
+-- (#rrggbb, empty for Souk's own) and a logo.
+ALTER TABLE shop_settings ADD COLUMN intro TEXT NOT NULL DEFAULT '';
+ALTER TABLE shop_settings ADD COLUMN accent_color TEXT NOT NULL DEFAULT '';
+-- The logo's URL part (a hash of its bytes), empty when there is none.
+ALTER TABLE shop_settings ADD COLUMN logo_version TEXT NOT NULL DEFAULT '';
+CREATE TABLE shop_logo (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    webp BLOB NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL
+);
+
+-- Photo URLs (/img/{id}/{width}) are cached as immutable, so an id must never be given twice:
+-- without AUTOINCREMENT SQLite reuses the highest id after it is deleted. New photos take the id
+-- after the highest ever given (db::catalog::insert_image).
+CREATE TABLE image_ids (n INTEGER NOT NULL);
+CREATE TRIGGER images_high_water AFTER INSERT ON images
+BEGIN UPDATE image_ids SET n = max(n, NEW.id); END;

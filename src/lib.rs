@@ -45,6 +45,8 @@ pub struct AppState {
     pub cpu: Arc<tokio::sync::Semaphore>,
     /// Rendered storefront pages (`web::page_cache`).
     pub pages: Arc<web::page_cache::PageCache>,
+    /// The time every storefront rule goes by (drops, carts, links); tests move it forward.
+    pub clock: domain::clock::Clock,
 }
 
 impl AppState {
@@ -138,6 +140,7 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
     let state = AppState {
         db,
         pages,
+        clock: domain::clock::Clock::default(),
         proxies: Arc::new(config.trusted_proxies()?),
         config: Arc::new(config),
         shop: Arc::new(RwLock::new(shop)),

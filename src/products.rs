@@ -120,7 +120,17 @@ pub fn save(
             }
         }
     }
-    conn.execute("DELETE FROM collection_products WHERE product_id = :p", named_params! {":p": product_id})?;
+    // Collections it stays in keep its place there; only those it left lose it.
+    let current: Vec<i64> = conn
+        .prepare_cached("SELECT collection_id FROM collection_products WHERE product_id = :p")?
+        .query_map(named_params! {":p": product_id}, |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for gone in current.iter().filter(|c| !p.collections.contains(c)) {
+        conn.execute(
+            "DELETE FROM collection_products WHERE product_id = :p AND collection_id = :c",
+            named_params! {":p": product_id, ":c": gone},
+        )?;
+    }
     for c in &p.collections {
         let exists: bool =
             conn.query_row("SELECT EXISTS (SELECT 1 FROM collections WHERE id = :c)", named_params! {":c": c}, |r| {

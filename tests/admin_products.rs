@@ -285,6 +285,39 @@ async fn an_early_access_link_lets_its_holders_order_a_drop_before_it_opens() {
     let wrong = page("?access=00ff".into()).await;
     assert_eq!(wrong.status(), StatusCode::OK);
     assert!(!wrong.text().await.unwrap().contains("Add to cart"));
+    // The holder orders before the drop opens: the cart and the checkout take the access along.
+    let sku: String = app
+        .db()
+        .query_row(
+            "SELECT sku FROM variants WHERE product_id = ?1 ORDER BY on_hand - reserved DESC LIMIT 1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let add = |access: &str| {
+        let form = [("sku", sku.clone()), ("quantity", "1".to_string()), ("access", access.to_string())];
+        customer.post(app.url("/cart/add")).form(&form).send()
+    };
+    assert_ne!(location(&add("00ff").await.unwrap()), "/cart", "a wrong token adds nothing");
+    assert_eq!(location(&add(&token).await.unwrap()), "/cart");
+    let cart = app.get_as(&customer, "/checkout").await.text().await.unwrap();
+    assert!(cart.contains("Hand-block Printed Kurta"), "still in the cart at checkout");
+    let key = {
+        let at = cart.find("name=\"key\" value=\"").unwrap() + 19;
+        cart[at..at + cart[at..].find('"').unwrap()].to_string()
+    };
+    let csrf = csrf_from(&cart).unwrap();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("key", key.as_str()),
+        ("name", "Early Bird"),
+        ("phone", "98765 12345"),
+        ("delivery", "pickup"),
+        ("payment", "cod"),
+    ];
+    let res = customer.post(app.url("/checkout")).form(&fields).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
+    assert_eq!(app.count("SELECT count(*) FROM order_lines"), 1, "ordered before the drop opened");
 
     // A new link replaces the old one; turning it off ends it.
     app.submit(&edit, &format!("{edit}/early-access"), &[("action", "create")]).await;

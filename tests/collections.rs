@@ -102,4 +102,32 @@ async fn a_product_joins_collections_from_its_form() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, page) = app.page("/c/bags").await;
     assert!(page.contains("Market Basket"));
+    let basket = location(&res);
+    let basket_id = basket.rsplit('/').next().unwrap().to_string();
+
+    // The seller moves it to the front of Bags; editing the product later keeps that place.
+    let edit = format!("/admin/collections/{bags}");
+    let res = app.submit(&edit, &format!("{edit}/order"), &[(&format!("place_{basket_id}"), "0")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let first_in_bags = |html: &str| html.find("Market Basket").unwrap() < html.find("Canvas Tote").unwrap();
+    assert!(first_in_bags(&app.page("/c/bags").await.1), "moved to the front");
+    let variant: i64 = app.db().query_row("SELECT id FROM variants WHERE sku = 'MB-1'", [], |r| r.get(0)).unwrap();
+    let res = app
+        .submit(
+            &basket,
+            &basket,
+            &[
+                ("title", "Market Basket, Large"),
+                ("status", "active"),
+                ("v0_id", &variant.to_string()),
+                ("v0_sku", "MB-1"),
+                ("v0_price", "999"),
+                ("collection", &b),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.page("/c/bags").await;
+    assert!(page.contains("Market Basket, Large"));
+    assert!(first_in_bags(&page), "an edit keeps the product's place in its collections");
 }

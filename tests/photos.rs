@@ -172,6 +172,12 @@ async fn photos_can_be_described_reordered_and_deleted() {
     let (_, home) = app.page("/").await;
     assert!(home.contains(&format!("/img/{}/640", ids[1])));
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'product.photo%'"), 4);
+    // The newest photo was deleted; a new one never takes its id, since browsers keep photo URLs
+    // for a year (immutable) and would go on showing the deleted picture.
+    upload(&app, &product, vec![("d.png", png(230, 200))], true).await;
+    let newest = *app.ints("SELECT id FROM images ORDER BY id").last().unwrap();
+    assert!(newest > ids[2], "a new photo gets a new id: {newest} after {ids:?}");
+    assert_eq!(app.get(&format!("/img/{}/640", ids[2])).await.status(), StatusCode::NOT_FOUND);
 }
 
 #[test]

@@ -32,6 +32,14 @@ async fn collections_sort_and_paginate() {
     assert_eq!(html.matches("class=\"card-product\"").count(), 16);
     let prices = prices_in(&html);
     assert!(prices.windows(2).all(|w| w[0] >= w[1]), "high to low: {prices:?}");
+    // The seller's order by default; "Newest" is by when products were added.
+    db.execute("UPDATE products SET created_at = '2099-01-01T00:00:00.000Z' WHERE slug = 'canvas-tote'", []).unwrap();
+    let first_card = |html: &str| {
+        let rest = &html[html.find("class=\"card-product\"").unwrap()..];
+        rest[rest.find("href=\"").unwrap() + 6..].split('"').next().unwrap().to_string()
+    };
+    assert_ne!(first_card(&app.page("/c/kurtas-tops").await.1), "/p/canvas-tote", "the seller's order");
+    assert_eq!(first_card(&app.page("/c/kurtas-tops?sort=newest").await.1), "/p/canvas-tote");
     assert_eq!(app.get("/c/kurtas-tops?page=9").await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get("/c/no-such-collection").await.status(), StatusCode::NOT_FOUND);
 }
@@ -96,28 +104,62 @@ async fn product_links_show_a_rich_preview() {
     assert!(json["offers"][0]["price"].as_str().unwrap().ends_with(".00"));
 }
 
+/// Issue 3 (drops): before its time a drop says when it opens and cannot be bought, by form or by
+/// API; when the shop's clock reaches that time it is on sale without anyone touching the shop.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_drop_shows_when_it_opens_and_cannot_be_ordered_before() {
+async fn a_drop_opens_on_the_clock_and_cannot_be_bought_before() {
     let app = TestApp::spawn_demo().await;
     app.db().execute("UPDATE shop_settings SET whatsapp_number = '+919876543210'", []).unwrap();
     // The in-memory profile is loaded at start: restart to pick the number up.
     let config = app.config.clone();
     let app = TestApp::spawn_in(app.stop().await, config).await;
-    let (_, html) = app.page("/p/hand-block-printed-kurta").await;
-    assert!(html.contains("Available from"), "a countdown as plain time");
-    assert!(!html.contains("Add to cart"));
-    app.db()
-        .execute(
-            "UPDATE products SET publish_at = '2000-01-01T00:00:00.000Z' WHERE slug = 'hand-block-printed-kurta'",
+    let (publish_at, sku): (String, String) = app
+        .db()
+        .query_row(
+            "SELECT p.publish_at, v.sku FROM products p JOIN variants v ON v.product_id = p.id
+             WHERE p.slug = 'hand-block-printed-kurta' ORDER BY v.on_hand - v.reserved DESC LIMIT 1",
             [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    let (_, html) = app.page("/p/hand-block-printed-kurta").await;
+    let opens = souk::db::parse_ts(&publish_at).unwrap();
+    assert!(opens > chrono::Utc::now(), "the demo has a drop to come");
+    let product = "/p/hand-block-printed-kurta";
+    let order = serde_json::json!({
+        "items": [{"sku": sku, "quantity": 1}],
+        "customer": {"name": "Asha", "phone": "+919876512345"},
+        "delivery": {"method": "pickup"},
+        "payment": {"method": "cod"}
+    });
+
+    let (_, html) = app.page(product).await;
+    assert!(html.contains("Available from"), "a countdown as plain time");
+    assert!(!html.contains("Add to cart"));
+    assert!(app.page("/search?q=hand-block").await.1.contains("Coming soon"));
+    let res = app.client.post(app.url("/cart/add")).form(&[("sku", &sku)]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with(product), "back to the product, not to a cart");
+    assert!(app.page(product).await.1.contains("not on sale yet"), "and says why");
+    assert_eq!(app.count("SELECT count(*) FROM carts"), 0);
+    let res = app.client.post(app.url("/api/v1/orders")).json(&order).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body["error"]["fields"]["items"].as_str().unwrap().contains("not on sale yet"), "{body}");
+
+    // The shop's clock reaches the opening time: on sale, with nobody pressing a button.
+    app.state.clock.advance(opens - chrono::Utc::now() + chrono::Duration::seconds(1));
+    let (_, html) = app.page(product).await;
     assert!(!html.contains("Available from"));
     assert!(html.contains("Add to cart"), "buyable once released");
     let at = html.find("https://wa.me/919876543210?text=").expect("an order link once released");
     let href = &html[at..at + html[at..].find('"').unwrap()];
     assert!(href.contains("Hand-block%20Printed%20Kurta") && href.contains("SKU%20"), "{href}");
+    assert!(!app.page("/search?q=hand-block").await.1.contains("Coming soon"));
+    let res = app.client.post(app.url("/cart/add")).form(&[("sku", &sku)]).send().await.unwrap();
+    assert_eq!(location(&res), "/cart");
+    assert_eq!(app.count("SELECT count(*) FROM cart_lines"), 1);
+    let res = app.client.post(app.url("/api/v1/orders")).json(&order).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -268,14 +310,8 @@ async fn kept_pages_follow_every_change_and_open_drops_on_time() {
     let body = first.text().await.unwrap();
     assert!(app.state.pages.size() > body.len(), "the page is kept");
     assert_eq!(app.page("/p/canvas-tote").await.1, body);
-    let later = chrono::DateTime::parse_from_rfc2822(&modified).unwrap() + chrono::Duration::seconds(1);
-    let again = app
-        .client
-        .get(app.url("/p/canvas-tote"))
-        .header("if-modified-since", later.to_rfc2822().replace("+0000", "GMT"))
-        .send()
-        .await
-        .unwrap();
+    // A browser revalidates with exactly the Last-Modified it was given.
+    let again = app.client.get(app.url("/p/canvas-tote")).header("if-modified-since", &modified).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "unchanged since the date the browser has");
 
     // Another process (here a plain SQLite connection) sells the last units: seen at once.

@@ -46,7 +46,9 @@ fn card_from_row(r: &Row<'_>) -> rusqlite::Result<Card> {
 /// How a listing is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
+    /// The seller's order in a collection; newest first anywhere else.
     #[default]
+    Featured,
     Newest,
     PriceLow,
     PriceHigh,
@@ -55,13 +57,15 @@ pub enum Sort {
 impl Sort {
     pub fn parse(s: &str) -> Sort {
         match s {
+            "newest" => Sort::Newest,
             "price" | "price_asc" => Sort::PriceLow,
             "-price" | "price_desc" => Sort::PriceHigh,
-            _ => Sort::Newest,
+            _ => Sort::Featured,
         }
     }
     pub fn as_str(self) -> &'static str {
         match self {
+            Sort::Featured => "featured",
             Sort::Newest => "newest",
             Sort::PriceLow => "price_asc",
             Sort::PriceHigh => "price_desc",
@@ -69,14 +73,14 @@ impl Sort {
     }
     fn order_by(self) -> &'static str {
         match self {
-            Sort::Newest => "p.created_at DESC, p.id DESC",
+            Sort::Featured | Sort::Newest => "p.created_at DESC, p.id DESC",
             Sort::PriceLow => "price ASC, p.id DESC",
             Sort::PriceHigh => "price DESC, p.id DESC",
         }
     }
 }
 
-/// Active products, optionally of one collection (then in the collection's order for `Newest`),
+/// Active products, optionally of one collection (then in the seller's order for `Featured`),
 /// and how many there are in all.
 pub fn cards(
     conn: &Connection,
@@ -89,7 +93,7 @@ pub fn cards(
         // CROSS JOIN keeps this join order: the collection's members first, not every product.
         Some(_) => (
             "collection_products cp CROSS JOIN products p ON p.id = cp.product_id AND cp.collection_id = :collection",
-            if sort == Sort::Newest { "cp.position, p.id DESC" } else { sort.order_by() },
+            if sort == Sort::Featured { "cp.position, p.id DESC" } else { sort.order_by() },
         ),
         None => ("products p", sort.order_by()),
     };

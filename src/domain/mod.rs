@@ -5,6 +5,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod checkout_admin;
+pub mod clock;
 pub mod money;
 pub mod orders;
 pub mod product_csv;

@@ -22,7 +22,8 @@ pub fn picture(image_id: Option<i64>, alt: &str, title: &str) -> Markup {
     }
 }
 
-pub fn card(shop: &ShopSettings, c: &Card) -> Markup {
+pub fn card(page: &Page, c: &Card) -> Markup {
+    let shop = &page.shop;
     html! {
         li.card-product {
             a href=(format!("/p/{}", c.slug)) {
@@ -33,7 +34,7 @@ pub fn card(shop: &ShopSettings, c: &Card) -> Markup {
                     (price(shop, c.price))
                     @if let Some(cmp) = c.compare_at { " " s.was { (price(shop, cmp)) } }
                 }
-                @if c.publish_at.as_deref().is_some_and(|t| t > crate::db::now().as_str()) {
+                @if c.publish_at.as_deref().and_then(crate::db::parse_ts).is_some_and(|t| t > page.now) {
                     span.badge.soon { "Coming soon" }
                 } @else if c.sold_out {
                     span.badge.sold-out { "Sold out" }
@@ -43,8 +44,8 @@ pub fn card(shop: &ShopSettings, c: &Card) -> Markup {
     }
 }
 
-pub fn grid(shop: &ShopSettings, cards: &[Card]) -> Markup {
-    html! { ul.products { @for c in cards { (card(shop, c)) } } }
+pub fn grid(page: &Page, cards: &[Card]) -> Markup {
+    html! { ul.products { @for c in cards { (card(page, c)) } } }
 }
 
 pub fn home(page: &Page, featured: &[Collection], newest: &[Card]) -> Markup {
@@ -74,7 +75,7 @@ pub fn home(page: &Page, featured: &[Collection], newest: &[Card]) -> Markup {
             @if !newest.is_empty() {
                 section aria-labelledby="new-h" {
                     h2 #new-h { "New in" }
-                    (grid(shop, newest))
+                    (grid(page, newest))
                 }
             }
         },
@@ -89,7 +90,6 @@ pub struct Paging {
 }
 
 pub fn collection(page: &Page, c: &Collection, cards: &[Card], paging: &Paging, canonical: &str) -> Markup {
-    let shop = &page.shop;
     let base = format!("/c/{}", c.slug);
     let link = |n: i64| format!("{base}?sort={}&page={n}", paging.sort.as_str());
     let head = html! {
@@ -108,13 +108,13 @@ pub fn collection(page: &Page, c: &Collection, cards: &[Card], paging: &Paging, 
             form.sort method="get" action=(base) {
                 label for="sort" { "Sort by" }
                 select #sort name="sort" {
-                    @for (value, label) in [("newest", "Newest"), ("price_asc", "Price: low to high"), ("price_desc", "Price: high to low")] {
+                    @for (value, label) in [("featured", "Featured"), ("newest", "Newest"), ("price_asc", "Price: low to high"), ("price_desc", "Price: high to low")] {
                         option value=(value) selected[paging.sort.as_str() == value] { (label) }
                     }
                 }
                 button type="submit" { "Sort" }
             }
-            @if cards.is_empty() { p { "Nothing here yet." } } @else { (grid(shop, cards)) }
+            @if cards.is_empty() { p { "Nothing here yet." } } @else { (grid(page, cards)) }
             @if paging.pages > 1 {
                 nav.pagination aria-label="Pages" {
                     @if paging.page > 1 { a rel="prev" href=(link(paging.page - 1)) { "Previous" } }
@@ -127,7 +127,6 @@ pub fn collection(page: &Page, c: &Collection, cards: &[Card], paging: &Paging, 
 }
 
 pub fn search(page: &Page, query: &str, cards: &[Card], loose: bool) -> Markup {
-    let shop = &page.shop;
     super::layout::storefront_with_head(
         page,
         if query.is_empty() { "Search" } else { query },
@@ -147,7 +146,7 @@ pub fn search(page: &Page, query: &str, cards: &[Card], loose: bool) -> Markup {
                         (cards.len()) " result" (if cards.len() == 1 { "" } else { "s" })
                         @if loose { " for words like “" (query) "”" } @else { " for “" (query) "”" }
                     }
-                    (grid(shop, cards))
+                    (grid(page, cards))
                 }
             }
         },

@@ -3,7 +3,7 @@
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use serde::Deserialize;
 
 use super::extract::{CsrfForm, Page, check_origin};
@@ -76,24 +76,25 @@ impl View {
 pub fn recheck(
     tx: &rusqlite::Connection,
     cart_id: Option<i64>,
+    now: &str,
     money: impl Fn(i64) -> String,
 ) -> Result<View, AppError> {
-    Ok(checked(tx, cart_id, money, true)?.0)
+    Ok(checked(tx, cart_id, now, money, true)?.0)
 }
 
 /// The cart checked again; with `store`, what changed is written, else only reported (the bool).
 fn checked(
     tx: &rusqlite::Connection,
     cart_id: Option<i64>,
+    now: &str,
     money: impl Fn(i64) -> String,
     store: bool,
 ) -> Result<(View, bool), AppError> {
     let Some(cart_id) = cart_id else { return Ok((View { lines: vec![], notes: vec![], subtotal: 0 }, false)) };
-    let now = db::now();
     let stored = carts::lines(tx, cart_id)?;
     let wanted: Vec<(i64, Option<&[u8]>)> =
         stored.iter().map(|l| (l.wanted.variant_id, l.access_hash.as_deref())).collect();
-    let offers = carts::offers(tx, &wanted, &now)?;
+    let offers = carts::offers(tx, &wanted, now)?;
     let mut view = View { lines: vec![], notes: vec![], subtotal: 0 };
     let mut changed = false;
     for line in &stored {
@@ -129,16 +130,18 @@ pub async fn current(
 ) -> Result<View, AppError> {
     let Some(hash) = cart_hash(req) else { return Ok(View { lines: vec![], notes: vec![], subtotal: 0 }) };
     let (currency, minor) = (shop.currency.clone(), shop.currency_minor_units);
+    let now = db::ts(state.clock.now());
     let find = {
-        let hash = hash.clone();
-        move |c: &rusqlite::Connection| carts::find(c, &hash, &db::now())
+        let (hash, now) = (hash.clone(), now.clone());
+        move |c: &rusqlite::Connection| carts::find(c, &hash, &now)
     };
+    let now2 = now.clone();
     let (c2, find2) = (currency.clone(), find.clone());
     let (view, changed) = state
         .db
         .read(move |c| {
             let id = find(c)?;
-            checked(c, id, |v| money::format(v, &currency, minor), false)
+            checked(c, id, &now, |v| money::format(v, &currency, minor), false)
         })
         .await?;
     if !changed {
@@ -148,7 +151,7 @@ pub async fn current(
         .db
         .write(move |tx| {
             let id = find2(tx)?;
-            recheck(tx, id, |v| money::format(v, &c2, minor))
+            recheck(tx, id, &now2, |v| money::format(v, &c2, minor))
         })
         .await
 }
@@ -192,10 +195,11 @@ pub async fn add(
     let hash = cart_hash(&req);
     let access = (!form.access.is_empty()).then(|| tokens::hash_token(&form.access));
     let days = state.config.orders.cart_days;
+    let clock = state.clock.clone();
     let (new_token, count, name, back) = state
         .db
         .write(move |tx| {
-            let now = Utc::now();
+            let now = clock.now();
             let (at, expires) = (db::ts(now), db::ts(now + Duration::days(days)));
             let variant_id = carts::variant_by_sku(tx, form.sku.trim())?.ok_or(AppError::NotFound)?;
             let wanted = [(variant_id, access.as_deref())];
@@ -280,10 +284,11 @@ pub async fn update(
     }
     let remove = form.action.strip_prefix("remove:").and_then(|id| id.parse::<i64>().ok());
     let days = state.config.orders.cart_days;
+    let clock = state.clock.clone();
     let count = state
         .db
         .write(move |tx| {
-            let now = Utc::now();
+            let now = clock.now();
             let at = db::ts(now);
             let cart_id = carts::find(tx, &hash, &at)?.ok_or(AppError::BadRequest("Your cart has expired.".into()))?;
             for line in carts::lines(tx, cart_id)? {

@@ -3,7 +3,6 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
 use sha2::Digest;
 
 use super::cart::{self, View};
@@ -101,10 +100,11 @@ pub async fn place(
     let ip = page.client.limit_key.clone();
     let submitted = input.clone();
     let link_key = state.link_key.clone();
+    let clock = state.clock.clone();
     let outcome = state
         .db
         .write(move |tx| {
-            let now = Utc::now();
+            let now = clock.now();
             let settings = methods::settings(tx)?;
             let deliveries = methods::delivery_methods(tx)?;
             let payments = methods::payment_methods(tx)?;
@@ -116,7 +116,7 @@ pub async fn place(
             let known = crate::db::orders::idempotency(tx, "form", &submitted.key)?.is_some();
             // A known key's own cart was emptied when it placed its order; another cart (the key
             // came back from elsewhere) is shown with the refusal, so the shopper can go on.
-            let view = cart::recheck(tx, cart_id, money)?;
+            let view = cart::recheck(tx, cart_id, &db::ts(now), money)?;
             let ctx = |cart| Context {
                 cart,
                 deliveries: deliveries.clone(),

@@ -45,6 +45,8 @@ pub struct Page {
     pub client: ClientInfo,
     /// Units in this visitor's cart, as its display cookie says (0 without a cart).
     pub cart_count: u32,
+    /// The shop's clock at the start of this request.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 fn csrf_cookie(req: &HttpRequest) -> Option<String> {
@@ -80,6 +82,7 @@ impl Page {
             path: req.path().to_string(),
             client,
             cart_count: super::cart::count_cookie(req),
+            now: st.clock.now(),
         })
     }
 }

@@ -51,7 +51,7 @@ where
     };
     let key = PageCache::key(req, &origin, shareable).map(|k| if cart > 0 { format!("{k}#cart={cart}") } else { k });
     let public = cart == 0;
-    let now = chrono::Utc::now();
+    let now = state.clock.now();
     let version = key.as_ref().and(state.pages.version());
     if let (Some(k), Some(v)) = (&key, version)
         && let Some(hit) = state.pages.get(k, v, now)
@@ -86,7 +86,7 @@ fn respond(req: &HttpRequest, page: &Entry, public: bool) -> HttpResponse {
             .get(header::IF_MODIFIED_SINCE)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
-            .is_some_and(|since| page.rendered.timestamp() < since.timestamp()),
+            .is_some_and(|since| page.rendered.timestamp() <= since.timestamp()),
     };
     let mut res = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     res.insert_header((header::ETAG, page.etag.clone()))
@@ -215,7 +215,7 @@ async fn render_product(state: &AppState, page: Page, slug: String, q: ProductQu
     );
     let choice = views::product::Choice {
         variant,
-        released: early || is_released(publish_at, chrono::Utc::now()),
+        released: early || is_released(publish_at, page.now),
         access: early.then(|| q.access.clone()),
         canonical,
         base,

@@ -14,8 +14,8 @@ pub fn insert_image(
     now: &str,
 ) -> rusqlite::Result<i64> {
     conn.execute(
-        "INSERT INTO images (product_id, position, alt, width, height, created_at)
-         VALUES (:p, coalesce((SELECT max(position) + 1 FROM images WHERE product_id = :p), 0), :alt, :w, :h, :now)",
+        "INSERT INTO images (id, product_id, position, alt, width, height, created_at)
+         VALUES ((SELECT n + 1 FROM image_ids), :p, coalesce((SELECT max(position) + 1 FROM images WHERE product_id = :p), 0), :alt, :w, :h, :now)",
         named_params! {":p": product_id, ":alt": alt, ":w": img.width, ":h": img.height, ":now": now},
     )?;
     let id = conn.last_insert_rowid();

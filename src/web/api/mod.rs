@@ -5,7 +5,6 @@ mod openapi;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::Digest;
@@ -83,7 +82,7 @@ async fn products(page: Page, state: web::Data<AppState>, q: web::Query<ListQuer
     };
     let cards = state.db.read(move |c| Ok(catalog::cards_after(c, after, limit + 1)?)).await?;
     let base = super::public_base(&state, &page);
-    let now = Utc::now();
+    let now = state.clock.now();
     let more = cards.len() as i64 > limit;
     let shown = &cards[..cards.len().min(limit as usize)];
     Ok(HttpResponse::Ok().json(json!({
@@ -104,7 +103,7 @@ async fn product(page: Page, state: web::Data<AppState>, slug: web::Path<String>
     let p = state.db.read(move |c| catalog::product_page(c, &slug)?.ok_or(AppError::NotFound)).await?;
     let base = super::public_base(&state, &page);
     let released =
-        crate::domain::catalog::is_released(p.product.publish_at.as_deref().and_then(db::parse_ts), Utc::now());
+        crate::domain::catalog::is_released(p.product.publish_at.as_deref().and_then(db::parse_ts), state.clock.now());
     let names = &p.product.options;
     Ok(HttpResponse::Ok().json(json!({
         "slug": p.product.slug,
@@ -319,10 +318,11 @@ async fn place(
         .zip(&ids)
         .filter_map(|(i, id)| id.map(|variant_id| Item { variant_id, quantity: i.quantity, access_hash: None }))
         .collect();
+    let clock = state.clock.clone();
     let answer = state
         .db
         .write(move |tx| {
-            let now = Utc::now();
+            let now = clock.now();
             let settings = methods::settings(tx)?;
             let known = match &key {
                 Some(k) => stored::idempotency(tx, k.scope, &k.key)?.is_some(),
