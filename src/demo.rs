@@ -167,6 +167,8 @@ pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
             shop.country_calling_code = "91".into();
             shop.whatsapp_number = "+919876543210".into();
             shop.address = "Johari Bazaar, Jaipur".into();
+            shop.intro = "Hand-block prints, silk and silver from the workshops of Jaipur.\n\nOrder here or on WhatsApp; cash on delivery across India.".into();
+            shop.accent_color = "#b45309".into();
             settings::update(conn, &shop, &db::now())?;
         }
         let start = Utc::now() - Duration::days(60);

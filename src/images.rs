@@ -38,6 +38,24 @@ const QUALITY: f32 = 80.0;
 
 /// Checks and converts one uploaded file (`name` is only used in messages).
 pub fn process(name: &str, bytes: &[u8], limits: Limits) -> Result<Processed, ImageError> {
+    Ok(renditions(&decode(name, bytes, limits)?))
+}
+
+/// The most a logo is kept at: twice the header's 40-pixel height, for sharp phone screens.
+const LOGO_BOX: (u32, u32) = (480, 80);
+
+/// Checks an uploaded logo and returns it as WebP (transparency kept) with its width and height.
+pub fn logo(name: &str, bytes: &[u8], limits: Limits) -> Result<(Vec<u8>, u32, u32), ImageError> {
+    let img = decode(name, bytes, limits)?;
+    let (bw, bh) = LOGO_BOX;
+    let fitted = if img.width() > bw || img.height() > bh { img.resize(bw, bh, FilterType::CatmullRom) } else { img };
+    let rgba = fitted.to_rgba8();
+    let webp = webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height()).encode(90.0);
+    Ok((webp.to_vec(), rgba.width(), rgba.height()))
+}
+
+/// Decodes an upload after checking its size, type and pixel count, and turns it upright.
+fn decode(name: &str, bytes: &[u8], limits: Limits) -> Result<DynamicImage, ImageError> {
     if bytes.len() > limits.max_bytes {
         let mb = |b: usize| (b as u64).div_ceil(1024 * 1024);
         return Err(ImageError::TooLarge { name: name.into(), mb: mb(bytes.len()), max: mb(limits.max_bytes) });
@@ -57,7 +75,7 @@ pub fn process(name: &str, bytes: &[u8], limits: Limits) -> Result<Processed, Im
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|_| not_image())?;
     img.apply_orientation(orientation);
-    Ok(renditions(&img))
+    Ok(img)
 }
 
 /// The three stored widths of an upright image (never enlarged); pixels only, so no metadata survives.

@@ -71,3 +71,94 @@ async fn bad_settings_come_back_with_a_message_at_each_field() {
     let name: String = app.db().query_row("SELECT name FROM shop_settings", [], |r| r.get(0)).unwrap();
     assert_eq!(name, "Asha's Kitchen", "nothing was saved");
 }
+
+/// Issue 3 (look): the shop's introduction, accent colour and logo, set in the admin, reach the
+/// storefront; a colour that would be hard to read is adjusted, a bad one or a non-image refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_gives_the_shop_its_look() {
+    let app = TestApp::spawn().await;
+    app.setup_owner().await;
+    let profile = |accent: &'static str| {
+        vec![
+            ("name", "Asha's Kitchen"),
+            ("currency", "INR"),
+            ("intro", "Pickles and papads from our kitchen in Jaipur.\r\nDelivered across Rajasthan."),
+            ("accent_color", accent),
+        ]
+    };
+    let res = app.submit("/admin/settings", "/admin/settings", &profile("pink")).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("like #0f766e"));
+    assert_eq!(
+        app.submit("/admin/settings", "/admin/settings", &profile("#FFFF00")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let (_, home) = app.page("/").await;
+    assert!(home.contains("Pickles and papads from our kitchen in Jaipur.<br>Delivered across Rajasthan."), "{home}");
+    assert!(home.contains("<meta property=\"og:description\" content=\"Pickles and papads"));
+    assert!(home.contains(&format!("<link rel=\"canonical\" href=\"{}/\">", app.base)));
+    assert!(home.contains("<link rel=\"stylesheet\" href=\"/theme/ffff00.css\">"));
+    let res = app.get("/theme/ffff00.css").await;
+    assert_eq!(res.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(res.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    let css = res.text().await.unwrap();
+    // Yellow text on a white page cannot be read: the light scheme gets a darker yellow, the dark
+    // scheme keeps it, with dark text on yellow buttons.
+    assert!(!css.starts_with(":root{--accent:#ffff00"), "{css}");
+    assert!(css.contains("(prefers-color-scheme: dark){:root{--accent:#ffff00;--accent-ink:#1c1917}}"), "{css}");
+
+    // A logo: an image with transparency is kept as WebP; a text file is refused, nothing changed.
+    let upload = |name: &'static str, bytes: Vec<u8>| {
+        let app = &app;
+        async move {
+            let html = app.page("/admin/settings").await.1;
+            let form = reqwest::multipart::Form::new()
+                .text("csrf", csrf_from(&html).unwrap())
+                .part("logo", reqwest::multipart::Part::bytes(bytes).file_name(name));
+            app.client.post(app.url("/admin/settings/logo")).multipart(form).send().await.unwrap()
+        }
+    };
+    upload("logo.png", b"not an image".to_vec()).await;
+    assert!(app.page("/admin/settings").await.1.contains("The logo was not changed. logo.png is not a JPEG"));
+    let png = {
+        let img = image::RgbaImage::from_fn(1200, 300, |x, _| image::Rgba([200, 30, 90, (x % 256) as u8]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    assert_eq!(upload("logo.png", png).await.status(), StatusCode::SEE_OTHER);
+    let (_, home) = app.page("/").await;
+    let at = home.find("src=\"/logo/").expect("the logo in the header");
+    let url = home[at + 5..].split('"').next().unwrap().to_string();
+    let res = app.get(&url).await;
+    assert_eq!(res.headers()["content-type"], "image/webp");
+    let logo = image::load_from_memory(&res.bytes().await.unwrap()).unwrap();
+    assert_eq!((logo.width(), logo.height()), (320, 80), "fitted to twice the header's height");
+    assert!(logo.color().has_alpha(), "transparency kept");
+    assert!(home.contains(&format!("<meta property=\"og:image\" content=\"{}{url}\">", app.base)));
+    assert_eq!(
+        app.submit("/admin/settings", "/admin/settings", &profile("#ffff00")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(app.page("/").await.1.contains(&url), "saving the profile keeps the logo");
+
+    let html = app.page("/admin/settings").await.1;
+    let res = app
+        .client
+        .post(app.url("/admin/settings/logo/remove"))
+        .form(&[("csrf", csrf_from(&html).unwrap())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(!app.page("/").await.1.contains("/logo/"));
+    assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'settings.logo'"), 2);
+    // Saving the profile again keeps the accent and does not bring a removed logo back.
+    assert_eq!(
+        app.submit("/admin/settings", "/admin/settings", &profile("#be185d")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(app.page("/").await.1.contains("/theme/be185d.css"));
+}

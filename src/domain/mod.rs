@@ -12,6 +12,7 @@ pub mod product_csv;
 pub mod product_form;
 pub mod search;
 pub mod shop;
+pub mod theme;
 pub mod throttle;
 pub mod tokens;
 pub mod whatsapp;

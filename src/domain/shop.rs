@@ -17,6 +17,24 @@ pub struct ShopSettings {
     pub whatsapp_number: String,
     pub contact_email: String,
     pub address: String,
+    /// A few words under the shop's name on the home page (plain text, line breaks kept).
+    pub intro: String,
+    /// `#rrggbb`, or empty for Souk's own teal (`domain::theme` keeps it readable).
+    pub accent_color: String,
+    /// The stored logo's URL part (`/logo/{version}.webp`), empty without one; set by its upload.
+    pub logo_version: String,
+}
+
+impl ShopSettings {
+    /// The URL of the stylesheet that sets the shop's accent, when it has one.
+    pub fn theme_url(&self) -> Option<String> {
+        let color = super::theme::Rgb::parse(&self.accent_color)?;
+        Some(format!("/theme/{}.css", &color.hex()[1..]))
+    }
+
+    pub fn logo_url(&self) -> Option<String> {
+        (!self.logo_version.is_empty()).then(|| format!("/logo/{}.webp", self.logo_version))
+    }
 }
 
 impl Default for ShopSettings {
@@ -29,6 +47,9 @@ impl Default for ShopSettings {
             whatsapp_number: String::new(),
             contact_email: String::new(),
             address: String::new(),
+            intro: String::new(),
+            accent_color: String::new(),
+            logo_version: String::new(),
         }
     }
 }
@@ -44,6 +65,8 @@ pub struct SettingsInput {
     pub whatsapp_number: String,
     pub contact_email: String,
     pub address: String,
+    pub intro: String,
+    pub accent_color: String,
 }
 
 impl From<&ShopSettings> for SettingsInput {
@@ -56,6 +79,8 @@ impl From<&ShopSettings> for SettingsInput {
             whatsapp_number: s.whatsapp_number.clone(),
             contact_email: s.contact_email.clone(),
             address: s.address.clone(),
+            intro: s.intro.clone(),
+            accent_color: s.accent_color.clone(),
         }
     }
 }
@@ -109,6 +134,17 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ShopSettings, FieldErr
     if address.chars().count() > 500 {
         errors.insert("address", "Use at most 500 characters.".into());
     }
+    let intro = input.intro.trim().replace("\r\n", "\n");
+    if intro.chars().count() > 500 {
+        errors.insert("intro", "Use at most 500 characters.".into());
+    }
+    let accent_color = match input.accent_color.trim() {
+        "" => String::new(),
+        raw => super::theme::Rgb::parse(raw).map(|c| c.hex()).unwrap_or_else(|| {
+            errors.insert("accent_color", "Enter a colour as # and six hex digits, like #0f766e.".into());
+            String::new()
+        }),
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -120,6 +156,9 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ShopSettings, FieldErr
         whatsapp_number: whatsapp,
         contact_email: email,
         address,
+        intro,
+        accent_color,
+        logo_version: String::new(),
     })
 }
 

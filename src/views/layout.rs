@@ -14,6 +14,7 @@ fn head(title: &str, shop: &ShopSettings, extra: Markup) -> Markup {
             meta name="viewport" content="width=device-width, initial-scale=1";
             title { (title) " · " (shop.name) }
             link rel="stylesheet" href=(assets::url("css/souk.css"));
+            @if let Some(theme) = shop.theme_url() { link rel="stylesheet" href=(theme); }
             link rel="icon" href=(assets::url("img/icon.svg")) type="image/svg+xml";
             meta name="color-scheme" content="light dark";
             (extra)
@@ -47,7 +48,10 @@ fn frame(
             body.store {
                 a.skip href="#main" { "Skip to content" }
                 header.site-header {
-                    a.brand href="/" { (shop.name) }
+                    a.brand href="/" {
+                        @if let Some(logo) = shop.logo_url() { img.logo src=(logo) alt="" height="40"; }
+                        (shop.name)
+                    }
                     form.site-search role="search" aria-label="Search the shop" method="get" action="/search" {
                         label.visually-hidden for="site-q" { "Search the shop" }
                         input #site-q type="search" name="q" placeholder="Search" autocomplete="off";

@@ -48,15 +48,29 @@ pub fn grid(page: &Page, cards: &[Card]) -> Markup {
     html! { ul.products { @for c in cards { (card(page, c)) } } }
 }
 
-pub fn home(page: &Page, featured: &[Collection], newest: &[Card]) -> Markup {
+pub fn home(page: &Page, base: &str, featured: &[Collection], newest: &[Card]) -> Markup {
     let shop = &page.shop;
+    let summary = if shop.intro.is_empty() { format!("Shop {} online.", shop.name) } else { shop.intro.clone() };
     super::layout::storefront_with_head(
         page,
         "Welcome",
-        html! {},
+        html! {
+            link rel="canonical" href=(format!("{base}/"));
+            meta name="description" content=(summary);
+            meta property="og:type" content="website";
+            meta property="og:title" content=(shop.name);
+            meta property="og:description" content=(summary);
+            meta property="og:url" content=(format!("{base}/"));
+            @if let Some(logo) = shop.logo_url() { meta property="og:image" content=(format!("{base}{logo}")); }
+        },
         html! {
             section.hero {
                 h1 { (shop.name) }
+                @for para in shop.intro.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                    p.intro {
+                        @for (i, line) in para.lines().enumerate() { @if i > 0 { br; } (line) }
+                    }
+                }
                 @if !shop.address.is_empty() { p.lead { (shop.address) } }
                 @if !shop.whatsapp_number.is_empty() {
                     p { a.button.primary href=(format!("https://wa.me/{}", shop.whatsapp_number.trim_start_matches('+'))) rel="noopener" { "Message us on WhatsApp" } }

@@ -32,6 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/sitemap.xml", get_or_head().to(storefront::sitemap))
         .route("/robots.txt", get_or_head().to(storefront::robots))
         .route("/img/{id}/{width}", get_or_head().to(storefront::image))
+        .route("/theme/{color}.css", get_or_head().to(storefront::theme))
+        .route("/logo/{version}.webp", get_or_head().to(storefront::logo))
         .route("/cart", web::get().to(cart::show))
         .route("/cart/add", web::post().to(cart::add))
         .route("/cart/update", web::post().to(cart::update))

@@ -103,7 +103,8 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         let (collections, (newest, _)) =
             state.db.read(|c| Ok((catalog::collections(c)?, catalog::cards(c, None, Sort::Newest, 12, 0)?))).await?;
         let featured: Vec<_> = collections.into_iter().filter(|c| c.featured && c.product_count > 0).collect();
-        Ok(views::storefront::home(&page, &featured, &newest).into_string())
+        let base = super::public_base(state, &page);
+        Ok(views::storefront::home(&page, &base, &featured, &newest).into_string())
     })
     .await
 }
@@ -310,6 +311,28 @@ pub async fn image(state: web::Data<AppState>, path: web::Path<(i64, u32)>) -> R
         .await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(data))
+}
+
+/// The stylesheet for the shop's accent colour. Its URL names the colour, so it never changes and
+/// is kept for a year; any other colour is answered too (a page from before a change still looks right).
+pub async fn theme(path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let color = crate::domain::theme::Rgb::parse(&path).ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(crate::domain::theme::stylesheet(color)))
+}
+
+/// The shop's logo at `/logo/{version}.webp`; an old version is 404, so a cache never keeps a wrong one.
+pub async fn logo(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    if state.shop().logo_version != *path {
+        return Err(AppError::NotFound);
+    }
+    let data = state.db.read(|c| Ok(crate::db::settings::logo(c)?)).await?.ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "image/webp"))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
         .body(data))
 }

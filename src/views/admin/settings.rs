@@ -30,7 +30,30 @@ pub fn page(ctx: &Admin, s: &SettingsInput, errors: &FieldErrors, test_to: &str,
                         .hint("Where orders are sent, with country code, like +919876543210.").render(errors))
                     (Field::new("contact_email", "Contact email", &s.contact_email).kind("email").hint("Shown to customers; new orders are emailed here (to every owner when empty).").render(errors))
                     (Field::new("address", "Address", &s.address).kind("textarea").hint("Shown in the shop's footer.").render(errors))
+                    (Field::new("intro", "Introduction", &s.intro).kind("textarea")
+                        .hint("A few words under the shop's name on the home page, like what you make and where you deliver.").render(errors))
+                    (Field::new("accent_color", "Accent colour", &s.accent_color)
+                        .hint("For buttons and links, as # and six hex digits, like #be185d. Made darker or lighter where needed so text stays readable. Empty for Souk's teal.").render(errors))
                     button.primary type="submit" { "Save settings" }
+                }
+            }
+            section.card aria-labelledby="logo-h" {
+                h2 #logo-h { "Logo" }
+                @if let Some(url) = ctx.page.shop.logo_url() {
+                    p { img.logo-preview src=(url) alt="The shop's logo"; }
+                    form method="post" action="/admin/settings/logo/remove" {
+                        (csrf(&ctx.page.csrf))
+                        button type="submit" { "Remove logo" }
+                    }
+                } @else {
+                    p { "No logo yet: the header shows the shop's name." }
+                }
+                form method="post" action="/admin/settings/logo" enctype="multipart/form-data" {
+                    (csrf(&ctx.page.csrf))
+                    label for="logo" { "Logo image" }
+                    p.hint #logo-hint { "JPEG, PNG or WebP; a wide image on a transparent background looks best. Shown 40 pixels high beside the shop's name." }
+                    input #logo type="file" name="logo" accept="image/jpeg,image/png,image/webp" aria-describedby="logo-hint";
+                    button type="submit" { "Upload logo" }
                 }
             }
             section.card aria-labelledby="mail-h" {

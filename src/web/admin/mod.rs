@@ -66,6 +66,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/settings", web::get().to(settings::show))
         .route("/admin/settings", web::post().to(settings::save))
         .route("/admin/settings/test-email", web::post().to(settings::test_email))
+        .route("/admin/settings/logo", web::post().to(settings::upload_logo))
+        .route("/admin/settings/logo/remove", web::post().to(settings::remove_logo))
         .route("/admin/users", web::get().to(users::list))
         .route("/admin/users/invite", web::post().to(users::invite))
         .route("/admin/users/{id}/remove", web::post().to(users::remove))

@@ -1,7 +1,8 @@
 //! Shop settings and the test email.
 
+use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::html;
@@ -10,9 +11,10 @@ use crate::db::{self, outbox, settings};
 use crate::domain::shop::{SettingsInput, validate_settings};
 use crate::domain::{FieldErrors, valid_email};
 use crate::error::AppError;
+use crate::images::{self, Limits};
 use crate::mail::messages;
 use crate::views::admin::settings as view;
-use crate::web::extract::{CsrfForm, Owner};
+use crate::web::extract::{CsrfForm, Owner, verify_csrf};
 use crate::web::see_other_with_flash;
 
 pub async fn show(Owner(admin): Owner, state: web::Data<AppState>) -> HttpResponse {
@@ -41,7 +43,10 @@ pub async fn save(
     let saved = state
         .db
         .write(move |tx| {
+            let mut new = new;
             settings::update(tx, &new, &db::now())?;
+            // The logo is changed by its own form; keep the one stored.
+            new.logo_version = settings::get(tx)?.logo_version;
             actor.record(tx, "settings.update", "shop", &changed_fields(&old, &new))?;
             // Set under the writer lock, so two saves cannot leave memory and database different.
             st.set_shop(new);
@@ -106,4 +111,69 @@ pub async fn test_email(
         None => format!("Test email to {to} is on its way. Delivery shows in the Outbox."),
     };
     Ok(see_other_with_flash("/admin/settings", &note))
+}
+
+/// Replaces the logo with an uploaded image (checked by decoding, like product photos).
+pub async fn upload_logo(
+    Owner(admin): Owner,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let up_cfg = &state.config.uploads;
+    let limits = Limits { max_bytes: up_cfg.max_image_mb * 1024 * 1024, max_pixels: up_cfg.max_image_megapixels };
+    let up = super::multipart::read(payload, "logo", limits.max_bytes, 1).await?;
+    verify_csrf(&req, up.field("csrf"))?;
+    if let Some((name, size)) = up.too_large.first() {
+        let mb = |b: usize| (b as u64).div_ceil(1024 * 1024);
+        let e = images::ImageError::TooLarge { name: name.clone(), mb: mb(*size), max: mb(limits.max_bytes) };
+        return Ok(see_other_with_flash("/admin/settings", &format!("The logo was not changed. {e}")));
+    }
+    let Some((name, bytes)) = up.files.into_iter().next() else {
+        return Ok(see_other_with_flash("/admin/settings", "Choose an image for the logo first."));
+    };
+    let (webp, width, height) = match super::cpu_work(&state, move || images::logo(&name, &bytes, limits)).await? {
+        Ok(logo) => logo,
+        Err(e) => return Ok(see_other_with_flash("/admin/settings", &format!("The logo was not changed. {e}"))),
+    };
+    set_logo(&state, admin.actor(), Some((webp, width, height))).await?;
+    Ok(see_other_with_flash("/admin/settings", "Logo saved."))
+}
+
+pub async fn remove_logo(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    set_logo(&state, admin.actor(), None).await?;
+    Ok(see_other_with_flash("/admin/settings", "Logo removed; the shop's name shows alone."))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EmptyForm {}
+
+/// Stores or removes the logo and its audit entry, and updates the profile in memory.
+async fn set_logo(
+    state: &web::Data<AppState>,
+    actor: crate::accounts::Actor,
+    logo: Option<(Vec<u8>, u32, u32)>,
+) -> Result<(), AppError> {
+    let st = state.clone();
+    let saved = state
+        .db
+        .write(move |tx| {
+            let version = settings::set_logo(tx, logo.as_ref().map(|(b, w, h)| (b.as_slice(), *w, *h)), &db::now())?;
+            let detail = logo.as_ref().map_or("removed".to_string(), |(_, w, h)| format!("{w}×{h}"));
+            actor.record(tx, "settings.logo", "shop", &detail)?;
+            let mut shop = st.shop();
+            shop.logo_version = version;
+            st.set_shop(shop);
+            Ok(())
+        })
+        .await;
+    if saved.is_err() {
+        let current = state.db.read(|c| Ok(settings::get(c)?)).await?;
+        state.set_shop(current);
+    }
+    saved
 }
