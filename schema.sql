@@ -483,3 +483,11 @@ CREATE INDEX order_tokens_expires ON order_tokens (expires_at);
 -- (0007's comment on checkout_settings.whatsapp_template also names {name} and {link}: only
 -- {code}, {items}, {total}, {delivery} and {payment} are filled in, so that no personal data
 -- travels in a wa.me link.)
+
+-- 0009_kept_photos
+-- A photo an order line shows outlives its deletion from the product: it leaves the gallery
+-- (removed_at set, no variant) but keeps its renditions, so the order still shows what was bought.
+-- Every gallery, card and cart query reads only photos with removed_at NULL.
+ALTER TABLE images ADD COLUMN removed_at TEXT;
+-- Deleting a photo asks whether an order line shows it.
+CREATE INDEX order_lines_image ON order_lines (image_id) WHERE image_id IS NOT NULL;

@@ -51,8 +51,9 @@ async fn a_shopper_changes_quantities_and_removes_a_line_and_the_totals_follow()
 
     // The line's own Remove button takes only that line away.
     let remove = format!("remove:{jhumkas_id}");
-    let res =
-        app.submit_as(&shopper, "/cart", "/cart/update", &[(&q_tote, "3"), (&q_jhumkas, "1"), ("action", &remove)]).await;
+    let res = app
+        .submit_as(&shopper, "/cart", "/cart/update", &[(&q_tote, "3"), (&q_jhumkas, "1"), ("action", &remove)])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let html = app.get_as(&shopper, "/cart").await.text().await.unwrap();
     assert!(html.contains("Removed.") && !html.contains("Oxidised Jhumkas"), "{html}");

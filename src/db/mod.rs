@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_storefront_version", include_str!("migrations/0006_storefront_version.sql")),
     ("0007_orders", include_str!("migrations/0007_orders.sql")),
     ("0008_order_upkeep", include_str!("migrations/0008_order_upkeep.sql")),
+    ("0009_kept_photos", include_str!("migrations/0009_kept_photos.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -74,10 +74,14 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
         }
         section.card aria-labelledby="items-h" {
             h2 #items-h { "Items" }
-            ul.summary-lines {
+            ul.summary-lines.with-photos {
                 @for l in &v.lines {
                     li {
-                        span { (l.quantity) " × " (l.title) @if !l.options.is_empty() { " (" (l.options) ")" } br; small { "SKU " (l.sku) } }
+                        // Beside the line's own title, the photo adds nothing for a screen reader.
+                        @if let Some(id) = l.image_id {
+                            img.thumb src=(super::images::url(id, 320)) alt="" width="48" height="48" loading="lazy" decoding="async";
+                        } @else { span.thumb aria-hidden="true" {} }
+                        span.what { (l.quantity) " × " (l.title) @if !l.options.is_empty() { " (" (l.options) ")" } br; small { "SKU " (l.sku) } }
                         span.amount { (m(l.line_total)) }
                     }
                 }

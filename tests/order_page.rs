@@ -1,0 +1,126 @@
+//! What a guest's order page and the order API show: the lines as bought, how to pay for each kind
+//! of payment, and the page for a link that does not work (issue 4).
+
+mod common;
+
+use std::io::Cursor;
+
+use common::shop::*;
+use common::*;
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+use souk::domain::checkout::{PaymentKind, PaymentMethod};
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 200) as u8, (y % 200) as u8, 90]));
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// Places an order through the API; returns its answer (code, totals, tracking_url, …).
+async fn place(app: &TestApp, body: Value) -> Value {
+    let res = app.client.post(app.url("/api/v1/orders")).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    res.json().await.unwrap()
+}
+
+fn path_of(app: &TestApp, url: &Value) -> String {
+    url.as_str().unwrap().strip_prefix(&app.base).unwrap().to_string()
+}
+
+/// The owner's form for a new throw (five in stock), with its one variant as given.
+fn throw_form<'a>(title: &'a str, size: &'a str, sku: &'a str, price: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", title),
+        ("status", "active"),
+        ("option1", "Size"),
+        ("v0_o1", size),
+        ("v0_sku", sku),
+        ("v0_price", price),
+        ("v0_track", "1"),
+        ("v0_stock", "5"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_shows_what_was_bought_after_the_catalogue_changes() {
+    let app = TestApp::spawn().await;
+    app.setup_owner().await;
+    souk::demo::checkout_methods(&app.db()).unwrap();
+    let res = app
+        .submit("/admin/products/new", "/admin/products/new", &throw_form("Kantha Throw", "M", "KT-M", "2499"))
+        .await;
+    let product = location(&res);
+    let html = app.page(&product).await.1;
+    let form = Form::new()
+        .text("csrf", csrf_from(&html).unwrap())
+        .text("alt", "Kantha throw, folded")
+        .part("photos", Part::bytes(png(400, 500)).file_name("front.png"))
+        .part("photos", Part::bytes(png(420, 500)).file_name("back.png"));
+    let res = app.client.post(app.url(&format!("{product}/images"))).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let photos = app.ints("SELECT id FROM images ORDER BY position");
+
+    let placed = place(
+        &app,
+        json!({
+            "items": [{"sku": "KT-M", "quantity": 2}],
+            "customer": {"name": "Ravi", "phone": "+919900000001"},
+            "delivery": {"method": "pickup"},
+            "payment": {"method": "cod"}
+        }),
+    )
+    .await;
+    let (code, link) = (placed["code"].as_str().unwrap().to_string(), path_of(&app, &placed["tracking_url"]));
+    let token = link.split("t=").nth(1).unwrap().to_string();
+    let html = app.page(&link).await.1;
+    let thumb = format!("src=\"/img/{}/320\"", photos[0]);
+    assert!(html.contains(&thumb) && html.contains("alt=\"\""), "a small photo beside each line: {html}");
+
+    // The owner renames the product, re-sizes and re-prices the variant, and deletes both photos.
+    let vid = app.ints("SELECT id FROM variants")[0].to_string();
+    let mut edit = throw_form("Kantha Throw, Rust", "Medium", "KT-MED", "2999");
+    edit.retain(|(k, _)| *k != "v0_stock");
+    edit.push(("v0_id", &vid));
+    let res = app.submit(&product, &product, &edit).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
+    for id in &photos {
+        let res = app.submit(&product, &format!("{product}/images/{id}"), &[("alt", ""), ("delete", "1")]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    let slug: String = app.db().query_row("SELECT slug FROM products", [], |r| r.get(0)).unwrap();
+    let (_, shown) = app.page(&format!("/p/{slug}")).await;
+    assert!(shown.contains("Kantha Throw, Rust") && shown.contains("KT-MED"), "the catalogue did change");
+    assert!(!shown.contains(&format!("/img/{}/", photos[0])), "the deleted photo is gone from the product");
+    let api_product: Value = app.get(&format!("/api/v1/products/{slug}")).await.json().await.unwrap();
+    assert_eq!(api_product["images"], json!([]));
+    assert_eq!(app.count("SELECT count(*) FROM products WHERE image_id IS NULL"), 1, "and from its card");
+    assert!(souk::db::catalog::card_mismatches(&app.db()).unwrap().is_empty());
+    assert_eq!(app.ints("SELECT id FROM images"), [photos[0]], "the photo no order shows is deleted for good");
+
+    // The order page still shows the title, size, SKU, unit price and photo it was placed with.
+    let res = app.get(&link).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    let line_total = souk::domain::money::format(2 * 249_900, "USD", 2);
+    assert!(html.contains("2 × Kantha Throw (M)") && html.contains("SKU KT-M<"), "{html}");
+    assert!(html.contains(&line_total) && !html.contains("Rust") && !html.contains("KT-MED"), "{html}");
+    assert!(html.contains(&thumb), "{html}");
+    let img = app.get(&format!("/img/{}/320", photos[0])).await;
+    assert_eq!(img.status(), StatusCode::OK);
+    assert_eq!(img.headers()["content-type"], "image/webp");
+
+    // So does the API.
+    let res = app.client.get(app.url(&format!("/api/v1/orders/{code}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let order: Value = res.json().await.unwrap();
+    let item = &order["items"][0];
+    assert_eq!(
+        (&item["title"], &item["options"], &item["sku"], &item["unit_price"], &item["line_total"]),
+        (&json!("Kantha Throw"), &json!("M"), &json!("KT-M"), &json!(249_900), &json!(499_800)),
+        "{order}"
+    );
+    assert_eq!(item["image"], json!(app.url(&format!("/img/{}/640", photos[0]))), "{order}");
+}
