@@ -124,3 +124,102 @@ async fn an_order_shows_what_was_bought_after_the_catalogue_changes() {
     );
     assert_eq!(item["image"], json!(app.url(&format!("/img/{}/640", photos[0]))), "{order}");
 }
+
+/// The demo's payment methods plus a crypto wallet and the seller's own kind.
+async fn shop_with_every_payment_kind() -> TestApp {
+    let app = TestApp::spawn_demo().await;
+    let method = |code: &str, kind, name: &str, instructions: &str, account: &str, network: &str| PaymentMethod {
+        id: 0,
+        code: code.into(),
+        kind,
+        name: name.into(),
+        instructions: instructions.into(),
+        account: account.into(),
+        network: network.into(),
+    };
+    let db = app.db();
+    let btc = method("btc", PaymentKind::Crypto, "Bitcoin", "", "bc1qexampleaddress0000", "bitcoin");
+    souk::db::checkout::insert_payment(&db, &btc, 3).unwrap();
+    let paypal =
+        method("paypal", PaymentKind::Other, "PayPal", "Send it to pay@example.com as friends and family.", "", "");
+    souk::db::checkout::insert_payment(&db, &paypal, 4).unwrap();
+    app
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_way_to_pay_tells_the_customer_exactly_what_to_do() {
+    let app = shop_with_every_payment_kind().await;
+    let sku = stock(&app, "canvas-tote", 20);
+    let (mut pages, mut links) = (std::collections::HashMap::new(), std::collections::HashMap::new());
+    for (i, payment) in ["bank", "cod", "upi", "btc", "paypal"].into_iter().enumerate() {
+        let placed = place(
+            &app,
+            json!({
+                "items": [{"sku": sku, "quantity": 1 + i}],
+                "customer": {"name": "Ravi", "phone": format!("+91990000000{i}")},
+                "delivery": {"method": "pickup"},
+                "payment": {"method": payment}
+            }),
+        )
+        .await;
+        let (code, total) = (placed["code"].as_str().unwrap().to_string(), placed["total"].as_i64().unwrap());
+        let link = path_of(&app, &placed["tracking_url"]);
+        let (status, html) = app.page(&link).await;
+        assert_eq!(status, StatusCode::OK);
+        pages.insert(payment, (code, total, html));
+        links.insert(payment, link);
+    }
+    let inr = |minor: i64| souk::domain::money::format(minor, "INR", 2);
+    let qr = "<div class=\"qr\" role=\"img\" aria-label=\"QR code to pay\"><svg";
+
+    let (code, total, html) = &pages["bank"];
+    assert!(html.contains("account 000111222333, IFSC DEMO0000001"), "the seller's bank details: {html}");
+    assert!(html.contains(&format!("Pay <strong>{}</strong> and mention <strong>{code}</strong>", inr(*total))));
+
+    let (_, total, html) = &pages["cod"];
+    assert!(html.contains(&format!("Pay <strong>{}</strong> when your order arrives.", inr(*total))), "{html}");
+    assert!(!html.contains(qr), "nothing to scan for cash");
+
+    let (code, total, html) = &pages["upi"];
+    let upi = href(html, "upi://pay?").expect("an Open in a UPI app link");
+    let query: std::collections::HashMap<String, String> =
+        reqwest::Url::parse(&upi).unwrap().query_pairs().into_owned().collect();
+    assert_eq!(query["pa"], "soukdemo@upi");
+    assert_eq!(query["am"], souk::domain::money::decimal(*total, 2), "the exact amount: {upi}");
+    assert_eq!(query["tn"], *code, "the order code as the note");
+    assert_eq!(query["cu"], "INR");
+    assert!(html.contains(qr), "and the same as a QR code");
+
+    let (code, total, html) = &pages["btc"];
+    assert!(html.contains(qr), "{html}");
+    assert!(html.contains(&format!("bitcoin:bc1qexampleaddress0000?message={code}")), "the wallet URI: {html}");
+    assert!(html.contains(&format!("<strong>{}</strong> worth", souk::domain::money::decimal(*total, 2))));
+    assert!(html.contains(&format!("with the memo <strong>{code}</strong>")));
+
+    let (code, _, html) = &pages["paypal"];
+    assert!(html.contains("Send it to pay@example.com as friends and family."), "{html}");
+    assert!(html.contains(&format!("and mention <strong>{code}</strong>")) && !html.contains(qr));
+
+    // Once paid, the page says so and stops asking.
+    app.db().execute("UPDATE orders SET payment_status = 'paid' WHERE payment_code = 'upi'", []).unwrap();
+    let html = app.page(&links["upi"]).await.1;
+    assert!(html.contains("Paid. Thank you!") && !html.contains("upi://") && !html.contains(qr), "{html}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_link_still_leads_somewhere_when_the_shop_has_no_contact() {
+    let app = TestApp::spawn().await;
+    let res = app.get(&format!("/o/ORD-1001?t={}", "0".repeat(64))).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("This link is not valid") && !html.contains("Ask the shop for a new link"), "{html}");
+    assert!(html.contains("Ask the shop where you ordered for a new link"), "{html}");
+    assert!(html.contains("<a class=\"button\" href=\"/\">Back to the shop</a>"), "{html}");
+    // With a WhatsApp number, the way to ask comes first, and the way back stays.
+    let mut shop = app.state.shop();
+    shop.whatsapp_number = "+919876543210".into();
+    app.state.set_shop(shop);
+    let html = app.get(&format!("/o/ORD-1001?t={}", "0".repeat(64))).await.text().await.unwrap();
+    let ask = html.find("https://wa.me/919876543210?text=").expect("a WhatsApp button");
+    assert!(ask < html.find("Back to the shop</a>").unwrap());
+}

@@ -39,6 +39,8 @@ fn payment(page: &Page, v: &OrderView) -> Markup {
                 @if let Some(uri) = &uri {
                     @if let Some(code) = qr(uri) { (code) }
                     @if kind == PaymentKind::Upi { p { a.button href=(uri) { "Open in a UPI app" } } }
+                    // As text, not a link: the scheme is the seller's to choose.
+                    @if kind == PaymentKind::Crypto { p { "Payment link for your wallet: " code.break { (uri) } } }
                 }
             }
         }
@@ -186,7 +188,10 @@ pub fn invalid_link(page: &Page, code: &str) -> Markup {
             p { a.button.primary href=(href) rel="noopener" { "Ask the shop for a new link" } }
         } @else if !page.shop.contact_email.is_empty() {
             p { a.button.primary href=(format!("mailto:{}", page.shop.contact_email)) { "Ask the shop for a new link" } }
+        } @else {
+            p { "Ask the shop where you ordered for a new link, in the chat or app you used." }
         }
+        p { a.button href="/" { "Back to the shop" } }
     };
     super::layout::storefront_with_head(page, "Link not valid", html! { meta name="robots" content="noindex"; }, body)
 }
