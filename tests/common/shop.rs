@@ -59,7 +59,7 @@ pub fn hidden(html: &str, name: &str) -> String {
 /// The demo customer's checkout form: courier to Jaipur (the same-city zone), paid by UPI.
 pub const CUSTOMER: &[(&str, &str)] = &[
     ("name", "Asha"),
-    ("phone", "099887 76655"),
+    ("phone", "+919988776655"),
     ("delivery", "standard"),
     ("line1", "12 Hawa Mahal Road"),
     ("city", "Jaipur"),
