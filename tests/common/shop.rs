@@ -4,14 +4,6 @@ use reqwest::{Client, Response};
 
 use super::{TestApp, csrf_from};
 
-/// The demo shop, restarted after `tweak` edited its database (the shop profile is read at start).
-pub async fn demo_with(tweak: impl FnOnce(&rusqlite::Connection)) -> TestApp {
-    let app = TestApp::spawn_demo().await;
-    tweak(&app.db());
-    let config = app.config.clone();
-    TestApp::spawn_in(app.stop().await, config).await
-}
-
 /// The first variant of a product with this much stock on hand, none reserved and no per-order
 /// limit; returns its SKU.
 pub fn stock(app: &TestApp, slug: &str, on_hand: i64) -> String {
@@ -82,17 +74,6 @@ pub async fn checkout(app: &TestApp, client: &Client, fields: &[(&str, &str)]) -
     let mut all = vec![("csrf", csrf.as_str()), ("key", key.as_str())];
     all.extend_from_slice(fields);
     client.post(app.url("/checkout")).form(&all).send().await.unwrap()
-}
-
-/// A new shopper who puts `qty` of `sku` in a cart and checks out with `fields`; returns the
-/// order page's path (`/o/{code}?t=…`), or panics with what the checkout said instead.
-pub async fn order(app: &TestApp, sku: &str, qty: &str, fields: &[(&str, &str)]) -> String {
-    let shopper = super::browser();
-    add(app, &shopper, sku, qty).await;
-    let res = checkout(app, &shopper, fields).await;
-    let to = super::location(&res);
-    assert!(to.starts_with("/o/"), "{}: {}", res.status(), res.text().await.unwrap());
-    to
 }
 
 /// The `href` of the first link whose address starts with `prefix`, with `&amp;` read back as `&`.
