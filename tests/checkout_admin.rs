@@ -216,3 +216,182 @@ async fn a_code_once_per_customer_is_used_once_when_one_customer_rushes() {
     assert_eq!(app.count("SELECT count(*) FROM discount_redemptions"), 1);
     assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
 }
+
+/// A shop set up by its owner with one product: the kurta K-1 at 500.00, fifty in stock.
+async fn owner_shop() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.setup_owner().await;
+    let kurta = [
+        ("title", "Kurta"),
+        ("status", "active"),
+        ("v0_sku", "K-1"),
+        ("v0_price", "500"),
+        ("v0_track", "1"),
+        ("v0_stock", "50"),
+    ];
+    assert_eq!(app.submit("/admin/products/new", "/admin/products/new", &kurta).await.status(), StatusCode::SEE_OTHER);
+    app
+}
+
+async fn admin_form(app: &TestApp, action: &str, fields: &[(&str, &str)]) {
+    let res = app.submit("/admin/checkout", action, fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{action}: {}", res.text().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delivery_fees_follow_the_flat_rate_the_free_threshold_and_the_zones() {
+    let app = owner_shop().await;
+    let post = [
+        ("name", "India Post"),
+        ("code", "post"),
+        ("kind", "flat"),
+        ("fee", "60"),
+        ("free_over", "1000"),
+        ("active", "1"),
+    ];
+    admin_form(&app, "/admin/checkout/delivery", &post).await;
+    let zones = "Pune: 411 = 49\nMaharashtra: Maharashtra = 79";
+    let courier = [("name", "Courier"), ("code", "courier"), ("kind", "zones"), ("zones", zones), ("active", "1")];
+    admin_form(&app, "/admin/checkout/delivery", &courier).await;
+    admin_form(&app, "/admin/checkout/payment", &[("name", "Cash"), ("code", "cod"), ("kind", "cod"), ("active", "1")])
+        .await;
+    admin_form(&app, "/admin/checkout/discounts", &[("code", "tenoff"), ("kind", "percent"), ("value", "10")]).await;
+
+    let mut phone = 0;
+    let mut order = |qty: i64, method: &str, address: Value, discount: Option<&str>| {
+        phone += 1;
+        let mut body = json!({
+            "items": [{"sku": "K-1", "quantity": qty}],
+            "customer": {"name": "Ravi", "phone": format!("+9199000000{phone:02}")},
+            "delivery": {"method": method, "address": address},
+            "payment": {"method": "cod"}
+        });
+        if let Some(code) = discount {
+            body["discount_code"] = json!(code);
+        }
+        let req = app.client.post(app.url("/api/v1/orders")).json(&body);
+        async move {
+            let res = req.send().await.unwrap();
+            (res.status(), res.json::<Value>().await.unwrap())
+        }
+    };
+    let home = || json!({"line1": "7 FC Road", "city": "Nagpur", "region": "Maharashtra", "postal_code": "440001"});
+    let fee = |answer: &(StatusCode, Value)| {
+        assert_eq!(answer.0, StatusCode::CREATED, "{}", answer.1);
+        answer.1["delivery_fee"].as_i64().unwrap()
+    };
+
+    // Flat: the fee below the threshold, nothing at it or above; the threshold is on the
+    // subtotal after the discount.
+    let one = order(1, "post", home(), None).await;
+    assert_eq!((fee(&one), one.1["total"].as_i64()), (6000, Some(50000 + 6000)));
+    let at = order(2, "post", home(), None).await;
+    assert_eq!((fee(&at), at.1["total"].as_i64()), (0, Some(100_000)), "free at exactly 1,000");
+    assert_eq!(fee(&order(3, "post", home(), None).await), 0, "and above");
+    let discounted = order(2, "post", home(), Some("TENOFF")).await;
+    assert_eq!((fee(&discounted), discounted.1["discount"].as_i64()), (6000, Some(10000)), "900 after the discount");
+    let page = app.page(&at.1["tracking_url"].as_str().unwrap().replace(&app.base, "")).await.1;
+    assert!(page.contains("<dt>Delivery</dt><dd>Free</dd>"), "the order page says so: {page}");
+
+    // Zones: by region, by the start of the postal code (spaces ignored), the first zone listed
+    // winning when two match, and refused where none does.
+    assert_eq!(fee(&order(1, "courier", home(), None).await), 7900, "Maharashtra by its region");
+    let pune = json!({"line1": "3 MG Road", "city": "Pimpri", "postal_code": "411 045"});
+    assert_eq!(fee(&order(1, "courier", pune, None).await), 4900, "Pune by its postal code");
+    let both = json!({"line1": "3 MG Road", "city": "Pune", "region": "Maharashtra", "postal_code": "411001"});
+    assert_eq!(fee(&order(1, "courier", both, None).await), 4900, "the first zone listed");
+    let goa = json!({"line1": "1 Beach Road", "city": "Panaji", "region": "Goa", "postal_code": "403001"});
+    let (status, err) = order(1, "courier", goa, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["error"]["fields"]["delivery"], "Courier does not reach this address; choose another way.");
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 7);
+}
+
+/// The `text` of the first wa.me link in a page, decoded, and the link as sent.
+fn whatsapp_text(html: &str) -> (String, String) {
+    let at = html.find("href=\"https://wa.me/").expect("a WhatsApp link") + "href=\"".len();
+    let href = html[at..at + html[at..].find('"').unwrap()].replace("&amp;", "&");
+    let url = reqwest::Url::parse(&href).unwrap();
+    let text = url.query_pairs().find(|(k, _)| k == "text").unwrap().1.into_owned();
+    (text, href)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sellers_whatsapp_message_reaches_a_new_order_without_control_characters() {
+    let app = owner_shop().await;
+    souk::demo::checkout_methods(&app.db()).unwrap();
+    let profile = [
+        ("name", "Asha's Kitchen"),
+        ("currency", "INR"),
+        ("country_calling_code", "91"),
+        ("whatsapp_number", "098765 43210"),
+    ];
+    assert_eq!(app.submit("/admin/settings", "/admin/settings", &profile).await.status(), StatusCode::SEE_OTHER);
+    let template =
+        "Namaste!\u{7} Order {code}\u{1b}[1m for {total}\r\n{items}\u{0}\nBy {delivery}, paying by {payment}.";
+    let settings = [("flow", "whatsapp"), ("order_prefix", "AK-"), ("whatsapp_template", template)];
+    admin_form(&app, "/admin/checkout", &settings).await;
+
+    let shopper = browser();
+    let checkout = |fields: Vec<(&'static str, &'static str)>| {
+        let shopper = shopper.clone();
+        let app = &app;
+        async move {
+            common::shop::add(app, &shopper, "K-1", "1").await;
+            let res = common::shop::checkout(app, &shopper, &fields).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
+            app.page(&location(&res)).await.1
+        }
+    };
+    let page = checkout(common::shop::CUSTOMER.to_vec()).await;
+    assert!(page.contains("Send order on WhatsApp"), "a draft waits to be sent: {page}");
+    let (text, href) = whatsapp_text(&page);
+    assert!(href.starts_with("https://wa.me/919876543210?text="), "{href}");
+    let total = souk::domain::money::format(50000 + 4900, "INR", 2);
+    assert_eq!(text, format!("Namaste! Order AK-1001[1m for {total}\n1 × Kurta [K-1]\nBy Courier, paying by UPI."));
+    for control in ["%07", "%1B", "%0D", "%00"] {
+        assert!(!href.contains(control), "{control} in {href}");
+    }
+
+    // A template that reached the database some other way is cleaned on its way into the link too.
+    app.db()
+        .execute(
+            "UPDATE checkout_settings SET whatsapp_template = 'Order {code}' || char(9, 27, 127) || ' by {payment}'",
+            [],
+        )
+        .unwrap();
+    let page = checkout(common::shop::customer_with(&[("phone", "+919988700001")])).await;
+    let (text, href) = whatsapp_text(&page);
+    assert_eq!(text, "Order AK-1002 by UPI");
+    assert!(!href.contains("%09") && !href.contains("%1B") && !href.contains("%7F"), "{href}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_discount_code_works_only_from_its_start() {
+    let app = owner_shop().await;
+    souk::demo::checkout_methods(&app.db()).unwrap();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%dT%H:%M").to_string();
+    let code = [("code", "launch20"), ("kind", "percent"), ("value", "20"), ("starts_at", tomorrow.as_str())];
+    admin_form(&app, "/admin/checkout/discounts", &code).await;
+
+    let shopper = browser();
+    common::shop::add(&app, &shopper, "K-1", "1").await;
+    let fields = common::shop::customer_with(&[("discount_code", "Launch20")]);
+    let res = common::shop::checkout(&app, &shopper, &fields).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<p class=\"error\" id=\"f-discount_code-error\">The code LAUNCH20 is not valid.</p>"),
+        "a message beside the code field: {html}"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+
+    // The start passes.
+    app.db().execute("UPDATE discount_codes SET starts_at = '2000-01-01T00:00:00.000Z'", []).unwrap();
+    let res = common::shop::checkout(&app, &shopper, &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
+    let (discount, code): (i64, String) =
+        app.db().query_row("SELECT discount, discount_code FROM orders", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((discount, code.as_str()), (10000, "LAUNCH20"));
+    assert!(app.page(&location(&res)).await.1.contains("Discount (LAUNCH20)"));
+}

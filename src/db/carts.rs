@@ -100,7 +100,8 @@ pub fn purge(conn: &Connection, now: &str) -> rusqlite::Result<usize> {
 const OFFER_SELECT: &str = "SELECT v.id, p.slug, p.title, v.option1, v.option2, v.option3, v.sku, v.price,
         v.on_hand, v.reserved, v.track_stock, v.allow_backorder, v.max_per_order, p.status = 'active',
         p.publish_at IS NULL OR p.publish_at <= :now,
-        coalesce((SELECT i.id FROM images i WHERE i.variant_id = v.id ORDER BY i.position, i.id LIMIT 1), p.image_id),
+        coalesce((SELECT i.id FROM images i WHERE i.variant_id = v.id AND i.removed_at IS NULL
+                  ORDER BY i.position, i.id LIMIT 1), p.image_id),
         p.early_access_hash, p.id
     FROM variants v JOIN products p ON p.id = v.product_id";
 

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_orders", include_str!("migrations/0007_orders.sql")),
     ("0008_order_upkeep", include_str!("migrations/0008_order_upkeep.sql")),
     ("0009_shop_look", include_str!("migrations/0009_shop_look.sql")),
+    ("0010_kept_photos", include_str!("migrations/0010_kept_photos.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

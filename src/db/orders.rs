@@ -104,14 +104,17 @@ pub struct Line {
     pub unit_price: i64,
     pub quantity: i64,
     pub line_total: i64,
+    /// The photo shown at placement; `None` when there was none or it is gone (an order placed
+    /// before photos were kept for orders).
     pub image_id: Option<i64>,
     pub reserved: i64,
 }
 
 pub fn lines(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Line>> {
     conn.prepare_cached(
-        "SELECT variant_id, product_slug, sku, title, options, unit_price, quantity, line_total, image_id, reserved
-         FROM order_lines WHERE order_id = :o ORDER BY id",
+        "SELECT variant_id, product_slug, sku, title, options, unit_price, quantity, line_total,
+                (SELECT i.id FROM images i WHERE i.id = l.image_id), reserved
+         FROM order_lines l WHERE order_id = :o ORDER BY id",
     )?
     .query_map(named_params! {":o": order_id}, |r| {
         Ok(Line {

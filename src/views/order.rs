@@ -39,6 +39,8 @@ fn payment(page: &Page, v: &OrderView) -> Markup {
                 @if let Some(uri) = &uri {
                     @if let Some(code) = qr(uri) { (code) }
                     @if kind == PaymentKind::Upi { p { a.button href=(uri) { "Open in a UPI app" } } }
+                    // As text, not a link: the scheme is the seller's to choose.
+                    @if kind == PaymentKind::Crypto { p { "Payment link for your wallet: " code.break { (uri) } } }
                 }
             }
         }
@@ -74,10 +76,14 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
         }
         section.card aria-labelledby="items-h" {
             h2 #items-h { "Items" }
-            ul.summary-lines {
+            ul.summary-lines.with-photos {
                 @for l in &v.lines {
                     li {
-                        span { (l.quantity) " × " (l.title) @if !l.options.is_empty() { " (" (l.options) ")" } br; small { "SKU " (l.sku) } }
+                        // Beside the line's own title, the photo adds nothing for a screen reader.
+                        @if let Some(id) = l.image_id {
+                            img.thumb src=(super::images::url(id, 320)) alt="" width="48" height="48" loading="lazy" decoding="async";
+                        } @else { span.thumb aria-hidden="true" {} }
+                        span.what { (l.quantity) " × " (l.title) @if !l.options.is_empty() { " (" (l.options) ")" } br; small { "SKU " (l.sku) } }
                         span.amount { (m(l.line_total)) }
                     }
                 }
@@ -182,7 +188,10 @@ pub fn invalid_link(page: &Page, code: &str) -> Markup {
             p { a.button.primary href=(href) rel="noopener" { "Ask the shop for a new link" } }
         } @else if !page.shop.contact_email.is_empty() {
             p { a.button.primary href=(format!("mailto:{}", page.shop.contact_email)) { "Ask the shop for a new link" } }
+        } @else {
+            p { "Ask the shop where you ordered for a new link, in the chat or app you used." }
         }
+        p { a.button href="/" { "Back to the shop" } }
     };
     super::layout::storefront_with_head(page, "Link not valid", html! { meta name="robots" content="noindex"; }, body)
 }

@@ -15,7 +15,9 @@ pub fn insert_image(
 ) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO images (id, product_id, position, alt, width, height, created_at)
-         VALUES ((SELECT n + 1 FROM image_ids), :p, coalesce((SELECT max(position) + 1 FROM images WHERE product_id = :p), 0), :alt, :w, :h, :now)",
+         VALUES ((SELECT n + 1 FROM image_ids), :p,
+                 coalesce((SELECT max(position) + 1 FROM images WHERE product_id = :p AND removed_at IS NULL), 0),
+                 :alt, :w, :h, :now)",
         named_params! {":p": product_id, ":alt": alt, ":w": img.width, ":h": img.height, ":now": now},
     )?;
     let id = conn.last_insert_rowid();
@@ -29,10 +31,11 @@ pub fn insert_image(
     Ok(id)
 }
 
-/// The product's photos, in gallery order.
+/// The product's photos, in gallery order (not those deleted but kept for an order).
 pub fn images_of(conn: &Connection, product_id: i64) -> rusqlite::Result<Vec<Image>> {
     conn.prepare_cached(
-        "SELECT id, variant_id, alt, width, height FROM images WHERE product_id = :id ORDER BY position, id",
+        "SELECT id, variant_id, alt, width, height FROM images WHERE product_id = :id AND removed_at IS NULL
+         ORDER BY position, id",
     )?
     .query_map(named_params! {":id": product_id}, |r| {
         Ok(Image { id: r.get(0)?, variant_id: r.get(1)?, alt: r.get(2)?, width: r.get(3)?, height: r.get(4)? })
@@ -66,12 +69,26 @@ pub fn update_image(
     Ok(true)
 }
 
-/// Deletes a photo and its renditions; false when it is not the product's.
-pub fn delete_image(conn: &Connection, product_id: i64, image_id: i64) -> rusqlite::Result<bool> {
-    let deleted = conn.execute(
-        "DELETE FROM images WHERE id = :i AND product_id = :p",
-        named_params! {":i": image_id, ":p": product_id},
-    )? == 1;
+/// Takes a photo out of the product's gallery: deleted with its renditions, or, when an order line
+/// shows it, kept for that order only. False when it is not in the product's gallery.
+pub fn delete_image(conn: &Connection, product_id: i64, image_id: i64, now: &str) -> rusqlite::Result<bool> {
+    let ordered: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM order_lines WHERE image_id = :i)",
+        named_params! {":i": image_id},
+        |r| r.get(0),
+    )?;
+    let deleted = if ordered {
+        conn.execute(
+            "UPDATE images SET removed_at = :now, variant_id = NULL
+             WHERE id = :i AND product_id = :p AND removed_at IS NULL",
+            named_params! {":i": image_id, ":p": product_id, ":now": now},
+        )?
+    } else {
+        conn.execute(
+            "DELETE FROM images WHERE id = :i AND product_id = :p AND removed_at IS NULL",
+            named_params! {":i": image_id, ":p": product_id},
+        )?
+    } == 1;
     // The card may have shown this photo.
     refresh_card(conn, product_id)?;
     Ok(deleted)

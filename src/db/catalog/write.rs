@@ -16,7 +16,8 @@ pub fn refresh_card(conn: &Connection, product_id: i64) -> rusqlite::Result<()> 
             (SELECT max(compare_at_price) FROM variants v WHERE v.product_id = :id AND compare_at_price > price) AS compare_at,
             NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = :id
                         AND (v.track_stock = 0 OR v.allow_backorder = 1 OR v.on_hand - v.reserved > 0)) AS sold_out,
-            (SELECT i.id FROM images i WHERE i.product_id = :id ORDER BY i.position, i.id LIMIT 1) AS image_id) AS c
+            (SELECT i.id FROM images i WHERE i.product_id = :id AND i.removed_at IS NULL
+             ORDER BY i.position, i.id LIMIT 1) AS image_id) AS c
          WHERE products.id = :id
            AND (products.price_min IS NOT c.price_min OR products.price_max IS NOT c.price_max
                 OR products.compare_at IS NOT c.compare_at OR products.sold_out IS NOT c.sold_out
@@ -117,7 +118,8 @@ pub fn card_mismatches(conn: &Connection) -> rusqlite::Result<Vec<String>> {
          OR compare_at IS NOT (SELECT max(compare_at_price) FROM variants v WHERE v.product_id = p.id AND compare_at_price > price)
          OR sold_out IS NOT (NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id
                              AND (v.track_stock = 0 OR v.allow_backorder = 1 OR v.on_hand - v.reserved > 0)))
-         OR image_id IS NOT (SELECT i.id FROM images i WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1)",
+         OR image_id IS NOT (SELECT i.id FROM images i WHERE i.product_id = p.id AND i.removed_at IS NULL
+                            ORDER BY i.position, i.id LIMIT 1)",
     )?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()

@@ -92,7 +92,7 @@ pub async fn edit(
         .db
         .write(move |tx| {
             let found = if delete {
-                catalog::delete_image(tx, id, image)?
+                catalog::delete_image(tx, id, image, &db::now())?
             } else {
                 catalog::update_image(tx, id, image, &alt, position, variant)?
             };

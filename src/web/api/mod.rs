@@ -203,7 +203,7 @@ fn order_json(base: &str, o: &stored::Order, lines: &[stored::Line], token: Opti
         "total": o.total,
         "items": lines.iter().map(|l| json!({
             "sku": l.sku, "title": l.title, "options": l.options, "unit_price": l.unit_price,
-            "quantity": l.quantity, "line_total": l.line_total,
+            "quantity": l.quantity, "line_total": l.line_total, "image": image_url(base, l.image_id),
         })).collect::<Vec<_>>(),
         "delivery": {"method": o.delivery_code, "name": o.delivery_name},
         "payment": {"method": o.payment_code, "name": o.payment_name, "instructions": o.payment_instructions},

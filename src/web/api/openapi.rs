@@ -11,6 +11,8 @@ fn error_response(description: &str) -> Value {
 /// The document itself.
 pub fn spec() -> Value {
     let money = json!({"type": "integer", "description": "Minor units of `currency` (paise, cents)."});
+    let line_image = json!({"type": ["string", "null"],
+        "description": "The photo shown when the order was placed; it stays when the product's photo is deleted"});
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -183,7 +185,7 @@ pub fn spec() -> Value {
                         "items": {"type": "array", "items": {
                             "type": "object", "required": ["sku", "title", "unit_price", "quantity", "line_total"],
                             "properties": {"sku": {"type": "string"}, "title": {"type": "string"}, "options": {"type": "string"},
-                                           "unit_price": money, "quantity": {"type": "integer", "minimum": 1}, "line_total": money}
+                                           "unit_price": money, "quantity": {"type": "integer", "minimum": 1}, "line_total": money, "image": line_image}
                         }},
                         "delivery": {"type": "object", "properties": {"method": {"type": "string"}, "name": {"type": "string"}}},
                         "payment": {"type": "object", "properties": {"method": {"type": "string"}, "name": {"type": "string"}, "instructions": {"type": "string"}}},
