@@ -26,7 +26,7 @@ pub fn save(
         )
         .optional()?;
     if let Some(other) = taken {
-        errors.fields.insert("slug", format!("“{other}” already uses this web address."));
+        errors.fields.insert("slug", format!("/p/{} is taken: “{other}” already uses this web address.", p.slug));
     }
     for (i, row) in p.rows.iter().enumerate() {
         let owner: Option<String> = conn
@@ -205,7 +205,7 @@ pub fn save_collection(
         .optional()?;
     if let Some(other) = taken {
         let mut e = crate::domain::FieldErrors::new();
-        e.insert("slug", format!("The collection “{other}” already uses this web address."));
+        e.insert("slug", format!("/c/{} is taken: the collection “{other}” already uses this web address.", c.slug));
         return Ok(Err(e));
     }
     let now = db::now();

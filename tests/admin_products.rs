@@ -122,7 +122,11 @@ async fn editing_checks_slugs_and_skus_across_products() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("already uses this web address"));
+    assert!(
+        res.text().await.unwrap().contains(
+            "/p/indigo-block-print-kurta is taken: “Indigo Block-print Kurta” already uses this web address."
+        )
+    );
 
     // Change a price, delete a variant, add one.
     let kurta_id: i64 = app
@@ -364,4 +368,65 @@ async fn listing_cards_follow_every_change_to_variants_stock_and_photos() {
     let (_, listing) = app.page("/").await;
     assert!(listing.contains("Sold out"));
     assert!(souk::db::catalog::card_mismatches(&app.db()).unwrap().is_empty());
+}
+
+/// Issue 3 (admin list): filters by collection and by low stock with its badge, search takes `%`
+/// and `_` as typed, and a long list comes a page at a time with the filters kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_product_list_filters_and_pages() {
+    let app = TestApp::spawn_demo().await;
+    app.setup_owner().await;
+    let count = |html: &str| html.matches("name=\"id\"").count();
+    let (bags, in_bags): (i64, i64) = app
+        .db()
+        .query_row(
+            "SELECT c.id, count(*) FROM collections c JOIN collection_products cp ON cp.collection_id = c.id WHERE c.slug = 'bags'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let (_, html) = app.page(&format!("/admin/products?q=&status=&collection={bags}&stock=")).await;
+    assert_eq!(count(&html) as i64, in_bags, "the collection filter");
+    assert!(html.contains("Canvas Tote"));
+    let (status, all) = app.page("/admin/products?q=&status=&collection=&stock=").await;
+    assert_eq!(status, StatusCode::OK, "the form's 'Any' collection is no filter");
+
+    // One variant with 2 left: its product is low, with a badge; a well-stocked one is not listed.
+    app.db()
+        .execute(
+            "UPDATE variants SET on_hand = 2, reserved = 0, track_stock = 1, allow_backorder = 0
+             WHERE id = (SELECT min(v.id) FROM variants v JOIN products p ON p.id = v.product_id WHERE p.slug = 'canvas-tote')",
+            [],
+        )
+        .unwrap();
+    let (_, low) = app.page("/admin/products?stock=low").await;
+    assert!(low.contains("Canvas Tote") && low.contains("badge error\">low"), "low stock shows with its badge");
+    assert!(count(&low) < count(&all));
+
+    // `%` and `_` match only themselves.
+    assert_eq!(count(&app.page("/admin/products?q=%25").await.1), 0);
+    assert_eq!(count(&app.page("/admin/products?q=_").await.1), 0);
+    app.db().execute("UPDATE products SET title = 'Tote 100% cotton' WHERE slug = 'canvas-tote'", []).unwrap();
+    assert_eq!(count(&app.page("/admin/products?q=100%25").await.1), 1);
+
+    // 120 more products: pages of 50, the filters carried to the next page.
+    app.db()
+        .execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120)
+             INSERT INTO products (slug, title, status, created_at, updated_at)
+             SELECT 'extra-' || i, 'Extra ' || i, 'draft', '2000-01-01T00:00:00.000Z', '2000-01-01T00:00:00.000Z' FROM n;",
+        )
+        .unwrap();
+    let total = app.count("SELECT count(*) FROM products WHERE status = 'draft'") as usize;
+    let mut seen = 0;
+    let mut url = "/admin/products?status=draft".to_string();
+    loop {
+        let (_, html) = app.page(&url).await;
+        seen += count(&html);
+        let Some(at) = html.find("rel=\"next\" href=\"") else { break };
+        url = html[at + 17..].split('"').next().unwrap().replace("&amp;", "&");
+        assert!(url.contains("status=draft"), "{url}");
+    }
+    assert_eq!(seen, total, "every draft, once, across the pages");
+    assert!(total > 100);
 }

@@ -248,3 +248,20 @@ async fn a_photo_tied_to_a_variant_leads_the_gallery_when_that_variant_is_chosen
     .await;
     assert_eq!(app.count(&format!("SELECT count(*) FROM images WHERE id = {} AND variant_id IS NULL", ids[0])), 1);
 }
+
+/// Issue 3: WebP from a phone is taken like JPEG and PNG.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webp_photo_is_taken() {
+    let (app, product) = app_with_product(|_| {}).await;
+    let rgba = image::RgbaImage::from_fn(700, 500, |x, y| image::Rgba([(x % 256) as u8, (y % 256) as u8, 60, 255]));
+    let webp = webp::Encoder::from_rgba(rgba.as_raw(), 700, 500).encode(80.0).to_vec();
+    let res = upload(&app, &product, vec![("phone.webp", webp)], true).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT count(*) FROM images"), 1);
+    let (w, h): (i64, i64) =
+        app.db().query_row("SELECT width, height FROM images", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((w, h), (700, 500));
+    let id = app.count("SELECT id FROM images");
+    let small = image::load_from_memory(&app.get(&format!("/img/{id}/320")).await.bytes().await.unwrap()).unwrap();
+    assert_eq!(small.width(), 320);
+}

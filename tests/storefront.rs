@@ -102,6 +102,14 @@ async fn product_links_show_a_rich_preview() {
     assert_eq!(json["name"], "Canvas Tote");
     assert_eq!(json["offers"][0]["priceCurrency"], "INR");
     assert!(json["offers"][0]["price"].as_str().unwrap().ends_with(".00"));
+    assert_eq!(json["offers"][0]["availability"], "https://schema.org/InStock");
+    assert!(html.contains("property=\"og:availability\" content=\"instock\""));
+    assert!(html.contains("<title>Canvas Tote · Souk Demo Bazaar</title>"));
+    // The seller's title for search engines becomes the page's title.
+    app.db()
+        .execute("UPDATE products SET seo_title = 'Canvas Tote Bag, Handmade' WHERE slug = 'canvas-tote'", [])
+        .unwrap();
+    assert!(app.page("/p/canvas-tote").await.1.contains("<title>Canvas Tote Bag, Handmade · Souk Demo Bazaar</title>"));
 }
 
 /// Issue 3 (drops): before its time a drop says when it opens and cannot be bought, by form or by
@@ -135,6 +143,11 @@ async fn a_drop_opens_on_the_clock_and_cannot_be_bought_before() {
     let (_, html) = app.page(product).await;
     assert!(html.contains("Available from"), "a countdown as plain time");
     assert!(!html.contains("Add to cart"));
+    assert!(
+        html.contains("property=\"og:availability\" content=\"preorder\""),
+        "link previews say it is not on sale yet"
+    );
+    assert!(html.contains("https://schema.org/PreOrder"));
     assert!(app.page("/search?q=hand-block").await.1.contains("Coming soon"));
     let res = app.client.post(app.url("/cart/add")).form(&[("sku", &sku)]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -151,6 +164,7 @@ async fn a_drop_opens_on_the_clock_and_cannot_be_bought_before() {
     let (_, html) = app.page(product).await;
     assert!(!html.contains("Available from"));
     assert!(html.contains("Add to cart"), "buyable once released");
+    assert!(!html.contains("https://schema.org/PreOrder"));
     let at = html.find("https://wa.me/919876543210?text=").expect("an order link once released");
     let href = &html[at..at + html[at..].find('"').unwrap()];
     assert!(href.contains("Hand-block%20Printed%20Kurta") && href.contains("SKU%20"), "{href}");

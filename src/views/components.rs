@@ -87,7 +87,10 @@ pub fn error_summary(errors: &FieldErrors) -> Markup {
 
 /// A stored UTC timestamp shown compactly ("2026-11-22 04:55 UTC") inside a machine-readable `<time>`.
 pub fn time(ts: &str) -> Markup {
-    let shown =
-        crate::db::parse_ts(ts).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| ts.to_string());
-    html! { time datetime=(ts) { (shown) } }
+    html! { time datetime=(ts) { (time_text(ts)) } }
+}
+
+/// A stored time as people read it, in UTC (a script may show it in the visitor's zone).
+pub fn time_text(ts: &str) -> String {
+    crate::db::parse_ts(ts).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| ts.to_string())
 }

@@ -42,7 +42,12 @@ fn head(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
     };
     let image = p.images.first().map(|i| format!("{}{}", c.base, super::images::url(i.id, 1280)));
     let amount = money::decimal(c.variant.price, shop.currency_minor_units);
-    let in_stock = c.variant.stock().availability() != Availability::SoldOut;
+    // Before a drop opens nothing can be bought yet: previews and search engines say "pre-order".
+    let availability = |v: &Variant| match (c.released, v.stock().availability()) {
+        (_, Availability::SoldOut) => ("oos", "https://schema.org/OutOfStock"),
+        (false, _) => ("preorder", "https://schema.org/PreOrder"),
+        _ => ("instock", "https://schema.org/InStock"),
+    };
     let offers: Vec<serde_json::Value> = p
         .variants
         .iter()
@@ -52,7 +57,7 @@ fn head(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
                 "sku": v.sku,
                 "price": money::decimal(v.price, shop.currency_minor_units),
                 "priceCurrency": shop.currency,
-                "availability": if v.stock().availability() == Availability::SoldOut { "https://schema.org/OutOfStock" } else { "https://schema.org/InStock" },
+                "availability": availability(v).1,
                 "url": format!("{}?variant={}", c.canonical, v.sku),
             })
         })
@@ -82,7 +87,7 @@ fn head(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
         @if let Some(img) = &image { meta property="og:image" content=(img); }
         meta property="product:price:amount" content=(amount);
         meta property="product:price:currency" content=(shop.currency);
-        meta property="og:availability" content=(if in_stock { "instock" } else { "oos" });
+        meta property="og:availability" content=(availability(&c.variant).0);
         meta name="twitter:card" content=(if image.is_some() { "summary_large_image" } else { "summary" });
         script type="application/ld+json" { (PreEscaped(ld)) }
     }
@@ -157,7 +162,11 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
                 }
                 @if !c.released {
                     @if let Some(at) = &p.product.publish_at {
-                        p.drop role="status" { "Available from " (super::components::time(at)) }
+                        p.drop role="status" {
+                            "Available from "
+                            time datetime=(at) data-countdown { (super::components::time_text(at)) }
+                        }
+                        script src=(crate::web::assets::url("js/countdown.js")) defer {}
                     }
                 } @else if let Some(text) = availability_text(availability) {
                     p class=(format!("stock {}", if availability == Availability::SoldOut { "out" } else { "low" })) role="status" { (text) }
@@ -183,5 +192,6 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
             }
         }
     };
-    super::layout::storefront_with_head(page, &p.product.title, head(page, p, c), body)
+    let title = if p.product.seo_title.is_empty() { &p.product.title } else { &p.product.seo_title };
+    super::layout::storefront_with_head(page, title, head(page, p, c), body)
 }

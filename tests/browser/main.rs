@@ -145,6 +145,14 @@ async fn a_customer_browses_to_a_product_and_every_page_is_accessible() {
     assert!(sku.ends_with("-TEA"), "{sku}");
     assert!(b.find(Locator::Css("input[value='Teal']:checked")).await.is_ok());
     harness::assert_accessible(b, "a product").await;
+    // A drop to come: the script turns its opening time into a countdown.
+    b.goto(&app.url("/p/hand-block-printed-kurta")).await.unwrap();
+    let countdown = b.wait().for_element(Locator::Css(".drop .countdown")).await.unwrap();
+    let text = countdown.text().await.unwrap();
+    assert!(text.starts_with("· in 2d ") || text.starts_with("· in 3d "), "{text}");
+    let shown = b.find(Locator::Css(".drop time")).await.unwrap().text().await.unwrap();
+    assert!(!shown.contains("UTC"), "shown in the visitor's own zone: {shown}");
+    harness::assert_accessible(b, "a drop's page").await;
     b.goto(&app.url("/search?q=silk")).await.unwrap();
     harness::assert_accessible(b, "search results").await;
     b.goto(&app.url("/no/such/page")).await.unwrap();

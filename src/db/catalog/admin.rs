@@ -25,28 +25,44 @@ pub struct AdminRow {
 pub struct AdminFilter {
     pub q: String,
     pub status: String,
+    /// The filter form sends an empty value for "Any".
+    #[serde(deserialize_with = "empty_as_none")]
     pub collection: Option<i64>,
     pub stock: String,
+    /// 1-based page of the list.
+    #[serde(deserialize_with = "empty_as_none")]
+    pub page: Option<i64>,
 }
 
-/// Products for the admin, newest first, at most `limit`.
-pub fn admin_list(conn: &Connection, f: &AdminFilter, limit: i64) -> rusqlite::Result<Vec<AdminRow>> {
+/// A number from a query string, where an empty or unreadable value means none.
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let s: Option<String> = serde::Deserialize::deserialize(d)?;
+    Ok(s.and_then(|s| s.trim().parse().ok()))
+}
+
+/// `s` for a LIKE pattern with `\` as its escape: `%` and `_` typed by the seller match themselves.
+fn like_escaped(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Products for the admin, newest first: `limit` of them after skipping `offset`.
+pub fn admin_list(conn: &Connection, f: &AdminFilter, limit: i64, offset: i64) -> rusqlite::Result<Vec<AdminRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.slug, p.title, p.status, count(v.id) AS n, coalesce(min(v.price), 0), coalesce(max(v.price), 0),
                 sum(CASE WHEN v.track_stock THEN max(v.on_hand - v.reserved, 0) END) AS available,
                 max(CASE WHEN v.track_stock AND NOT v.allow_backorder AND v.on_hand - v.reserved <= :few THEN 1 ELSE 0 END) AS low
          FROM products p LEFT JOIN variants v ON v.product_id = p.id
          WHERE (:status = '' OR p.status = :status)
-           AND (:q = '' OR p.title LIKE '%' || :q || '%' OR p.slug LIKE '%' || :q || '%'
-                OR EXISTS (SELECT 1 FROM variants s WHERE s.product_id = p.id AND s.sku LIKE '%' || :q || '%'))
+           AND (:q = '' OR p.title LIKE '%' || :q || '%' ESCAPE '\\' OR p.slug LIKE '%' || :q || '%' ESCAPE '\\'
+                OR EXISTS (SELECT 1 FROM variants s WHERE s.product_id = p.id AND s.sku LIKE '%' || :q || '%' ESCAPE '\\'))
            AND (:collection IS NULL OR EXISTS (SELECT 1 FROM collection_products cp WHERE cp.product_id = p.id AND cp.collection_id = :collection))
          GROUP BY p.id
          HAVING (:stock = '' OR (:stock = 'low' AND low = 1) OR (:stock = 'out' AND available = 0))
-         ORDER BY p.created_at DESC, p.id DESC LIMIT :limit",
+         ORDER BY p.created_at DESC, p.id DESC LIMIT :limit OFFSET :offset",
     )?;
     let rows = stmt.query_map(
-        named_params! {":status": f.status, ":q": f.q.trim(), ":collection": f.collection, ":stock": f.stock,
-        ":few": crate::domain::catalog::FEW, ":limit": limit},
+        named_params! {":status": f.status, ":q": like_escaped(f.q.trim()), ":collection": f.collection, ":stock": f.stock,
+        ":few": crate::domain::catalog::FEW, ":limit": limit, ":offset": offset},
         |r| {
             Ok(AdminRow {
                 id: r.get(0)?,

@@ -37,8 +37,23 @@ pub fn import_errors(ctx: &Admin, errors: &[crate::domain::product_csv::CsvError
     )
 }
 
-pub fn list(ctx: &Admin, f: &AdminFilter, rows: &[AdminRow], collections: &[Collection]) -> Markup {
+pub fn list(
+    ctx: &Admin,
+    f: &AdminFilter,
+    rows: &[AdminRow],
+    collections: &[Collection],
+    page: i64,
+    more: bool,
+) -> Markup {
     let shop = &ctx.page.shop;
+    let page_link = |n: i64| {
+        let (collection, n) = (f.collection.map(|c| c.to_string()).unwrap_or_default(), n.to_string());
+        let pairs =
+            [("q", f.q.trim()), ("status", &f.status), ("collection", &collection), ("stock", &f.stock), ("page", &n)];
+        let query = serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>())
+            .unwrap_or_default();
+        format!("/admin/products?{query}")
+    };
     admin(
         ctx,
         "Products",
@@ -102,6 +117,13 @@ pub fn list(ctx: &Admin, f: &AdminFilter, rows: &[AdminRow], collections: &[Coll
                         }
                     }
                     button type="submit" { "Apply" }
+                }
+            }
+            @if page > 1 || more {
+                nav.pages aria-label="Pages" {
+                    @if page > 1 { a rel="prev" href=(page_link(page - 1)) { "Previous" } " " }
+                    span { "Page " (page) }
+                    @if more { " " a rel="next" href=(page_link(page + 1)) { "Next" } }
                 }
             }
             (import_form(ctx))

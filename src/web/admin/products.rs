@@ -16,16 +16,24 @@ use crate::web::see_other_with_flash;
 
 type Pairs = Vec<(String, String)>;
 
+/// Products on one page of the admin's list.
+const PAGE: i64 = 50;
+
 pub async fn list(
     admin: Admin,
     state: web::Data<AppState>,
     q: web::Query<AdminFilter>,
 ) -> Result<HttpResponse, AppError> {
     let filter = q.into_inner();
+    let page = filter.page.unwrap_or(1).max(1);
     let f = filter.clone();
-    let (rows, collections) =
-        state.db.read(move |c| Ok((catalog::admin_list(c, &f, 500)?, catalog::collections(c)?))).await?;
-    Ok(html(StatusCode::OK, view::list(&admin, &filter, &rows, &collections)))
+    let offset = (page - 1).saturating_mul(PAGE);
+    // One more than a page tells whether there is a next one.
+    let (mut rows, collections) =
+        state.db.read(move |c| Ok((catalog::admin_list(c, &f, PAGE + 1, offset)?, catalog::collections(c)?))).await?;
+    let more = rows.len() as i64 > PAGE;
+    rows.truncate(PAGE as usize);
+    Ok(html(StatusCode::OK, view::list(&admin, &filter, &rows, &collections, page, more)))
 }
 
 pub async fn bulk(
