@@ -87,7 +87,7 @@ fn head(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
         @if let Some(img) = &image { meta property="og:image" content=(img); }
         meta property="product:price:amount" content=(amount);
         meta property="product:price:currency" content=(shop.currency);
-        meta property="og:availability" content=(availability(&c.variant).0);
+        meta property="og:availability" content=(availability(c.variant).0);
         meta name="twitter:card" content=(if image.is_some() { "summary_large_image" } else { "summary" });
         script type="application/ld+json" { (PreEscaped(ld)) }
     }
