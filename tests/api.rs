@@ -372,20 +372,8 @@ async fn fifty_api_clients_race_for_the_last_unit_and_exactly_one_gets_it() {
     let product: Value = app.get("/api/v1/products/canvas-tote").await.json().await.unwrap();
     let sku = product["variants"][0]["sku"].as_str().unwrap().to_string();
     stock(&app, &sku, 1);
-    let tasks: Vec<_> = (0..50)
-        .map(|i| {
-            let (client, url, body) =
-                (reqwest::Client::new(), app.url("/api/v1/orders"), order_body(&sku, 1, &format!("+9199000{i:05}")));
-            tokio::spawn(async move {
-                let res = client.post(url).json(&body).send().await.unwrap();
-                (res.status(), res.json::<Value>().await.unwrap())
-            })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for t in tasks {
-        answers.push(t.await.unwrap());
-    }
+    let bodies = (0..50).map(|i| order_body(&sku, 1, &format!("+9199000{i:05}"))).collect();
+    let answers = place_all_at_once(&app, bodies).await;
     let placed = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
     assert_eq!(placed, 1, "{answers:?}");
     for (status, body) in answers.iter().filter(|(s, _)| *s != StatusCode::CREATED) {

@@ -140,25 +140,18 @@ async fn a_code_limited_to_three_uses_is_used_three_times_under_a_rush() {
             |r| r.get(0),
         )
         .unwrap();
-    let tasks: Vec<_> = (0..10)
+    let bodies = (0..10)
         .map(|i| {
-            let (client, url, sku) = (reqwest::Client::new(), app.url("/api/v1/orders"), sku.clone());
-            tokio::spawn(async move {
-                let body = json!({
-                    "items": [{"sku": sku, "quantity": 1}],
-                    "customer": {"name": "Rush", "phone": format!("+91990000{i:04}")},
-                    "delivery": {"method": "pickup"},
-                    "payment": {"method": "cod"},
-                    "discount_code": "FIRST3"
-                });
-                client.post(url).json(&body).send().await.unwrap().status()
+            json!({
+                "items": [{"sku": sku, "quantity": 1}],
+                "customer": {"name": "Rush", "phone": format!("+91990000{i:04}")},
+                "delivery": {"method": "pickup"},
+                "payment": {"method": "cod"},
+                "discount_code": "FIRST3"
             })
         })
         .collect();
-    let mut statuses = Vec::new();
-    for t in tasks {
-        statuses.push(t.await.unwrap());
-    }
+    let statuses: Vec<StatusCode> = place_all_at_once(&app, bodies).await.into_iter().map(|(s, _)| s).collect();
     let created = statuses.iter().filter(|s| **s == StatusCode::CREATED).count();
     let refused = statuses.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count();
     assert_eq!((created, refused), (3, 7), "{statuses:?}");
@@ -187,26 +180,18 @@ async fn a_code_once_per_customer_is_used_once_when_one_customer_rushes() {
         )
         .unwrap();
     // One customer, eight different baskets at once (so none is a repeat of another), one code.
-    let tasks: Vec<_> = (1..=8)
+    let bodies = (1..=8)
         .map(|qty| {
-            let (client, url, sku) = (reqwest::Client::new(), app.url("/api/v1/orders"), sku.clone());
-            tokio::spawn(async move {
-                let body = json!({
-                    "items": [{"sku": sku, "quantity": qty}],
-                    "customer": {"name": "Rush", "phone": "098765 11111"},
-                    "delivery": {"method": "pickup"},
-                    "payment": {"method": "cod"},
-                    "discount_code": "once"
-                });
-                let res = client.post(url).json(&body).send().await.unwrap();
-                (res.status(), res.json::<Value>().await.unwrap())
+            json!({
+                "items": [{"sku": sku, "quantity": qty}],
+                "customer": {"name": "Rush", "phone": "098765 11111"},
+                "delivery": {"method": "pickup"},
+                "payment": {"method": "cod"},
+                "discount_code": "once"
             })
         })
         .collect();
-    let mut answers = Vec::new();
-    for t in tasks {
-        answers.push(t.await.unwrap());
-    }
+    let answers = place_all_at_once(&app, bodies).await;
     let created = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
     assert_eq!(created, 1, "{answers:?}");
     for (status, body) in answers.iter().filter(|(s, _)| *s != StatusCode::CREATED) {

@@ -2,44 +2,9 @@
 
 mod common;
 
+use common::shop::{add, hidden, stock};
 use common::*;
 use reqwest::{Client, StatusCode};
-
-/// A variant of the demo with this much stock on hand and none reserved; returns its SKU.
-fn stock(app: &TestApp, slug: &str, on_hand: i64) -> String {
-    let db = app.db();
-    let sku: String = db
-        .query_row(
-            "SELECT v.sku FROM variants v JOIN products p ON p.id = v.product_id WHERE p.slug = ?1 ORDER BY v.position LIMIT 1",
-            [slug],
-            |r| r.get(0),
-        )
-        .unwrap();
-    db.execute(
-        "UPDATE variants SET on_hand = ?2, reserved = 0, track_stock = 1, allow_backorder = 0, max_per_order = NULL WHERE sku = ?1",
-        rusqlite::params![sku, on_hand],
-    )
-    .unwrap();
-    db.execute(
-        "INSERT INTO stock_ledger (variant_id, delta, reason, actor, at)
-         SELECT id, ?2 - (SELECT coalesce(sum(delta), 0) FROM stock_ledger WHERE variant_id = variants.id), 'test', 'test', '2026-01-01T00:00:00.000Z'
-         FROM variants WHERE sku = ?1",
-        rusqlite::params![sku, on_hand],
-    )
-    .unwrap();
-    sku
-}
-
-async fn add(app: &TestApp, client: &Client, sku: &str, qty: &str) -> reqwest::Response {
-    client.post(app.url("/cart/add")).form(&[("sku", sku), ("quantity", qty)]).send().await.unwrap()
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = html.find(&marker).unwrap_or_else(|| panic!("no {name} in the page"));
-    let rest = &html[at + marker.len()..];
-    rest[..rest.find('"').unwrap()].to_string()
-}
 
 const CUSTOMER: &[(&str, &str)] = &[
     ("name", "Asha <script>alert(1)</script>"),

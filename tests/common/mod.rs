@@ -197,3 +197,23 @@ pub async fn eventually(secs: u64, mut check: impl FnMut() -> bool) -> bool {
     }
     check()
 }
+
+/// Posts every body to `POST /api/v1/orders` at once, each from its own client, and returns the
+/// answers (status and JSON body) in the order of the bodies.
+pub async fn place_all_at_once(app: &TestApp, bodies: Vec<serde_json::Value>) -> Vec<(StatusCode, serde_json::Value)> {
+    let tasks: Vec<_> = bodies
+        .into_iter()
+        .map(|body| {
+            let (client, url) = (Client::new(), app.url("/api/v1/orders"));
+            tokio::spawn(async move {
+                let res = client.post(url).json(&body).send().await.unwrap();
+                (res.status(), res.json::<serde_json::Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    answers
+}
