@@ -247,6 +247,14 @@ pub fn order_collection(
     places: &[(i64, i64)],
     remove: &[i64],
 ) -> Result<(), AppError> {
+    let kept = arrange(conn, id, places, remove)?;
+    actor.record(conn, "collection.order", &id.to_string(), &format!("{kept} products, {} removed", remove.len()))?;
+    Ok(())
+}
+
+/// Rewrites a collection's positions: each placed product at its number, the others keeping their
+/// old place (counted from 1) and their order; returns how many products stay in it.
+fn arrange(conn: &Connection, id: i64, places: &[(i64, i64)], remove: &[i64]) -> rusqlite::Result<usize> {
     let mut members: Vec<(i64, i64)> = conn
         .prepare("SELECT product_id, position FROM collection_products WHERE collection_id = :id ORDER BY position, product_id")?
         .query_map(named_params! {":id": id}, |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -263,13 +271,7 @@ pub fn order_collection(
             named_params! {":c": id, ":p": p, ":pos": pos as i64},
         )?;
     }
-    actor.record(
-        conn,
-        "collection.order",
-        &id.to_string(),
-        &format!("{} products, {} removed", ordered.len(), remove.len()),
-    )?;
-    Ok(())
+    Ok(ordered.len())
 }
 
 /// What an import did.
@@ -279,8 +281,10 @@ pub struct ImportSummary {
     pub updated: usize,
 }
 
-/// Creates or updates (by slug; variants by SKU) every product of a parsed file. All or nothing:
-/// any problem undoes the whole import, and every problem is returned by line and column.
+/// Creates or updates (by slug; variants by SKU) every product of a parsed file, and puts each at the
+/// file's place in its collections. A collection is found by title and left as it is (description,
+/// home-page place, featured); one not found is created plain. Photos are never touched.
+/// All or nothing: any problem undoes the whole import, and every problem is returned by line and column.
 pub fn import(
     conn: &Connection,
     actor: &Actor,
@@ -306,6 +310,8 @@ fn import_all(
     use crate::domain::product_csv::place_errors;
     let mut errors = Vec::new();
     let mut summary = ImportSummary::default();
+    // Collection id → (product id, place) from the file, applied once every product is in.
+    let mut places: std::collections::BTreeMap<i64, Vec<(i64, i64)>> = Default::default();
     for p in items.iter_mut() {
         let slug = match p.input.slug.trim() {
             "" => crate::domain::catalog::slugify(&p.input.title),
@@ -332,9 +338,17 @@ fn import_all(
                 continue;
             }
         };
-        if let Err(e) = save(conn, actor, existing, &valid)? {
-            errors.extend(place_errors(p, &e));
-            continue;
+        let product_id = match save(conn, actor, existing, &valid)? {
+            Ok(id) => id,
+            Err(e) => {
+                errors.extend(place_errors(p, &e));
+                continue;
+            }
+        };
+        for (collection, place) in p.input.collections.iter().zip(&p.places) {
+            if let Some(place) = place {
+                places.entry(*collection).or_default().push((product_id, *place));
+            }
         }
         // Variants that existed get the file's stock through the ledger.
         for (i, row) in p.input.rows.iter().enumerate() {
@@ -353,11 +367,15 @@ fn import_all(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
+    for (collection, placed) in &places {
+        arrange(conn, *collection, placed, &[])?;
+    }
     actor.record(conn, "product.import", "", &format!("{} created, {} updated", summary.created, summary.updated))?;
     Ok(Ok(summary))
 }
 
-/// The collection with this title (any case), created when there is none.
+/// The collection with this title (any case), as it is; when there is none, a new one that is not
+/// featured, has no description and comes after the others.
 fn collection_for_title(conn: &Connection, title: &str) -> rusqlite::Result<i64> {
     let found: Option<i64> = conn
         .query_row("SELECT id FROM collections WHERE title = :t COLLATE NOCASE", named_params! {":t": title}, |r| {
@@ -378,6 +396,6 @@ fn collection_for_title(conn: &Connection, title: &str) -> rusqlite::Result<i64>
         slug = format!("{base}-{n}");
         n += 1;
     }
-    let position: i64 = conn.query_row("SELECT count(*) FROM collections", [], |r| r.get(0))?;
+    let position: i64 = conn.query_row("SELECT coalesce(max(position) + 1, 0) FROM collections", [], |r| r.get(0))?;
     catalog::insert_collection(conn, &slug, title, "", false, position, &db::now())
 }

@@ -1,10 +1,11 @@
 //! Products as CSV: one row per variant, the product's columns repeated on each of its rows.
-//! Export then import into an empty shop gives the same catalogue.
+//! Export then import into an empty shop gives the same catalogue: products, variants, stock, and
+//! each product's place in its collections (`collection_places`, one number per collection named).
 
 use super::product_form::{ProductErrors, ProductInput, RowInput};
 
 /// The columns, in order. Prices are decimals in the shop's currency; booleans are yes/no.
-pub const COLUMNS: [&str; 23] = [
+pub const COLUMNS: [&str; 24] = [
     "slug",
     "title",
     "status",
@@ -17,6 +18,7 @@ pub const COLUMNS: [&str; 23] = [
     "option2_name",
     "option3_name",
     "collections",
+    "collection_places",
     "sku",
     "option1",
     "option2",
@@ -47,6 +49,8 @@ pub struct ExportRow {
     pub options: [String; 3],
     /// Collection titles joined by `|`.
     pub collections: String,
+    /// The product's place in each of those collections (1 is first), joined by `|` in the same order.
+    pub collection_places: String,
     pub sku: String,
     pub values: [String; 3],
     pub price: i64,
@@ -79,6 +83,7 @@ pub fn write(rows: &[ExportRow], minor_units: u8) -> Result<String, csv::Error> 
             r.options[1].clone(),
             r.options[2].clone(),
             r.collections.clone(),
+            r.collection_places.clone(),
             r.sku.clone(),
             r.values[0].clone(),
             r.values[1].clone(),
@@ -97,13 +102,15 @@ pub fn write(rows: &[ExportRow], minor_units: u8) -> Result<String, csv::Error> 
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// One product read from a file: where it starts, its form, its collections by title, and the
-/// on-hand count wanted for each row.
+/// One product read from a file: where it starts, its form, its collections by title with its place
+/// in each, and the on-hand count wanted for each row.
 #[derive(Debug, Clone)]
 pub struct ImportedProduct {
     pub line: usize,
     pub input: ProductInput,
     pub collections: Vec<String>,
+    /// One per collection: where the product goes in it (1 is first), None to keep or append it.
+    pub places: Vec<Option<i64>>,
     pub on_hand: Vec<i64>,
     /// The file line of each row, for messages.
     pub lines: Vec<usize>,
@@ -167,8 +174,11 @@ pub fn parse(data: &[u8]) -> Result<Vec<ImportedProduct>, Vec<CsvError>> {
         };
         // The line where the record starts: a quoted cell may span several lines.
         let line = record.position().map_or(n as u64 + 2, |p| p.line()) as usize;
-        let get = |c: usize| index[c].and_then(|i| record.get(i)).unwrap_or("").to_string();
-        let slug = get(0).trim().to_string();
+        let get = |name: &str| {
+            let c = COLUMNS.iter().chain([&STOCK_COLUMN]).position(|c| *c == name).expect("a known column");
+            index[c].and_then(|i| record.get(i)).unwrap_or("").to_string()
+        };
+        let slug = get("slug").trim().to_string();
         let mut flag = |column: &str, value: String| {
             yes(&value).unwrap_or_else(|| {
                 errors.push(CsvError { line, column: column.into(), message: format!("{value:?} is not yes or no") });
@@ -177,19 +187,19 @@ pub fn parse(data: &[u8]) -> Result<Vec<ImportedProduct>, Vec<CsvError>> {
         };
         let row = RowInput {
             id: String::new(),
-            options: [get(13), get(14), get(15)],
-            sku: get(12),
-            price: get(16),
-            compare_at: get(17),
-            track: flag("track_stock", get(18)),
-            backorder: flag("allow_backorder", get(19)),
-            max_per_order: get(20),
-            barcode: get(21),
-            weight: get(22),
+            options: [get("option1"), get("option2"), get("option3")],
+            sku: get("sku"),
+            price: get("price"),
+            compare_at: get("compare_at_price"),
+            track: flag("track_stock", get("track_stock")),
+            backorder: flag("allow_backorder", get("allow_backorder")),
+            max_per_order: get("max_per_order"),
+            barcode: get("barcode"),
+            weight: get("weight_grams"),
             stock: String::new(),
             remove: false,
         };
-        let on_hand = match get(23).trim() {
+        let on_hand = match get(STOCK_COLUMN).trim() {
             "" => 0,
             v => v.parse::<i64>().ok().filter(|n| *n >= 0).unwrap_or_else(|| {
                 errors.push(CsvError {
@@ -208,25 +218,61 @@ pub fn parse(data: &[u8]) -> Result<Vec<ImportedProduct>, Vec<CsvError>> {
                 p.lines.push(line);
             }
             None => {
+                let status = get("status").trim().to_string();
                 let input = ProductInput {
-                    title: get(1),
+                    title: get("title"),
                     slug,
-                    status: if get(2).trim().is_empty() { "draft".into() } else { get(2).trim().to_string() },
-                    description_md: get(3),
-                    tags: get(4),
-                    seo_title: get(5),
-                    seo_description: get(6),
-                    publish_at: get(7).trim().chars().take(16).collect(),
-                    options: [get(8), get(9), get(10)],
+                    status: if status.is_empty() { "draft".into() } else { status },
+                    description_md: get("description"),
+                    tags: get("tags"),
+                    seo_title: get("seo_title"),
+                    seo_description: get("seo_description"),
+                    publish_at: get("publish_at").trim().chars().take(16).collect(),
+                    options: [get("option1_name"), get("option2_name"), get("option3_name")],
                     collections: Vec::new(),
                     rows: vec![row],
                 };
-                let collections = get(11).split('|').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
-                products.push(ImportedProduct { line, input, collections, on_hand: vec![on_hand], lines: vec![line] });
+                let collections: Vec<String> =
+                    get("collections").split('|').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+                let places = read_places(&get("collection_places"), collections.len()).unwrap_or_else(|message| {
+                    errors.push(CsvError { line, column: "collection_places".into(), message });
+                    Vec::new()
+                });
+                products.push(ImportedProduct {
+                    line,
+                    input,
+                    collections,
+                    places,
+                    on_hand: vec![on_hand],
+                    lines: vec![line],
+                });
             }
         }
     }
     if errors.is_empty() { Ok(products) } else { Err(errors) }
+}
+
+/// Reads a `collection_places` cell: empty (an older file, or no wish) keeps or appends the product
+/// in each collection; otherwise one place per collection named, a blank one meaning the same.
+fn read_places(cell: &str, collections: usize) -> Result<Vec<Option<i64>>, String> {
+    if cell.trim().is_empty() {
+        return Ok(vec![None; collections]);
+    }
+    let parts: Vec<&str> = cell.split('|').map(str::trim).collect();
+    if parts.len() != collections {
+        return Err(format!(
+            "give one place per collection, in the same order ({collections} collection(s), {} place(s))",
+            parts.len()
+        ));
+    }
+    parts
+        .iter()
+        .map(|p| match (p.is_empty(), p.parse::<i64>()) {
+            (true, _) => Ok(None),
+            (false, Ok(n)) if n >= 1 => Ok(Some(n)),
+            _ => Err(format!("{p:?} is not a place: use a whole number from 1 (first)")),
+        })
+        .collect()
 }
 
 /// Places the product form's messages at the file's lines and columns.
@@ -272,8 +318,66 @@ mod tests {
         assert_eq!(p[0].input.rows.len(), 2);
         assert_eq!(p[0].input.description_md, "Soft, \"cotton\"\nsecond line");
         assert_eq!(p[0].collections, ["Tops", "Sale"]);
+        assert_eq!(p[0].places, [None, None], "a file without collection_places keeps or appends");
         assert_eq!(p[0].on_hand, [3, 0]);
         assert_eq!(p[0].lines, [2, 4], "a quoted line break spans two file lines");
+    }
+
+    #[test]
+    fn collection_places_go_with_the_collections_in_order() {
+        let header = HEADER.replace("collections,", "collections,collection_places,");
+        let row = |collections: &str, places: &str| {
+            format!("{header}tee,Tee,active,,,,,,,,,{collections},{places},TEE-S,,,,499,,yes,no,,3\n")
+        };
+        let p = parse(row("Tops|Sale", "3| 1").as_bytes()).unwrap();
+        assert_eq!(p[0].collections, ["Tops", "Sale"]);
+        assert_eq!(p[0].places, [Some(3), Some(1)]);
+        let p = parse(row("Tops|Sale", "|2").as_bytes()).unwrap();
+        assert_eq!(p[0].places, [None, Some(2)], "a blank place keeps or appends");
+        let p = parse(row("", "").as_bytes()).unwrap();
+        assert!(p[0].collections.is_empty() && p[0].places.is_empty());
+        let e = parse(row("Tops|Sale", "3").as_bytes()).unwrap_err();
+        assert_eq!(
+            e[0].to_string(),
+            "line 2, column collection_places: give one place per collection, in the same order (2 collection(s), 1 place(s))"
+        );
+        let e = parse(row("Tops", "first").as_bytes()).unwrap_err();
+        assert_eq!(
+            e[0].to_string(),
+            "line 2, column collection_places: \"first\" is not a place: use a whole number from 1 (first)"
+        );
+        assert!(parse(row("Tops", "0").as_bytes()).is_err());
+    }
+
+    #[test]
+    fn export_writes_the_places_beside_the_collections() {
+        let row = ExportRow {
+            slug: "tee".into(),
+            title: "Tee".into(),
+            status: "active".into(),
+            description_md: String::new(),
+            tags: String::new(),
+            seo_title: String::new(),
+            seo_description: String::new(),
+            publish_at: None,
+            options: Default::default(),
+            collections: "Sale|Tops".into(),
+            collection_places: "4|1".into(),
+            sku: "TEE".into(),
+            values: Default::default(),
+            price: 49900,
+            compare_at: None,
+            track: true,
+            backorder: false,
+            max_per_order: None,
+            barcode: String::new(),
+            weight_grams: None,
+            on_hand: 2,
+        };
+        let csv = write(&[row], 2).unwrap();
+        let p = parse(csv.as_bytes()).unwrap();
+        assert_eq!(p[0].collections, ["Sale", "Tops"]);
+        assert_eq!(p[0].places, [Some(4), Some(1)]);
     }
 
     #[test]

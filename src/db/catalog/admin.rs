@@ -124,16 +124,23 @@ pub fn has_early_access(conn: &Connection, product_id: i64) -> rusqlite::Result<
     )
 }
 
-/// Every variant of every product, for the CSV export, in creation order.
+/// Every variant of every product, for the CSV export, in creation order; each product's
+/// collections come by title with its place in each as the storefront shows it (1 is first).
 pub fn export_rows(conn: &Connection) -> rusqlite::Result<Vec<crate::domain::product_csv::ExportRow>> {
     let mut stmt = conn.prepare(
-        "SELECT p.slug, p.title, p.status, p.description_md, p.tags, p.seo_title, p.seo_description, p.publish_at,
-                p.option1, p.option2, p.option3,
-                coalesce((SELECT group_concat(t, '|') FROM (SELECT c.title AS t FROM collections c
-                          JOIN collection_products cp ON cp.collection_id = c.id WHERE cp.product_id = p.id ORDER BY c.title)), ''),
+        "WITH placed AS (
+           SELECT cp.product_id, c.id, c.title,
+                  row_number() OVER (PARTITION BY cp.collection_id ORDER BY cp.position, cp.product_id DESC) AS place
+           FROM collection_products cp JOIN collections c ON c.id = cp.collection_id),
+         memberships AS (
+           SELECT product_id, group_concat(title, '|' ORDER BY title, id) AS titles,
+                  group_concat(place, '|' ORDER BY title, id) AS places
+           FROM placed GROUP BY product_id)
+         SELECT p.slug, p.title, p.status, p.description_md, p.tags, p.seo_title, p.seo_description, p.publish_at,
+                p.option1, p.option2, p.option3, coalesce(m.titles, ''), coalesce(m.places, ''),
                 v.sku, v.option1, v.option2, v.option3, v.price, v.compare_at_price, v.track_stock, v.allow_backorder,
                 v.max_per_order, v.barcode, v.weight_grams, v.on_hand
-         FROM products p JOIN variants v ON v.product_id = p.id
+         FROM products p JOIN variants v ON v.product_id = p.id LEFT JOIN memberships m ON m.product_id = p.id
          ORDER BY p.created_at, p.id, v.position, v.id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -148,16 +155,17 @@ pub fn export_rows(conn: &Connection) -> rusqlite::Result<Vec<crate::domain::pro
             publish_at: r.get(7)?,
             options: [r.get(8)?, r.get(9)?, r.get(10)?],
             collections: r.get(11)?,
-            sku: r.get(12)?,
-            values: [r.get(13)?, r.get(14)?, r.get(15)?],
-            price: r.get(16)?,
-            compare_at: r.get(17)?,
-            track: r.get(18)?,
-            backorder: r.get(19)?,
-            max_per_order: r.get(20)?,
-            barcode: r.get(21)?,
-            weight_grams: r.get(22)?,
-            on_hand: r.get(23)?,
+            collection_places: r.get(12)?,
+            sku: r.get(13)?,
+            values: [r.get(14)?, r.get(15)?, r.get(16)?],
+            price: r.get(17)?,
+            compare_at: r.get(18)?,
+            track: r.get(19)?,
+            backorder: r.get(20)?,
+            max_per_order: r.get(21)?,
+            barcode: r.get(22)?,
+            weight_grams: r.get(23)?,
+            on_hand: r.get(24)?,
         })
     })?;
     rows.collect()

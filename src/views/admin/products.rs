@@ -14,7 +14,7 @@ fn import_form(ctx: &Admin) -> Markup {
     html! {
         section.card aria-labelledby="import-h" {
             h2 #import-h { "Import from CSV" }
-            p.hint { "One row per variant, with the columns of an export. Products are matched by web address and variants by SKU; stock is set to the on_hand column. If any row has a problem, nothing is imported and every problem is listed." }
+            p.hint { "One row per variant, with the columns of an export. Products are matched by web address and variants by SKU; stock is set to the on_hand column; collection_places puts each product in its place in its collections. Collections are found by title and keep their description and home-page settings. Photos are not in the file, and products keep theirs. If any row has a problem, nothing is imported and every problem is listed." }
             form method="post" action="/admin/products/import" enctype="multipart/form-data" {
                 (csrf(&ctx.page.csrf))
                 div.field { label for="csv-file" { "CSV file" } input #csv-file type="file" name="file" accept=".csv,text/csv"; }
