@@ -23,11 +23,13 @@ pub struct Field<'a> {
     pub autocomplete: &'static str,
     pub hint: &'a str,
     pub required: bool,
+    /// Keeps ids unique where a page has several forms with the same fields.
+    pub scope: &'a str,
 }
 
 impl<'a> Field<'a> {
     pub fn new(name: &'static str, label: &'a str, value: &'a str) -> Self {
-        Field { name, label, value, kind: "text", autocomplete: "off", hint: "", required: false }
+        Field { name, label, value, kind: "text", autocomplete: "off", hint: "", required: false, scope: "" }
     }
     pub fn kind(mut self, kind: &'static str) -> Self {
         self.kind = kind;
@@ -45,10 +47,15 @@ impl<'a> Field<'a> {
         self.required = true;
         self
     }
+    pub fn scope(mut self, scope: &'a str) -> Self {
+        self.scope = scope;
+        self
+    }
 
     pub fn render(&self, errors: &FieldErrors) -> Markup {
         let error = errors.get(self.name);
-        let id = format!("f-{}", self.name);
+        let id =
+            if self.scope.is_empty() { format!("f-{}", self.name) } else { format!("f-{}-{}", self.scope, self.name) };
         let err_id = format!("{id}-error");
         let hint_id = format!("{id}-hint");
         let described = match (error.is_some(), !self.hint.is_empty()) {

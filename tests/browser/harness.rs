@@ -118,3 +118,59 @@ pub async fn assert_accessible(b: &Client, what: &str) {
     let found: Vec<String> = serde_json::from_value(found).unwrap_or_default();
     assert!(found.is_empty(), "accessibility problems on {what}:\n{}", found.join("\n"));
 }
+
+/// The Nu Html Checker (the W3C's validator) and a Java to run it: `SOUK_VNU_JAR`, or what
+/// `.ci/run` installs under `target/axe`. Without them the check is skipped loudly, or fails when
+/// SOUK_REQUIRE_BROWSER=1.
+fn vnu() -> Option<(PathBuf, PathBuf)> {
+    let jar = std::env::var("SOUK_VNU_JAR").map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/axe/node_modules/vnu-jar/build/dist/vnu.jar")
+    });
+    let java = find(&["/usr/bin/java"], "SOUK_JAVA");
+    match java {
+        Some(java) if jar.is_file() => Some((java, jar)),
+        _ if std::env::var("SOUK_REQUIRE_BROWSER").as_deref() == Ok("1") => panic!(
+            "SOUK_REQUIRE_BROWSER=1 but the HTML checker is missing: {} and java (apt-get install default-jre-headless; npm install --prefix target/axe vnu-jar)",
+            jar.display()
+        ),
+        _ => {
+            eprintln!("\n*** SKIPPED HTML validation: java or vnu.jar not found ({}) ***\n", jar.display());
+            None
+        }
+    }
+}
+
+/// Checks pages, as (name, HTML the server sent), with the Nu Html Checker in one run; panics
+/// listing every error and warning with the page it is on.
+pub fn assert_valid_html(pages: &[(String, String)]) {
+    let Some((java, jar)) = vnu() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, (_, html))| {
+            let path = dir.path().join(format!("page-{i}.html"));
+            std::fs::write(&path, html).unwrap();
+            path
+        })
+        .collect();
+    let out = Command::new(java)
+        .arg("-jar")
+        .arg(jar)
+        .args(["--format", "gnu", "--exit-zero-always"])
+        .args(&files)
+        .output()
+        .expect("the HTML checker runs");
+    // Lines look like `"file:/tmp/…/page-3.html":1.84-1.87: error: …`.
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    let named: Vec<String> = report
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let page = l.split("/page-").nth(1).and_then(|rest| rest.split(".html").next()?.parse::<usize>().ok());
+            let what = l.split_once("\":").map_or(l, |(_, rest)| rest);
+            format!("{}:{what}", page.and_then(|i| pages.get(i)).map_or("?", |(name, _)| name.as_str()))
+        })
+        .collect();
+    assert!(named.is_empty(), "HTML problems:\n{}", named.join("\n"));
+}

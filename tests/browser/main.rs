@@ -245,3 +245,64 @@ async fn a_customer_checks_out_and_hands_the_order_to_whatsapp() {
     assert_eq!(heading(b).await, "This link is not valid");
     harness::assert_accessible(b, "the link-not-valid page").await;
 }
+
+/// Issue 3 (valid HTML): every kind of page the shop sends, storefront and admin, with and
+/// without errors in a form, passes the W3C's Nu Html Checker with no error and no warning.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_page_is_valid_html() {
+    let app = TestApp::spawn_demo().await;
+    let shopper = browser();
+    let mut pages: Vec<(String, String)> = Vec::new();
+    let mut keep = |name: &str, html: String| pages.push((name.to_string(), html));
+    let setup = app.get(app.setup_url.as_deref().unwrap().strip_prefix(&app.base).unwrap()).await;
+    keep("first-run setup", setup.text().await.unwrap());
+    for path in [
+        "/",
+        "/c/sarees",
+        "/c/sarees?sort=price_desc&page=2",
+        "/p/canvas-tote",
+        "/p/hand-block-printed-kurta",
+        "/search?q=silk",
+        "/search?q=zzqx",
+        "/no/such/page",
+        "/admin/login",
+    ] {
+        keep(path, app.get_as(&shopper, path).await.text().await.unwrap());
+    }
+    let sku = common::shop::stock(&app, "canvas-tote", 5);
+    common::shop::add(&app, &shopper, &sku, "2").await;
+    keep("the cart", app.get_as(&shopper, "/cart").await.text().await.unwrap());
+    keep("the checkout", app.get_as(&shopper, "/checkout").await.text().await.unwrap());
+    let wrong = common::shop::checkout(&app, &shopper, &common::shop::customer_with(&[("phone", "12")])).await;
+    assert_eq!(wrong.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    keep("the checkout with errors", wrong.text().await.unwrap());
+    let placed = common::shop::checkout(&app, &shopper, common::shop::CUSTOMER).await;
+    let order = location(&placed);
+    keep("the order page", app.get_as(&shopper, &order).await.text().await.unwrap());
+    keep("a link that is not valid", app.get_as(&shopper, "/o/ORD-1001?t=00").await.text().await.unwrap());
+
+    app.setup_owner().await;
+    for path in [
+        "/admin",
+        "/admin/products",
+        "/admin/products?stock=low",
+        "/admin/products/new",
+        "/admin/products/1",
+        "/admin/collections",
+        "/admin/collections/1",
+        "/admin/checkout",
+        "/admin/settings",
+        "/admin/users",
+        "/admin/audit",
+        "/admin/jobs",
+        "/admin/outbox",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "{path}");
+        keep(path, res.text().await.unwrap());
+    }
+    let bad = app.submit("/admin/products/new", "/admin/products/new", &[("title", ""), ("v0_price", "x")]).await;
+    assert_eq!(bad.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    keep("the product form with errors", bad.text().await.unwrap());
+    harness::assert_valid_html(&pages);
+}

@@ -44,21 +44,22 @@ fn check(name: &'static str, label: &str, on: bool, id: &str) -> Markup {
 fn delivery_form(ctx: &Admin, id: Option<i64>, f: &DeliveryForm, errors: &FieldErrors) -> Markup {
     let action = id.map_or("/admin/checkout/delivery".to_string(), |i| format!("/admin/checkout/delivery/{i}"));
     let key = id.map_or("new".to_string(), |i| i.to_string());
+    let scope = format!("d{key}");
     html! {
         form.method-form method="post" action=(action) novalidate {
             (csrf(&ctx.page.csrf))
             (error_summary(errors))
             div.row {
-                (Field::new("name", "Name", &f.name).required().render(errors))
-                (Field::new("code", "Code", &f.code).hint("For integrations, like standard.").required().render(errors))
+                (Field::new("name", "Name", &f.name).scope(&scope).required().render(errors))
+                (Field::new("code", "Code", &f.code).scope(&scope).hint("For integrations, like standard.").required().render(errors))
             }
             (select("kind", "Kind", &f.kind, &[("pickup", "Pickup (no address, no fee)"), ("flat", "One fee"), ("zones", "Fee by zone")], &format!("kind-{key}")))
             div.row {
-                (Field::new("fee", "Fee", &f.fee).hint("For one fee.").render(errors))
-                (Field::new("free_over", "Free over", &f.free_over).hint("Subtotal for free delivery; empty: never.").render(errors))
+                (Field::new("fee", "Fee", &f.fee).scope(&scope).hint("For one fee.").render(errors))
+                (Field::new("free_over", "Free over", &f.free_over).scope(&scope).hint("Subtotal for free delivery; empty: never.").render(errors))
             }
-            (Field::new("zones", "Zones", &f.zones).kind("textarea").hint("One a line: Name: city, region or postal-code start, … = fee. Example: Mumbai: Mumbai, Thane, 400 = 49").render(errors))
-            (Field::new("details", "Details for customers", &f.details).kind("textarea").render(errors))
+            (Field::new("zones", "Zones", &f.zones).scope(&scope).kind("textarea").hint("One a line: Name: city, region or postal-code start, … = fee. Example: Mumbai: Mumbai, Thane, 400 = 49").render(errors))
+            (Field::new("details", "Details for customers", &f.details).scope(&scope).kind("textarea").render(errors))
             (check("active", "Offer it at checkout", f.active.is_some(), &format!("active-d-{key}")))
             button type="submit" { @if id.is_some() { "Save " (f.name) } @else { "Add delivery method" } }
         }
@@ -68,20 +69,21 @@ fn delivery_form(ctx: &Admin, id: Option<i64>, f: &DeliveryForm, errors: &FieldE
 fn payment_form(ctx: &Admin, id: Option<i64>, f: &PaymentForm, errors: &FieldErrors) -> Markup {
     let action = id.map_or("/admin/checkout/payment".to_string(), |i| format!("/admin/checkout/payment/{i}"));
     let key = id.map_or("new".to_string(), |i| i.to_string());
+    let scope = format!("p{key}");
     html! {
         form.method-form method="post" action=(action) novalidate {
             (csrf(&ctx.page.csrf))
             (error_summary(errors))
             div.row {
-                (Field::new("name", "Name", &f.name).required().render(errors))
-                (Field::new("code", "Code", &f.code).hint("For integrations, like upi.").required().render(errors))
+                (Field::new("name", "Name", &f.name).scope(&scope).required().render(errors))
+                (Field::new("code", "Code", &f.code).scope(&scope).hint("For integrations, like upi.").required().render(errors))
             }
             (select("kind", "Kind", &f.kind, &[("cod", "Cash on delivery"), ("bank", "Bank transfer"), ("upi", "UPI (QR code for the exact amount)"), ("crypto", "Crypto (QR code with the order as memo)"), ("other", "Other")], &format!("pkind-{key}")))
             div.row {
-                (Field::new("account", "UPI ID or wallet address", &f.account).render(errors))
-                (Field::new("network", "Coin (crypto)", &f.network).hint("URI scheme, like bitcoin.").render(errors))
+                (Field::new("account", "UPI ID or wallet address", &f.account).scope(&scope).render(errors))
+                (Field::new("network", "Coin (crypto)", &f.network).scope(&scope).hint("URI scheme, like bitcoin.").render(errors))
             }
-            (Field::new("instructions", "Instructions for customers", &f.instructions).kind("textarea").hint("Bank details, where to send proof of payment.").render(errors))
+            (Field::new("instructions", "Instructions for customers", &f.instructions).scope(&scope).kind("textarea").hint("Bank details, where to send proof of payment.").render(errors))
             (check("active", "Offer it at checkout", f.active.is_some(), &format!("active-p-{key}")))
             button type="submit" { @if id.is_some() { "Save " (f.name) } @else { "Add payment method" } }
         }
