@@ -384,3 +384,26 @@ async fn fifty_api_clients_race_for_the_last_unit_and_exactly_one_gets_it() {
     assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 1);
 }
+
+/// Clients that write `null` for an optional field (most JSON libraries do for a missing value)
+/// place their order as if the field were left out; the document says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn null_optional_fields_are_taken_as_left_out() {
+    let app = TestApp::spawn_demo().await;
+    let spec = spec(&app).await;
+    let product: Value = app.get("/api/v1/products/canvas-tote").await.json().await.unwrap();
+    let sku = product["variants"][0]["sku"].as_str().unwrap().to_string();
+    stock(&app, &sku, 3);
+    let body = json!({
+        "items": [{"sku": sku, "quantity": 1}],
+        "customer": {"name": "Asha", "phone": "+919988776655", "email": null},
+        "delivery": {"method": "standard", "address": {"line1": "12 Hawa Mahal Road", "line2": null, "city": "Jaipur", "region": null, "postal_code": null, "country": "IN"}},
+        "payment": {"method": "cod"},
+        "discount_code": null,
+        "note": null
+    });
+    conforms(&spec, "OrderRequest", &body);
+    let (status, _, order) = post(&app, &body, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    assert_eq!(order["discount"], 0);
+}

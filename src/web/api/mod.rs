@@ -142,11 +142,17 @@ struct OrderItem {
     quantity: i64,
 }
 
+/// An optional text field: a client's `null` is the same as leaving it out.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct CustomerBody {
     name: String,
     phone: String,
+    #[serde(deserialize_with = "null_as_empty")]
     email: String,
 }
 
@@ -154,9 +160,12 @@ struct CustomerBody {
 #[serde(deny_unknown_fields, default)]
 struct AddressBody {
     line1: String,
+    #[serde(deserialize_with = "null_as_empty")]
     line2: String,
     city: String,
+    #[serde(deserialize_with = "null_as_empty")]
     region: String,
+    #[serde(deserialize_with = "null_as_empty")]
     postal_code: String,
     country: String,
 }
@@ -184,9 +193,9 @@ struct OrderBody {
     delivery: DeliveryBody,
     #[serde(default)]
     payment: PaymentBody,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     discount_code: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     note: String,
 }
 

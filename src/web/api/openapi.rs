@@ -160,17 +160,17 @@ pub fn spec() -> Value {
                         "customer": {"type": "object", "required": ["name", "phone"], "additionalProperties": false,
                             "properties": {"name": {"type": "string", "maxLength": 100},
                                            "phone": {"type": "string", "description": "WhatsApp number; E.164, or local with the shop's country code added"},
-                                           "email": {"type": "string"}}},
+                                           "email": {"type": ["string", "null"]}}},
                         "delivery": {"type": "object", "required": ["method"], "additionalProperties": false,
                             "properties": {"method": {"type": "string"},
                                            "address": {"type": "object", "additionalProperties": false, "properties": {
-                                               "line1": {"type": "string", "maxLength": 200}, "line2": {"type": "string", "maxLength": 200},
-                                               "city": {"type": "string", "maxLength": 100}, "region": {"type": "string", "maxLength": 100},
-                                               "postal_code": {"type": "string", "maxLength": 20}, "country": {"type": "string", "pattern": "^[A-Za-z]{2}$"}}}}},
+                                               "line1": {"type": "string", "maxLength": 200}, "line2": {"type": ["string", "null"], "maxLength": 200},
+                                               "city": {"type": "string", "maxLength": 100}, "region": {"type": ["string", "null"], "maxLength": 100},
+                                               "postal_code": {"type": ["string", "null"], "maxLength": 20}, "country": {"type": "string", "pattern": "^[A-Za-z]{2}$"}}}}},
                         "payment": {"type": "object", "required": ["method"], "additionalProperties": false,
                             "properties": {"method": {"type": "string"}}},
-                        "discount_code": {"type": "string", "maxLength": 40},
-                        "note": {"type": "string", "maxLength": 1000}
+                        "discount_code": {"type": ["string", "null"], "maxLength": 40},
+                        "note": {"type": ["string", "null"], "maxLength": 1000}
                     }
                 },
                 "Order": {
