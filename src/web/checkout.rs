@@ -164,7 +164,8 @@ pub async fn place(
                     let mut mail = false;
                     if let (Some(token), false) = (&placed.token, placed.existing) {
                         let link = format!("{mail_base}/o/{}?t={token}", placed.code);
-                        mail = orders::queue_mail(tx, &shop, placed.order_id, &link, now)? > 0;
+                        let email = &placement.customer.email;
+                        mail = orders::queue_mail(tx, &shop, placed.order_id, email, &link, now)? > 0;
                     }
                     if let Some(id) = cart_id {
                         carts::clear(tx, id)?;

@@ -299,8 +299,10 @@ async fn place(
     // must be done there, and an order of unknown SKUs never reaches it. `place` checks every
     // variant again inside the write.
     let skus: Vec<String> = items.iter().map(|i| i.sku.trim().to_string()).collect();
+    // So are the checkout settings and methods, and the customer's details are checked here too
+    // (a phone number's check is the costliest part of an order): the writer only places.
     let read_key = key.as_ref().map(|k| (k.scope, k.key.clone()));
-    let (ids, known) = state
+    let (ids, known, settings, deliveries, payments) = state
         .db
         .read(move |c| {
             let known = match &read_key {
@@ -308,9 +310,19 @@ async fn place(
                 None => false,
             };
             let ids = skus.iter().map(|s| carts::variant_by_sku(c, s)).collect::<Result<Vec<_>, _>>()?;
-            Ok((ids, known))
+            Ok((ids, known, methods::settings(c)?, methods::delivery_methods(c)?, methods::payment_methods(c)?))
         })
         .await?;
+    let validated = validate_customer(&input, &shop, &settings, &deliveries, &payments);
+    if let (Err(fields), false) = (&validated, known) {
+        return Ok(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "Some fields need correcting.",
+            Some(fields),
+            None,
+        ));
+    }
     let unknown: Vec<String> =
         items.iter().zip(&ids).filter(|(_, id)| id.is_none()).map(|(i, _)| i.sku.clone()).collect();
     if !unknown.is_empty() && !known {
@@ -332,15 +344,12 @@ async fn place(
         .db
         .write(move |tx| {
             let now = clock.now();
-            let settings = methods::settings(tx)?;
             let known = match &key {
                 Some(k) => stored::idempotency(tx, k.scope, &k.key)?.is_some(),
                 None => false,
             };
-            let deliveries = methods::delivery_methods(tx)?;
-            let payments = methods::payment_methods(tx)?;
             // A known key is answered from what it placed (or refused when the request differs).
-            let customer = match validate_customer(&input, &shop, &settings, &deliveries, &payments) {
+            let customer = match validated {
                 Ok(c) => c,
                 Err(e) if !known => return Ok(Answer::Invalid(e)),
                 Err(_) => Customer::default(),
@@ -360,7 +369,7 @@ async fn place(
                 Ok(placed) => {
                     if let (Some(token), false) = (&placed.token, placed.existing) {
                         let link = format!("{mail_base}/o/{}?t={token}", placed.code);
-                        orders::queue_mail(tx, &shop, placed.order_id, &link, now)?;
+                        orders::queue_mail(tx, &shop, placed.order_id, &placement.customer.email, &link, now)?;
                     }
                     Ok(Answer::Placed {
                         order_id: placed.order_id,
