@@ -30,6 +30,15 @@ fn find(candidates: &[&str], env: &str) -> Option<PathBuf> {
 
 /// Starts chromedriver and a headless Chromium; `None` (after a loud message) when none is installed.
 pub async fn launch(test: &str) -> Option<Browser> {
+    launch_with(test, &[]).await
+}
+
+/// A browser whose pages see `prefers-color-scheme: dark`, as on a phone in dark mode.
+pub async fn launch_dark(test: &str) -> Option<Browser> {
+    launch_with(test, &["--force-dark-mode"]).await
+}
+
+async fn launch_with(test: &str, extra: &[&str]) -> Option<Browser> {
     let chromium = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"], "SOUK_CHROMIUM");
     let driver = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"], "SOUK_CHROMEDRIVER");
     let (Some(chromium), Some(driver)) = (chromium, driver) else {
@@ -70,6 +79,7 @@ pub async fn launch(test: &str) -> Option<Browser> {
         "--window-size=412,915",
     ]
     .iter()
+    .chain(extra)
     .map(|s| s.to_string())
     .chain([format!("--user-data-dir={}", profile.path().display())])
     .collect::<Vec<_>>();

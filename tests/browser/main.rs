@@ -306,3 +306,49 @@ async fn every_kind_of_page_is_valid_html() {
     keep("the product form with errors", bad.text().await.unwrap());
     harness::assert_valid_html(&pages);
 }
+
+/// Issue 3 (dark mode): on a phone in dark mode the shop's pages, with the seller's accent colour,
+/// still pass axe-core (contrast included), storefront and admin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_in_dark_mode_are_accessible_too() {
+    let Some(browser) = harness::launch_dark("pages_in_dark_mode_are_accessible_too").await else {
+        return;
+    };
+    let b = &browser.client;
+    let app = TestApp::spawn_demo().await;
+    b.goto(&app.base).await.unwrap();
+    let dark: bool = serde_json::from_value(
+        b.execute("return matchMedia('(prefers-color-scheme: dark)').matches", vec![]).await.unwrap(),
+    )
+    .unwrap();
+    assert!(dark, "the page sees dark mode");
+    harness::assert_accessible(b, "home, dark").await;
+    for (path, what) in [
+        ("/c/sarees", "a collection, dark"),
+        ("/p/chanderi-silk-saree", "a product, dark"),
+        ("/p/hand-block-printed-kurta", "a drop, dark"),
+        ("/search?q=silk", "search, dark"),
+    ] {
+        b.goto(&app.url(path)).await.unwrap();
+        harness::assert_accessible(b, what).await;
+    }
+    b.goto(&app.url("/p/canvas-tote")).await.unwrap();
+    submit_and_wait(b, "form.buy").await;
+    harness::assert_accessible(b, "the cart, dark").await;
+    b.goto(&app.url("/checkout")).await.unwrap();
+    harness::assert_accessible(b, "the checkout, dark").await;
+    b.goto(app.setup_url.as_deref().unwrap()).await.unwrap();
+    fill(b, "#f-name", "Asha").await;
+    fill(b, "#f-email", OWNER_EMAIL).await;
+    fill(b, "#f-password", OWNER_PASSWORD).await;
+    fill(b, "#f-confirm", OWNER_PASSWORD).await;
+    submit_and_wait(b, "form[action='/admin/setup']").await;
+    for (path, what) in [
+        ("/admin", "the dashboard, dark"),
+        ("/admin/products/1", "the product form, dark"),
+        ("/admin/settings", "settings, dark"),
+    ] {
+        b.goto(&app.url(path)).await.unwrap();
+        harness::assert_accessible(b, what).await;
+    }
+}
