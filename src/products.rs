@@ -41,6 +41,27 @@ pub fn save(
             errors.rows[i].insert("sku", format!("{} is already a SKU of “{other}”.", row.sku));
         }
     }
+    // A variant that open orders hold units of stays until they are settled: its reservation
+    // would vanish with it, and the stock those orders count on with it.
+    let held: Vec<String> = conn
+        .prepare_cached(
+            "SELECT sku FROM variants WHERE product_id = :p AND reserved > 0
+               AND id IN (SELECT value FROM json_each(:removed)) ORDER BY position",
+        )?
+        .query_map(
+            named_params! {":p": this, ":removed": serde_json::to_string(&p.removed).unwrap_or_default()},
+            |r| r.get(0),
+        )?
+        .collect::<Result<_, _>>()?;
+    if !held.is_empty() {
+        errors.fields.insert(
+            "variants",
+            format!(
+                "{} cannot be deleted while open orders hold units of it; set its stock to 0 instead, or delete it once those orders are settled.",
+                held.join(", ")
+            ),
+        );
+    }
     if !errors.is_empty() {
         return Ok(Err(errors));
     }

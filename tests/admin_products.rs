@@ -143,31 +143,33 @@ async fn editing_checks_slugs_and_skus_across_products() {
         .unwrap();
     let path = format!("/admin/products/{kurta_id}");
     let (m, l) = (m.to_string(), l.to_string());
-    let res = app
-        .submit(
-            &path,
-            &path,
-            &[
-                ("title", "Indigo Block-print Kurta"),
-                ("status", "active"),
-                ("option1", "Size"),
-                ("v0_id", &m),
-                ("v0_o1", "M"),
-                ("v0_sku", "IK-M"),
-                ("v0_price", "1099"),
-                ("v0_track", "1"),
-                ("v1_id", &l),
-                ("v1_o1", "L"),
-                ("v1_sku", "IK-L"),
-                ("v1_price", "1399.50"),
-                ("v1_remove", "1"),
-                ("v2_o1", "XL"),
-                ("v2_sku", "IK-XL"),
-                ("v2_price", "1499"),
-                ("v2_track", "1"),
-            ],
-        )
-        .await;
+    let form = [
+        ("title", "Indigo Block-print Kurta"),
+        ("status", "active"),
+        ("option1", "Size"),
+        ("v0_id", &m),
+        ("v0_o1", "M"),
+        ("v0_sku", "IK-M"),
+        ("v0_price", "1099"),
+        ("v0_track", "1"),
+        ("v1_id", &l),
+        ("v1_o1", "L"),
+        ("v1_sku", "IK-L"),
+        ("v1_price", "1399.50"),
+        ("v1_remove", "1"),
+        ("v2_o1", "XL"),
+        ("v2_sku", "IK-XL"),
+        ("v2_price", "1499"),
+        ("v2_track", "1"),
+    ];
+    // A variant whose units an open order holds cannot be deleted: nothing of the edit is saved.
+    app.db().execute("UPDATE variants SET reserved = 1 WHERE sku = 'IK-L'", []).unwrap();
+    let res = app.submit(&path, &path, &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("IK-L cannot be deleted while open orders hold units of it"));
+    assert_eq!(app.count("SELECT count(*) FROM variants WHERE sku IN ('IK-L', 'IK-M') AND price != 109900"), 2);
+    app.db().execute("UPDATE variants SET reserved = 0 WHERE sku = 'IK-L'", []).unwrap();
+    let res = app.submit(&path, &path, &form).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let skus: Vec<(String, i64)> = app
         .db()
