@@ -122,6 +122,18 @@ async fn the_owner_sets_up_delivery_payment_and_a_discount_that_customers_then_u
     assert!(err["error"]["fields"]["delivery"].as_str().unwrap().contains("does not reach"), "{err}");
 }
 
+/// Every variant with plenty of stock, for a rush of orders; returns a Canvas Tote SKU.
+fn plenty_of_stock(app: &TestApp) -> String {
+    app.db().execute("UPDATE variants SET on_hand = 100, reserved = 0, track_stock = 1", []).unwrap();
+    app.db()
+        .query_row(
+            "SELECT v.sku FROM variants v JOIN products p ON p.id = v.product_id WHERE p.slug = 'canvas-tote' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_code_limited_to_three_uses_is_used_three_times_under_a_rush() {
     let app = TestApp::spawn_demo().await;
@@ -131,15 +143,7 @@ async fn a_code_limited_to_three_uses_is_used_three_times_under_a_rush() {
             [],
         )
         .unwrap();
-    app.db().execute("UPDATE variants SET on_hand = 100, reserved = 0, track_stock = 1", []).unwrap();
-    let sku: String = app
-        .db()
-        .query_row(
-            "SELECT v.sku FROM variants v JOIN products p ON p.id = v.product_id WHERE p.slug = 'canvas-tote' LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let sku = plenty_of_stock(&app);
     let bodies = (0..10)
         .map(|i| {
             json!({
@@ -170,15 +174,7 @@ async fn a_code_once_per_customer_is_used_once_when_one_customer_rushes() {
             [],
         )
         .unwrap();
-    app.db().execute("UPDATE variants SET on_hand = 100, reserved = 0, track_stock = 1", []).unwrap();
-    let sku: String = app
-        .db()
-        .query_row(
-            "SELECT v.sku FROM variants v JOIN products p ON p.id = v.product_id WHERE p.slug = 'canvas-tote' LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let sku = plenty_of_stock(&app);
     // One customer, eight different baskets at once (so none is a repeat of another), one code.
     let bodies = (1..=8)
         .map(|qty| {

@@ -30,6 +30,15 @@ async fn submit_and_wait(b: &fantoccini::Client, form_css: &str) {
     click_and_wait(b, &format!("{form_css} button[type=submit]")).await;
 }
 
+/// Fills and sends the first-run setup form the browser is on.
+async fn create_owner(b: &fantoccini::Client) {
+    fill(b, "#f-name", "Asha").await;
+    fill(b, "#f-email", OWNER_EMAIL).await;
+    fill(b, "#f-password", OWNER_PASSWORD).await;
+    fill(b, "#f-confirm", OWNER_PASSWORD).await;
+    submit_and_wait(b, "form[action='/admin/setup']").await;
+}
+
 async fn heading(b: &fantoccini::Client) -> String {
     b.find(Locator::Css("main h1")).await.unwrap().text().await.unwrap()
 }
@@ -160,11 +169,7 @@ async fn a_customer_browses_to_a_product_and_every_page_is_accessible() {
 
     b.goto(app.setup_url.as_deref().unwrap()).await.unwrap();
     harness::assert_accessible(b, "first-run setup").await;
-    fill(b, "#f-name", "Asha").await;
-    fill(b, "#f-email", OWNER_EMAIL).await;
-    fill(b, "#f-password", OWNER_PASSWORD).await;
-    fill(b, "#f-confirm", OWNER_PASSWORD).await;
-    submit_and_wait(b, "form[action='/admin/setup']").await;
+    create_owner(b).await;
     for (path, what) in [
         ("/admin", "the dashboard"),
         ("/admin/products", "the product list"),
@@ -338,11 +343,7 @@ async fn pages_in_dark_mode_are_accessible_too() {
     b.goto(&app.url("/checkout")).await.unwrap();
     harness::assert_accessible(b, "the checkout, dark").await;
     b.goto(app.setup_url.as_deref().unwrap()).await.unwrap();
-    fill(b, "#f-name", "Asha").await;
-    fill(b, "#f-email", OWNER_EMAIL).await;
-    fill(b, "#f-password", OWNER_PASSWORD).await;
-    fill(b, "#f-confirm", OWNER_PASSWORD).await;
-    submit_and_wait(b, "form[action='/admin/setup']").await;
+    create_owner(b).await;
     for (path, what) in [
         ("/admin", "the dashboard, dark"),
         ("/admin/products/1", "the product form, dark"),
