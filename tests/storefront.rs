@@ -364,3 +364,25 @@ async fn the_page_cache_can_be_turned_off() {
     assert!(res.headers().contains_key("etag"));
     assert_eq!(app.state.pages.size(), 0);
 }
+
+/// Issue 3 (search): products not on sale never show, even when hundreds of them rank above the
+/// ones that are (search ranks the best few first and looks further only when it must).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_finds_products_on_sale_behind_many_drafts() {
+    let app = TestApp::spawn_demo().await;
+    app.db()
+        .execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250)
+             INSERT INTO products (slug, title, status, created_at, updated_at)
+             SELECT 'zari-draft-' || i, 'Zari Zari Zari ' || i, 'draft', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z' FROM n;
+             INSERT INTO product_search (rowid, title, description, skus, tags)
+             SELECT id, title, '', '', '' FROM products WHERE slug LIKE 'zari-draft-%';
+             UPDATE product_search SET description = description || ' with zari borders'
+             WHERE rowid IN (SELECT id FROM products WHERE slug IN ('canvas-tote', 'brass-cuff', 'rakhi-set'));",
+        )
+        .unwrap();
+    let (_, html) = app.page("/search?q=zari").await;
+    assert_eq!(html.matches("class=\"card-product\"").count(), 3, "only the three on sale");
+    assert!(html.contains("Canvas Tote") && html.contains("Brass Cuff") && html.contains("Rakhi Set"));
+    assert!(!html.contains("Zari Zari"));
+}

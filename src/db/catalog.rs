@@ -123,12 +123,28 @@ pub fn cards(
 
 /// Active products matching an FTS5 query (built by `domain::search`), best first.
 pub fn search(conn: &Connection, fts_query: &str, limit: i64) -> rusqlite::Result<Vec<Card>> {
-    let sql = format!(
+    // Ranking every match is the cost that cannot be avoided; products are then looked up only
+    // for the best few. Drafts and archived products are in the index too: when they leave fewer
+    // than `limit` of those few, the exact query looks at every match.
+    let best_few = format!(
+        "SELECT {CARD_COLUMNS} FROM (
+           SELECT rowid AS id, bm25(product_search, 10.0, 1.0, 5.0, 3.0) AS score FROM product_search
+           WHERE product_search MATCH :q ORDER BY score, rowid DESC LIMIT :candidates) s
+         JOIN products p ON p.id = s.id WHERE p.status = 'active' ORDER BY s.score, p.id DESC LIMIT :limit"
+    );
+    let found: Vec<Card> = conn
+        .prepare_cached(&best_few)?
+        .query_map(named_params! {":q": fts_query, ":candidates": limit * 4, ":limit": limit}, card_from_row)?
+        .collect::<Result<_, _>>()?;
+    if found.len() as i64 == limit {
+        return Ok(found);
+    }
+    let every = format!(
         "SELECT {CARD_COLUMNS} FROM product_search s JOIN products p ON p.id = s.rowid
          WHERE product_search MATCH :q AND p.status = 'active'
-         ORDER BY bm25(product_search, 10.0, 1.0, 5.0, 3.0) LIMIT :limit"
+         ORDER BY bm25(product_search, 10.0, 1.0, 5.0, 3.0), p.id DESC LIMIT :limit"
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(&every)?;
     let rows = stmt.query_map(named_params! {":q": fts_query, ":limit": limit}, card_from_row)?;
     rows.collect()
 }
