@@ -32,6 +32,22 @@ async fn collections_sort_and_paginate() {
     assert_eq!(html.matches("class=\"card-product\"").count(), 16);
     let prices = prices_in(&html);
     assert!(prices.windows(2).all(|w| w[0] >= w[1]), "high to low: {prices:?}");
+    // Each membership keeps its product's sort keys (status, price, age): a product archived,
+    // repriced or re-dated anywhere moves in every collection at once.
+    db.execute("UPDATE products SET status = 'archived' WHERE slug = 'brass-cuff'", []).unwrap();
+    let (_, html) = app.page("/c/kurtas-tops?sort=price_desc&page=2").await;
+    assert_eq!(html.matches("class=\"card-product\"").count(), 15, "one product fewer");
+    db.execute(
+        "UPDATE variants SET price = 100 WHERE product_id = (SELECT id FROM products WHERE slug = 'rakhi-set')",
+        [],
+    )
+    .unwrap();
+    let rakhi: i64 = db.query_row("SELECT id FROM products WHERE slug = 'rakhi-set'", [], |r| r.get(0)).unwrap();
+    souk::db::catalog::refresh_card(&db, rakhi).unwrap();
+    let (_, html) = app.page("/c/kurtas-tops?sort=price_asc").await;
+    let first = &html[html.find("class=\"card-product\"").unwrap()..];
+    assert!(first[..400].contains("/p/rakhi-set"), "the cheapest now comes first");
+    assert!(souk::db::catalog::card_mismatches(&db).unwrap().is_empty());
     // The seller's order by default; "Newest" is by when products were added.
     db.execute("UPDATE products SET created_at = '2099-01-01T00:00:00.000Z' WHERE slug = 'canvas-tote'", []).unwrap();
     let first_card = |html: &str| {

@@ -80,45 +80,39 @@ impl Sort {
     }
 }
 
-/// Active products, optionally of one collection (then in the seller's order for `Featured`),
-/// and how many there are in all.
+/// Active products, optionally of one collection (then in the seller's order for `Featured`), a
+/// page of them. (A collection's count of active products comes with the collection.)
 pub fn cards(
     conn: &Connection,
     collection: Option<i64>,
     sort: Sort,
     limit: i64,
     offset: i64,
-) -> rusqlite::Result<(Vec<Card>, i64)> {
+) -> rusqlite::Result<Vec<Card>> {
     let (from, order) = match collection {
         // CROSS JOIN keeps this join order: the collection's members first, not every product.
+        // The membership's own sort keys (migration 0011): a page walks an index of the
+        // collection and reads only its own products.
         Some(_) => (
-            "collection_products cp CROSS JOIN products p ON p.id = cp.product_id AND cp.collection_id = :collection",
-            if sort == Sort::Featured { "cp.position, p.id DESC" } else { sort.order_by() },
+            "collection_products cp CROSS JOIN products p ON p.id = cp.product_id
+             WHERE cp.collection_id = :collection AND cp.status = 'active'",
+            match sort {
+                Sort::Featured => "cp.position, cp.product_id",
+                Sort::Newest => "cp.created_at DESC, cp.product_id DESC",
+                Sort::PriceLow => "cp.price, cp.product_id",
+                Sort::PriceHigh => "cp.price DESC, cp.product_id DESC",
+            },
         ),
-        None => ("products p", sort.order_by()),
+        None => ("products p WHERE p.status = 'active'", sort.order_by()),
     };
-    let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM {from} WHERE p.status = 'active' ORDER BY {order} LIMIT :limit OFFSET :offset"
-    );
+    let sql = format!("SELECT {CARD_COLUMNS} FROM {from} ORDER BY {order} LIMIT :limit OFFSET :offset");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows: Vec<Card> = match collection {
+    match collection {
         Some(c) => stmt
             .query_map(named_params! {":collection": c, ":limit": limit, ":offset": offset}, card_from_row)?
-            .collect::<Result<_, _>>()?,
-        None => stmt
-            .query_map(named_params! {":limit": limit, ":offset": offset}, card_from_row)?
-            .collect::<Result<_, _>>()?,
-    };
-    let total: i64 = match collection {
-        Some(c) => conn.query_row(
-            "SELECT count(*) FROM products p JOIN collection_products cp ON cp.product_id = p.id
-             WHERE cp.collection_id = :c AND p.status = 'active'",
-            named_params! {":c": c},
-            |r| r.get(0),
-        )?,
-        None => conn.query_row("SELECT count(*) FROM products WHERE status = 'active'", [], |r| r.get(0))?,
-    };
-    Ok((rows, total))
+            .collect(),
+        None => stmt.query_map(named_params! {":limit": limit, ":offset": offset}, card_from_row)?.collect(),
+    }
 }
 
 /// Active products matching an FTS5 query (built by `domain::search`), best first.
@@ -284,8 +278,8 @@ pub struct Collection {
 }
 
 const COLLECTION_SELECT: &str = "SELECT c.id, c.slug, c.title, c.description_md, c.featured,
-    (SELECT count(*) FROM collection_products cp JOIN products p ON p.id = cp.product_id
-     WHERE cp.collection_id = c.id AND p.status = 'active') AS product_count, c.position
+    (SELECT count(*) FROM collection_products cp WHERE cp.collection_id = c.id AND cp.status = 'active')
+     AS product_count, c.position
     FROM collections c";
 
 fn collection_from_row(r: &Row<'_>) -> rusqlite::Result<Collection> {

@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_order_upkeep", include_str!("migrations/0008_order_upkeep.sql")),
     ("0009_shop_look", include_str!("migrations/0009_shop_look.sql")),
     ("0010_kept_photos", include_str!("migrations/0010_kept_photos.sql")),
+    ("0011_listing_keys", include_str!("migrations/0011_listing_keys.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -100,7 +100,7 @@ const HTML: &str = "text/html; charset=utf-8";
 pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let state = &state;
     shared_page(&req, state, HTML, true, |page| async move {
-        let (collections, (newest, _)) =
+        let (collections, newest) =
             state.db.read(|c| Ok((catalog::collections(c)?, catalog::cards(c, None, Sort::Newest, 12, 0)?))).await?;
         let featured: Vec<_> = collections.into_iter().filter(|c| c.featured && c.product_count > 0).collect();
         let base = super::public_base(state, &page);
@@ -127,7 +127,7 @@ pub async fn collection(
     let slug = slug.into_inner();
     let state = &state;
     shared_page(&req, state, HTML, true, |page| async move {
-        let (collection, (cards, total)) = state
+        let (collection, cards) = state
             .db
             .read(move |c| {
                 let col = catalog::collection_by_slug(c, &slug)?.ok_or(AppError::NotFound)?;
@@ -135,6 +135,7 @@ pub async fn collection(
                 Ok((col, listing))
             })
             .await?;
+        let total = collection.product_count;
         let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
         if n > pages {
             return Err(AppError::NotFound);

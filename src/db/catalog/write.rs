@@ -109,7 +109,8 @@ pub fn ledger_mismatches(conn: &Connection) -> rusqlite::Result<Vec<(String, i64
     rows.collect()
 }
 
-/// Slugs of products whose card fields disagree with their variants and photos. Empty when all agree.
+/// Slugs of products whose card fields disagree with their variants and photos, or whose collection
+/// memberships keep other sort keys than the product has. Empty when all agree.
 pub fn card_mismatches(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(
         "SELECT slug FROM products p WHERE
@@ -119,7 +120,9 @@ pub fn card_mismatches(conn: &Connection) -> rusqlite::Result<Vec<String>> {
          OR sold_out IS NOT (NOT EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id
                              AND (v.track_stock = 0 OR v.allow_backorder = 1 OR v.on_hand - v.reserved > 0)))
          OR image_id IS NOT (SELECT i.id FROM images i WHERE i.product_id = p.id AND i.removed_at IS NULL
-                            ORDER BY i.position, i.id LIMIT 1)",
+                            ORDER BY i.position, i.id LIMIT 1)
+         OR EXISTS (SELECT 1 FROM collection_products cp WHERE cp.product_id = p.id
+                    AND (cp.status IS NOT p.status OR cp.price IS NOT p.price_min OR cp.created_at IS NOT p.created_at))",
     )?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()
