@@ -14,6 +14,18 @@ pub struct Limits {
     pub max_pixels: u64,
 }
 
+impl Limits {
+    pub fn from_config(c: &crate::config::UploadsConfig) -> Limits {
+        Limits { max_bytes: c.max_image_mb * 1024 * 1024, max_pixels: c.max_image_megapixels }
+    }
+
+    /// The refusal of a file of `size` bytes, past `max_bytes`.
+    pub fn too_large(&self, name: &str, size: usize) -> ImageError {
+        let mb = |b: usize| (b as u64).div_ceil(1024 * 1024);
+        ImageError::TooLarge { name: name.into(), mb: mb(size), max: mb(self.max_bytes) }
+    }
+}
+
 /// Why a file was refused; the message is for the seller.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ImageError {
@@ -57,8 +69,7 @@ pub fn logo(name: &str, bytes: &[u8], limits: Limits) -> Result<(Vec<u8>, u32, u
 /// Decodes an upload after checking its size, type and pixel count, and turns it upright.
 fn decode(name: &str, bytes: &[u8], limits: Limits) -> Result<DynamicImage, ImageError> {
     if bytes.len() > limits.max_bytes {
-        let mb = |b: usize| (b as u64).div_ceil(1024 * 1024);
-        return Err(ImageError::TooLarge { name: name.into(), mb: mb(bytes.len()), max: mb(limits.max_bytes) });
+        return Err(limits.too_large(name, bytes.len()));
     }
     let not_image = || ImageError::NotAnImage { name: name.into() };
     let reader = || ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| not_image());

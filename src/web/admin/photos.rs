@@ -23,21 +23,14 @@ pub async fn upload(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let back = format!("/admin/products/{id}");
-    let up_cfg = &state.config.uploads;
-    let limits = Limits { max_bytes: up_cfg.max_image_mb * 1024 * 1024, max_pixels: up_cfg.max_image_megapixels };
+    let limits = Limits::from_config(&state.config.uploads);
     let up = super::multipart::read(payload, "photos", limits.max_bytes, MAX_FILES).await?;
     verify_csrf(&req, up.field("csrf"))?;
     if up.files.is_empty() && up.too_large.is_empty() {
         return Ok(see_other_with_flash(&back, "Choose one or more photos first."));
     }
-    let mb = |b: usize| (b as u64).div_ceil(1024 * 1024);
-    let mut refused: Vec<String> = up
-        .too_large
-        .iter()
-        .map(|(name, size)| {
-            images::ImageError::TooLarge { name: name.clone(), mb: mb(*size), max: mb(limits.max_bytes) }.to_string()
-        })
-        .collect();
+    let mut refused: Vec<String> =
+        up.too_large.iter().map(|(name, size)| limits.too_large(name, *size).to_string()).collect();
     let alt: String = up.field("alt").trim().chars().take(200).collect();
     let mut processed = Vec::new();
     for (name, bytes) in up.files {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::html;
 use crate::AppState;
 use crate::db::{self, outbox, settings};
-use crate::domain::shop::{SettingsInput, validate_settings};
+use crate::domain::shop::{SettingsInput, ShopSettings, validate_settings};
 use crate::domain::{FieldErrors, valid_email};
 use crate::error::AppError;
 use crate::images::{self, Limits};
@@ -39,27 +39,33 @@ pub async fn save(
         }
     };
     let old = admin.page.shop.clone();
-    let (actor, st) = (admin.actor(), state.clone());
-    let saved = state
-        .db
-        .write(move |tx| {
-            let mut new = new;
-            settings::update(tx, &new, &db::now())?;
-            // The logo is changed by its own form; keep the one stored.
-            new.logo_version = settings::get(tx)?.logo_version;
-            actor.record(tx, "settings.update", "shop", &changed_fields(&old, &new))?;
-            // Set under the writer lock, so two saves cannot leave memory and database different.
-            st.set_shop(new);
-            Ok(())
-        })
-        .await;
-    if let Err(e) = saved {
-        // The commit failed after the profile was set in memory: take the database's word again.
+    let actor = admin.actor();
+    change_profile(&state, move |tx| {
+        let mut new = new;
+        settings::update(tx, &new, &db::now())?;
+        // The logo is changed by its own form; keep the one stored.
+        new.logo_version = settings::get(tx)?.logo_version;
+        actor.record(tx, "settings.update", "shop", &changed_fields(&old, &new))?;
+        Ok(new)
+    })
+    .await?;
+    Ok(see_other_with_flash("/admin/settings", "Settings saved."))
+}
+
+/// Runs a change of the shop profile in the one writer and keeps the profile it returns in memory,
+/// set under the writer's lock so two changes cannot leave memory and database different; when
+/// the commit fails after that, the database's profile is taken again.
+async fn change_profile<F>(state: &web::Data<AppState>, change: F) -> Result<(), AppError>
+where
+    F: FnOnce(&rusqlite::Transaction) -> Result<ShopSettings, AppError> + Send + 'static,
+{
+    let st = state.clone();
+    let saved = state.db.write(move |tx| Ok(st.set_shop(change(tx)?))).await;
+    if saved.is_err() {
         let current = state.db.read(|c| Ok(settings::get(c)?)).await?;
         state.set_shop(current);
-        return Err(e);
     }
-    Ok(see_other_with_flash("/admin/settings", "Settings saved."))
+    saved
 }
 
 /// Names the fields that changed, for the audit log.
@@ -120,13 +126,11 @@ pub async fn upload_logo(
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let up_cfg = &state.config.uploads;
-    let limits = Limits { max_bytes: up_cfg.max_image_mb * 1024 * 1024, max_pixels: up_cfg.max_image_megapixels };
+    let limits = Limits::from_config(&state.config.uploads);
     let up = super::multipart::read(payload, "logo", limits.max_bytes, 1).await?;
     verify_csrf(&req, up.field("csrf"))?;
     if let Some((name, size)) = up.too_large.first() {
-        let mb = |b: usize| (b as u64).div_ceil(1024 * 1024);
-        let e = images::ImageError::TooLarge { name: name.clone(), mb: mb(*size), max: mb(limits.max_bytes) };
+        let e = limits.too_large(name, *size);
         return Ok(see_other_with_flash("/admin/settings", &format!("The logo was not changed. {e}")));
     }
     let Some((name, bytes)) = up.files.into_iter().next() else {
@@ -143,37 +147,23 @@ pub async fn upload_logo(
 pub async fn remove_logo(
     Owner(admin): Owner,
     state: web::Data<AppState>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
+    CsrfForm(_): CsrfForm<super::Empty>,
 ) -> Result<HttpResponse, AppError> {
     set_logo(&state, admin.actor(), None).await?;
     Ok(see_other_with_flash("/admin/settings", "Logo removed; the shop's name shows alone."))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct EmptyForm {}
-
-/// Stores or removes the logo and its audit entry, and updates the profile in memory.
+/// Stores or removes the logo with its audit entry.
 async fn set_logo(
     state: &web::Data<AppState>,
     actor: crate::accounts::Actor,
     logo: Option<(Vec<u8>, u32, u32)>,
 ) -> Result<(), AppError> {
-    let st = state.clone();
-    let saved = state
-        .db
-        .write(move |tx| {
-            let version = settings::set_logo(tx, logo.as_ref().map(|(b, w, h)| (b.as_slice(), *w, *h)), &db::now())?;
-            let detail = logo.as_ref().map_or("removed".to_string(), |(_, w, h)| format!("{w}×{h}"));
-            actor.record(tx, "settings.logo", "shop", &detail)?;
-            let mut shop = st.shop();
-            shop.logo_version = version;
-            st.set_shop(shop);
-            Ok(())
-        })
-        .await;
-    if saved.is_err() {
-        let current = state.db.read(|c| Ok(settings::get(c)?)).await?;
-        state.set_shop(current);
-    }
-    saved
+    change_profile(state, move |tx| {
+        let version = settings::set_logo(tx, logo.as_ref().map(|(b, w, h)| (b.as_slice(), *w, *h)), &db::now())?;
+        let detail = logo.as_ref().map_or("removed".to_string(), |(_, w, h)| format!("{w}×{h}"));
+        actor.record(tx, "settings.logo", "shop", &detail)?;
+        Ok(ShopSettings { logo_version: version, ..settings::get(tx)? })
+    })
+    .await
 }
