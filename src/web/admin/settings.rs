@@ -60,7 +60,13 @@ where
     F: FnOnce(&rusqlite::Transaction) -> Result<ShopSettings, AppError> + Send + 'static,
 {
     let st = state.clone();
-    let saved = state.db.write(move |tx| Ok(st.set_shop(change(tx)?))).await;
+    let saved = state
+        .db
+        .write(move |tx| {
+            st.set_shop(change(tx)?);
+            Ok(())
+        })
+        .await;
     if saved.is_err() {
         let current = state.db.read(|c| Ok(settings::get(c)?)).await?;
         state.set_shop(current);
