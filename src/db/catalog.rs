@@ -117,20 +117,27 @@ pub fn cards(
 
 /// Active products matching an FTS5 query (built by `domain::search`), best first.
 pub fn search(conn: &Connection, fts_query: &str, limit: i64) -> rusqlite::Result<Vec<Card>> {
-    // Ranking every match is the cost that cannot be avoided; products are then looked up only
-    // for the best few. Drafts and archived products are in the index too: when they leave fewer
-    // than `limit` of those few, the exact query looks at every match.
-    let best_few = format!(
-        "SELECT {CARD_COLUMNS} FROM (
-           SELECT rowid AS id, bm25(product_search, 10.0, 1.0, 5.0, 3.0) AS score FROM product_search
-           WHERE product_search MATCH :q ORDER BY score, rowid DESC LIMIT :candidates) s
-         JOIN products p ON p.id = s.id WHERE p.status = 'active' ORDER BY s.score, p.id DESC LIMIT :limit"
-    );
-    let found: Vec<Card> = conn
-        .prepare_cached(&best_few)?
-        .query_map(named_params! {":q": fts_query, ":candidates": limit * 4, ":limit": limit}, card_from_row)?
+    // Ranking every match is the cost that cannot be avoided; products are then read only for
+    // the best few. Drafts and archived products are in the index too: only when the best few
+    // were not all the matches and held too few on sale does the exact query rank them all.
+    let candidates = limit * 4;
+    let best: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT rowid FROM product_search WHERE product_search MATCH :q
+             ORDER BY bm25(product_search, 10.0, 1.0, 5.0, 3.0), rowid DESC LIMIT :candidates",
+        )?
+        .query_map(named_params! {":q": fts_query, ":candidates": candidates}, |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    if found.len() as i64 == limit {
+    let mut found: Vec<Card> = conn
+        .prepare_cached(&format!(
+            "SELECT {CARD_COLUMNS} FROM products p
+             WHERE p.id IN (SELECT value FROM json_each(:ids)) AND p.status = 'active'"
+        ))?
+        .query_map(named_params! {":ids": serde_json::to_string(&best).unwrap_or_default()}, card_from_row)?
+        .collect::<Result<_, _>>()?;
+    found.sort_by_key(|c| best.iter().position(|id| *id == c.id));
+    found.truncate(limit as usize);
+    if found.len() as i64 == limit || (best.len() as i64) < candidates {
         return Ok(found);
     }
     let every = format!(
