@@ -60,6 +60,21 @@ async fn collections_sort_and_paginate() {
     assert_eq!(app.get("/c/no-such-collection").await.status(), StatusCode::NOT_FOUND);
 }
 
+/// Issue 11 (regression): a page number too large to count with, or whose first product would lie
+/// past what the server can count, is like any page past the last: the shop's 404 page, not an
+/// error about the query nor a panic (debug builds checked the multiplication).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_page_number_is_a_missing_page() {
+    let app = TestApp::spawn_demo().await;
+    for page in ["99999999999999999999", "9223372036854775807", "9223372036854775807000", "4611686018427387904"] {
+        let res = app.get(&format!("/c/kurtas-tops?page={page}")).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "page={page}");
+        assert!(res.text().await.unwrap().contains("Page not found"), "the shop's 404 page for page={page}");
+    }
+    assert_eq!(app.get("/c/kurtas-tops?page=1").await.status(), StatusCode::OK, "the shop still answers");
+    assert_eq!(app.get("/c/kurtas-tops?page=").await.status(), StatusCode::OK, "an empty page is the first");
+}
+
 /// The first price of each card, in rupees.
 fn prices_in(html: &str) -> Vec<i64> {
     html.split("class=\"price\">")

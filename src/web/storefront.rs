@@ -113,7 +113,8 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 #[serde(default)]
 pub struct ListingQuery {
     pub sort: String,
-    pub page: Option<i64>,
+    /// Read by the handler, so that a number too large for i64 is a missing page, not a 400.
+    pub page: String,
 }
 
 pub async fn collection(
@@ -123,7 +124,12 @@ pub async fn collection(
     q: web::Query<ListingQuery>,
 ) -> Result<HttpResponse, AppError> {
     let sort = Sort::parse(&q.sort);
-    let n = q.page.unwrap_or(1).max(1);
+    let n = match q.page.trim() {
+        "" => 1,
+        p => p.parse::<i64>().map_err(|_| AppError::NotFound)?.max(1),
+    };
+    // A page far past the end must not overflow on its way to the range check below.
+    let offset = (n - 1).checked_mul(PAGE_SIZE).ok_or(AppError::NotFound)?;
     let slug = slug.into_inner();
     let state = &state;
     shared_page(&req, state, HTML, true, |page| async move {
@@ -131,7 +137,7 @@ pub async fn collection(
             .db
             .read(move |c| {
                 let col = catalog::collection_by_slug(c, &slug)?.ok_or(AppError::NotFound)?;
-                let listing = catalog::cards(c, Some(col.id), sort, PAGE_SIZE, (n - 1) * PAGE_SIZE)?;
+                let listing = catalog::cards(c, Some(col.id), sort, PAGE_SIZE, offset)?;
                 Ok((col, listing))
             })
             .await?;
