@@ -291,6 +291,23 @@ async fn sitemap_and_robots() {
     assert!(robots.contains(&format!("Sitemap: {}/sitemap.xml", app.base)));
 }
 
+/// Issue 11 (regression): the sitemap names the address the request came with (no public address
+/// set) escaped as XML on every line, the home page's too, so an `&` in a Host cannot break it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sitemap_escapes_the_address_on_every_line() {
+    let app = TestApp::spawn_demo().await;
+    let port = app.base.rsplit(':').next().unwrap();
+    let host = format!("shop&co.example:{port}");
+    let res = app.client.get(app.url("/sitemap.xml")).header("host", &host).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let xml = res.text().await.unwrap();
+    let escaped = format!("http://shop&amp;co.example:{port}");
+    assert!(xml.contains(&format!("<url><loc>{escaped}/</loc></url>")), "{xml}");
+    assert!(xml.contains(&format!("<loc>{escaped}/p/canvas-tote</loc>")), "{xml}");
+    assert!(!xml.contains("shop&co"), "no bare & anywhere: {xml}");
+    assert_eq!(xml.matches("<loc>").count(), xml.matches(&format!("<loc>{escaped}/")).count());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_revalidate_with_etags_and_change_when_the_catalogue_does() {
     let app = TestApp::spawn_demo().await;

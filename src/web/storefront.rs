@@ -279,12 +279,13 @@ pub async fn sitemap(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
+        // The base comes from the request's Host when no public address is set: escaped like the rest.
+        let base = xml_escape(&base);
         xml.push_str(&format!("<url><loc>{base}/</loc></url>\n"));
         for (path, updated) in entries {
             let day = updated.get(..10).unwrap_or("");
             xml.push_str(&format!(
-                "<url><loc>{}{}</loc><lastmod>{day}</lastmod></url>\n",
-                xml_escape(&base),
+                "<url><loc>{base}{}</loc><lastmod>{day}</lastmod></url>\n",
                 xml_escape(&path)
             ));
         }
