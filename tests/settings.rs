@@ -95,7 +95,10 @@ async fn the_owner_gives_the_shop_its_look() {
     );
 
     let (_, home) = app.page("/").await;
-    assert!(home.contains("Pickles and papads from our kitchen in Jaipur.<br>Delivered across Rajasthan."), "{home}");
+    assert!(
+        home.contains("Pickles and papads from our kitchen in Jaipur.<br />\nDelivered across Rajasthan."),
+        "{home}"
+    );
     assert!(home.contains("<meta property=\"og:description\" content=\"Pickles and papads"));
     assert!(home.contains(&format!("<link rel=\"canonical\" href=\"{}/\">", app.base)));
     assert!(home.contains("<link rel=\"stylesheet\" href=\"/theme/ffff00.css\">"));
@@ -161,4 +164,33 @@ async fn the_owner_gives_the_shop_its_look() {
         StatusCode::SEE_OTHER
     );
     assert!(app.page("/").await.1.contains("/theme/be185d.css"));
+}
+
+/// Issue 11 (regression): the home page's introduction is Markdown, rendered and made safe like a
+/// collection's description (it was shown with its asterisks); its line breaks stay, and link
+/// previews get it as plain text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_introduction_is_rendered_as_markdown() {
+    let app = TestApp::spawn().await;
+    app.setup_owner().await;
+    let intro = "**Pickles** and *papads* from [our kitchen](https://example.com/about).\r\nNo <script>alert(1)</script> here, nor [this](javascript:alert(1)).\r\n\r\n- Jaipur\r\n- Ajmer";
+    let res = app
+        .submit(
+            "/admin/settings",
+            "/admin/settings",
+            &[("name", "Asha's Kitchen"), ("currency", "INR"), ("intro", intro)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, home) = app.page("/").await;
+    assert!(home.contains("<strong>Pickles</strong> and <em>papads</em>"), "{home}");
+    assert!(home.contains("<a href=\"https://example.com/about\">our kitchen</a>"), "{home}");
+    assert!(home.contains("<li>Jaipur</li>"), "{home}");
+    assert!(!home.contains("**Pickles**"), "no Markdown shown as typed");
+    assert!(home.contains("&lt;script&gt;") && !home.contains("javascript:"), "made safe like descriptions");
+    assert!(home.contains("our kitchen</a>.<br />\nNo"), "a typed line break stays: {home}");
+    assert!(
+        home.contains("<meta name=\"description\" content=\"Pickles and papads from our kitchen. No"),
+        "previews get plain text: {home}"
+    );
 }

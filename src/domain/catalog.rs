@@ -87,6 +87,16 @@ pub fn is_released(publish_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> boo
 /// Renders a seller's Markdown to HTML that is safe to embed: raw HTML is shown as text, and links
 /// and images keep only http(s), mailto, tel and relative targets.
 pub fn markdown_to_html(md: &str) -> String {
+    render_markdown(md, false)
+}
+
+/// As [`markdown_to_html`], but every line break typed stays one: for short texts written line by
+/// line in a textarea, like the shop's introduction.
+pub fn markdown_lines_to_html(md: &str) -> String {
+    render_markdown(md, true)
+}
+
+fn render_markdown(md: &str, keep_lines: bool) -> String {
     let safe_url = |url: &str| {
         let lower = url.trim().to_ascii_lowercase();
         let scheme = lower.split_once(':').map(|(s, _)| s);
@@ -97,6 +107,7 @@ pub fn markdown_to_html(md: &str) -> String {
     };
     let parser = Parser::new_ext(md, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES).map(|event| match event {
         Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+        Event::SoftBreak if keep_lines => Event::HardBreak,
         Event::Start(Tag::Link { link_type, dest_url, title, id }) if !safe_url(&dest_url) => {
             Event::Start(Tag::Link { link_type, dest_url: CowStr::from("#"), title, id })
         }

@@ -3,7 +3,7 @@
 use maud::{Markup, PreEscaped, html};
 
 use crate::db::catalog::{Card, Collection, Sort};
-use crate::domain::catalog::markdown_to_html;
+use crate::domain::catalog::{markdown_lines_to_html, markdown_to_html, plain_summary};
 use crate::domain::money;
 use crate::domain::shop::ShopSettings;
 use crate::web::extract::Page;
@@ -50,7 +50,8 @@ pub fn grid(page: &Page, cards: &[Card]) -> Markup {
 
 pub fn home(page: &Page, base: &str, featured: &[Collection], newest: &[Card]) -> Markup {
     let shop = &page.shop;
-    let summary = if shop.intro.is_empty() { format!("Shop {} online.", shop.name) } else { shop.intro.clone() };
+    let summary =
+        if shop.intro.is_empty() { format!("Shop {} online.", shop.name) } else { plain_summary(&shop.intro, 200) };
     super::layout::storefront_with_head(
         page,
         "Welcome",
@@ -66,11 +67,7 @@ pub fn home(page: &Page, base: &str, featured: &[Collection], newest: &[Card]) -
         html! {
             section.hero {
                 h1 { (shop.name) }
-                @for para in shop.intro.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-                    p.intro {
-                        @for (i, line) in para.lines().enumerate() { @if i > 0 { br; } (line) }
-                    }
-                }
+                @if !shop.intro.is_empty() { div.intro.prose { (PreEscaped(markdown_lines_to_html(&shop.intro))) } }
                 @if !shop.address.is_empty() { p.lead { (shop.address) } }
                 @if !shop.whatsapp_number.is_empty() {
                     p { a.button.primary href=(format!("https://wa.me/{}", shop.whatsapp_number.trim_start_matches('+'))) rel="noopener" { "Message us on WhatsApp" } }

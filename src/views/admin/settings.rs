@@ -31,7 +31,7 @@ pub fn page(ctx: &Admin, s: &SettingsInput, errors: &FieldErrors, test_to: &str,
                     (Field::new("contact_email", "Contact email", &s.contact_email).kind("email").hint("Shown to customers; new orders are emailed here (to every owner when empty).").render(errors))
                     (Field::new("address", "Address", &s.address).kind("textarea").hint("Shown in the shop's footer.").render(errors))
                     (Field::new("intro", "Introduction", &s.intro).kind("textarea")
-                        .hint("A few words under the shop's name on the home page, like what you make and where you deliver.").render(errors))
+                        .hint("A few words under the shop's name on the home page, like what you make and where you deliver. Markdown: **bold**, *italic*, links as [text](https://…).").render(errors))
                     (Field::new("accent_color", "Accent colour", &s.accent_color)
                         .hint("For buttons and links, as # and six hex digits, like #be185d. Made darker or lighter where needed so text stays readable. Empty for Souk's teal.").render(errors))
                     button.primary type="submit" { "Save settings" }
