@@ -216,6 +216,34 @@ async fn the_checkout_asks_only_for_what_the_shop_needs() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
 
+/// Issue 11 (regression): the phone field's hint says a local number gets the shop's country code,
+/// and so does the message for a number that cannot be read (it asked for a country code), and a
+/// local number is indeed accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_message_says_what_the_field_accepts() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 5);
+    let shopper = browser();
+    add(&app, &shopper, &sku, "1").await;
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    assert!(html.contains("without a country code we add +91"), "the hint: {html}");
+    let with_phone = |phone: &'static str| -> Vec<(&str, &str)> {
+        CUSTOMER.iter().copied().filter(|(k, _)| *k != "phone").chain([("phone", phone)]).collect()
+    };
+    // One digit short.
+    let (res, _) = checkout(&app, &shopper, &with_phone("98765 4321")).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    let at = html.find("id=\"f-phone-error\"").expect("a message beside the phone field");
+    let message = &html[at..at + html[at..].find("</").unwrap()];
+    assert!(message.contains("without a country code we add +91"), "{message}");
+    assert!(!message.contains("with its country code"), "a local number is not refused: {message}");
+    let (res, _) = checkout(&app, &shopper, &with_phone("98765 43210")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "a local number is accepted");
+    let phone: String = app.db().query_row("SELECT customer_phone FROM orders", [], |r| r.get(0)).unwrap();
+    assert_eq!(phone, "+919876543210");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_shoppers_race_for_the_last_unit_and_exactly_one_gets_it() {
     let app = demo().await;

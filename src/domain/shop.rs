@@ -180,9 +180,17 @@ pub fn example_phone(default_cc: &str) -> String {
 /// crate): a number is read as international when it starts with `+` or the country's
 /// international prefix (`00`), else as a national number of `default_cc`'s country (a trunk `0`
 /// or `(0)` dropped, a country code typed without `+` recognised), and must be a valid number of
-/// its country, so typos in length or prefix are caught. The error carries a valid example.
+/// its country, so typos in length or prefix are caught. The error carries a valid example and,
+/// when the shop has a country, says that a local number is completed with its code.
 pub fn normalize_phone(raw: &str, default_cc: &str) -> Result<String, String> {
-    let bad = || format!("Enter a phone number with its country code, like {}.", example_phone(default_cc));
+    let bad = || match region_of(default_cc) {
+        Some(m) => format!(
+            "Enter a valid phone number, like {}; without a country code we add +{}.",
+            example_phone(default_cc),
+            m.country_code()
+        ),
+        None => format!("Enter a phone number with its country code, like {}.", example_phone(default_cc)),
+    };
     let trimmed = raw.trim();
     let plus = trimmed.matches('+').count();
     if trimmed.is_empty()
@@ -259,6 +267,12 @@ mod tests {
             let e = normalize_phone(raw, cc).unwrap_err();
             assert!(e.contains("like +"), "{raw}: {e}");
         }
+        // Issue 11 (regression): with a country set, the message says what is accepted, as the
+        // checkout's hint does: a local number, completed with the shop's code.
+        let e = normalize_phone("12345", "91").unwrap_err();
+        assert!(e.contains("without a country code we add +91") && !e.contains("with its country code"), "{e}");
+        let e = normalize_phone("12345", "").unwrap_err();
+        assert!(e.starts_with("Enter a phone number with its country code, like +"), "{e}");
         // The example is itself a valid number of the shop's country.
         for cc in ["91", "44", "1", "234", "55", ""] {
             let example = example_phone(cc);
