@@ -339,3 +339,65 @@ async fn importing_over_a_product_keeps_its_photos() {
     assert!(page.contains("alt=\"Canvas tote, front\""));
     assert_eq!(app.ints(&format!("SELECT image_id FROM products WHERE id = {product}")), photo, "the card keeps it");
 }
+
+/// Issue 11 (regression): text that a spreadsheet would run as a formula (starting with `=`, `+`,
+/// `-` or `@`) is exported with a leading `'`, numbers are left alone, and importing the file
+/// undoes exactly that: a title that really starts with `'=` comes back as typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cells_that_would_run_as_formulas_are_neutralised_and_read_back_exactly() {
+    let app = TestApp::spawn().await;
+    app.setup_owner().await;
+    let products: [&[(&str, &str)]; 2] = [
+        &[
+            ("title", "=HYPERLINK(\"http://x\",\"y\")"),
+            ("slug", "hyperlink"),
+            ("status", "active"),
+            ("description_md", "@everyone: new stock"),
+            ("option1", "Size"),
+            ("v0_o1", "-1"),
+            ("v0_sku", "HL-1"),
+            ("v0_price", "499"),
+            ("v0_track", "1"),
+            ("v0_stock", "2"),
+        ],
+        &[
+            ("title", "'=already quoted"),
+            ("slug", "quoted"),
+            ("status", "active"),
+            ("description_md", "+91 on WhatsApp"),
+            ("seo_title", "-50% off"),
+            ("v0_sku", "Q-1"),
+            ("v0_price", "1299.50"),
+        ],
+    ];
+    for fields in products {
+        let res = app.submit("/admin/products/new", "/admin/products/new", fields).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    let file = export(&app).await;
+    let header = csv::Reader::from_reader(file.as_bytes()).headers().unwrap().clone();
+    let rows = records(&file);
+    let cell = |slug: &str, column: &str| {
+        let c = header.iter().position(|h| h == column).unwrap();
+        rows.iter().find(|r| &r[0] == slug).unwrap()[c].to_string()
+    };
+    assert_eq!(cell("hyperlink", "title"), "'=HYPERLINK(\"http://x\",\"y\")");
+    assert_eq!(cell("hyperlink", "description"), "'@everyone: new stock");
+    assert_eq!(cell("hyperlink", "option1"), "'-1");
+    assert_eq!(cell("quoted", "title"), "''=already quoted", "one more quote, taken off on import");
+    assert_eq!(cell("quoted", "description"), "'+91 on WhatsApp");
+    assert_eq!(cell("quoted", "seo_title"), "'-50% off");
+    assert_eq!((cell("hyperlink", "price"), cell("quoted", "price")), ("499.00".into(), "1299.50".into()));
+    for row in &rows {
+        assert!(row.iter().all(|c| !c.starts_with(['=', '+', '-', '@', '\t', '\r'])), "{row:?}");
+    }
+
+    let empty = TestApp::spawn().await;
+    empty.setup_owner().await;
+    assert_eq!(import(&empty, &file).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(catalogue(&app.db()), catalogue(&empty.db()), "the same catalogue");
+    let title: String =
+        empty.db().query_row("SELECT title FROM products WHERE slug = 'quoted'", [], |r| r.get(0)).unwrap();
+    assert_eq!(title, "'=already quoted");
+    assert_eq!(export(&empty).await, file, "the same file, cell for cell");
+}

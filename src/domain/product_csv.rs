@@ -1,6 +1,8 @@
 //! Products as CSV: one row per variant, the product's columns repeated on each of its rows.
 //! Export then import into an empty shop gives the same catalogue: products, variants, stock, and
 //! each product's place in its collections (`collection_places`, one number per collection named).
+//! Text a spreadsheet would run as a formula is written neutralised (`domain::csv_cell`) and read
+//! back as it was.
 
 use super::product_form::{ProductErrors, ProductInput, RowInput};
 
@@ -68,32 +70,34 @@ pub fn write(rows: &[ExportRow], minor_units: u8) -> Result<String, csv::Error> 
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS.iter().chain([&STOCK_COLUMN]))?;
     let yn = |b: bool| if b { "yes" } else { "no" }.to_string();
+    // The seller's text may start like a formula; the numbers and dates written here never do.
+    let text = |s: &str| super::csv_cell(s).into_owned();
     for r in rows {
         let money = |m: i64| super::money::decimal(m, minor_units);
         w.write_record([
-            r.slug.clone(),
-            r.title.clone(),
-            r.status.clone(),
-            r.description_md.clone(),
-            r.tags.replace(',', ", "),
-            r.seo_title.clone(),
-            r.seo_description.clone(),
+            text(&r.slug),
+            text(&r.title),
+            text(&r.status),
+            text(&r.description_md),
+            text(&r.tags.replace(',', ", ")),
+            text(&r.seo_title),
+            text(&r.seo_description),
             r.publish_at.as_deref().map(|t| t.chars().take(16).collect()).unwrap_or_default(),
-            r.options[0].clone(),
-            r.options[1].clone(),
-            r.options[2].clone(),
-            r.collections.clone(),
-            r.collection_places.clone(),
-            r.sku.clone(),
-            r.values[0].clone(),
-            r.values[1].clone(),
-            r.values[2].clone(),
+            text(&r.options[0]),
+            text(&r.options[1]),
+            text(&r.options[2]),
+            text(&r.collections),
+            text(&r.collection_places),
+            text(&r.sku),
+            text(&r.values[0]),
+            text(&r.values[1]),
+            text(&r.values[2]),
             money(r.price),
             r.compare_at.map(money).unwrap_or_default(),
             yn(r.track),
             yn(r.backorder),
             r.max_per_order.map(|m| m.to_string()).unwrap_or_default(),
-            r.barcode.clone(),
+            text(&r.barcode),
             r.weight_grams.map(|w| w.to_string()).unwrap_or_default(),
             r.on_hand.to_string(),
         ])?;
@@ -176,7 +180,7 @@ pub fn parse(data: &[u8]) -> Result<Vec<ImportedProduct>, Vec<CsvError>> {
         let line = record.position().map_or(n as u64 + 2, |p| p.line()) as usize;
         let get = |name: &str| {
             let c = COLUMNS.iter().chain([&STOCK_COLUMN]).position(|c| *c == name).expect("a known column");
-            index[c].and_then(|i| record.get(i)).unwrap_or("").to_string()
+            index[c].and_then(|i| record.get(i)).map(super::from_csv_cell).unwrap_or("").to_string()
         };
         let slug = get("slug").trim().to_string();
         let mut flag = |column: &str, value: String| {
