@@ -432,3 +432,47 @@ async fn the_product_list_filters_and_pages() {
     assert_eq!(seen, total, "every draft, once, across the pages");
     assert!(total > 100);
 }
+
+/// Issue 11 (regression): a product or collection titled in Devanagari, Arabic or accented Latin
+/// gets a readable web address of its own (all non-Latin titles got `item`, so the second such
+/// product was refused as taken); a collection an import names still gets `-2` when its address is
+/// already used.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn titles_in_any_script_get_readable_addresses_of_their_own() {
+    let app = owner_app().await;
+    for (title, sku, slug) in [
+        ("हाथ से बना कुर्ता", "HK-1", "haath-se-bnaa-kurtaa"),
+        ("रेशमी साड़ी", "RS-1", "reshmii-saadd-ii"),
+        ("قميص قطني", "QQ-1", "qmys-qtny"),
+        ("Châle en laine d’Aïcha", "CL-1", "chale-en-laine-d-aicha"),
+    ] {
+        let form = [("title", title), ("status", "active"), ("v0_sku", sku), ("v0_price", "499")];
+        let res = app.submit("/admin/products/new", "/admin/products/new", &form).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{title}: {}", res.text().await.unwrap());
+        let (status, html) = app.page(&format!("/p/{slug}")).await;
+        assert_eq!(status, StatusCode::OK, "{title} at /p/{slug}");
+        assert!(html.contains(&format!("<h1>{title}</h1>")), "{title}");
+    }
+    for (title, slug) in [("त्योहार", "tyohaar"), ("هدايا", "hdy"), ("Été indien", "ete-indien"), ("Uphaar", "uphaar")]
+    {
+        let res = app.submit("/admin/collections", "/admin/collections/new", &[("title", title)]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{title}");
+        assert_eq!(app.page(&format!("/c/{slug}")).await.0, StatusCode::OK, "{title} at /c/{slug}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM products WHERE slug LIKE 'item%'"), 0);
+
+    // A file naming a collection that does not exist yet: its address is read from its title too,
+    // and made unique as before ("Uphaar" above already has uphaar).
+    let csv = "slug,title,status,collections,sku,price\n,उपहार की टोकरी,active,उपहार,UT-1,299\n";
+    let token = csrf_from(&app.page("/admin/products").await.1).unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token)
+        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("products.csv"));
+    let res = app.client.post(app.url("/admin/products/import")).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let slug = |sql: &str| app.db().query_row(sql, [], |r| r.get::<_, String>(0)).unwrap();
+    assert_eq!(slug("SELECT slug FROM collections WHERE title = 'उपहार'"), "uphaar-2");
+    let product = slug("SELECT slug FROM products WHERE title = 'उपहार की टोकरी'");
+    assert!(product.starts_with("uphaar-"), "{product}");
+    assert_eq!(app.page(&format!("/p/{product}")).await.0, StatusCode::OK);
+}

@@ -3,20 +3,13 @@
 use chrono::{DateTime, Utc};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
 
-/// A URL slug from a title: lower-case ASCII letters and digits joined by single dashes.
+/// A URL slug from a title: lower-case ASCII letters and digits joined by single dashes. Titles in
+/// any script are transliterated first (Devanagari, Arabic, accented Latin…), so each gets a
+/// readable address of its own; "item" only when nothing in it can be spelled.
 pub fn slugify(title: &str) -> String {
-    let mut slug = String::with_capacity(title.len());
-    for c in title.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
-            'è' | 'é' | 'ê' | 'ë' | 'ē' => 'e',
-            'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ō' | 'ø' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' | 'ū' => 'u',
-            'ç' => 'c',
-            'ñ' => 'n',
-            other => other,
-        };
+    let ascii = deunicode::deunicode_with_tofu(title, " ");
+    let mut slug = String::with_capacity(ascii.len());
+    for c in ascii.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {
             slug.push(c);
         } else if !slug.ends_with('-') && !slug.is_empty() {
@@ -224,6 +217,11 @@ mod tests {
         assert_eq!(slugify("Hand-block Printed Kurta (Blue)"), "hand-block-printed-kurta-blue");
         assert_eq!(slugify("  Crème brûlée!! "), "creme-brulee");
         assert_eq!(slugify("!!!"), "item");
+        // Issue 11 (regression): titles in any script get a readable address of their own, not "item".
+        assert_eq!(slugify("हाथ से बना कुर्ता"), "haath-se-bnaa-kurtaa");
+        assert_eq!(slugify("قميص قطني"), "qmys-qtny");
+        assert_eq!(slugify("Châle en laine d’Aïcha"), "chale-en-laine-d-aicha");
+        assert_eq!(slugify("Ærø Øl straße"), "aero-ol-strasse");
         assert!(is_slug("blue-kurta-2"));
         for bad in ["", "Blue", "a--b", "-a", "a-", "a b", "a/b"] {
             assert!(!is_slug(bad), "{bad}");
