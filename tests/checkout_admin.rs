@@ -376,3 +376,70 @@ async fn a_discount_code_works_only_from_its_start() {
     assert_eq!((discount, code.as_str()), (10000, "LAUNCH20"));
     assert!(app.page(&location(&res)).await.1.contains("Discount (LAUNCH20)"));
 }
+
+/// Issue 11 (regression): a zone with `*` as its places is everywhere else: a customer outside the
+/// listed places pays its fee at the checkout and through the API (they could only pick up). A line
+/// no address could ever reach is refused beside the field, saying why, and nothing is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_catch_all_zone_delivers_everywhere_else_and_lines_that_cannot_match_are_refused() {
+    let app = owner_shop().await;
+    let (_, html) = app.page("/admin/checkout").await;
+    assert!(html.contains("Everywhere else: * = 99"), "the form's hint explains *");
+    let courier = |zones: &'static str| {
+        [("name", "Courier"), ("code", "courier"), ("kind", "zones"), ("zones", zones), ("active", "1")]
+    };
+    for (zones, why) in [
+        ("Rest of India: * = 99\nPune: Pune = 49", "Line 2 can never match: line 1 (*) already takes every address"),
+        ("Pune: Pune = 49\nNorth: 11* = 99", "Line 2 can never match: 11* is not a place"),
+        (
+            "Pune: Pune, 411 = 49\nCity: pune = 59",
+            "Line 2 can never match: each of its places is already in an earlier line (Pune)",
+        ),
+    ] {
+        let res = app.submit("/admin/checkout", "/admin/checkout/delivery", &courier(zones)).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{zones}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains(&format!("zones-error\">{why}")), "beside the field: {why}: {html}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM delivery_methods"), 0);
+
+    admin_form(&app, "/admin/checkout/delivery", &courier("Pune: Pune, 411 = 49\nRest of India: * = 99")).await;
+    admin_form(&app, "/admin/checkout/payment", &[("name", "Cash"), ("code", "cod"), ("kind", "cod"), ("active", "1")])
+        .await;
+    let order = |phone: &str, city: &str, postal: &str| {
+        json!({
+            "items": [{"sku": "K-1", "quantity": 1}],
+            "customer": {"name": "Ravi", "phone": phone},
+            "delivery": {"method": "courier", "address": {"line1": "1 Beach Road", "city": city, "postal_code": postal}},
+            "payment": {"method": "cod"}
+        })
+    };
+    for (phone, city, postal, fee) in
+        [("+919900000001", "Panaji", "403001", 9900), ("+919900000002", "Pimpri", "411045", 4900)]
+    {
+        let res = app.client.post(app.url("/api/v1/orders")).json(&order(phone, city, postal)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED, "{city}");
+        assert_eq!(res.json::<Value>().await.unwrap()["delivery_fee"], fee, "{city}");
+    }
+
+    // The checkout form, from a cart.
+    let shopper = browser();
+    assert_eq!(common::shop::add(&app, &shopper, "K-1", "1").await.status(), StatusCode::SEE_OTHER);
+    let fields = [
+        ("name", "Asha"),
+        ("phone", "+919988776655"),
+        ("delivery", "courier"),
+        ("line1", "2 Lake Road"),
+        ("city", "Bhopal"),
+        ("region", "Madhya Pradesh"),
+        ("postal_code", "462001"),
+        ("payment", "cod"),
+    ];
+    let res = common::shop::checkout(&app, &shopper, &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
+    let fee: i64 = app
+        .db()
+        .query_row("SELECT delivery_fee FROM orders WHERE customer_phone = '+919988776655'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fee, 9900, "the catch-all's fee");
+}

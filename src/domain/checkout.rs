@@ -45,9 +45,32 @@ impl DeliveryKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
     pub name: String,
-    /// Cities, regions or postal-code prefixes, compared without case.
+    /// Cities, regions or postal-code prefixes, compared without case; `*` alone for everywhere
+    /// else (see [`Zone::is_catch_all`]).
     pub areas: Vec<String>,
     pub fee: i64,
+}
+
+/// The areas of a zone that takes every address no other zone takes.
+pub const CATCH_ALL: &str = "*";
+
+impl Zone {
+    /// Whether this is the "everywhere else" zone: chosen only when no other zone takes the address.
+    pub fn is_catch_all(&self) -> bool {
+        self.areas.iter().any(|a| a.trim() == CATCH_ALL)
+    }
+
+    /// Whether one of its areas names this city or region, or starts this postal code (all lower case,
+    /// the code without spaces).
+    fn takes(&self, city: &str, region: &str, postal: &str) -> bool {
+        self.areas.iter().any(|a| {
+            let a = a.trim().to_lowercase();
+            !a.is_empty()
+                && (a == city
+                    || a == region
+                    || (a.chars().all(|c| c.is_ascii_alphanumeric()) && postal.starts_with(&a)))
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,15 +99,13 @@ impl DeliveryMethod {
                 let city = address.city.trim().to_lowercase();
                 let region = address.region.trim().to_lowercase();
                 let postal = address.postal_code.replace(' ', "").to_lowercase();
-                let zone = self.zones.iter().find(|z| {
-                    z.areas.iter().any(|a| {
-                        let a = a.trim().to_lowercase();
-                        !a.is_empty()
-                            && (a == city
-                                || a == region
-                                || (a.chars().all(|c| c.is_ascii_alphanumeric()) && postal.starts_with(&a)))
-                    })
-                });
+                // The catch-all is the seller's last line (the form sees to it); looked at last
+                // anyway, so one saved elsewhere before it was a catch-all takes nothing from the others.
+                let zone = self
+                    .zones
+                    .iter()
+                    .find(|z| !z.is_catch_all() && z.takes(&city, &region, &postal))
+                    .or_else(|| self.zones.iter().find(|z| z.is_catch_all()));
                 match zone {
                     Some(z) => z.fee,
                     None => return Err(format!("{} does not reach this address; choose another way.", self.name)),
@@ -510,6 +531,21 @@ mod tests {
         assert_eq!(courier.fee_for(&at("Pune", "Maharashtra", "411001"), 200000), Ok(0));
         assert!(courier.fee_for(&at("Delhi", "Delhi", "110001"), 1000).unwrap_err().contains("does not reach"));
         assert_eq!(d[0].fee_for(&Address::default(), 0), Ok(0));
+    }
+
+    /// Issue 11 (regression): `*` is everywhere else: any address no other zone takes, whatever
+    /// the order of the lines, and never one that another zone takes.
+    #[test]
+    fn the_catch_all_zone_takes_every_other_address() {
+        let (d, _) = methods();
+        let mut courier = d[1].clone();
+        courier.zones.insert(0, Zone { name: "Everywhere else".into(), areas: vec!["*".into()], fee: 12000 });
+        let at = |city: &str, region: &str| Address { city: city.into(), region: region.into(), ..Default::default() };
+        assert_eq!(courier.fee_for(&at("Delhi", "Delhi"), 1000), Ok(12000));
+        assert_eq!(courier.fee_for(&at("Mumbai", ""), 1000), Ok(5000), "a zone that names the address first");
+        assert_eq!(courier.fee_for(&at("Pune", "Maharashtra"), 1000), Ok(9000));
+        assert_eq!(courier.fee_for(&at("Delhi", "Delhi"), 200000), Ok(0), "free over the threshold too");
+        assert_eq!(courier.from_fee(), 5000);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::FieldErrors;
 use super::checkout::{
-    CheckoutSettings, DeliveryKind, DeliveryMethod, Discount, PaymentKind, PaymentMethod, Zone, clean,
+    CATCH_ALL, CheckoutSettings, DeliveryKind, DeliveryMethod, Discount, PaymentKind, PaymentMethod, Zone, clean,
 };
 use super::money;
 
@@ -112,6 +112,43 @@ fn amount(e: &mut FieldErrors, key: &'static str, raw: &str, minor: u8, optional
     }
 }
 
+/// Why a zone line can never be chosen for any address, when one cannot: a `*` that is not an
+/// area of its own, a line after the catch-all, or a line whose every area an earlier one has.
+fn never_matched(zones: &[Zone]) -> Option<String> {
+    let mut catch_all: Option<usize> = None;
+    for (i, z) in zones.iter().enumerate() {
+        let line = i + 1;
+        if let Some(star) = z.areas.iter().find(|a| a.contains(CATCH_ALL) && a.as_str() != CATCH_ALL) {
+            return Some(format!(
+                "Line {line} can never match: {star} is not a place, and * works only as the whole area list, like Everywhere else: * = 99."
+            ));
+        }
+        if let Some(first) = catch_all {
+            return Some(format!(
+                "Line {line} can never match: line {first} (*) already takes every address the lines above it do not; put the * line last."
+            ));
+        }
+        if z.is_catch_all() {
+            if z.areas.len() > 1 {
+                return Some(format!(
+                    "Line {line}: * already takes every address no other line takes; write it alone, like {}: * = …, and put the places on a line of their own.",
+                    z.name
+                ));
+            }
+            catch_all = Some(line);
+            continue;
+        }
+        let earlier = |a: &String| zones[..i].iter().find(|o| o.areas.iter().any(|b| b.eq_ignore_ascii_case(a)));
+        if let Some(other) = z.areas.iter().map(earlier).collect::<Option<Vec<_>>>().and_then(|o| o.first().copied()) {
+            return Some(format!(
+                "Line {line} can never match: each of its places is already in an earlier line ({}), which is chosen first.",
+                other.name
+            ));
+        }
+    }
+    None
+}
+
 /// A checked delivery method and whether it is offered.
 pub fn validate_delivery(f: &DeliveryForm, minor: u8) -> Result<(DeliveryMethod, bool), FieldErrors> {
     let mut e = FieldErrors::new();
@@ -147,6 +184,9 @@ pub fn validate_delivery(f: &DeliveryForm, minor: u8) -> Result<(DeliveryMethod,
                 e.insert("zones", format!("Line {}: write it as Name: area, area = fee.", n + 1));
             }
         }
+    }
+    if let Some(why) = never_matched(&zones) {
+        e.entry("zones").or_insert(why);
     }
     if kind == DeliveryKind::Zones && zones.is_empty() && !e.contains_key("zones") {
         e.insert("zones", "Add at least one zone, like Mumbai: Mumbai, Thane, 400 = 49.".into());
@@ -323,6 +363,38 @@ mod tests {
         assert_eq!(validate_delivery(&round, 2).unwrap().0, m, "the form shows what it reads");
         let bad = DeliveryForm { zones: "Jaipur 49".into(), ..f };
         assert!(validate_delivery(&bad, 2).unwrap_err()["zones"].starts_with("Line 1"));
+    }
+
+    /// Issue 11 (regression): `*` alone is the catch-all; a line that no address could ever reach
+    /// is refused, saying why.
+    #[test]
+    fn a_catch_all_is_accepted_and_lines_that_cannot_match_are_refused() {
+        let form = |zones: &str| DeliveryForm {
+            code: "standard".into(),
+            name: "Courier".into(),
+            kind: "zones".into(),
+            zones: zones.into(),
+            ..Default::default()
+        };
+        let (m, _) = validate_delivery(&form("Same city: Jaipur = 49\nRest of India: * = 99"), 2).unwrap();
+        assert!(m.zones[1].is_catch_all() && !m.zones[0].is_catch_all());
+        assert_eq!(validate_delivery(&DeliveryForm::from_method(&m, true, 2), 2).unwrap().0, m);
+        assert!(validate_delivery(&form("Everywhere: * = 99"), 2).is_ok(), "one fee for everywhere");
+        for (zones, why) in [
+            ("Rest: * = 99\nJaipur: Jaipur = 49", "Line 2 can never match: line 1 (*)"),
+            ("Jaipur: Jaipur = 49\nRest: * = 99\nMore: * = 199", "Line 3 can never match: line 2 (*)"),
+            ("North: 11* = 99", "Line 1 can never match: 11* is not a place"),
+            ("Rest: Jaipur, * = 99", "Line 1: * already takes every address"),
+            (
+                "City: Jaipur, 302 = 49\nAgain: jaipur = 59",
+                "Line 2 can never match: each of its places is already in an earlier line (City)",
+            ),
+        ] {
+            let e = validate_delivery(&form(zones), 2).unwrap_err();
+            assert!(e["zones"].starts_with(why), "{zones}: {}", e["zones"]);
+        }
+        let (m, _) = validate_delivery(&form("City: Jaipur, 302 = 49\nState: Jaipur, Rajasthan = 79"), 2).unwrap();
+        assert_eq!(m.zones.len(), 2, "a line with one place of its own can still match");
     }
 
     #[test]

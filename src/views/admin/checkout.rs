@@ -58,7 +58,7 @@ fn delivery_form(ctx: &Admin, id: Option<i64>, f: &DeliveryForm, errors: &FieldE
                 (Field::new("fee", "Fee", &f.fee).scope(&scope).hint("For one fee.").render(errors))
                 (Field::new("free_over", "Free over", &f.free_over).scope(&scope).hint("Subtotal for free delivery; empty: never.").render(errors))
             }
-            (Field::new("zones", "Zones", &f.zones).scope(&scope).kind("textarea").hint("One a line: Name: city, region or postal-code start, … = fee. Example: Mumbai: Mumbai, Thane, 400 = 49").render(errors))
+            (Field::new("zones", "Zones", &f.zones).scope(&scope).kind("textarea").hint("One a line: Name: city, region or postal-code start, … = fee, like Mumbai: Mumbai, Thane, 400 = 49. The first line that names an address sets its fee. A last line with * as its places, like Everywhere else: * = 99, is for every address no other line names; without it, those addresses cannot choose this way.").render(errors))
             (Field::new("details", "Details for customers", &f.details).scope(&scope).kind("textarea").render(errors))
             (check("active", "Offer it at checkout", f.active.is_some(), &format!("active-d-{key}")))
             button type="submit" { @if id.is_some() { "Save " (f.name) } @else { "Add delivery method" } }
