@@ -123,3 +123,86 @@ async fn a_cart_survives_a_server_restart() {
     assert!(html.contains("Canvas Tote") && html.contains("value=\"2\""), "{html}");
     assert_eq!(checkout(&app, &shopper, CUSTOMER).await.status(), StatusCode::SEE_OTHER, "and can be ordered");
 }
+
+/// The `<form>` on a page whose opening tag contains `marker`, whole.
+fn form_with(html: &str, marker: &str) -> String {
+    let at = html.find(marker).unwrap_or_else(|| panic!("no {marker} in {html}"));
+    let start = html[..at].rfind("<form").unwrap();
+    html[start..start + html[start..].find("</form>").unwrap()].to_string()
+}
+
+/// Issue 11 (regression): the size and colour chips are inputs of the "Add to cart" form itself,
+/// so a shopper without JavaScript who taps M / Rust and adds gets M / Rust (a hidden SKU of the
+/// variant shown when the page loaded went into the cart). The server finds the variant from the
+/// chosen values, even beside a stale SKU, and refuses clearly a combination that is not made or
+/// is sold out, adding nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chosen_options_are_what_goes_into_the_cart_without_javascript() {
+    let app = TestApp::spawn_demo().await;
+    let product = "chikankari-cotton-kurta";
+    let db = app.db();
+    db.execute(
+        "UPDATE variants SET on_hand = 5, reserved = 0, track_stock = 1, allow_backorder = 0
+         WHERE product_id = (SELECT id FROM products WHERE slug = ?1)",
+        [product],
+    )
+    .unwrap();
+    let sku_of = |size: &str, colour: &str| -> String {
+        db.query_row(
+            "SELECT v.sku FROM variants v JOIN products p ON p.id = v.product_id
+             WHERE p.slug = ?1 AND v.option1 = ?2 AND v.option2 = ?3",
+            [product, size, colour],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let (xl_rust, m_indigo) = (sku_of("XL", "Rust"), sku_of("M", "Indigo"));
+    db.execute("UPDATE variants SET on_hand = 0 WHERE sku = ?1", [&m_indigo]).unwrap();
+
+    let shopper = browser();
+    let page = app.get_as(&shopper, &format!("/p/{product}")).await.text().await.unwrap();
+    let form = form_with(&page, "action=\"/cart/add\"");
+    for input in ["name=\"o1\" value=\"XL\"", "name=\"o2\" value=\"Rust\"", "name=\"quantity\""] {
+        assert!(form.contains(input), "the chips are part of the add form: {input}");
+    }
+    assert!(!form.contains("name=\"sku\""), "no SKU that could disagree with the chips: {form}");
+    let shown = hidden(&page, "product");
+    assert_eq!(shown, product);
+
+    // The chips as tapped, posted as the browser would: that variant, at its own price.
+    let add_chosen = |size: &'static str, colour: &'static str, extra: Option<(&'static str, String)>| {
+        let mut fields: Vec<(&str, String)> = vec![
+            ("product", product.to_string()),
+            ("o1", size.into()),
+            ("o2", colour.into()),
+            ("quantity", "2".into()),
+        ];
+        fields.extend(extra);
+        shopper.post(app.url("/cart/add")).form(&fields).send()
+    };
+    let res = add_chosen("XL", "Rust", None).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/cart");
+    let cart = app.get_as(&shopper, "/cart").await.text().await.unwrap();
+    let line = line_of(&cart, variant_id(&app, &xl_rust));
+    assert!(line.contains("XL / Rust") && line.contains("value=\"2\""), "{line}");
+    assert!(line.contains(&inr(2 * price_of(&app, &xl_rust))), "{line}");
+    assert_eq!(app.count("SELECT count(*) FROM cart_lines"), 1);
+
+    // A stale SKU beside the chips does not win over them.
+    let res = add_chosen("L", "Indigo", Some(("sku", xl_rust.clone()))).await.unwrap();
+    assert_eq!(location(&res), "/cart");
+    assert_eq!(app.count("SELECT quantity FROM cart_lines WHERE variant_id = (SELECT id FROM variants WHERE option1 = 'L' AND option2 = 'Indigo' AND sku LIKE 'CCK%')"), 2);
+
+    // Sold out, or not made: back to the product, saying so; nothing added.
+    let res = add_chosen("M", "Indigo", None).await.unwrap();
+    assert_eq!(location(&res), format!("/p/{product}?variant={m_indigo}"));
+    let back = app.get_as(&shopper, &location(&res)).await.text().await.unwrap();
+    assert!(back.contains("Chikankari Cotton Kurta (M / Indigo) sold out."), "{back}");
+    let res = add_chosen("XXL", "Rust", None).await.unwrap();
+    assert_eq!(location(&res), format!("/p/{product}"));
+    let back = app.get_as(&shopper, &location(&res)).await.text().await.unwrap();
+    assert!(back.contains("XXL / Rust is not made: choose another combination."), "{back}");
+    assert_eq!(app.count("SELECT count(*) FROM cart_lines"), 2);
+    assert_eq!(app.count("SELECT sum(quantity) FROM cart_lines"), 4);
+}

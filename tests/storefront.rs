@@ -99,8 +99,10 @@ async fn a_product_page_lets_you_choose_a_variant_without_javascript() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<h1>Chikankari Cotton Kurta</h1>"));
     assert!(html.contains("<legend>Size</legend>") && html.contains("<legend>Colour</legend>"));
-    assert!(html.contains("form class=\"options\" method=\"get\""), "a plain GET form picks the variant");
-    // Choosing L / Rust shows that variant's SKU and price.
+    // The chips are part of the add form (issue 11); "Show this choice" loads the page for them.
+    assert!(html.contains("form class=\"buy\" method=\"post\" action=\"/cart/add\""));
+    assert!(html.contains("formmethod=\"get\" formaction=\"/p/chikankari-cotton-kurta\""), "{html}");
+    // Choosing XL / Rust shows that variant's SKU and price.
     let (_, html) = app.page("/p/chikankari-cotton-kurta?o1=XL&o2=Rust").await;
     let sku: String = app.db().query_row("SELECT sku FROM variants WHERE option1 = 'XL' AND option2 = 'Rust' AND product_id = (SELECT id FROM products WHERE slug = 'chikankari-cotton-kurta')", [], |r| r.get(0)).unwrap();
     assert!(html.contains(&format!("SKU {sku}")), "{sku}");

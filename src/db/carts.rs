@@ -147,3 +147,22 @@ pub fn variant_by_sku(conn: &Connection, sku: &str) -> rusqlite::Result<Option<i
         .query_row(named_params! {":sku": sku}, |r| r.get(0))
         .optional()
 }
+
+/// The product with this slug (sold or not) and its variant with these option values, compared
+/// only for the options the product names (first by position when several match); `None` when
+/// there is no such product, `Some(None)` when it has no variant with these values.
+pub fn variant_by_options(
+    conn: &Connection,
+    slug: &str,
+    values: &[String; 3],
+) -> rusqlite::Result<Option<Option<i64>>> {
+    conn.prepare_cached(
+        "SELECT (SELECT v.id FROM variants v WHERE v.product_id = p.id
+                   AND (p.option1 = '' OR v.option1 = :o1) AND (p.option2 = '' OR v.option2 = :o2)
+                   AND (p.option3 = '' OR v.option3 = :o3)
+                 ORDER BY v.position, v.id LIMIT 1)
+         FROM products p WHERE p.slug = :slug",
+    )?
+    .query_row(named_params! {":slug": slug, ":o1": values[0], ":o2": values[1], ":o3": values[2]}, |r| r.get(0))
+    .optional()
+}

@@ -1,12 +1,13 @@
-//! The product page: gallery, variant choice that works without JavaScript, price, stock, and the
-//! metadata that makes a shared link show a rich card.
+//! The product page: gallery, a variant choice that is part of the add-to-cart form (so it works
+//! without JavaScript, and a small script follows each tap), price, stock, and the metadata that
+//! makes a shared link show a rich card.
 
 use maud::{Markup, PreEscaped, html};
 
 use super::storefront::{picture, price};
 use crate::db::catalog::{ProductPage, Variant};
 use crate::domain::catalog::{Availability, markdown_to_html, plain_summary};
-use crate::domain::money;
+use crate::domain::{money, whatsapp};
 use crate::web::extract::Page;
 
 /// What the page shows for the chosen variant.
@@ -17,10 +18,57 @@ pub struct Choice<'a> {
     pub canonical: String,
     /// The absolute base for image URLs in link previews.
     pub base: String,
-    /// A prefilled WhatsApp message for this variant, when the shop has a number.
-    pub whatsapp: Option<String>,
     /// The valid early-access token this page was opened with, kept when another variant is chosen.
     pub access: Option<String>,
+}
+
+/// "Ask on WhatsApp" for a variant: a prefilled message naming it, when the shop has a number.
+fn ask_link(page: &Page, p: &ProductPage, v: &Variant, canonical: &str) -> Option<String> {
+    let shop = &page.shop;
+    let options: Vec<&str> = v.options.iter().map(String::as_str).filter(|o| !o.is_empty()).collect();
+    let text = format!(
+        "Hello {}! I'd like to order: {}{} (SKU {}), {}.\n{canonical}?variant={}",
+        shop.name,
+        p.product.title,
+        if options.is_empty() { String::new() } else { format!(" – {}", options.join(" / ")) },
+        v.sku,
+        money::format(v.price, &shop.currency, shop.currency_minor_units),
+        v.sku,
+    );
+    whatsapp::link(&shop.whatsapp_number, &text)
+}
+
+fn sellable(v: &Variant) -> bool {
+    v.stock().availability() != Availability::SoldOut
+}
+
+/// Every variant as the page's script needs it to follow each choice at once (price, stock, photo,
+/// SKU, the WhatsApp link), as JSON for a `<script type="application/json">`.
+fn variants_json(page: &Page, p: &ProductPage, c: &Choice) -> String {
+    let shop = &page.shop;
+    let variants: Vec<serde_json::Value> = p
+        .variants
+        .iter()
+        .map(|v| {
+            let availability = v.stock().availability();
+            let stock = if c.released { availability_text(availability) } else { None };
+            serde_json::json!({
+                "sku": v.sku,
+                "options": v.options,
+                "price": price(shop, v.price),
+                "was": v.compare_at_price.filter(|cmp| *cmp > v.price).map(|cmp| price(shop, cmp)),
+                "stock": stock.unwrap_or_default(),
+                "level": if availability == Availability::SoldOut { "out" } else { "low" },
+                "sellable": c.released && sellable(v),
+                "max": v.max_per_order.unwrap_or(crate::domain::orders::MAX_QUANTITY),
+                "limit": v.max_per_order.map(|m| format!("At most {m} per order")).unwrap_or_default(),
+                "images": p.images.iter().filter(|i| i.variant_id == Some(v.id)).map(|i| i.id).collect::<Vec<_>>(),
+                "ask": ask_link(page, p, v, &c.canonical),
+            })
+        })
+        .collect();
+    // Inside <script>, no "<" may start a tag or comment: JSON lets it be written \u003c.
+    serde_json::Value::Array(variants).to_string().replace('<', "\\u003c")
 }
 
 fn availability_text(a: Availability) -> Option<String> {
@@ -93,27 +141,69 @@ fn head(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
     }
 }
 
-/// The option pickers: one group of radio buttons per option, submitted as a plain GET form.
-fn option_form(p: &ProductPage, chosen: &Variant, access: Option<&str>) -> Markup {
+/// Whether the product has a choice to make: named options and more than one variant.
+fn has_choice(p: &ProductPage) -> bool {
+    p.variants.len() > 1 && p.product.options.iter().any(|n| !n.is_empty())
+}
+
+/// The option pickers: one group of radio buttons (chips) per option, named `o1`…`o3`. They sit
+/// inside the form that adds to the cart, so what is added is always what is shown chosen.
+fn option_fields(p: &ProductPage, chosen: &Variant) -> Markup {
     let names: Vec<(usize, &String)> = p.product.options.iter().enumerate().filter(|(_, n)| !n.is_empty()).collect();
     html! {
-        @if !names.is_empty() && p.variants.len() > 1 {
-            form.options method="get" action=(format!("/p/{}", p.product.slug)) {
-                @if let Some(token) = access { input type="hidden" name="access" value=(token); }
-                @for (i, name) in &names {
-                    fieldset {
-                        legend { (name) }
-                        @for value in distinct(p.variants.iter().map(|v| &v.options[*i])) {
-                            @let id = format!("o{}-{}", i + 1, crate::domain::catalog::slugify(value));
-                            @let sold_out = !p.variants.iter().any(|v| v.options[*i] == *value
-                                && (0..3).all(|j| j == *i || v.options[j] == chosen.options[j])
-                                && v.stock().availability() != Availability::SoldOut);
-                            input.chip type="radio" id=(id) name=(format!("o{}", i + 1)) value=(value) checked[chosen.options[*i] == *value];
-                            label.chip.sold-out[sold_out] for=(id) { (value) @if sold_out { span.visually-hidden { " (sold out)" } } }
-                        }
+        div.options {
+            @for (i, name) in &names {
+                fieldset {
+                    legend { (name) }
+                    @for value in distinct(p.variants.iter().map(|v| &v.options[*i])) {
+                        @let id = format!("o{}-{}", i + 1, crate::domain::catalog::slugify(value));
+                        @let sold_out = !p.variants.iter().any(|v| v.options[*i] == *value
+                            && (0..3).all(|j| j == *i || v.options[j] == chosen.options[j])
+                            && sellable(v));
+                        input.chip type="radio" id=(id) name=(format!("o{}", i + 1)) value=(value) checked[chosen.options[*i] == *value];
+                        label.chip.sold-out[sold_out] for=(id) { (value) @if sold_out { span.visually-hidden { " (sold out)" } } }
                     }
                 }
-                button type="submit" { "Show this choice" }
+            }
+        }
+    }
+}
+
+/// Without JavaScript, the chosen options' price, stock and photo are shown by loading the page
+/// for them; the script shows them at each tap and hides this button.
+fn show_button(p: &ProductPage) -> Markup {
+    html! {
+        button.show type="submit" formmethod="get" formaction=(format!("/p/{}", p.product.slug)) formnovalidate {
+            "Show this choice"
+        }
+    }
+}
+
+/// The form that adds to the cart: the option chips (or, for a single variant, its SKU), the
+/// quantity and the button; or, while nothing can be bought, the chips alone in a GET form.
+fn buy_form(p: &ProductPage, c: &Choice) -> Markup {
+    let v = c.variant;
+    let choice = has_choice(p);
+    html! {
+        @if c.released && p.variants.iter().any(sellable) {
+            form.buy method="post" action="/cart/add" data-choice {
+                @if choice {
+                    (option_fields(p, v))
+                    input type="hidden" name="product" value=(p.product.slug);
+                } @else {
+                    input type="hidden" name="sku" value=(v.sku);
+                }
+                @if let Some(token) = &c.access { input type="hidden" name="access" value=(token); }
+                label for="qty" { "Quantity" }
+                input #qty type="number" name="quantity" value="1" min="1" max=(v.max_per_order.unwrap_or(crate::domain::orders::MAX_QUANTITY)) inputmode="numeric";
+                button.primary type="submit" { "Add to cart" }
+                @if choice { (show_button(p)) }
+            }
+        } @else if choice {
+            form.options method="get" action=(format!("/p/{}", p.product.slug)) data-choice {
+                (option_fields(p, v))
+                @if let Some(token) = &c.access { input type="hidden" name="access" value=(token); }
+                button.show type="submit" { "Show this choice" }
             }
         }
     }
@@ -168,23 +258,21 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
                         }
                         script src=(crate::web::assets::url("js/countdown.js")) defer {}
                     }
-                } @else if let Some(text) = availability_text(availability) {
-                    p class=(format!("stock {}", if availability == Availability::SoldOut { "out" } else { "low" })) role="status" { (text) }
+                } @else {
+                    @let text = availability_text(availability);
+                    p class=(format!("stock {}", if availability == Availability::SoldOut { "out" } else { "low" })) role="status" hidden[text.is_none()] { (text.unwrap_or_default()) }
                 }
-                (option_form(p, v, c.access.as_deref()))
-                @if let Some(max) = v.max_per_order { p.limit { "At most " (max) " per order" } }
+                (buy_form(p, c))
+                p.limit hidden[v.max_per_order.is_none()] { @if let Some(max) = v.max_per_order { "At most " (max) " per order" } }
                 p.sku { "SKU " (v.sku) }
-                @if c.released && availability != Availability::SoldOut {
-                    form.buy method="post" action="/cart/add" {
-                        input type="hidden" name="sku" value=(v.sku);
-                        @if let Some(token) = &c.access { input type="hidden" name="access" value=(token); }
-                        label for="qty" { "Quantity" }
-                        input #qty type="number" name="quantity" value="1" min="1" max=(v.max_per_order.unwrap_or(crate::domain::orders::MAX_QUANTITY)) inputmode="numeric";
-                        button.primary type="submit" { "Add to cart" }
+                @if c.released && p.variants.iter().any(sellable) {
+                    @if let Some(href) = ask_link(page, p, v, &c.canonical) {
+                        p { a.button.ask href=(href) rel="noopener" { "Ask on WhatsApp" } }
                     }
-                    @if let Some(href) = &c.whatsapp {
-                        p { a.button href=(href) rel="noopener" { "Ask on WhatsApp" } }
-                    }
+                }
+                @if has_choice(p) {
+                    script #variants type="application/json" { (PreEscaped(variants_json(page, p, c))) }
+                    script src=(crate::web::assets::url("js/choice.js")) defer {}
                 }
                 @if !p.product.description_md.is_empty() {
                     div.prose { (PreEscaped(markdown_to_html(&p.product.description_md))) }

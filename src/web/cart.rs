@@ -174,9 +174,37 @@ pub async fn show(req: HttpRequest, page: Page, state: web::Data<AppState>) -> R
 #[serde(default)]
 pub struct AddForm {
     pub sku: String,
+    /// The product page's form sends the product (its slug) and the value chosen for each of its
+    /// options instead of a SKU, so what is added is what the shopper sees chosen.
+    pub product: String,
+    pub o1: Option<String>,
+    pub o2: Option<String>,
+    pub o3: Option<String>,
     pub quantity: Option<i64>,
     /// An early-access token, when the product page was opened with one.
     pub access: String,
+}
+
+/// The variant a form asks for: by the chosen option values when it sends them, else by SKU. A
+/// combination the product does not have is refused with a message and the page to go back to.
+fn wanted_variant(tx: &rusqlite::Connection, form: &AddForm) -> Result<Result<i64, (String, String)>, AppError> {
+    let chosen = [&form.o1, &form.o2, &form.o3];
+    if form.product.is_empty() || chosen.iter().all(|o| o.is_none()) {
+        return Ok(Ok(carts::variant_by_sku(tx, form.sku.trim())?.ok_or(AppError::NotFound)?));
+    }
+    let slug = form.product.trim();
+    if !crate::domain::catalog::is_slug(slug) {
+        return Err(AppError::NotFound);
+    }
+    let values = chosen.map(|o| o.clone().unwrap_or_default());
+    match carts::variant_by_options(tx, slug, &values)?.ok_or(AppError::NotFound)? {
+        Some(id) => Ok(Ok(id)),
+        None => {
+            let named: Vec<&str> = values.iter().map(String::as_str).filter(|v| !v.is_empty()).collect();
+            let msg = format!("{} is not made: choose another combination.", named.join(" / "));
+            Ok(Err((msg, format!("/p/{slug}"))))
+        }
+    }
 }
 
 /// Adds to the cart from a product page. Product pages are shared by caches and carry no CSRF
@@ -201,7 +229,10 @@ pub async fn add(
         .write(move |tx| {
             let now = clock.now();
             let (at, expires) = (db::ts(now), db::ts(now + Duration::days(days)));
-            let variant_id = carts::variant_by_sku(tx, form.sku.trim())?.ok_or(AppError::NotFound)?;
+            let variant_id = match wanted_variant(tx, &form)? {
+                Ok(id) => id,
+                Err((msg, back)) => return Ok((None, None, msg, back)),
+            };
             let wanted = [(variant_id, access.as_deref())];
             let offer = carts::offers(tx, &wanted, &at)?.pop().ok_or(AppError::NotFound)?;
             let back = format!("/p/{}?variant={}", offer.product_slug, offer.sku);

@@ -11,7 +11,7 @@ use super::page_cache::{Entry, PageCache};
 use crate::AppState;
 use crate::db::catalog::{self, Sort, Variant};
 use crate::domain::catalog::is_released;
-use crate::domain::{money, search as fts, whatsapp};
+use crate::domain::search as fts;
 use crate::error::AppError;
 use crate::views;
 
@@ -210,24 +210,12 @@ async fn render_product(state: &AppState, page: Page, slug: String, q: ProductQu
     let publish_at = p.product.publish_at.as_deref().and_then(crate::db::parse_ts);
     let base = super::public_base(state, &page);
     let canonical = format!("{base}/p/{}", p.product.slug);
-    let shop = &page.shop;
-    let options: Vec<&str> = variant.options.iter().map(String::as_str).filter(|o| !o.is_empty()).collect();
-    let text = format!(
-        "Hello {}! I'd like to order: {}{} (SKU {}), {}.\n{canonical}?variant={}",
-        shop.name,
-        p.product.title,
-        if options.is_empty() { String::new() } else { format!(" – {}", options.join(" / ")) },
-        variant.sku,
-        money::format(variant.price, &shop.currency, shop.currency_minor_units),
-        variant.sku,
-    );
     let choice = views::product::Choice {
         variant,
         released: early || is_released(publish_at, page.now),
         access: early.then(|| q.access.clone()),
         canonical,
         base,
-        whatsapp: whatsapp::link(&shop.whatsapp_number, &text),
     };
     Ok(views::product::page(&page, &p, &choice).into_string())
 }

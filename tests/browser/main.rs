@@ -123,9 +123,8 @@ async fn seller_adds_a_product_and_a_customer_chooses_a_variant() {
     b.goto(&app.url("/p/mango-print-scarf")).await.unwrap();
     assert_eq!(heading(b).await, "Mango Print Scarf");
     b.find(Locator::Css("label[for='o1-leaf']")).await.unwrap().click().await.unwrap();
-    click_and_wait(b, "form.options button[type=submit]").await;
-    let sku = b.find(Locator::Css(".sku")).await.unwrap().text().await.unwrap();
-    assert_eq!(sku, "SKU MPS-LEAF");
+    // The page follows the tap at once (issue 11): no button to press, no page to load.
+    b.wait().for_element(Locator::XPath("//p[@class='sku' and text()='SKU MPS-LEAF']")).await.unwrap();
     if let Ok(dir) = std::env::var("SOUK_SCREENSHOTS") {
         std::fs::write(format!("{dir}/product-chosen.png"), b.screenshot().await.unwrap()).unwrap();
     }
@@ -149,9 +148,7 @@ async fn a_customer_browses_to_a_product_and_every_page_is_accessible() {
     click_and_wait(b, "a[href='/p/chanderi-silk-saree']").await;
     assert_eq!(heading(b).await, "Chanderi Silk Saree");
     b.find(Locator::Css("label[for='o1-teal']")).await.unwrap().click().await.unwrap();
-    click_and_wait(b, "form.options button[type=submit]").await;
-    let sku = b.find(Locator::Css(".sku")).await.unwrap().text().await.unwrap();
-    assert!(sku.ends_with("-TEA"), "{sku}");
+    b.wait().for_element(Locator::XPath("//p[@class='sku' and contains(text(), '-TEA')]")).await.unwrap();
     assert!(b.find(Locator::Css("input[value='Teal']:checked")).await.is_ok());
     harness::assert_accessible(b, "a product").await;
     // A drop to come: the script turns its opening time into a countdown.
@@ -185,6 +182,108 @@ async fn a_customer_browses_to_a_product_and_every_page_is_accessible() {
         b.goto(&app.url(path)).await.unwrap();
         harness::assert_accessible(b, what).await;
     }
+}
+
+/// Issue 11 (regression): on a 390×844 phone, tapping size and colour chips changes at once the
+/// price, stock, photo, SKU and WhatsApp link, turns "Add to cart" off for a sold-out combination,
+/// and adds exactly the variant shown chosen (the cart got the one the page had loaded with).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chips_a_shopper_taps_are_what_goes_into_the_cart() {
+    let Some(browser) = harness::launch("the_chips_a_shopper_taps_are_what_goes_into_the_cart").await else { return };
+    let b = &browser.client;
+    b.set_window_size(390, 844).await.unwrap();
+    let app = TestApp::spawn_demo().await;
+    let db = app.db();
+    let product = "chikankari-cotton-kurta";
+    db.execute(
+        "UPDATE variants SET on_hand = 20, reserved = 0, track_stock = 1, allow_backorder = 0, max_per_order = NULL
+         WHERE product_id = (SELECT id FROM products WHERE slug = ?1)",
+        [product],
+    )
+    .unwrap();
+    let variant = |size: &str, colour: &str| -> (i64, String) {
+        db.query_row(
+            "SELECT v.id, v.sku FROM variants v JOIN products p ON p.id = v.product_id
+             WHERE p.slug = ?1 AND v.option1 = ?2 AND v.option2 = ?3",
+            [product, size, colour],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let ((_, first), (xl_rust, xl_rust_sku), (_, xl_indigo)) =
+        (variant("S", "Indigo"), variant("XL", "Rust"), variant("XL", "Indigo"));
+    db.execute("UPDATE variants SET on_hand = 2 WHERE id = ?1", [xl_rust]).unwrap();
+    db.execute("UPDATE variants SET on_hand = 0 WHERE sku = ?1", [&xl_indigo]).unwrap();
+    // Two photos: the product's, then one of XL / Rust.
+    let png = {
+        let img = image::RgbImage::from_fn(40, 50, |x, _| image::Rgb([(x * 6) as u8, 60, 40]));
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    let mut photos = Vec::new();
+    for (position, of) in [(1, None), (2, Some(xl_rust))] {
+        db.execute(
+            "INSERT INTO images (product_id, variant_id, position, alt, width, height, created_at)
+             VALUES ((SELECT id FROM products WHERE slug = ?1), ?2, ?3, 'A kurta', 40, 50, '2026-01-01T00:00:00.000Z')",
+            rusqlite::params![product, of, position],
+        )
+        .unwrap();
+        let id = db.last_insert_rowid();
+        for width in [320, 640, 1280] {
+            db.execute(
+                "INSERT INTO image_renditions (image_id, width, content_type, data) VALUES (?1, ?2, 'image/png', ?3)",
+                rusqlite::params![id, width, png],
+            )
+            .unwrap();
+        }
+        photos.push(id);
+    }
+    let text = |css: &'static str| async move { b.find(Locator::Css(css)).await.unwrap().text().await.unwrap() };
+    let first_photo = || async { b.find(Locator::Css(".gallery img")).await.unwrap().attr("src").await.unwrap() };
+    let ask = || async { b.find(Locator::Css("a.ask")).await.unwrap().attr("href").await.unwrap().unwrap() };
+    let tap = |id: &'static str| async move {
+        b.find(Locator::Css(&format!("label[for='{id}']"))).await.unwrap().click().await.unwrap();
+    };
+
+    b.goto(&app.url(&format!("/p/{product}"))).await.unwrap();
+    assert_eq!(text(".buy .sku").await, format!("SKU {first}"));
+    assert_eq!(first_photo().await.as_deref(), Some(format!("/img/{}/640", photos[0]).as_str()));
+    let show = b.find(Locator::Css("button.show")).await.unwrap();
+    assert!(!show.is_displayed().await.unwrap(), "nothing to press with JavaScript on");
+
+    tap("o1-xl").await;
+    tap("o2-rust").await;
+    assert_eq!(text(".buy .sku").await, format!("SKU {xl_rust_sku}"));
+    assert_eq!(text(".buy .price .now").await, "₹1,499.00");
+    assert_eq!(text(".buy .stock").await, "Only 2 left");
+    assert_eq!(first_photo().await.as_deref(), Some(format!("/img/{}/640", photos[1]).as_str()), "its photo leads");
+    let href = ask().await;
+    assert!(href.contains("XL%20%2F%20Rust") && href.contains(&format!("SKU%20{xl_rust_sku}")), "{href}");
+    assert!(b.current_url().await.unwrap().as_str().ends_with(&format!("?variant={xl_rust_sku}")));
+    harness::assert_accessible(b, "a product after choosing").await;
+
+    // A sold-out combination cannot be added; the chips say which one is sold out.
+    tap("o2-indigo").await;
+    assert_eq!(text(".buy .stock").await, "Sold out");
+    let add = b.find(Locator::Css("form.buy button.primary")).await.unwrap();
+    assert!(!add.is_enabled().await.unwrap(), "Add to cart is off for a sold-out choice");
+    tap("o2-rust").await;
+    assert!(add.is_enabled().await.unwrap());
+    let xl_label = b.find(Locator::Css("label[for='o2-indigo']")).await.unwrap();
+    assert!(xl_label.attr("class").await.unwrap().unwrap().contains("sold-out"), "Indigo is sold out in XL");
+
+    fill(b, "#qty", "2").await;
+    submit_and_wait(b, "form.buy").await;
+    assert_eq!(heading(b).await, "Your cart");
+    let line = text(".cart-line").await;
+    assert!(line.contains("XL / Rust"), "{line}");
+    assert_eq!(
+        app.count(&format!("SELECT count(*) FROM cart_lines WHERE variant_id = {xl_rust} AND quantity = 2")),
+        1,
+        "exactly the variant shown, and nothing else"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM cart_lines"), 1);
 }
 
 /// Issue 4: a customer on a phone adds to the cart, checks out, gets the WhatsApp button (its link
@@ -266,6 +365,7 @@ async fn every_kind_of_page_is_valid_html() {
         "/c/sarees",
         "/c/sarees?sort=price_desc&page=2",
         "/p/canvas-tote",
+        "/p/chikankari-cotton-kurta",
         "/p/hand-block-printed-kurta",
         "/search?q=silk",
         "/search?q=zzqx",
