@@ -6,7 +6,7 @@ use rusqlite::Connection;
 
 use crate::config::Config;
 use crate::db::{self, audit, outbox, sessions, settings, throttle, tokens, users};
-use crate::domain::auth::{self, Role};
+use crate::domain::auth::{self, OneTimeToken, Role, User};
 use crate::domain::throttle as policy;
 use crate::domain::tokens::{hash_token, new_token};
 use crate::domain::{FieldErrors, valid_email};
@@ -30,7 +30,7 @@ impl Actor {
     pub fn anonymous(ip: &str) -> Actor {
         Actor { user_id: None, name: "anonymous".into(), ip: ip.into() }
     }
-    pub fn user(u: &users::User, ip: &str) -> Actor {
+    pub fn user(u: &User, ip: &str) -> Actor {
         Actor { user_id: Some(u.id), name: u.email.clone(), ip: ip.into() }
     }
 
@@ -90,7 +90,7 @@ pub fn complete_setup(
     account: &NewAccount,
     ip: &str,
     user_agent: &str,
-) -> Result<Result<(users::User, String), LinkError>, AppError> {
+) -> Result<Result<(User, String), LinkError>, AppError> {
     let Some(t) = tokens::find_valid(conn, "setup", &hash_token(token), &db::now())? else {
         return Ok(Err(LinkError::Invalid));
     };
@@ -113,13 +113,7 @@ pub fn complete_setup(
 }
 
 /// Creates an account; a taken email comes back as a field error.
-pub fn create_user(
-    conn: &Connection,
-    email: &str,
-    name: &str,
-    role: Role,
-    hash: &str,
-) -> rusqlite::Result<users::User> {
+pub fn create_user(conn: &Connection, email: &str, name: &str, role: Role, hash: &str) -> rusqlite::Result<User> {
     let id = users::insert(conn, email.trim(), name.trim(), role, hash, &db::now())?;
     users::by_id(conn, id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)
 }
@@ -152,7 +146,7 @@ pub enum LoginStart {
     Locked(Duration),
     /// Counted as a failure until the password is proven right; `lock_if_wrong` is the pause a
     /// wrong password now causes.
-    Proceed { account: Option<(users::User, String)>, lock_if_wrong: Option<Duration> },
+    Proceed { account: Option<(User, String)>, lock_if_wrong: Option<Duration> },
 }
 
 /// Checks the pause and counts this attempt as a failure in advance ([`record_login`] clears it).
@@ -203,7 +197,7 @@ pub fn record_login_failure(conn: &Connection, email: &str, ip: &str) -> rusqlit
 }
 
 /// Records a successful sign-in: clears the counters, starts a session, writes the audit log.
-pub fn record_login(conn: &Connection, user: &users::User, ip: &str, user_agent: &str) -> rusqlite::Result<String> {
+pub fn record_login(conn: &Connection, user: &User, ip: &str, user_agent: &str) -> rusqlite::Result<String> {
     for key in throttle_keys(&user.email, ip) {
         throttle::clear(conn, &key)?;
     }
@@ -236,7 +230,7 @@ pub fn invite(
 }
 
 /// The invite behind a token, if it can still be accepted.
-pub fn find_invite(conn: &Connection, token: &str) -> rusqlite::Result<Option<tokens::OneTimeToken>> {
+pub fn find_invite(conn: &Connection, token: &str) -> rusqlite::Result<Option<OneTimeToken>> {
     tokens::find_valid(conn, "invite", &hash_token(token), &db::now())
 }
 
@@ -248,7 +242,7 @@ pub fn accept_invite(
     password_hash: &str,
     ip: &str,
     user_agent: &str,
-) -> Result<(users::User, String), AppError> {
+) -> Result<(User, String), AppError> {
     let Some(t) = find_invite(conn, token)? else {
         return Err(AppError::NotFound);
     };
@@ -267,7 +261,7 @@ pub fn accept_invite(
 }
 
 /// Removes an account and its sessions. The last owner and oneself cannot be removed.
-pub fn remove_user(conn: &Connection, actor: &Actor, user_id: i64) -> Result<users::User, AppError> {
+pub fn remove_user(conn: &Connection, actor: &Actor, user_id: i64) -> Result<User, AppError> {
     let user = users::by_id(conn, user_id)?.ok_or(AppError::NotFound)?;
     if actor.user_id == Some(user.id) {
         return Err(AppError::Conflict("You cannot remove your own account.".into()));
@@ -281,12 +275,7 @@ pub fn remove_user(conn: &Connection, actor: &Actor, user_id: i64) -> Result<use
 }
 
 /// Sets a new password (already validated and hashed) and ends every session of the account.
-pub fn set_password(
-    conn: &Connection,
-    actor: &Actor,
-    email: &str,
-    password_hash: &str,
-) -> Result<users::User, AppError> {
+pub fn set_password(conn: &Connection, actor: &Actor, email: &str, password_hash: &str) -> Result<User, AppError> {
     let (user, _) = users::by_email(conn, email.trim())?.ok_or(AppError::NotFound)?;
     users::set_password(conn, user.id, password_hash, &db::now())?;
     let ended = sessions::delete_for_user(conn, user.id)?;

@@ -366,7 +366,12 @@ pub fn expire_drafts(tx: &Transaction, now: DateTime<Utc>, actor: &str) -> Resul
 /// The wa.me link that hands an order to the shop, with the seller's message filled in: the order
 /// code, items, total, delivery and payment method only, never an address, email or name.
 /// `None` when the shop has no WhatsApp number.
-pub fn whatsapp_url(shop: &ShopSettings, template: &str, o: &orders::Order, lines: &[orders::Line]) -> Option<String> {
+pub fn whatsapp_url(
+    shop: &ShopSettings,
+    template: &str,
+    o: &crate::domain::orders::Order,
+    lines: &[crate::domain::orders::Line],
+) -> Option<String> {
     let items: Vec<String> = lines
         .iter()
         .map(|l| {

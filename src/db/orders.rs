@@ -3,37 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 use sha2::Digest;
 
-/// An order as stored.
-#[derive(Debug, Clone)]
-pub struct Order {
-    pub id: i64,
-    pub code: String,
-    pub status: String,
-    pub payment_status: String,
-    pub currency: String,
-    pub subtotal: i64,
-    pub delivery_fee: i64,
-    pub discount: i64,
-    pub total: i64,
-    pub customer_name: String,
-    pub customer_phone: String,
-    pub customer_email: String,
-    pub delivery_code: String,
-    pub delivery_name: String,
-    pub delivery_details: String,
-    pub address: crate::domain::checkout::Address,
-    pub payment_code: String,
-    pub payment_kind: String,
-    pub payment_name: String,
-    pub payment_instructions: String,
-    pub payment_account: String,
-    pub payment_network: String,
-    pub discount_code: Option<String>,
-    pub note: String,
-    pub cancel_reason: Option<String>,
-    pub expires_at: Option<String>,
-    pub created_at: String,
-}
+use crate::domain::orders::{Event, Line, Order};
 
 const ORDER_COLUMNS: &str = "id, code, status, payment_status, currency, subtotal, delivery_fee, discount, total,
     customer_name, customer_phone, customer_email, delivery_code, delivery_name, delivery_details,
@@ -93,23 +63,6 @@ pub fn by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<Order>>
         .optional()
 }
 
-/// What an order line keeps of the catalogue.
-#[derive(Debug, Clone)]
-pub struct Line {
-    pub variant_id: Option<i64>,
-    pub product_slug: String,
-    pub sku: String,
-    pub title: String,
-    pub options: String,
-    pub unit_price: i64,
-    pub quantity: i64,
-    pub line_total: i64,
-    /// The photo shown at placement; `None` when there was none or it is gone (an order placed
-    /// before photos were kept for orders).
-    pub image_id: Option<i64>,
-    pub reserved: i64,
-}
-
 pub fn lines(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Line>> {
     conn.prepare_cached(
         "SELECT variant_id, product_slug, sku, title, options, unit_price, quantity, line_total,
@@ -131,14 +84,6 @@ pub fn lines(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Line>> {
         })
     })?
     .collect()
-}
-
-/// One step of an order's timeline.
-#[derive(Debug, Clone)]
-pub struct Event {
-    pub status: String,
-    pub note: String,
-    pub at: String,
 }
 
 pub fn events(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Event>> {

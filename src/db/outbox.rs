@@ -2,35 +2,10 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-#[derive(Debug, Clone)]
-pub struct NewMessage {
-    pub kind: String,
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    /// The body holds a secret (a one-time link): it is wiped once sent or given up.
-    pub sensitive: bool,
-}
+use crate::domain::outbox::{Message, NewMessage};
 
 /// What a wiped body says instead.
 pub const WIPED: &str = "(This message held a one-time link; it was removed from the outbox after delivery.)";
-
-#[derive(Debug, Clone)]
-pub struct Message {
-    pub id: i64,
-    pub kind: String,
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    pub status: String,
-    pub attempts: u32,
-    pub next_attempt_at: String,
-    pub last_error: String,
-    pub created_at: String,
-    pub sent_at: Option<String>,
-}
 
 fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
     Ok(Message {

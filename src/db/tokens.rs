@@ -2,16 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-#[derive(Debug, Clone)]
-pub struct OneTimeToken {
-    pub id: i64,
-    pub purpose: String,
-    pub email: String,
-    pub role: String,
-    pub created_by: Option<i64>,
-    pub created_at: String,
-    pub expires_at: String,
-}
+use crate::domain::auth::OneTimeToken;
 
 fn token_from_row(r: &Row<'_>) -> rusqlite::Result<OneTimeToken> {
     Ok(OneTimeToken {

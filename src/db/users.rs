@@ -2,16 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-use crate::domain::auth::Role;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct User {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub created_at: String,
-}
+use crate::domain::auth::{Role, User};
 
 pub(crate) fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
     let role: String = r.get("role")?;

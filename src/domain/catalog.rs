@@ -3,6 +3,9 @@
 use chrono::{DateTime, Utc};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
 
+mod records;
+pub use records::*;
+
 /// A URL slug from a title: lower-case ASCII letters and digits joined by single dashes.
 pub fn slugify(title: &str) -> String {
     let mut slug = String::with_capacity(title.len());

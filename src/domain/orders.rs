@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+mod records;
+pub use records::{Event, Line, Order};
+
 /// An order's status; the names are the product contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {

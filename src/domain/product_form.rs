@@ -197,7 +197,7 @@ pub fn validate(input: &ProductInput, minor_units: u8) -> Result<ValidProduct, P
         s => match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
             .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
         {
-            Ok(t) => Some(crate::db::ts(Utc.from_utc_datetime(&t))),
+            Ok(t) => Some(super::time::ts(Utc.from_utc_datetime(&t))),
             Err(_) => {
                 e.fields.insert(
                     "publish_at",

@@ -2,9 +2,9 @@
 
 use maud::html;
 
-use crate::db::orders::{Line, Order};
-use crate::db::outbox::NewMessage;
 use crate::domain::money;
+use crate::domain::orders::{Line, Order};
+use crate::domain::outbox::NewMessage;
 use crate::domain::shop::ShopSettings;
 
 pub fn test_message(shop: &ShopSettings, to: &str, requested_by: &str) -> NewMessage {

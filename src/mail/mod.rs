@@ -12,6 +12,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::AppState;
 use crate::db::{self, outbox};
+use crate::domain::outbox::Message as OutboxMessage;
 
 pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
 
@@ -92,7 +93,7 @@ async fn deliver(
     state: &AppState,
     transport: &Transport,
     from: &Mailbox,
-    m: outbox::Message,
+    m: OutboxMessage,
 ) -> Result<(), crate::error::AppError> {
     let attempts = m.attempts + 1;
     let id = m.id;
@@ -128,7 +129,7 @@ pub fn retry_delay(base_secs: i64, attempts: u32) -> chrono::Duration {
     chrono::Duration::seconds(secs.min(3600))
 }
 
-fn build(from: &Mailbox, m: &outbox::Message) -> Result<Message, String> {
+fn build(from: &Mailbox, m: &OutboxMessage) -> Result<Message, String> {
     let to: Mailbox = m.to.parse().map_err(|e| format!("bad recipient {:?}: {e}", m.to))?;
     let domain = from.email.domain().to_string();
     // A stable Message-ID: if a crash after the SMTP server accepted the message causes a resend,

@@ -5,10 +5,22 @@ use maud::{Markup, PreEscaped, html};
 
 use super::components::{csrf, time};
 use crate::domain::checkout::{PaymentKind, payment_uri};
-use crate::domain::orders::Status;
+use crate::domain::orders::{Event, Line, Order, Status};
 use crate::domain::{money, whatsapp};
-use crate::web::extract::Page;
-use crate::web::order_page::OrderView;
+use crate::views::Page;
+
+/// Everything the order page shows.
+pub struct OrderView {
+    /// A view-only link just made for sharing, shown once.
+    pub shared: Option<String>,
+    pub order: Order,
+    pub lines: Vec<Line>,
+    pub events: Vec<Event>,
+    pub manage: bool,
+    pub token: String,
+    /// The "Send order on WhatsApp" link (`None` without a shop number).
+    pub whatsapp: Option<String>,
+}
 
 /// A QR code as inline SVG (drawn here from a URI this shop built).
 fn qr(uri: &str) -> Option<Markup> {

@@ -4,10 +4,9 @@
 use maud::{Markup, PreEscaped, html};
 
 use super::storefront::{picture, price};
-use crate::db::catalog::{ProductPage, Variant};
-use crate::domain::catalog::{Availability, markdown_to_html, plain_summary};
+use crate::domain::catalog::{Availability, ProductPage, Variant, markdown_to_html, plain_summary};
 use crate::domain::money;
-use crate::web::extract::Page;
+use crate::views::Page;
 
 /// What the page shows for the chosen variant.
 pub struct Choice<'a> {
@@ -166,7 +165,7 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
                             "Available from "
                             time datetime=(at) data-countdown { (super::components::time_text(at)) }
                         }
-                        script src=(crate::web::assets::url("js/countdown.js")) defer {}
+                        script src=(super::assets::url("js/countdown.js")) defer {}
                     }
                 } @else if let Some(text) = availability_text(availability) {
                     p class=(format!("stock {}", if availability == Availability::SoldOut { "out" } else { "low" })) role="status" { (text) }

@@ -7,13 +7,13 @@ use chrono::Duration;
 use serde::Deserialize;
 
 use super::extract::{CsrfForm, Page, check_origin};
-use super::middleware::ClientInfo;
 use crate::AppState;
 use crate::db::{self, carts};
-use crate::domain::cart::{self, Change, Note, Offer};
+use crate::domain::cart::{self, Cart, Change, Note};
 use crate::domain::{money, tokens};
 use crate::error::AppError;
 use crate::views;
+use crate::views::ClientInfo;
 
 /// The cart's secret cookie (its SHA-256 finds the cart).
 pub const CART_COOKIE: &str = "souk_cart";
@@ -59,26 +59,13 @@ pub fn set_cookies(res: &mut HttpResponse, req: &HttpRequest, new_token: Option<
     let _ = res.add_cookie(&n);
 }
 
-/// A cart line as shown: what it is, how many, and the notes from checking it again.
-pub struct View {
-    pub lines: Vec<(Offer, i64)>,
-    pub notes: Vec<String>,
-    pub subtotal: i64,
-}
-
-impl View {
-    pub fn count(&self) -> i64 {
-        self.lines.iter().map(|(_, q)| q).sum()
-    }
-}
-
 /// Loads a cart and checks every line again, storing what changed; an empty view without a cart.
 pub fn recheck(
     tx: &rusqlite::Connection,
     cart_id: Option<i64>,
     now: &str,
     money: impl Fn(i64) -> String,
-) -> Result<View, AppError> {
+) -> Result<Cart, AppError> {
     Ok(checked(tx, cart_id, now, money, true)?.0)
 }
 
@@ -89,13 +76,13 @@ fn checked(
     now: &str,
     money: impl Fn(i64) -> String,
     store: bool,
-) -> Result<(View, bool), AppError> {
-    let Some(cart_id) = cart_id else { return Ok((View { lines: vec![], notes: vec![], subtotal: 0 }, false)) };
+) -> Result<(Cart, bool), AppError> {
+    let Some(cart_id) = cart_id else { return Ok((Cart::default(), false)) };
     let stored = carts::lines(tx, cart_id)?;
     let wanted: Vec<(i64, Option<&[u8]>)> =
         stored.iter().map(|l| (l.wanted.variant_id, l.access_hash.as_deref())).collect();
     let offers = carts::offers(tx, &wanted, now)?;
-    let mut view = View { lines: vec![], notes: vec![], subtotal: 0 };
+    let mut view = Cart::default();
     let mut changed = false;
     for line in &stored {
         let offer = offers.iter().find(|o| o.variant_id == line.wanted.variant_id);
@@ -127,8 +114,8 @@ pub async fn current(
     state: &AppState,
     req: &HttpRequest,
     shop: &crate::domain::shop::ShopSettings,
-) -> Result<View, AppError> {
-    let Some(hash) = cart_hash(req) else { return Ok(View { lines: vec![], notes: vec![], subtotal: 0 }) };
+) -> Result<Cart, AppError> {
+    let Some(hash) = cart_hash(req) else { return Ok(Cart::default()) };
     let (currency, minor) = (shop.currency.clone(), shop.currency_minor_units);
     let now = db::ts(state.clock.now());
     let find = {

@@ -5,24 +5,16 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::Digest;
 
-use super::cart::{self, View};
+use super::cart;
 use super::extract::{CsrfForm, Page};
 use crate::AppState;
 use crate::db::{self, carts, checkout as methods};
-use crate::domain::checkout::{CheckoutInput, DeliveryMethod, PaymentMethod, validate_customer};
+use crate::domain::checkout::{CheckoutInput, validate_customer};
 use crate::domain::{FieldErrors, money};
 use crate::error::AppError;
 use crate::orders::{self, Item, Key, Placement, Refused};
 use crate::views;
-
-/// What the checkout page shows besides the form.
-pub struct Context {
-    pub cart: View,
-    pub deliveries: Vec<DeliveryMethod>,
-    pub payments: Vec<PaymentMethod>,
-    /// The seller asks for an email with every order.
-    pub require_email: bool,
-}
+use crate::views::checkout::Context;
 
 async fn load(state: &AppState, req: &HttpRequest, page: &Page) -> Result<Context, AppError> {
     let cart = cart::current(state, req, &page.shop).await?;

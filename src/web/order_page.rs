@@ -14,24 +14,12 @@ use crate::domain::shop::ShopSettings;
 use crate::domain::tokens::hash_token;
 use crate::error::AppError;
 use crate::views;
+use crate::views::order::OrderView;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct TokenQuery {
     pub t: String,
-}
-
-/// Everything the order page shows.
-pub struct OrderView {
-    /// A view-only link just made for sharing, shown once.
-    pub shared: Option<String>,
-    pub order: orders::Order,
-    pub lines: Vec<orders::Line>,
-    pub events: Vec<orders::Event>,
-    pub manage: bool,
-    pub token: String,
-    /// The "Send order on WhatsApp" link (`None` without a shop number).
-    pub whatsapp: Option<String>,
 }
 
 fn private(res: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::HttpResponseBuilder {
@@ -101,7 +89,12 @@ pub struct LinkForm {
 }
 
 /// The order a manage link opens; `None` when the link opens nothing, Forbidden for a view-only link.
-fn managed(tx: &rusqlite::Connection, code: &str, hash: &[u8], now: &str) -> Result<Option<orders::Order>, AppError> {
+fn managed(
+    tx: &rusqlite::Connection,
+    code: &str,
+    hash: &[u8],
+    now: &str,
+) -> Result<Option<crate::domain::orders::Order>, AppError> {
     let Some((id, scope)) = orders::token_scope(tx, code, hash, now)? else { return Ok(None) };
     if scope != "manage" {
         return Err(AppError::Forbidden("This link can only view the order.".into()));

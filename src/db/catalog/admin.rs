@@ -2,43 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension, named_params};
 
-use super::{PRODUCT_COLUMNS, Product, Variant, product_from_row, variants_of};
-
-/// A product in the admin's list.
-#[derive(Debug, Clone)]
-pub struct AdminRow {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub status: String,
-    pub variants: i64,
-    pub price: i64,
-    pub price_max: i64,
-    /// Units that can be sold across tracked variants; `None` when no variant tracks stock.
-    pub available: Option<i64>,
-    pub low: bool,
-}
-
-/// Filters of the admin's product list; empty means any. `stock` is "", "low" or "out".
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct AdminFilter {
-    pub q: String,
-    pub status: String,
-    /// The filter form sends an empty value for "Any".
-    #[serde(deserialize_with = "empty_as_none")]
-    pub collection: Option<i64>,
-    pub stock: String,
-    /// 1-based page of the list.
-    #[serde(deserialize_with = "empty_as_none")]
-    pub page: Option<i64>,
-}
-
-/// A number from a query string, where an empty or unreadable value means none.
-fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    let s: Option<String> = serde::Deserialize::deserialize(d)?;
-    Ok(s.and_then(|s| s.trim().parse().ok()))
-}
+use super::{PRODUCT_COLUMNS, product_from_row, variants_of};
+use crate::domain::catalog::{AdminFilter, AdminRow, Product, Variant};
 
 /// `s` for a LIKE pattern with `\` as its escape: `%` and `_` typed by the seller match themselves.
 fn like_escaped(s: &str) -> String {

@@ -3,10 +3,40 @@
 use maud::{Markup, html};
 
 use crate::domain::FieldErrors;
+use crate::views::Page;
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::bare;
-use crate::web::admin::forms::{AcceptForm, LoginForm, SetupForm};
-use crate::web::extract::Page;
+
+/// The first-run setup form: the shop's name and the owner's account.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SetupForm {
+    pub token: String,
+    pub shop_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub confirm: String,
+}
+
+/// The sign-in form; `next` is where to go after.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    pub email: String,
+    pub password: String,
+    pub next: String,
+}
+
+/// The form that accepts an invitation.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AcceptForm {
+    pub token: String,
+    pub name: String,
+    pub password: String,
+    pub confirm: String,
+}
 
 pub fn setup(page: &Page, form: &SetupForm, errors: &FieldErrors) -> Markup {
     bare(

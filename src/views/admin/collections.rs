@@ -2,12 +2,12 @@
 
 use maud::{Markup, html};
 
-use crate::db::catalog::Collection;
 use crate::domain::FieldErrors;
+use crate::domain::catalog::Collection;
 use crate::domain::catalog::CollectionInput;
+use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::admin;
-use crate::web::extract::Admin;
 
 fn fields(input: &CollectionInput, errors: &FieldErrors) -> Markup {
     html! {

@@ -2,12 +2,12 @@
 
 use maud::{Markup, html};
 
-use crate::db::audit::{AuditRow, Filter};
-use crate::db::jobs::JobRun;
-use crate::db::outbox::Message;
+use crate::domain::audit::{AuditRow, Filter};
+use crate::domain::jobs::JobRun;
+use crate::domain::outbox::Message;
+use crate::views::Admin;
 use crate::views::components::{csrf, time};
 use crate::views::layout::admin;
-use crate::web::extract::Admin;
 
 pub fn audit(
     ctx: &Admin,

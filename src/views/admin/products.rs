@@ -2,13 +2,13 @@
 
 use maud::{Markup, html};
 
-use crate::db::catalog::{AdminFilter, AdminRow, Collection, Image, Variant};
 use crate::domain::FieldErrors;
+use crate::domain::catalog::{AdminFilter, AdminRow, Collection, Image, Variant};
 use crate::domain::product_form::{ProductErrors, ProductInput, RowInput};
+use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::admin;
 use crate::views::storefront::price;
-use crate::web::extract::Admin;
 
 fn import_form(ctx: &Admin) -> Markup {
     html! {

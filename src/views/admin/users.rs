@@ -2,13 +2,19 @@
 
 use maud::{Markup, html};
 
-use crate::db::tokens::OneTimeToken;
-use crate::db::users::User;
 use crate::domain::FieldErrors;
+use crate::domain::auth::{OneTimeToken, User};
+use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary, time};
 use crate::views::layout::admin;
-use crate::web::admin::users_form::InviteForm;
-use crate::web::extract::Admin;
+
+/// The invite form: an email and a role.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct InviteForm {
+    pub email: String,
+    pub role: String,
+}
 
 pub struct Listing {
     pub users: Vec<User>,

@@ -15,7 +15,7 @@ pub async fn show(admin: Admin, state: web::Data<AppState>) -> Result<HttpRespon
     let (backlog, my_sessions, recent) = state
         .db
         .read(move |c| {
-            let recent = if owner { audit::list(c, &audit::Filter::default(), 8)? } else { Vec::new() };
+            let recent = if owner { audit::list(c, &crate::domain::audit::Filter::default(), 8)? } else { Vec::new() };
             Ok((outbox::backlog(c)?, sessions::count_for_user(c, uid)?, recent))
         })
         .await?;

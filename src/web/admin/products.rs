@@ -5,7 +5,8 @@ use actix_web::{HttpResponse, web};
 
 use super::html;
 use crate::AppState;
-use crate::db::catalog::{self, AdminFilter};
+use crate::db::catalog;
+use crate::domain::catalog::AdminFilter;
 use crate::domain::money;
 use crate::domain::product_form::{self, ProductErrors, ProductInput, RowInput};
 use crate::error::AppError;

@@ -2,7 +2,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
 
 use super::{Empty, html};
 use crate::AppState;
@@ -12,7 +11,7 @@ use crate::domain::FieldErrors;
 use crate::domain::auth::Role;
 use crate::error::AppError;
 use crate::mail::messages;
-use crate::views::admin::users::{self as view, Listing};
+use crate::views::admin::users::{self as view, InviteForm, Listing};
 use crate::web::extract::{CsrfForm, Owner};
 use crate::web::see_other_with_flash;
 
@@ -23,13 +22,6 @@ async fn listing(state: &AppState) -> Result<Listing, AppError> {
 pub async fn list(Owner(admin): Owner, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let l = listing(&state).await?;
     Ok(html(StatusCode::OK, view::page(&admin, &l, &InviteForm::default(), &FieldErrors::new(), None)))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct InviteForm {
-    pub email: String,
-    pub role: String,
 }
 
 pub async fn invite(

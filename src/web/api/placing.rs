@@ -10,7 +10,7 @@ use super::{error, image_url};
 use crate::AppState;
 use crate::db::{self, carts, checkout as methods, orders as stored};
 use crate::domain::checkout::{CheckoutInput, Customer, validate_customer};
-use crate::domain::orders::MAX_LINES;
+use crate::domain::orders::{Line, MAX_LINES, Order};
 use crate::domain::{FieldErrors, tokens};
 use crate::error::AppError;
 use crate::orders::{self, Item, Key, Placement, Refused};
@@ -81,7 +81,7 @@ struct OrderBody {
 }
 
 /// The JSON of an order, as placing and reading it answer.
-fn order_json(base: &str, o: &stored::Order, lines: &[stored::Line], token: Option<&str>, wa: Option<String>) -> Value {
+fn order_json(base: &str, o: &Order, lines: &[Line], token: Option<&str>, wa: Option<String>) -> Value {
     json!({
         "code": o.code,
         "status": o.status,
