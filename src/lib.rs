@@ -60,6 +60,11 @@ impl AppState {
         *self.shop.write().unwrap_or_else(|p| p.into_inner()) = s;
     }
 
+    /// Why mail cannot be sent right now; `None` when it is configured.
+    pub fn mail_problem(&self) -> Option<&'static str> {
+        mail::not_configured_reason(&self.config.mail, &self.shop())
+    }
+
     /// Wakes the mail sender; call after committing a transaction that queued mail.
     pub fn wake_mailer(&self) {
         self.mail_wake.notify_one();
@@ -152,8 +157,15 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         cpu: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get()))),
     };
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let sender = tokio::spawn(mail::run_sender(state.clone(), state.mail_wake.clone(), shutdown_rx));
-    let scheduler = jobs::start(state.clone()).await?;
+    let shop = state.shop.clone();
+    let sender = tokio::spawn(mail::run_sender(
+        state.db.clone(),
+        state.config.mail.clone(),
+        move || shop.read().unwrap_or_else(|p| p.into_inner()).clone(),
+        state.mail_wake.clone(),
+        shutdown_rx,
+    ));
+    let scheduler = jobs::start(state.db.clone(), state.config.clone(), state.heartbeat.clone()).await?;
     let server = build_server(listener, state.clone())?;
     Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, _lock: lock })
 }

@@ -20,7 +20,7 @@ pub async fn show(admin: Admin, state: web::Data<AppState>) -> Result<HttpRespon
         })
         .await?;
     let status = Status {
-        mail_problem: crate::mail::not_configured_reason(&state),
+        mail_problem: state.mail_problem(),
         outbox_pending: backlog.0,
         outbox_failed: backlog.1,
         last_backup_age: backup::newest_age(&state.config.backup_dir()),

@@ -15,7 +15,8 @@ use crate::web::see_other_with_flash;
 
 pub async fn jobs(Owner(admin): Owner, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let runs = state.db.read(|c| Ok(job_runs::recent(c, "", 50)?)).await?;
-    let schedules: Vec<(&str, &str, &str)> = JOBS.iter().map(|(n, d)| (*n, *d, jobs::schedule_of(&state, n))).collect();
+    let schedules: Vec<(&str, &str, &str)> =
+        JOBS.iter().map(|(n, d)| (*n, *d, jobs::schedule_of(&state.config.jobs, n))).collect();
     Ok(html(StatusCode::OK, view::jobs(&admin, &schedules, &runs)))
 }
 
@@ -28,7 +29,7 @@ pub async fn run_job(
     let job = JOBS.iter().map(|(n, _)| *n).find(|n| *n == name.as_str()).ok_or(AppError::NotFound)?;
     let actor = admin.actor();
     state.db.write(move |tx| Ok(actor.record(tx, "job.run", job, "")?)).await?;
-    let note = match jobs::run(&state, job, "manual").await {
+    let note = match jobs::run(&state.db, &state.config, job, "manual").await {
         Ok(msg) => format!("Job {job} finished: {msg}"),
         Err(msg) => format!("Job {job} failed: {msg}"),
     };
@@ -52,7 +53,7 @@ pub async fn outbox(
     };
     let st = status.clone();
     let messages = state.db.read(move |c| Ok(outbox::list(c, &st, 100)?)).await?;
-    Ok(html(StatusCode::OK, view::outbox(&admin, &status, &messages, crate::mail::not_configured_reason(&state))))
+    Ok(html(StatusCode::OK, view::outbox(&admin, &status, &messages, state.mail_problem())))
 }
 
 pub async fn retry_message(

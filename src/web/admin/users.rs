@@ -34,7 +34,7 @@ pub async fn invite(
     let (actor, email, shop) = (admin.actor(), form.email.trim().to_string(), admin.page.shop.clone());
     let (inviter, base) = (admin.user.name.clone(), crate::web::public_base(&state, &admin.page));
     // Without working mail the owner shares the link: it is never left waiting in the outbox.
-    let mail_ready = crate::mail::not_configured_reason(&state).is_none();
+    let mail_ready = state.mail_problem().is_none();
     let created = state
         .db
         .write(move |tx| {
