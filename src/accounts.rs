@@ -55,7 +55,7 @@ pub fn issue_setup_token(conn: &Connection) -> rusqlite::Result<Option<String>> 
     tokens::delete_unused(conn, "setup")?;
     let (token, hash) = new_token();
     let expires = db::ts(Utc::now() + Duration::hours(SETUP_HOURS));
-    tokens::insert(conn, "setup", &hash, "", "owner", None, &db::now(), &expires)?;
+    tokens::insert(conn, "setup", &hash, "", Role::Owner, None, &db::now(), &expires)?;
     Ok(Some(token))
 }
 
@@ -224,7 +224,7 @@ pub fn invite(
     }
     let (token, hash) = new_token();
     let expires = db::ts(Utc::now() + Duration::hours(hours));
-    tokens::insert(conn, "invite", &hash, email, role.as_str(), actor.user_id, &db::now(), &expires)?;
+    tokens::insert(conn, "invite", &hash, email, role, actor.user_id, &db::now(), &expires)?;
     actor.record(conn, "user.invite", email, role.as_str())?;
     Ok(Ok(token))
 }
@@ -249,7 +249,7 @@ pub fn accept_invite(
     if !tokens::mark_used(conn, t.id, &db::now())? {
         return Err(AppError::NotFound);
     }
-    let role = Role::parse(&t.role).unwrap_or(Role::Staff);
+    let role = t.role;
     let user = match create_user(conn, &t.email, name, role, password_hash) {
         Err(e) if users::is_duplicate(&e) => return Err(AppError::NotFound),
         other => other?,

@@ -9,7 +9,7 @@ use crate::config::OrdersConfig;
 use crate::db::{self, carts, checkout as methods, orders, outbox};
 use crate::domain::cart::{self, Offer, Unavailable};
 use crate::domain::checkout::{CheckoutSettings, Customer, DeliveryMethod, PaymentMethod};
-use crate::domain::orders::{self as rules, Status, Totals};
+use crate::domain::orders::{self as rules, LinkScope, Status, Totals};
 use crate::domain::shop::ShopSettings;
 use crate::domain::{FieldErrors, money};
 use crate::error::AppError;
@@ -95,7 +95,7 @@ pub fn issue_token(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let expires = db::ts(now + Duration::days(cfg.link_days));
-    Ok(orders::new_token(tx, order_id, "manage", &db::ts(now), &expires)?)
+    Ok(orders::new_token(tx, order_id, LinkScope::Manage, &db::ts(now), &expires)?)
 }
 
 /// The manage link of an order placed with a one-time key: derived from the server key, the key's
@@ -266,7 +266,7 @@ fn place_in(
         &orders::NewOrder {
             number,
             code: &code,
-            status: status.as_str(),
+            status,
             channel: p.channel,
             currency: &shop.currency,
             totals,
@@ -301,7 +301,7 @@ fn place_in(
     if let Some((d, amount)) = &discount {
         orders::insert_redemption(tx, d.id, order_id, &c.phone, *amount, &now)?;
     }
-    orders::add_event(tx, order_id, status.as_str(), "Order placed", "customer", &now)?;
+    orders::add_event(tx, order_id, status, "Order placed", "customer", &now)?;
     if let Some(k) = &p.key {
         orders::insert_idempotency(tx, k.scope, &k.key, &k.request_hash, order_id, k.cart_id, &now)?;
     }
@@ -309,7 +309,7 @@ fn place_in(
         Some(k) => {
             let (token, hash) = link_for_key(p.link_key, k, order_id);
             let expires = db::ts(p.now + Duration::days(cfg.link_days));
-            orders::insert_token(tx, order_id, &hash, "manage", &now, &expires)?;
+            orders::insert_token(tx, order_id, &hash, LinkScope::Manage, &now, &expires)?;
             token
         }
         None => issue_token(tx, order_id, cfg, p.now)?,
@@ -357,8 +357,8 @@ pub fn expire_drafts(tx: &Transaction, now: DateTime<Utc>, actor: &str) -> Resul
         for product in orders::release(tx, *id)? {
             db::catalog::refresh_card(tx, product)?;
         }
-        orders::set_status(tx, *id, Status::Cancelled.as_str(), Some("expired"), &at)?;
-        orders::add_event(tx, *id, Status::Cancelled.as_str(), "Expired: not sent to the shop in time", actor, &at)?;
+        orders::set_status(tx, *id, Status::Cancelled, Some("expired"), &at)?;
+        orders::add_event(tx, *id, Status::Cancelled, "Expired: not sent to the shop in time", actor, &at)?;
     }
     Ok(due.len())
 }

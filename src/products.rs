@@ -72,7 +72,7 @@ pub fn save(
                 "UPDATE products SET slug = :slug, title = :title, description_md = :md, status = :status, tags = :tags,
                    seo_title = :seo_t, seo_description = :seo_d, option1 = :o1, option2 = :o2, option3 = :o3,
                    publish_at = :publish, updated_at = :now WHERE id = :id",
-                named_params! {":slug": p.slug, ":title": p.title, ":md": p.description_md, ":status": p.status,
+                named_params! {":slug": p.slug, ":title": p.title, ":md": p.description_md, ":status": p.status.as_str(),
                                ":tags": p.tags, ":seo_t": p.seo_title, ":seo_d": p.seo_description, ":o1": p.options[0],
                                ":o2": p.options[1], ":o3": p.options[2], ":publish": p.publish_at, ":now": now, ":id": id},
             )?;

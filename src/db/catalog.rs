@@ -3,7 +3,8 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-use crate::domain::catalog::{Card, Collection, Product, ProductPage, Sort, Variant};
+use super::text::Text;
+use crate::domain::catalog::{Card, Collection, Product, ProductPage, ProductStatus, Sort, Variant};
 
 mod admin;
 mod images;
@@ -119,7 +120,7 @@ fn product_from_row(r: &Row<'_>) -> rusqlite::Result<Product> {
         slug: r.get(1)?,
         title: r.get(2)?,
         description_md: r.get(3)?,
-        status: r.get(4)?,
+        status: r.get::<_, Text<ProductStatus>>(4)?.0,
         tags: r.get(5)?,
         seo_title: r.get(6)?,
         seo_description: r.get(7)?,
@@ -215,12 +216,12 @@ pub fn sitemap_entries(conn: &Connection) -> rusqlite::Result<Vec<(String, Strin
 }
 
 /// A collection's products in its manual order: (product id, title, status).
-pub fn collection_members(conn: &Connection, id: i64) -> rusqlite::Result<Vec<(i64, String, String)>> {
+pub fn collection_members(conn: &Connection, id: i64) -> rusqlite::Result<Vec<(i64, String, ProductStatus)>> {
     conn.prepare(
         "SELECT p.id, p.title, p.status FROM collection_products cp JOIN products p ON p.id = cp.product_id
          WHERE cp.collection_id = :id ORDER BY cp.position, p.id",
     )?
-    .query_map(named_params! {":id": id}, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    .query_map(named_params! {":id": id}, |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Text<ProductStatus>>(2)?.0)))?
     .collect()
 }
 

@@ -10,6 +10,7 @@ pub mod orders;
 pub mod outbox;
 pub mod sessions;
 pub mod settings;
+pub mod text;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

@@ -2,7 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-use crate::domain::outbox::{Message, NewMessage};
+use super::text::Text;
+use crate::domain::outbox::{Message, MessageStatus, NewMessage};
 
 /// What a wiped body says instead.
 pub const WIPED: &str = "(This message held a one-time link; it was removed from the outbox after delivery.)";
@@ -15,7 +16,7 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
         subject: r.get("subject")?,
         text: r.get("body_text")?,
         html: r.get("body_html")?,
-        status: r.get("status")?,
+        status: r.get::<_, Text<MessageStatus>>("status")?.0,
         attempts: r.get("attempts")?,
         next_attempt_at: r.get("next_attempt_at")?,
         last_error: r.get("last_error")?,

@@ -47,7 +47,7 @@ pub struct OneTimeToken {
     pub id: i64,
     pub purpose: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub created_by: Option<i64>,
     pub created_at: String,
     pub expires_at: String,

@@ -3,7 +3,7 @@
 use maud::html;
 
 use crate::domain::money;
-use crate::domain::orders::{Line, Order};
+use crate::domain::orders::{Line, Order, Status};
 use crate::domain::outbox::NewMessage;
 use crate::domain::shop::ShopSettings;
 
@@ -97,7 +97,7 @@ pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line], to: 
         order.payment_name,
         order_lines_text(order, lines, minor),
         if order.note.is_empty() { String::new() } else { format!("\nNote: {}\n", order.note) },
-        if order.status == "draft" {
+        if order.status == Status::Draft {
             "\nThe customer was shown a button to send it to your WhatsApp; acknowledge it there.\n"
         } else {
             ""

@@ -167,7 +167,7 @@ pub async fn place(
                         None => {
                             let order = db::orders::by_id(tx, placed.order_id)?.ok_or(AppError::NotFound)?;
                             let lines = db::orders::lines(tx, placed.order_id)?;
-                            let whatsapp = (order.status == "draft")
+                            let whatsapp = (order.status == crate::domain::orders::Status::Draft)
                                 .then(|| orders::whatsapp_url(&shop, &settings.whatsapp_template, &order, &lines))
                                 .flatten();
                             Ok(Outcome::Again { code: order.code, whatsapp })

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::extract::{CsrfForm, Page};
 use crate::AppState;
 use crate::db::{self, catalog, checkout as methods, orders};
-use crate::domain::orders::{Status, check_transition};
+use crate::domain::orders::{LinkScope, Status, check_transition};
 use crate::domain::shop::ShopSettings;
 use crate::domain::tokens::hash_token;
 use crate::error::AppError;
@@ -49,7 +49,7 @@ async fn load(
                 lines,
                 events: orders::events(c, id)?,
                 order,
-                manage: scope == "manage",
+                manage: scope == LinkScope::Manage,
                 token,
             }))
         })
@@ -96,7 +96,7 @@ fn managed(
     now: &str,
 ) -> Result<Option<crate::domain::orders::Order>, AppError> {
     let Some((id, scope)) = orders::token_scope(tx, code, hash, now)? else { return Ok(None) };
-    if scope != "manage" {
+    if scope != LinkScope::Manage {
         return Err(AppError::Forbidden("This link can only view the order.".into()));
     }
     Ok(orders::by_id(tx, id)?)
@@ -119,7 +119,7 @@ pub async fn cancel(
             let now = db::ts(Utc::now());
             let Some(order) = managed(tx, &code, &hash, &now)? else { return Ok(None) };
             let id = order.id;
-            let status = Status::parse(&order.status).ok_or_else(|| AppError::internal("unknown status"))?;
+            let status = order.status;
             if !status.customer_may_cancel() {
                 return Err(AppError::Conflict("This order can no longer be cancelled here; message the shop.".into()));
             }
@@ -127,8 +127,8 @@ pub async fn cancel(
             for product in orders::release(tx, id)? {
                 catalog::refresh_card(tx, product)?;
             }
-            orders::set_status(tx, id, Status::Cancelled.as_str(), Some("cancelled by the customer"), &now)?;
-            orders::add_event(tx, id, Status::Cancelled.as_str(), "Cancelled by the customer", "customer", &now)?;
+            orders::set_status(tx, id, Status::Cancelled, Some("cancelled by the customer"), &now)?;
+            orders::add_event(tx, id, Status::Cancelled, "Cancelled by the customer", "customer", &now)?;
             Ok(Some(order.code))
         })
         .await?;
@@ -158,7 +158,7 @@ pub async fn share(
             let Some(order) = managed(tx, &code, &hash, &db::ts(now))? else { return Ok(None) };
             let id = order.id;
             let expires = db::ts(now + chrono::Duration::days(days));
-            Ok(Some((orders::new_token(tx, id, "view", &db::ts(now), &expires)?, code)))
+            Ok(Some((orders::new_token(tx, id, LinkScope::View, &db::ts(now), &expires)?, code)))
         })
         .await?;
     let Some((shared, code)) = made else { return Ok(invalid(&page, &asked)) };
@@ -186,7 +186,7 @@ pub async fn revoke_others(
             let now = db::ts(Utc::now());
             let Some(order) = managed(tx, &code, &hash, &now)? else { return Ok(None) };
             let n = orders::revoke_tokens(tx, order.id, Some(&hash), &now)?;
-            orders::add_event(tx, order.id, &order.status, &format!("{n} other link(s) turned off"), "customer", &now)?;
+            orders::add_event(tx, order.id, order.status, &format!("{n} other link(s) turned off"), "customer", &now)?;
             Ok(Some(order.code))
         })
         .await?;

@@ -3,7 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, named_params};
 
 use super::{PRODUCT_COLUMNS, product_from_row, variants_of};
-use crate::domain::catalog::{AdminFilter, AdminRow, Product, Variant};
+use crate::db::text::Text;
+use crate::domain::catalog::{AdminFilter, AdminRow, Product, ProductStatus, Variant};
 
 /// `s` for a LIKE pattern with `\` as its escape: `%` and `_` typed by the seller match themselves.
 fn like_escaped(s: &str) -> String {
@@ -33,7 +34,7 @@ pub fn admin_list(conn: &Connection, f: &AdminFilter, limit: i64, offset: i64) -
                 id: r.get(0)?,
                 slug: r.get(1)?,
                 title: r.get(2)?,
-                status: r.get(3)?,
+                status: r.get::<_, Text<ProductStatus>>(3)?.0,
                 variants: r.get(4)?,
                 price: r.get(5)?,
                 price_max: r.get(6)?,

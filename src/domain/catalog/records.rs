@@ -13,6 +13,38 @@ pub struct Processed {
     pub renditions: Vec<(u32, Vec<u8>)>,
 }
 
+/// Where a product is: a draft only the seller sees, active in the shop, or archived (hidden).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProductStatus {
+    #[default]
+    Draft,
+    Active,
+    Archived,
+}
+
+impl ProductStatus {
+    pub const ALL: [ProductStatus; 3] = [ProductStatus::Draft, ProductStatus::Active, ProductStatus::Archived];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductStatus::Draft => "draft",
+            ProductStatus::Active => "active",
+            ProductStatus::Archived => "archived",
+        }
+    }
+
+    /// The status with this name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<ProductStatus> {
+        ProductStatus::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for ProductStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One product in a listing: everything a card shows, in one query for the whole page.
 #[derive(Debug, Clone)]
 pub struct Card {
@@ -64,7 +96,7 @@ pub struct Product {
     pub slug: String,
     pub title: String,
     pub description_md: String,
-    pub status: String,
+    pub status: ProductStatus,
     pub tags: String,
     pub seo_title: String,
     pub seo_description: String,
@@ -138,7 +170,7 @@ pub struct AdminRow {
     pub id: i64,
     pub slug: String,
     pub title: String,
-    pub status: String,
+    pub status: ProductStatus,
     pub variants: i64,
     pub price: i64,
     pub price_max: i64,

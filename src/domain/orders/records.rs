@@ -1,5 +1,6 @@
-//! An order as stored: the order row, its lines and its timeline.
+//! An order as stored: the order row, its lines, its timeline, and what its links may do.
 
+use super::{PaymentStatus, Status};
 use crate::domain::checkout::Address;
 
 /// An order as stored.
@@ -7,8 +8,8 @@ use crate::domain::checkout::Address;
 pub struct Order {
     pub id: i64,
     pub code: String,
-    pub status: String,
-    pub payment_status: String,
+    pub status: Status,
+    pub payment_status: PaymentStatus,
     pub currency: String,
     pub subtotal: i64,
     pub delivery_fee: i64,
@@ -54,7 +55,46 @@ pub struct Line {
 /// One step of an order's timeline.
 #[derive(Debug, Clone)]
 pub struct Event {
-    pub status: String,
+    pub status: Status,
     pub note: String,
     pub at: String,
+}
+
+/// What an order's link may do: `Manage` (the customer's own: cancel, share, turn off other
+/// links) or `View` (a link shared with someone else).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkScope {
+    Manage,
+    View,
+}
+
+impl LinkScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkScope::Manage => "manage",
+            LinkScope::View => "view",
+        }
+    }
+
+    /// The scope with this name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<LinkScope> {
+        [LinkScope::Manage, LinkScope::View].into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_names_round_trip() {
+        for p in PaymentStatus::ALL {
+            assert_eq!(PaymentStatus::parse(p.as_str()), Some(p));
+        }
+        assert_eq!(PaymentStatus::parse("Paid"), None);
+        for l in [LinkScope::Manage, LinkScope::View] {
+            assert_eq!(LinkScope::parse(l.as_str()), Some(l));
+        }
+        assert_eq!(LinkScope::parse("owner"), None);
+    }
 }

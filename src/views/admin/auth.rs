@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use crate::domain::FieldErrors;
+use crate::domain::auth::Role;
 use crate::views::Page;
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::bare;
@@ -85,12 +86,12 @@ pub fn login(page: &Page, form: &LoginForm, problem: Option<&str>, has_owner: bo
     )
 }
 
-pub fn accept_invite(page: &Page, email: &str, role: &str, form: &AcceptForm, errors: &FieldErrors) -> Markup {
+pub fn accept_invite(page: &Page, email: &str, role: Role, form: &AcceptForm, errors: &FieldErrors) -> Markup {
     bare(
         page,
         "Join the shop",
         html! {
-            p { "You were invited as " strong { (role) } " with the email " strong { (email) } ". Choose your name and password." }
+            p { "You were invited as " strong { (role.as_str()) } " with the email " strong { (email) } ". Choose your name and password." }
             (error_summary(errors))
             form method="post" action="/admin/invite" novalidate {
                 (csrf(&page.csrf))

@@ -71,7 +71,7 @@ pub fn page(
                     ul.plain {
                         @for i in &l.invites {
                             li {
-                                (i.email) " (" (i.role) "), expires " (time(&i.expires_at))
+                                (i.email) " (" (i.role.as_str()) "), expires " (time(&i.expires_at))
                                 form.inline method="post" action=(format!("/admin/invites/{}/revoke", i.id)) {
                                     (csrf(token))
                                     button.link type="submit" aria-label=(format!("Withdraw the invitation for {}", i.email)) { "Withdraw" }

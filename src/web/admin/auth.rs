@@ -227,7 +227,7 @@ pub async fn invite_form(
         return Ok(link_invalid(&page));
     };
     let form = AcceptForm { token: q.token.clone(), ..Default::default() };
-    Ok(html(StatusCode::OK, view::accept_invite(&page, &invite.email, &invite.role, &form, &FieldErrors::new())))
+    Ok(html(StatusCode::OK, view::accept_invite(&page, &invite.email, invite.role, &form, &FieldErrors::new())))
 }
 
 pub async fn accept_invite(
@@ -244,7 +244,7 @@ pub async fn accept_invite(
     if !errors.is_empty() {
         return Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
-            view::accept_invite(&page, &invite.email, &invite.role, &form, &errors),
+            view::accept_invite(&page, &invite.email, invite.role, &form, &errors),
         ));
     }
     let hash = hash_off_thread(&state, form.password.clone()).await?;

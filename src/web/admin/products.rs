@@ -119,7 +119,7 @@ pub async fn edit_form(admin: Admin, state: web::Data<AppState>, id: web::Path<i
     let input = ProductInput {
         title: p.title,
         slug: p.slug,
-        status: p.status,
+        status: p.status.as_str().into(),
         description_md: p.description_md,
         tags: p.tags.replace(',', ", "),
         seo_title: p.seo_title,

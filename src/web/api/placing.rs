@@ -84,8 +84,8 @@ struct OrderBody {
 fn order_json(base: &str, o: &Order, lines: &[Line], token: Option<&str>, wa: Option<String>) -> Value {
     json!({
         "code": o.code,
-        "status": o.status,
-        "payment_status": o.payment_status,
+        "status": o.status.as_str(),
+        "payment_status": o.payment_status.as_str(),
         "currency": o.currency,
         "subtotal": o.subtotal,
         "delivery_fee": o.delivery_fee,
