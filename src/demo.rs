@@ -3,7 +3,7 @@
 use chrono::{Duration, Utc};
 use rusqlite::Connection;
 
-use crate::accounts::Actor;
+use crate::app::Actor;
 use crate::db::{self, catalog, settings};
 use crate::domain::catalog::{ProductStatus, slugify};
 

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use chrono::{Duration, Utc};
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
-use crate::accounts::Actor;
+use crate::app::{self, Actor};
 use crate::config::{Config, JobsConfig};
 use crate::db::{self, Db, backup, jobs, outbox, sessions, throttle, tokens};
 use crate::error::AppError;
@@ -121,7 +121,7 @@ fn run_purge(db: &Db, config: &Config) -> Result<String, String> {
 
 fn run_expire_drafts(db: &Db) -> Result<String, String> {
     let n = db
-        .write_blocking(|tx| crate::orders::expire_drafts(tx, Utc::now(), "scheduler"))
+        .write_blocking(|tx| app::orders::expire_drafts(tx, Utc::now(), &Actor::scheduler()))
         .map_err(|e: AppError| e.to_string())?;
     Ok(format!("cancelled {n} expired draft(s)"))
 }

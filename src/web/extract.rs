@@ -79,8 +79,8 @@ impl FromRequest for Page {
 
 impl Admin {
     /// This admin, for the audit log.
-    pub fn actor(&self) -> crate::accounts::Actor {
-        crate::accounts::Actor::user(&self.user, &self.page.client.ip)
+    pub fn actor(&self) -> crate::app::Actor {
+        crate::app::Actor::user(&self.user, &self.page.client.ip)
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::{Empty, cpu_work, hash_off_thread, html};
 use crate::AppState;
-use crate::accounts::{self, LinkError, LoginStart, NewAccount};
+use crate::app::accounts::{self, LinkError, LoginStart, NewAccount};
 use crate::db::{self, sessions, users};
 use crate::domain::FieldErrors;
 use crate::domain::auth::{dummy_hash, validate_account, verify_password};

@@ -159,7 +159,7 @@ pub async fn remove_logo(
 /// Stores or removes the logo with its audit entry.
 async fn set_logo(
     state: &web::Data<AppState>,
-    actor: crate::accounts::Actor,
+    actor: crate::app::Actor,
     logo: Option<(Vec<u8>, u32, u32)>,
 ) -> Result<(), AppError> {
     change_profile(state, move |tx| {

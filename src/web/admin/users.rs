@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 
 use super::{Empty, html};
 use crate::AppState;
-use crate::accounts;
+use crate::app::accounts;
 use crate::db::{self, outbox, tokens, users};
 use crate::domain::FieldErrors;
 use crate::domain::auth::Role;

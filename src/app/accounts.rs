@@ -1,48 +1,17 @@
-//! Account workflows shared by the admin and the CLI: setup, sign-in, sessions, invites, removal.
+//! Account use cases shared by the admin and the CLI: setup, sign-in, sessions, invites, removal.
 //! Each runs inside the caller's transaction and appends to the audit log there.
 
 use chrono::{Duration, Utc};
 use rusqlite::Connection;
 
+use super::Actor;
 use crate::config::Config;
-use crate::db::{self, audit, outbox, sessions, settings, throttle, tokens, users};
+use crate::db::{self, outbox, sessions, settings, throttle, tokens, users};
 use crate::domain::auth::{self, OneTimeToken, Role, User};
 use crate::domain::throttle as policy;
 use crate::domain::tokens::{hash_token, new_token};
 use crate::domain::{FieldErrors, valid_email};
 use crate::error::AppError;
-
-/// Who did something, for the audit log.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: Option<i64>,
-    pub name: String,
-    pub ip: String,
-}
-
-impl Actor {
-    pub fn cli() -> Actor {
-        Actor { user_id: None, name: "cli".into(), ip: String::new() }
-    }
-    pub fn system() -> Actor {
-        Actor { user_id: None, name: "system".into(), ip: String::new() }
-    }
-    pub fn anonymous(ip: &str) -> Actor {
-        Actor { user_id: None, name: "anonymous".into(), ip: ip.into() }
-    }
-    pub fn user(u: &User, ip: &str) -> Actor {
-        Actor { user_id: Some(u.id), name: u.email.clone(), ip: ip.into() }
-    }
-
-    /// Appends one audit entry for this actor.
-    pub fn record(&self, conn: &Connection, action: &str, target: &str, detail: &str) -> rusqlite::Result<()> {
-        audit::append(
-            conn,
-            &audit::Entry { user_id: self.user_id, actor: &self.name, action, target, detail, ip: &self.ip },
-            &db::now(),
-        )
-    }
-}
 
 /// The setup link is valid this long.
 pub const SETUP_HOURS: i64 = 1;
