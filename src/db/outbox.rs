@@ -110,12 +110,15 @@ pub fn backlog(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     )
 }
 
-/// The newest messages, optionally of one status.
-pub fn list(conn: &Connection, status: &str, limit: i64) -> rusqlite::Result<Vec<Message>> {
+/// The newest messages, of one status or (`None`) any, at most `limit`.
+pub fn list(conn: &Connection, status: Option<MessageStatus>, limit: i64) -> rusqlite::Result<Vec<Message>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM outbox WHERE (:status = '' OR status = :status) ORDER BY id DESC LIMIT :limit"
     ))?;
-    let rows = stmt.query_map(named_params! {":status": status, ":limit": limit}, message_from_row)?;
+    let rows = stmt.query_map(
+        named_params! {":status": status.map_or("", MessageStatus::as_str), ":limit": limit},
+        message_from_row,
+    )?;
     rows.collect()
 }
 

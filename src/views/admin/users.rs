@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use crate::domain::FieldErrors;
-use crate::domain::auth::{OneTimeToken, User};
+use crate::domain::auth::{OneTimeToken, Role, User};
 use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary, time};
 use crate::views::layout::admin;
@@ -29,6 +29,7 @@ pub fn page(
     new_link: Option<(&str, &str, bool)>,
 ) -> Markup {
     let token = &ctx.page.csrf;
+    let owner = Role::parse(&form.role) == Some(Role::Owner);
     admin(
         ctx,
         "Users",
@@ -90,8 +91,8 @@ pub fn page(
                     div.field {
                         label for="f-role" { "Role" }
                         select #f-role name="role" {
-                            option value="staff" selected[form.role != "owner"] { "Staff: orders, products, customers" }
-                            option value="owner" selected[form.role == "owner"] { "Owner: everything, including settings and users" }
+                            option value="staff" selected[!owner] { "Staff: orders, products, customers" }
+                            option value="owner" selected[owner] { "Owner: everything, including settings and users" }
                         }
                     }
                     button.primary type="submit" { "Create invitation" }

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::{Empty, html};
 use crate::AppState;
 use crate::db::{self, jobs as job_runs, outbox};
+use crate::domain::outbox::MessageStatus;
 use crate::error::AppError;
 use crate::jobs::{self, JOBS};
 use crate::views::admin::ops as view;
@@ -47,13 +48,10 @@ pub async fn outbox(
     state: web::Data<AppState>,
     q: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let status = match q.status.as_str() {
-        s @ ("pending" | "sent" | "failed") => s.to_string(),
-        _ => String::new(),
-    };
-    let st = status.clone();
-    let messages = state.db.read(move |c| Ok(outbox::list(c, &st, 100)?)).await?;
-    Ok(html(StatusCode::OK, view::outbox(&admin, &status, &messages, state.mail_problem())))
+    let status = MessageStatus::parse(&q.status);
+    let messages = state.db.read(move |c| Ok(outbox::list(c, status, 100)?)).await?;
+    let shown = status.map_or("", MessageStatus::as_str);
+    Ok(html(StatusCode::OK, view::outbox(&admin, shown, &messages, state.mail_problem())))
 }
 
 pub async fn retry_message(
