@@ -3,7 +3,7 @@
 use std::io::BufRead;
 use std::path::Path;
 
-use crate::accounts::{self, Actor};
+use crate::app::{Actor, accounts};
 use crate::config::Config;
 use crate::db::{self, Db, backup, users};
 use crate::domain::auth::{Role, hash_password, validate_account};

@@ -3,9 +3,9 @@
 use chrono::{Duration, Utc};
 use rusqlite::Connection;
 
-use crate::accounts::Actor;
+use crate::app::Actor;
 use crate::db::{self, catalog, settings};
-use crate::domain::catalog::slugify;
+use crate::domain::catalog::{ProductStatus, slugify};
 
 struct Line {
     collection: &'static str,
@@ -195,7 +195,7 @@ pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
                         "{}\n\n- Handmade in India\n- Ships in 2–4 days\n- Easy returns within 7 days",
                         line.blurb
                     ),
-                    status: "active".into(),
+                    status: ProductStatus::Active,
                     tags: format!("{},handmade", slugify(line.collection).replace('-', " ")),
                     options: option_names(line),
                     publish_at,
@@ -356,7 +356,7 @@ pub fn fill_bulk(conn: &Connection, products: usize, variants: usize) -> Result<
                 slug: slugify(&title),
                 title: title.clone(),
                 description_md: format!("{}\n\n- Handmade in India\n- Ships in 2–4 days", line.blurb),
-                status: "active".into(),
+                status: ProductStatus::Active,
                 tags: format!("{},handmade", slugify(line.collection).replace('-', " ")),
                 options: [if variants > 1 { "Size".into() } else { String::new() }, String::new(), String::new()],
                 publish_at: None,

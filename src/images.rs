@@ -5,7 +5,8 @@ use std::io::Cursor;
 
 use image::{DynamicImage, ImageDecoder, ImageReader, imageops::FilterType};
 
-use crate::views::images::WIDTHS;
+use crate::domain::catalog::IMAGE_WIDTHS as WIDTHS;
+pub use crate::domain::catalog::Processed;
 
 /// Upload limits, from `[uploads]` in config.
 #[derive(Debug, Clone, Copy)]
@@ -35,14 +36,6 @@ pub enum ImageError {
     TooLarge { name: String, mb: u64, max: u64 },
     #[error("{name} is {width}×{height} pixels; the most is {max} megapixels.")]
     TooManyPixels { name: String, width: u32, height: u32, max: u64 },
-}
-
-/// A photo ready to store: its upright size and its renditions as (width, WebP bytes).
-#[derive(Debug)]
-pub struct Processed {
-    pub width: u32,
-    pub height: u32,
-    pub renditions: Vec<(u32, Vec<u8>)>,
 }
 
 /// WebP quality: small files that still look sharp on a phone.

@@ -1,13 +1,14 @@
 //! The scheduler: each job has a cron string in config (empty disables it), and every run is recorded.
 
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{Duration, Utc};
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
-use crate::AppState;
-use crate::accounts::Actor;
-use crate::db::{self, backup, jobs, outbox, sessions, throttle, tokens};
+use crate::app::{self, Actor};
+use crate::config::{Config, JobsConfig};
+use crate::db::{self, Db, backup, jobs, outbox, sessions, throttle, tokens};
 use crate::error::AppError;
 
 /// The jobs an owner sees and can run by hand.
@@ -17,61 +18,55 @@ pub const JOBS: &[(&str, &str)] = &[
     ("expire_drafts", "Cancels draft orders not sent to the shop in time (reason: expired) and releases their stock"),
 ];
 
-/// Whether `cron` is a schedule the scheduler accepts (six fields, seconds first).
-pub fn check_cron(cron: &str) -> Result<(), JobSchedulerError> {
-    Job::new_async(cron, |_, _| Box::pin(async {})).map(|_| ())
-}
-
 /// The configured schedule of a job ("" when disabled).
-pub fn schedule_of<'a>(state: &'a AppState, job: &str) -> &'a str {
+pub fn schedule_of<'a>(jobs: &'a JobsConfig, job: &str) -> &'a str {
     match job {
-        "backup" => &state.config.jobs.backup,
-        "purge" => &state.config.jobs.purge,
-        "expire_drafts" => &state.config.jobs.expire_drafts,
+        "backup" => &jobs.backup,
+        "purge" => &jobs.purge,
+        "expire_drafts" => &jobs.expire_drafts,
         _ => "",
     }
 }
 
 /// Starts the scheduler with every enabled job and the heartbeat that `/healthz` reads.
-pub async fn start(state: AppState) -> Result<JobScheduler, JobSchedulerError> {
+pub async fn start(db: Db, config: Arc<Config>, heartbeat: Arc<AtomicI64>) -> Result<JobScheduler, JobSchedulerError> {
     let sched = JobScheduler::new().await?;
     for (name, _) in JOBS {
-        let cron = schedule_of(&state, name);
+        let cron = schedule_of(&config.jobs, name);
         if cron.is_empty() {
             tracing::info!(job = name, "job disabled (empty schedule)");
             continue;
         }
-        let st = state.clone();
+        let (db, config) = (db.clone(), config.clone());
         sched
             .add(Job::new_async(cron, move |_, _| {
-                let st = st.clone();
+                let (db, config) = (db.clone(), config.clone());
                 Box::pin(async move {
-                    let _ = run(&st, name, "schedule").await;
+                    let _ = run(&db, &config, name, "schedule").await;
                 })
             })?)
             .await?;
     }
-    let beat = state.heartbeat.clone();
+    let beat = heartbeat.clone();
     sched
         .add(Job::new_async("*/5 * * * * *", move |_, _| {
             beat.store(Utc::now().timestamp(), Ordering::Relaxed);
             Box::pin(async {})
         })?)
         .await?;
-    state.heartbeat.store(Utc::now().timestamp(), Ordering::Relaxed);
+    heartbeat.store(Utc::now().timestamp(), Ordering::Relaxed);
     sched.start().await?;
     Ok(sched)
 }
 
 /// Runs one job now, recording start, end, outcome and message; returns the message.
-pub async fn run(state: &AppState, job: &'static str, trigger: &'static str) -> Result<String, String> {
-    let run_id =
-        state.db.write(move |tx| Ok(jobs::start(tx, job, trigger, &db::now())?)).await.map_err(|e| e.to_string())?;
-    let st = state.clone();
+pub async fn run(db: &Db, config: &Arc<Config>, job: &'static str, trigger: &'static str) -> Result<String, String> {
+    let run_id = db.write(move |tx| Ok(jobs::start(tx, job, trigger, &db::now())?)).await.map_err(|e| e.to_string())?;
+    let (d, config) = (db.clone(), config.clone());
     let outcome = tokio::task::spawn_blocking(move || match job {
-        "backup" => run_backup(&st),
-        "purge" => run_purge(&st),
-        "expire_drafts" => run_expire_drafts(&st),
+        "backup" => run_backup(&d, &config),
+        "purge" => run_purge(&d, &config),
+        "expire_drafts" => run_expire_drafts(&d),
         other => Err(format!("unknown job {other}")),
     })
     .await
@@ -84,54 +79,49 @@ pub async fn run(state: &AppState, job: &'static str, trigger: &'static str) -> 
         Ok(m) => (true, m.clone()),
         Err(m) => (false, m.clone()),
     };
-    let recorded = state.db.write(move |tx| Ok(jobs::finish(tx, run_id, ok, &msg, &db::now())?)).await;
+    let recorded = db.write(move |tx| Ok(jobs::finish(tx, run_id, ok, &msg, &db::now())?)).await;
     if let Err(e) = recorded {
         tracing::error!(job, "cannot record the job's outcome: {e}");
     }
     outcome
 }
 
-fn run_backup(state: &AppState) -> Result<String, String> {
-    let conn = state.db.conn().map_err(|e| e.to_string())?;
-    let file = backup::rotate(&conn, &state.config.backup_dir(), state.config.backup.keep)?;
+fn run_backup(db: &Db, config: &Config) -> Result<String, String> {
+    let conn = db.conn().map_err(|e| e.to_string())?;
+    let file = backup::rotate(&conn, &config.backup_dir(), config.backup.keep)?;
     drop(conn);
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     let msg = format!("{} ({} KiB)", file.file_name().and_then(|n| n.to_str()).unwrap_or(""), size / 1024);
-    state
-        .db
-        .write_blocking(|tx| Ok(Actor::system().record(tx, "backup", &msg, "scheduled job")?))
+    db.write_blocking(|tx| Ok(Actor::system().record(tx, "backup", &msg, "scheduled job")?))
         .map_err(|e: AppError| e.to_string())?;
     Ok(msg)
 }
 
-fn run_purge(state: &AppState) -> Result<String, String> {
+fn run_purge(db: &Db, config: &Config) -> Result<String, String> {
     let now = Utc::now();
-    let idle = db::ts(now - Duration::minutes(state.config.session.idle_minutes));
-    let absolute = db::ts(now - Duration::hours(state.config.session.absolute_hours));
+    let idle = db::ts(now - Duration::minutes(config.session.idle_minutes));
+    let absolute = db::ts(now - Duration::hours(config.session.absolute_hours));
     let day_ago = db::ts(now - Duration::days(1));
     let quarter_ago = db::ts(now - Duration::days(90));
-    state
-        .db
-        .write_blocking(|tx| {
-            let s = sessions::purge(tx, &idle, &absolute)?;
-            let t = tokens::purge(tx, &day_ago)?;
-            let th = throttle::purge(tx, &day_ago)?;
-            let j = jobs::purge(tx, &quarter_ago)?;
-            let o = outbox::purge_sent(tx, &quarter_ago)?;
-            let c = crate::db::carts::purge(tx, &db::ts(now))?;
-            let (k, l) = crate::db::orders::purge(tx, &day_ago, &db::ts(now))?;
-            Ok(format!(
-                "removed {s} sessions, {t} links, {th} sign-in counters, {j} job runs, {o} sent messages, {c} carts, \
+    db.write_blocking(|tx| {
+        let s = sessions::purge(tx, &idle, &absolute)?;
+        let t = tokens::purge(tx, &day_ago)?;
+        let th = throttle::purge(tx, &day_ago)?;
+        let j = jobs::purge(tx, &quarter_ago)?;
+        let o = outbox::purge_sent(tx, &quarter_ago)?;
+        let c = crate::db::carts::purge(tx, &db::ts(now))?;
+        let (k, l) = crate::db::orders::purge(tx, &day_ago, &db::ts(now))?;
+        Ok(format!(
+            "removed {s} sessions, {t} links, {th} sign-in counters, {j} job runs, {o} sent messages, {c} carts, \
                  {k} order keys, {l} order links"
-            ))
-        })
-        .map_err(|e| e.to_string())
+        ))
+    })
+    .map_err(|e| e.to_string())
 }
 
-fn run_expire_drafts(state: &AppState) -> Result<String, String> {
-    let n = state
-        .db
-        .write_blocking(|tx| crate::orders::expire_drafts(tx, Utc::now(), "scheduler"))
+fn run_expire_drafts(db: &Db) -> Result<String, String> {
+    let n = db
+        .write_blocking(|tx| app::orders::expire_drafts(tx, Utc::now(), &Actor::scheduler()))
         .map_err(|e: AppError| e.to_string())?;
     Ok(format!("cancelled {n} expired draft(s)"))
 }

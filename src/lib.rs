@@ -1,6 +1,6 @@
 //! Souk: a whole small shop in one binary. `start` is the one boot path for `main` and the tests.
 
-pub mod accounts;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -10,8 +10,6 @@ pub mod error;
 pub mod images;
 pub mod jobs;
 pub mod mail;
-pub mod orders;
-pub mod products;
 pub mod views;
 pub mod web;
 
@@ -35,7 +33,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     shop: Arc<RwLock<ShopSettings>>,
     pub csrf_key: Arc<Vec<u8>>,
-    /// The key order links are derived from for placements with a one-time key (`orders::link_for_key`).
+    /// The key order links are derived from for placements with a one-time key (`app::orders`).
     pub link_key: Arc<Vec<u8>>,
     pub mail_wake: Arc<Notify>,
     pub heartbeat: Arc<AtomicI64>,
@@ -58,6 +56,16 @@ impl AppState {
     /// Replaces the in-memory profile after the database row changed.
     pub fn set_shop(&self, s: ShopSettings) {
         *self.shop.write().unwrap_or_else(|p| p.into_inner()) = s;
+    }
+
+    /// What placing an order needs of the running shop.
+    pub fn order_env(&self) -> app::orders::Env {
+        app::orders::Env { cfg: self.config.orders.clone(), link_key: self.link_key.clone(), clock: self.clock.clone() }
+    }
+
+    /// Why mail cannot be sent right now; `None` when it is configured.
+    pub fn mail_problem(&self) -> Option<&'static str> {
+        mail::not_configured_reason(&self.config.mail, &self.shop())
     }
 
     /// Wakes the mail sender; call after committing a transaction that queued mail.
@@ -124,7 +132,7 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
                 db::settings::get(tx)?,
                 db::settings::server_key(tx, "csrf")?,
                 db::settings::server_key(tx, "order-links")?,
-                accounts::issue_setup_token(tx)?,
+                app::accounts::issue_setup_token(tx)?,
             ))
         })
         .await?;
@@ -152,8 +160,15 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         cpu: Arc::new(tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get()))),
     };
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let sender = tokio::spawn(mail::run_sender(state.clone(), state.mail_wake.clone(), shutdown_rx));
-    let scheduler = jobs::start(state.clone()).await?;
+    let shop = state.shop.clone();
+    let sender = tokio::spawn(mail::run_sender(
+        state.db.clone(),
+        state.config.mail.clone(),
+        move || shop.read().unwrap_or_else(|p| p.into_inner()).clone(),
+        state.mail_wake.clone(),
+        shutdown_rx,
+    ));
+    let scheduler = jobs::start(state.db.clone(), state.config.clone(), state.heartbeat.clone()).await?;
     let server = build_server(listener, state.clone())?;
     Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, _lock: lock })
 }

@@ -289,7 +289,8 @@ async fn setup_with_a_taken_email_keeps_the_link_usable() {
     let app = TestApp::spawn().await;
     // A staff account made on the command line before the owner exists.
     let hash = souk::domain::auth::hash_password("saffron-bicycle-77");
-    souk::accounts::create_user(&app.db(), "ravi@example.com", "Ravi", souk::domain::auth::Role::Staff, &hash).unwrap();
+    souk::app::accounts::create_user(&app.db(), "ravi@example.com", "Ravi", souk::domain::auth::Role::Staff, &hash)
+        .unwrap();
     let path = app.setup_url.clone().unwrap().strip_prefix(&app.base).unwrap().to_string();
     let token = path.split("token=").nth(1).unwrap().to_string();
     let fields = |email: &'static str| {

@@ -214,8 +214,9 @@ async fn bulk_archive_hides_products_and_the_list_filters() {
     let app = TestApp::spawn_demo().await;
     let hash = souk::domain::auth::hash_password("saffron-bicycle-77");
     // Staff manage products too.
-    souk::accounts::create_user(&app.db(), OWNER_EMAIL, "Asha", souk::domain::auth::Role::Owner, &hash).unwrap();
-    souk::accounts::create_user(&app.db(), "ravi@example.com", "Ravi", souk::domain::auth::Role::Staff, &hash).unwrap();
+    souk::app::accounts::create_user(&app.db(), OWNER_EMAIL, "Asha", souk::domain::auth::Role::Owner, &hash).unwrap();
+    souk::app::accounts::create_user(&app.db(), "ravi@example.com", "Ravi", souk::domain::auth::Role::Staff, &hash)
+        .unwrap();
     app.login_as(&app.client, "ravi@example.com", "saffron-bicycle-77").await;
     let (status, html) = app.page("/admin/products?q=kurta").await;
     assert_eq!(status, StatusCode::OK);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use reqwest::StatusCode;
-use souk::accounts::Actor;
+use souk::app::Actor;
 use souk::db::{self, Db};
 
 fn souk(dir: &std::path::Path, args: &[&str]) -> std::process::Output {

@@ -9,6 +9,7 @@ use figment::providers::{Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 mod net;
+mod validate;
 pub use net::IpNet;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -276,71 +277,6 @@ impl Config {
         let config: Config = fig.extract().map_err(figment_error)?;
         config.validate()?;
         Ok(config)
-    }
-
-    /// Checks values that parse but make no sense; names the first bad key.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        self.listen_addr()?;
-        self.trusted_proxies()?;
-        let url = &self.server.public_url;
-        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(err("server.public_url", "must start with http:// or https://"));
-        }
-        if self.server.max_body_kb < 16 {
-            return Err(err("server.max_body_kb", "must be at least 16"));
-        }
-        if self.database.pool_size < 2 {
-            // A job reads through one connection while it records its run through another.
-            return Err(err("database.pool_size", "must be at least 2"));
-        }
-        if self.session.idle_minutes < 1 || self.session.absolute_hours < 1 {
-            return Err(err("session", "idle_minutes and absolute_hours must be at least 1"));
-        }
-        if self.security.login_max_failures == 0 {
-            return Err(err("security.login_max_failures", "must be at least 1"));
-        }
-        if self.security.login_lock_minutes < 1 || self.security.invite_hours < 1 {
-            return Err(err("security", "login_lock_minutes and invite_hours must be at least 1"));
-        }
-        if !self.mail.smtp_url.is_empty() {
-            crate::mail::Transport::from_url(self.mail.smtp_url.expose())
-                .map_err(|_| err("mail.smtp_url", "not a valid smtp:// or smtps:// URL"))?;
-        }
-        if !self.mail.from.is_empty() && self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(err("mail.from", "not a valid address like \"Shop <shop@example.com>\""));
-        }
-        if self.mail.max_attempts == 0 || self.mail.retry_base_secs < 1 {
-            return Err(err("mail", "max_attempts and retry_base_secs must be at least 1"));
-        }
-        for (key, cron) in [
-            ("jobs.backup", &self.jobs.backup),
-            ("jobs.purge", &self.jobs.purge),
-            ("jobs.expire_drafts", &self.jobs.expire_drafts),
-        ] {
-            if !cron.is_empty() && crate::jobs::check_cron(cron).is_err() {
-                return Err(err(key, format!("{cron:?} is not a cron schedule with seconds, like \"0 30 3 * * *\"")));
-            }
-        }
-        if !(1..=100).contains(&self.uploads.max_image_mb) || !(1..=500).contains(&self.uploads.max_image_megapixels) {
-            return Err(err("uploads", "max_image_mb must be 1 to 100 and max_image_megapixels 1 to 500"));
-        }
-        let o = &self.orders;
-        if [o.cart_days, o.draft_hours, o.link_days].iter().any(|n| *n < 1)
-            || o.placements_per_hour < 0
-            || o.duplicate_minutes < 0
-        {
-            return Err(err(
-                "orders",
-                "cart_days, draft_hours and link_days must be at least 1, placements_per_hour at least 0",
-            ));
-        }
-        if self.backup.keep == 0 {
-            return Err(err("backup.keep", "must be at least 1"));
-        }
-        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
-            return Err(err("log.level", "not a level such as info, debug or souk=debug"));
-        }
-        Ok(())
     }
 
     /// The address to listen on, or the error naming `server.listen`.

@@ -2,6 +2,8 @@
 
 use rusqlite::{Connection, Row, named_params};
 
+use crate::domain::audit::{AuditRow, Filter};
+
 /// One action to record.
 #[derive(Debug, Clone, Default)]
 pub struct Entry<'a> {
@@ -23,17 +25,6 @@ pub fn append(conn: &Connection, e: &Entry<'_>, now: &str) -> rusqlite::Result<(
     Ok(())
 }
 
-#[derive(Debug, Clone)]
-pub struct AuditRow {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub target: String,
-    pub detail: String,
-    pub ip: String,
-}
-
 fn row_from(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
     Ok(AuditRow {
         id: r.get("id")?,
@@ -44,17 +35,6 @@ fn row_from(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
         detail: r.get("detail")?,
         ip: r.get("ip")?,
     })
-}
-
-/// Filters for the audit page; empty strings mean "any". Dates are `YYYY-MM-DD`, inclusive.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct Filter {
-    pub actor: String,
-    pub action: String,
-    pub from: String,
-    pub to: String,
-    pub before: Option<i64>,
 }
 
 /// Newest entries first that match the filter, at most `limit`.

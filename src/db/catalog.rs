@@ -3,6 +3,9 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
+use super::text::Text;
+use crate::domain::catalog::{Card, Collection, Product, ProductPage, ProductStatus, Sort, Variant};
+
 mod admin;
 mod images;
 mod write;
@@ -10,20 +13,6 @@ mod write;
 pub use admin::*;
 pub use images::*;
 pub use write::*;
-
-/// One product in a listing: everything a card shows, in one query for the whole page.
-#[derive(Debug, Clone)]
-pub struct Card {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub price: i64,
-    pub price_max: i64,
-    pub compare_at: Option<i64>,
-    pub image_id: Option<i64>,
-    pub sold_out: bool,
-    pub publish_at: Option<String>,
-}
 
 /// Card fields are columns of `products`, kept true by [`write::refresh_card`].
 const CARD_COLUMNS: &str = "p.id, p.slug, p.title, p.publish_at, p.price_min AS price, p.price_max,
@@ -43,40 +32,12 @@ fn card_from_row(r: &Row<'_>) -> rusqlite::Result<Card> {
     })
 }
 
-/// How a listing is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    /// The seller's order in a collection; newest first anywhere else.
-    #[default]
-    Featured,
-    Newest,
-    PriceLow,
-    PriceHigh,
-}
-
-impl Sort {
-    pub fn parse(s: &str) -> Sort {
-        match s {
-            "newest" => Sort::Newest,
-            "price" | "price_asc" => Sort::PriceLow,
-            "-price" | "price_desc" => Sort::PriceHigh,
-            _ => Sort::Featured,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sort::Featured => "featured",
-            Sort::Newest => "newest",
-            Sort::PriceLow => "price_asc",
-            Sort::PriceHigh => "price_desc",
-        }
-    }
-    fn order_by(self) -> &'static str {
-        match self {
-            Sort::Featured | Sort::Newest => "p.created_at DESC, p.id DESC",
-            Sort::PriceLow => "price ASC, p.id DESC",
-            Sort::PriceHigh => "price DESC, p.id DESC",
-        }
+/// The ORDER BY of a listing outside a collection.
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Featured | Sort::Newest => "p.created_at DESC, p.id DESC",
+        Sort::PriceLow => "price ASC, p.id DESC",
+        Sort::PriceHigh => "price DESC, p.id DESC",
     }
 }
 
@@ -103,7 +64,7 @@ pub fn cards(
                 Sort::PriceHigh => "cp.price DESC, cp.product_id DESC",
             },
         ),
-        None => ("products p WHERE p.status = 'active'", sort.order_by()),
+        None => ("products p WHERE p.status = 'active'", order_by(sort)),
     };
     let sql = format!("SELECT {CARD_COLUMNS} FROM {from} ORDER BY {order} LIMIT :limit OFFSET :offset");
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -150,48 +111,6 @@ pub fn search(conn: &Connection, fts_query: &str, limit: i64) -> rusqlite::Resul
     rows.collect()
 }
 
-#[derive(Debug, Clone)]
-pub struct Product {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub description_md: String,
-    pub status: String,
-    pub tags: String,
-    pub seo_title: String,
-    pub seo_description: String,
-    pub options: [String; 3],
-    pub publish_at: Option<String>,
-    pub updated_at: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Variant {
-    pub id: i64,
-    pub sku: String,
-    pub options: [String; 3],
-    pub price: i64,
-    pub compare_at_price: Option<i64>,
-    pub on_hand: i64,
-    pub reserved: i64,
-    pub track_stock: bool,
-    pub allow_backorder: bool,
-    pub max_per_order: Option<i64>,
-    pub barcode: String,
-    pub weight_grams: Option<i64>,
-}
-
-impl Variant {
-    pub fn stock(&self) -> crate::domain::catalog::Stock {
-        crate::domain::catalog::Stock {
-            on_hand: self.on_hand,
-            reserved: self.reserved,
-            track: self.track_stock,
-            backorder: self.allow_backorder,
-        }
-    }
-}
-
 const PRODUCT_COLUMNS: &str = "id, slug, title, description_md, status, tags, seo_title, seo_description,
     option1, option2, option3, publish_at, updated_at";
 
@@ -201,7 +120,7 @@ fn product_from_row(r: &Row<'_>) -> rusqlite::Result<Product> {
         slug: r.get(1)?,
         title: r.get(2)?,
         description_md: r.get(3)?,
-        status: r.get(4)?,
+        status: r.get::<_, Text<ProductStatus>>(4)?.0,
         tags: r.get(5)?,
         seo_title: r.get(6)?,
         seo_description: r.get(7)?,
@@ -236,24 +155,6 @@ pub fn variants_of(conn: &Connection, product_id: i64) -> rusqlite::Result<Vec<V
     .collect()
 }
 
-#[derive(Debug, Clone)]
-pub struct Image {
-    pub id: i64,
-    pub variant_id: Option<i64>,
-    pub alt: String,
-    pub width: i64,
-    pub height: i64,
-}
-
-/// A product page's data: the product, its variants and images, and the collections it is in.
-#[derive(Debug, Clone)]
-pub struct ProductPage {
-    pub product: Product,
-    pub variants: Vec<Variant>,
-    pub images: Vec<Image>,
-    pub collections: Vec<(String, String)>,
-}
-
 /// The active product with this slug; `None` when there is none (or it is a draft or archived).
 pub fn product_page(conn: &Connection, slug: &str) -> rusqlite::Result<Option<ProductPage>> {
     let product = conn
@@ -271,17 +172,6 @@ pub fn product_page(conn: &Connection, slug: &str) -> rusqlite::Result<Option<Pr
         .query_map(named_params! {":id": product.id}, |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(ProductPage { product, variants, images, collections }))
-}
-
-#[derive(Debug, Clone)]
-pub struct Collection {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub description_md: String,
-    pub featured: bool,
-    pub product_count: i64,
-    pub position: i64,
 }
 
 const COLLECTION_SELECT: &str = "SELECT c.id, c.slug, c.title, c.description_md, c.featured,
@@ -326,12 +216,12 @@ pub fn sitemap_entries(conn: &Connection) -> rusqlite::Result<Vec<(String, Strin
 }
 
 /// A collection's products in its manual order: (product id, title, status).
-pub fn collection_members(conn: &Connection, id: i64) -> rusqlite::Result<Vec<(i64, String, String)>> {
+pub fn collection_members(conn: &Connection, id: i64) -> rusqlite::Result<Vec<(i64, String, ProductStatus)>> {
     conn.prepare(
         "SELECT p.id, p.title, p.status FROM collection_products cp JOIN products p ON p.id = cp.product_id
          WHERE cp.collection_id = :id ORDER BY cp.position, p.id",
     )?
-    .query_map(named_params! {":id": id}, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    .query_map(named_params! {":id": id}, |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Text<ProductStatus>>(2)?.0)))?
     .collect()
 }
 

@@ -2,16 +2,7 @@
 
 use rusqlite::{Connection, Row, named_params};
 
-#[derive(Debug, Clone)]
-pub struct JobRun {
-    pub id: i64,
-    pub job: String,
-    pub trigger: String,
-    pub started_at: String,
-    pub finished_at: Option<String>,
-    pub outcome: String,
-    pub message: String,
-}
+use crate::domain::jobs::JobRun;
 
 fn run_from_row(r: &Row<'_>) -> rusqlite::Result<JobRun> {
     Ok(JobRun {

@@ -10,6 +10,7 @@ pub mod orders;
 pub mod outbox;
 pub mod sessions;
 pub mod settings;
+pub mod text;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
@@ -18,10 +19,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::Utc;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use crate::domain::time::{parse_ts, ts};
 use crate::error::AppError;
 
 /// Numbered migrations; the position (1-based) is the schema version kept in `PRAGMA user_version`.
@@ -389,15 +391,6 @@ pub fn now() -> String {
     ts(Utc::now())
 }
 
-pub fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// Parses a stored timestamp; `None` for anything malformed.
-pub fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
-}
-
 /// The schema as SQLite reports it: one normalised statement per object, sorted by name.
 pub fn schema_dump(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(
@@ -528,14 +521,5 @@ mod tests {
         stored.sort_unstable();
         assert_eq!(stored, ok);
         assert_eq!(ok.len(), 30, "every third fails and half of the rest panic");
-    }
-
-    #[test]
-    fn timestamps_sort_as_text() {
-        let a = ts(DateTime::from_timestamp(1_700_000_000, 0).unwrap());
-        let b = ts(DateTime::from_timestamp(1_700_000_000, 5_000_000).unwrap());
-        assert_eq!(a, "2023-11-14T22:13:20.000Z");
-        assert!(a < b);
-        assert_eq!(parse_ts(&b).unwrap().timestamp_subsec_millis(), 5);
     }
 }

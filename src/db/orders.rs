@@ -3,37 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 use sha2::Digest;
 
-/// An order as stored.
-#[derive(Debug, Clone)]
-pub struct Order {
-    pub id: i64,
-    pub code: String,
-    pub status: String,
-    pub payment_status: String,
-    pub currency: String,
-    pub subtotal: i64,
-    pub delivery_fee: i64,
-    pub discount: i64,
-    pub total: i64,
-    pub customer_name: String,
-    pub customer_phone: String,
-    pub customer_email: String,
-    pub delivery_code: String,
-    pub delivery_name: String,
-    pub delivery_details: String,
-    pub address: crate::domain::checkout::Address,
-    pub payment_code: String,
-    pub payment_kind: String,
-    pub payment_name: String,
-    pub payment_instructions: String,
-    pub payment_account: String,
-    pub payment_network: String,
-    pub discount_code: Option<String>,
-    pub note: String,
-    pub cancel_reason: Option<String>,
-    pub expires_at: Option<String>,
-    pub created_at: String,
-}
+use super::text::Text;
+use crate::domain::orders::{Event, Line, LinkScope, Order, PaymentStatus, Status};
 
 const ORDER_COLUMNS: &str = "id, code, status, payment_status, currency, subtotal, delivery_fee, discount, total,
     customer_name, customer_phone, customer_email, delivery_code, delivery_name, delivery_details,
@@ -44,8 +15,8 @@ fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
     Ok(Order {
         id: r.get(0)?,
         code: r.get(1)?,
-        status: r.get(2)?,
-        payment_status: r.get(3)?,
+        status: r.get::<_, Text<Status>>(2)?.0,
+        payment_status: r.get::<_, Text<PaymentStatus>>(3)?.0,
         currency: r.get(4)?,
         subtotal: r.get(5)?,
         delivery_fee: r.get(6)?,
@@ -93,23 +64,6 @@ pub fn by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<Order>>
         .optional()
 }
 
-/// What an order line keeps of the catalogue.
-#[derive(Debug, Clone)]
-pub struct Line {
-    pub variant_id: Option<i64>,
-    pub product_slug: String,
-    pub sku: String,
-    pub title: String,
-    pub options: String,
-    pub unit_price: i64,
-    pub quantity: i64,
-    pub line_total: i64,
-    /// The photo shown at placement; `None` when there was none or it is gone (an order placed
-    /// before photos were kept for orders).
-    pub image_id: Option<i64>,
-    pub reserved: i64,
-}
-
 pub fn lines(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Line>> {
     conn.prepare_cached(
         "SELECT variant_id, product_slug, sku, title, options, unit_price, quantity, line_total,
@@ -133,17 +87,11 @@ pub fn lines(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Line>> {
     .collect()
 }
 
-/// One step of an order's timeline.
-#[derive(Debug, Clone)]
-pub struct Event {
-    pub status: String,
-    pub note: String,
-    pub at: String,
-}
-
 pub fn events(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Event>> {
     conn.prepare_cached("SELECT status, note, at FROM order_events WHERE order_id = :o ORDER BY id")?
-        .query_map(named_params! {":o": order_id}, |r| Ok(Event { status: r.get(0)?, note: r.get(1)?, at: r.get(2)? }))?
+        .query_map(named_params! {":o": order_id}, |r| {
+            Ok(Event { status: r.get::<_, Text<Status>>(0)?.0, note: r.get(1)?, at: r.get(2)? })
+        })?
         .collect()
 }
 
@@ -160,7 +108,7 @@ pub fn next_number(conn: &Connection) -> rusqlite::Result<i64> {
 pub struct NewOrder<'a> {
     pub number: i64,
     pub code: &'a str,
-    pub status: &'a str,
+    pub status: Status,
     pub channel: &'a str,
     pub currency: &'a str,
     pub totals: crate::domain::orders::Totals,
@@ -187,7 +135,7 @@ pub fn insert(conn: &Connection, o: &NewOrder) -> rusqlite::Result<i64> {
            :pcode, :pkind, :pname, :pinstr, :paccount, :pnetwork, :discount_code, :note, :key, :ip, :expires, :now, :now)",
     )?
     .execute(named_params! {
-        ":number": o.number, ":code": o.code, ":status": o.status, ":channel": o.channel, ":currency": o.currency,
+        ":number": o.number, ":code": o.code, ":status": o.status.as_str(), ":channel": o.channel, ":currency": o.currency,
         ":subtotal": o.totals.subtotal, ":fee": o.totals.delivery_fee, ":discount": o.totals.discount,
         ":total": o.totals.total, ":name": c.name, ":phone": c.phone, ":email": c.email,
         ":dcode": o.delivery.code, ":dname": o.delivery.name, ":ddetails": o.delivery.details,
@@ -236,13 +184,13 @@ pub fn reserve(conn: &Connection, variant_id: i64, qty: i64) -> rusqlite::Result
 pub fn add_event(
     conn: &Connection,
     order_id: i64,
-    status: &str,
+    status: Status,
     note: &str,
     actor: &str,
     now: &str,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT INTO order_events (order_id, status, note, actor, at) VALUES (:o, :s, :n, :a, :now)")?
-        .execute(named_params! {":o": order_id, ":s": status, ":n": note, ":a": actor, ":now": now})?;
+        .execute(named_params! {":o": order_id, ":s": status.as_str(), ":n": note, ":a": actor, ":now": now})?;
     Ok(())
 }
 
@@ -250,25 +198,32 @@ pub fn insert_token(
     conn: &Connection,
     order_id: i64,
     hash: &[u8],
-    scope: &str,
+    scope: LinkScope,
     now: &str,
     expires: &str,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO order_tokens (order_id, token_hash, scope, created_at, expires_at) VALUES (:o, :h, :s, :now, :exp)",
     )?
-    .execute(named_params! {":o": order_id, ":h": hash, ":s": scope, ":now": now, ":exp": expires})?;
+    .execute(named_params! {":o": order_id, ":h": hash, ":s": scope.as_str(), ":now": now, ":exp": expires})?;
     Ok(())
 }
 
 /// The scope of a live token of the order with this code; `None` when the token is wrong, expired,
 /// revoked or another order's (the caller cannot tell which).
-pub fn token_scope(conn: &Connection, code: &str, hash: &[u8], now: &str) -> rusqlite::Result<Option<(i64, String)>> {
+pub fn token_scope(
+    conn: &Connection,
+    code: &str,
+    hash: &[u8],
+    now: &str,
+) -> rusqlite::Result<Option<(i64, LinkScope)>> {
     conn.prepare_cached(
         "SELECT o.id, t.scope FROM order_tokens t JOIN orders o ON o.id = t.order_id
          WHERE t.token_hash = :h AND o.code = :code AND t.revoked_at IS NULL AND t.expires_at > :now",
     )?
-    .query_row(named_params! {":h": hash, ":code": code.trim(), ":now": now}, |r| Ok((r.get(0)?, r.get(1)?)))
+    .query_row(named_params! {":h": hash, ":code": code.trim(), ":now": now}, |r| {
+        Ok((r.get(0)?, r.get::<_, Text<LinkScope>>(1)?.0))
+    })
     .optional()
 }
 
@@ -282,7 +237,13 @@ pub fn revoke_tokens(conn: &Connection, order_id: i64, keep: Option<&[u8]>, now:
 }
 
 /// Issues a token of `scope` for an order; returns it (shown once, stored hashed).
-pub fn new_token(conn: &Connection, order_id: i64, scope: &str, now: &str, expires: &str) -> rusqlite::Result<String> {
+pub fn new_token(
+    conn: &Connection,
+    order_id: i64,
+    scope: LinkScope,
+    now: &str,
+    expires: &str,
+) -> rusqlite::Result<String> {
     let (token, hash) = crate::domain::tokens::new_token();
     insert_token(conn, order_id, &hash, scope, now, expires)?;
     Ok(token)
@@ -388,14 +349,14 @@ pub fn release(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<i64>> {
 pub fn set_status(
     conn: &Connection,
     order_id: i64,
-    status: &str,
+    status: Status,
     reason: Option<&str>,
     now: &str,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE orders SET status = :s, cancel_reason = coalesce(:r, cancel_reason), updated_at = :now WHERE id = :o",
     )?
-    .execute(named_params! {":o": order_id, ":s": status, ":r": reason, ":now": now})?;
+    .execute(named_params! {":o": order_id, ":s": status.as_str(), ":r": reason, ":now": now})?;
     Ok(())
 }
 

@@ -2,35 +2,11 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-#[derive(Debug, Clone)]
-pub struct NewMessage {
-    pub kind: String,
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    /// The body holds a secret (a one-time link): it is wiped once sent or given up.
-    pub sensitive: bool,
-}
+use super::text::Text;
+use crate::domain::outbox::{Message, MessageStatus, NewMessage};
 
 /// What a wiped body says instead.
 pub const WIPED: &str = "(This message held a one-time link; it was removed from the outbox after delivery.)";
-
-#[derive(Debug, Clone)]
-pub struct Message {
-    pub id: i64,
-    pub kind: String,
-    pub to: String,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    pub status: String,
-    pub attempts: u32,
-    pub next_attempt_at: String,
-    pub last_error: String,
-    pub created_at: String,
-    pub sent_at: Option<String>,
-}
 
 fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
     Ok(Message {
@@ -40,7 +16,7 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
         subject: r.get("subject")?,
         text: r.get("body_text")?,
         html: r.get("body_html")?,
-        status: r.get("status")?,
+        status: r.get::<_, Text<MessageStatus>>("status")?.0,
         attempts: r.get("attempts")?,
         next_attempt_at: r.get("next_attempt_at")?,
         last_error: r.get("last_error")?,
@@ -134,12 +110,15 @@ pub fn backlog(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     )
 }
 
-/// The newest messages, optionally of one status.
-pub fn list(conn: &Connection, status: &str, limit: i64) -> rusqlite::Result<Vec<Message>> {
+/// The newest messages, of one status or (`None`) any, at most `limit`.
+pub fn list(conn: &Connection, status: Option<MessageStatus>, limit: i64) -> rusqlite::Result<Vec<Message>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM outbox WHERE (:status = '' OR status = :status) ORDER BY id DESC LIMIT :limit"
     ))?;
-    let rows = stmt.query_map(named_params! {":status": status, ":limit": limit}, message_from_row)?;
+    let rows = stmt.query_map(
+        named_params! {":status": status.map_or("", MessageStatus::as_str), ":limit": limit},
+        message_from_row,
+    )?;
     rows.collect()
 }
 

@@ -2,7 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension, named_params};
 
-use super::users::{User, user_from_row};
+use super::users::user_from_row;
+use crate::domain::auth::User;
 
 #[derive(Debug, Clone)]
 pub struct SessionRow {

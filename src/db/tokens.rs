@@ -2,23 +2,15 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-#[derive(Debug, Clone)]
-pub struct OneTimeToken {
-    pub id: i64,
-    pub purpose: String,
-    pub email: String,
-    pub role: String,
-    pub created_by: Option<i64>,
-    pub created_at: String,
-    pub expires_at: String,
-}
+use super::text::Text;
+use crate::domain::auth::{OneTimeToken, Role};
 
 fn token_from_row(r: &Row<'_>) -> rusqlite::Result<OneTimeToken> {
     Ok(OneTimeToken {
         id: r.get("id")?,
         purpose: r.get("purpose")?,
         email: r.get("email")?,
-        role: r.get("role")?,
+        role: r.get::<_, Text<Role>>("role")?.0,
         created_by: r.get("created_by")?,
         created_at: r.get("created_at")?,
         expires_at: r.get("expires_at")?,
@@ -31,7 +23,7 @@ pub fn insert(
     purpose: &str,
     token_hash: &[u8],
     email: &str,
-    role: &str,
+    role: Role,
     created_by: Option<i64>,
     now: &str,
     expires_at: &str,
@@ -39,7 +31,7 @@ pub fn insert(
     conn.execute(
         "INSERT INTO one_time_tokens (purpose, token_hash, email, role, created_by, created_at, expires_at)
          VALUES (:purpose, :hash, :email, :role, :by, :now, :exp)",
-        named_params! {":purpose": purpose, ":hash": token_hash, ":email": email, ":role": role,
+        named_params! {":purpose": purpose, ":hash": token_hash, ":email": email, ":role": role.as_str(),
         ":by": created_by, ":now": now, ":exp": expires_at},
     )?;
     Ok(conn.last_insert_rowid())

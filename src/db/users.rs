@@ -2,24 +2,15 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
-use crate::domain::auth::Role;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct User {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub created_at: String,
-}
+use super::text::Text;
+use crate::domain::auth::{Role, User};
 
 pub(crate) fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
-    let role: String = r.get("role")?;
     Ok(User {
         id: r.get("id")?,
         email: r.get("email")?,
         name: r.get("name")?,
-        role: Role::parse(&role).unwrap_or(Role::Staff),
+        role: r.get::<_, Text<Role>>("role")?.0,
         created_at: r.get("created_at")?,
     })
 }

@@ -31,6 +31,28 @@ impl Role {
     }
 }
 
+/// An account as stored (without its password hash).
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at: String,
+}
+
+/// A first-run setup link or a staff invite, stored only as its hash.
+#[derive(Debug, Clone)]
+pub struct OneTimeToken {
+    pub id: i64,
+    pub purpose: String,
+    pub email: String,
+    pub role: Role,
+    pub created_by: Option<i64>,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
 pub const MIN_PASSWORD_LEN: usize = 10;
 const MAX_PASSWORD_LEN: usize = 256;
 

@@ -31,6 +31,22 @@ impl Offer {
     }
 }
 
+/// A cart as checked again: its lines with what the catalogue offers now, the notes for the
+/// shopper about what changed, and the subtotal.
+#[derive(Debug, Clone, Default)]
+pub struct Cart {
+    pub lines: Vec<(Offer, i64)>,
+    pub notes: Vec<String>,
+    pub subtotal: i64,
+}
+
+impl Cart {
+    /// Units in the cart.
+    pub fn count(&self) -> i64 {
+        self.lines.iter().map(|(_, q)| q).sum()
+    }
+}
+
 /// Why none of a variant can be had.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unavailable {

@@ -3,6 +3,9 @@
 use chrono::{DateTime, Utc};
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
 
+mod records;
+pub use records::*;
+
 /// A URL slug from a title: lower-case ASCII letters and digits joined by single dashes. Titles in
 /// any script are transliterated first (Devanagari, Arabic, accented Latin…), so each gets a
 /// readable address of its own; "item" only when nothing in it can be spelled.

@@ -1,19 +1,23 @@
 //! The rules, in plain Rust: no HTTP and no SQL here.
 
+pub mod audit;
 pub mod auth;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod checkout_admin;
 pub mod clock;
+pub mod jobs;
 pub mod money;
 pub mod orders;
+pub mod outbox;
 pub mod product_csv;
 pub mod product_form;
 pub mod search;
 pub mod shop;
 pub mod theme;
 pub mod throttle;
+pub mod time;
 pub mod tokens;
 pub mod whatsapp;
 

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+mod records;
+pub use records::{Event, Line, LinkScope, Order};
+
 /// An order's status; the names are the product contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
@@ -102,6 +105,43 @@ impl Status {
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Whether an order's money came in (PRODUCT.md); follows from its payment rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaymentStatus {
+    Unpaid,
+    PartiallyPaid,
+    Paid,
+    Refunded,
+}
+
+impl PaymentStatus {
+    pub const ALL: [PaymentStatus; 4] =
+        [PaymentStatus::Unpaid, PaymentStatus::PartiallyPaid, PaymentStatus::Paid, PaymentStatus::Refunded];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Unpaid => "unpaid",
+            PaymentStatus::PartiallyPaid => "partially_paid",
+            PaymentStatus::Paid => "paid",
+            PaymentStatus::Refunded => "refunded",
+        }
+    }
+
+    /// The payment status with this name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<PaymentStatus> {
+        PaymentStatus::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PaymentStatus::Unpaid => "Unpaid",
+            PaymentStatus::PartiallyPaid => "Partly paid",
+            PaymentStatus::Paid => "Paid",
+            PaymentStatus::Refunded => "Refunded",
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::{NaiveDateTime, TimeZone, Utc};
 
 use super::FieldErrors;
-use super::catalog::{is_slug, slugify};
+use super::catalog::{ProductStatus, is_slug, slugify};
 use super::money;
 
 /// One row of the variants grid, as typed.
@@ -126,7 +126,7 @@ pub struct ValidRow {
 pub struct ValidProduct {
     pub title: String,
     pub slug: String,
-    pub status: String,
+    pub status: ProductStatus,
     pub description_md: String,
     pub tags: String,
     pub seo_title: String,
@@ -170,8 +170,8 @@ pub fn validate(input: &ProductInput, minor_units: u8) -> Result<ValidProduct, P
     if !is_slug(&slug) {
         e.fields.insert("slug", "Use lower-case letters, digits and single dashes, like blue-cotton-kurta.".into());
     }
-    let status = input.status.trim();
-    if !matches!(status, "draft" | "active" | "archived") {
+    let status = ProductStatus::parse(input.status.trim());
+    if status.is_none() {
         e.fields.insert("status", "Choose draft, active or archived.".into());
     }
     if input.description_md.chars().count() > 20_000 {
@@ -197,7 +197,7 @@ pub fn validate(input: &ProductInput, minor_units: u8) -> Result<ValidProduct, P
         s => match NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
             .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
         {
-            Ok(t) => Some(crate::db::ts(Utc.from_utc_datetime(&t))),
+            Ok(t) => Some(super::time::ts(Utc.from_utc_datetime(&t))),
             Err(_) => {
                 e.fields.insert(
                     "publish_at",
@@ -326,13 +326,13 @@ pub fn validate(input: &ProductInput, minor_units: u8) -> Result<ValidProduct, P
     if rows.len() > 1 && used.is_empty() {
         e.fields.insert("options", "Several variants need an option name, like Size.".into());
     }
-    if !e.is_empty() {
+    let Some(status) = status.filter(|_| e.is_empty()) else {
         return Err(e);
-    }
+    };
     Ok(ValidProduct {
         title,
         slug,
-        status: status.to_string(),
+        status,
         description_md: input.description_md.trim().to_string(),
         tags: tags.join(","),
         seo_title: input.seo_title.trim().to_string(),

@@ -1,5 +1,10 @@
 //! wa.me links: a prefilled message to the shop's WhatsApp, cleaned and kept to a sensible length.
 
+use super::checkout::whatsapp_message;
+use super::money;
+use super::orders::{Line, Order};
+use super::shop::ShopSettings;
+
 /// Longest prefilled message, in characters; longer text is cut (WhatsApp and some browsers choke on huge URLs).
 pub const MAX_TEXT: usize = 1000;
 
@@ -25,6 +30,22 @@ pub fn encode(text: &str) -> String {
 pub fn link(number_e164: &str, text: &str) -> Option<String> {
     let digits: String = number_e164.chars().filter(|c| c.is_ascii_digit()).collect();
     (!digits.is_empty()).then(|| format!("https://wa.me/{digits}?text={}", encode(&clean_text(text))))
+}
+
+/// The wa.me link that hands an order to the shop, with the seller's message filled in: the order
+/// code, items, total, delivery and payment method only, never an address, email or name.
+/// `None` when the shop has no WhatsApp number.
+pub fn order_link(shop: &ShopSettings, template: &str, o: &Order, lines: &[Line]) -> Option<String> {
+    let items: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let options = if l.options.is_empty() { String::new() } else { format!(" ({})", l.options) };
+            format!("{} × {}{options} [{}]", l.quantity, l.title, l.sku)
+        })
+        .collect();
+    let total = money::format(o.total, &o.currency, shop.currency_minor_units);
+    let text = whatsapp_message(template, &o.code, &items.join("\n"), &total, &o.delivery_name, &o.payment_name);
+    link(&shop.whatsapp_number, &text)
 }
 
 #[cfg(test)]

@@ -2,9 +2,9 @@
 
 use maud::html;
 
-use crate::db::orders::{Line, Order};
-use crate::db::outbox::NewMessage;
 use crate::domain::money;
+use crate::domain::orders::{Line, Order, Status};
+use crate::domain::outbox::NewMessage;
 use crate::domain::shop::ShopSettings;
 
 pub fn test_message(shop: &ShopSettings, to: &str, requested_by: &str) -> NewMessage {
@@ -97,7 +97,7 @@ pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line], to: 
         order.payment_name,
         order_lines_text(order, lines, minor),
         if order.note.is_empty() { String::new() } else { format!("\nNote: {}\n", order.note) },
-        if order.status == "draft" {
+        if order.status == Status::Draft {
             "\nThe customer was shown a button to send it to your WhatsApp; acknowledge it there.\n"
         } else {
             ""

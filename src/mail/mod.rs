@@ -10,8 +10,10 @@ use lettre::message::{Mailbox, MultiPart, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::{Notify, watch};
 
-use crate::AppState;
-use crate::db::{self, outbox};
+use crate::config::MailConfig;
+use crate::db::{self, Db, outbox};
+use crate::domain::outbox::Message as OutboxMessage;
+use crate::domain::shop::ShopSettings;
 
 pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
 
@@ -21,36 +23,42 @@ pub fn transport_from_url(url: &str, timeout_secs: u64) -> Result<Transport, let
 }
 
 /// The From address: `[mail] from`, else the shop's contact email under the shop's name.
-pub fn sender_address(state: &AppState) -> Option<Mailbox> {
-    if !state.config.mail.from.is_empty() {
-        return state.config.mail.from.parse().ok();
+pub fn sender_address(mail: &MailConfig, shop: &ShopSettings) -> Option<Mailbox> {
+    if !mail.from.is_empty() {
+        return mail.from.parse().ok();
     }
-    let shop = state.shop();
     let email = shop.contact_email.parse().ok()?;
     Some(Mailbox::new(Some(shop.name.clone()), email))
 }
 
 /// Why nothing can be sent right now; `None` when mail is configured.
-pub fn not_configured_reason(state: &AppState) -> Option<&'static str> {
-    if state.config.mail.smtp_url.is_empty() {
+pub fn not_configured_reason(mail: &MailConfig, shop: &ShopSettings) -> Option<&'static str> {
+    if mail.smtp_url.is_empty() {
         Some("No SMTP server is configured ([mail] smtp_url): messages wait in the outbox.")
-    } else if sender_address(state).is_none() {
+    } else if sender_address(mail, shop).is_none() {
         Some("No sender address: set [mail] from, or the shop's contact email in Settings.")
     } else {
         None
     }
 }
 
-/// Runs until `shutdown` turns true: sends due messages, then sleeps until the next is due or `wake` fires.
-pub async fn run_sender(state: AppState, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
-    let transport = match state.config.mail.smtp_url.expose() {
+/// Runs until `shutdown` turns true: sends due messages, then sleeps until the next is due or `wake`
+/// fires. `shop` gives the shop profile as it is now (its contact email may be the sender).
+pub async fn run_sender(
+    db: Db,
+    mail: MailConfig,
+    shop: impl Fn() -> ShopSettings + Send + 'static,
+    wake: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let transport = match mail.smtp_url.expose() {
         "" => None,
-        url => transport_from_url(url, state.config.mail.timeout_secs).ok(),
+        url => transport_from_url(url, mail.timeout_secs).ok(),
     };
     loop {
         let mut pause = Duration::from_secs(60);
-        if let (Some(transport), Some(from)) = (&transport, sender_address(&state)) {
-            match send_due(&state, transport, &from, &shutdown).await {
+        if let (Some(transport), Some(from)) = (&transport, sender_address(&mail, &shop())) {
+            match send_due(&db, &mail, transport, &from, &shutdown).await {
                 Ok(Some(next)) => pause = pause.min(next),
                 Ok(None) => {}
                 Err(e) => tracing::warn!("outbox: {e}"),
@@ -66,13 +74,14 @@ pub async fn run_sender(state: AppState, wake: Arc<Notify>, mut shutdown: watch:
 
 /// Sends every due message; returns how long until the next pending one is due.
 async fn send_due(
-    state: &AppState,
+    db: &Db,
+    mail: &MailConfig,
     transport: &Transport,
     from: &Mailbox,
     shutdown: &watch::Receiver<bool>,
 ) -> Result<Option<Duration>, crate::error::AppError> {
     loop {
-        let due = state.db.read(|c| Ok(outbox::due(c, &db::now(), 20)?)).await?;
+        let due = db.read(|c| Ok(outbox::due(c, &db::now(), 20)?)).await?;
         if due.is_empty() {
             break;
         }
@@ -81,18 +90,19 @@ async fn send_due(
             if *shutdown.borrow() {
                 return Ok(None);
             }
-            deliver(state, transport, from, m).await?;
+            deliver(db, mail, transport, from, m).await?;
         }
     }
-    let next = state.db.read(|c| Ok(outbox::next_due_at(c)?)).await?;
+    let next = db.read(|c| Ok(outbox::next_due_at(c)?)).await?;
     Ok(next.and_then(|t| db::parse_ts(&t)).map(|t| (t - Utc::now()).to_std().unwrap_or(Duration::ZERO)))
 }
 
 async fn deliver(
-    state: &AppState,
+    db: &Db,
+    mail: &MailConfig,
     transport: &Transport,
     from: &Mailbox,
-    m: outbox::Message,
+    m: OutboxMessage,
 ) -> Result<(), crate::error::AppError> {
     let attempts = m.attempts + 1;
     let id = m.id;
@@ -100,26 +110,23 @@ async fn deliver(
         Err(e) => Err((true, e)),
         Ok(msg) => transport.send(msg).await.map(|_| ()).map_err(|e| (e.is_permanent(), e.to_string())),
     };
-    let max = state.config.mail.max_attempts;
-    let base = state.config.mail.retry_base_secs;
-    state
-        .db
-        .write(move |tx| {
-            match outcome {
-                Ok(()) => outbox::mark_sent(tx, id, attempts, &db::now())?,
-                Err((permanent, e)) if permanent || attempts >= max => {
-                    tracing::warn!(message = id, "outbox: giving up after {attempts} attempts: {e}");
-                    outbox::mark_failed(tx, id, attempts, &e)?
-                }
-                Err((_, e)) => {
-                    let next = Utc::now() + retry_delay(base, attempts);
-                    tracing::info!(message = id, "outbox: attempt {attempts} failed, retrying: {e}");
-                    outbox::mark_retry(tx, id, attempts, &db::ts(next), &e)?
-                }
+    let (max, base) = (mail.max_attempts, mail.retry_base_secs);
+    db.write(move |tx| {
+        match outcome {
+            Ok(()) => outbox::mark_sent(tx, id, attempts, &db::now())?,
+            Err((permanent, e)) if permanent || attempts >= max => {
+                tracing::warn!(message = id, "outbox: giving up after {attempts} attempts: {e}");
+                outbox::mark_failed(tx, id, attempts, &e)?
             }
-            Ok(())
-        })
-        .await
+            Err((_, e)) => {
+                let next = Utc::now() + retry_delay(base, attempts);
+                tracing::info!(message = id, "outbox: attempt {attempts} failed, retrying: {e}");
+                outbox::mark_retry(tx, id, attempts, &db::ts(next), &e)?
+            }
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Exponential backoff: base, 2×base, 4×base … capped at one hour.
@@ -128,7 +135,7 @@ pub fn retry_delay(base_secs: i64, attempts: u32) -> chrono::Duration {
     chrono::Duration::seconds(secs.min(3600))
 }
 
-fn build(from: &Mailbox, m: &outbox::Message) -> Result<Message, String> {
+fn build(from: &Mailbox, m: &OutboxMessage) -> Result<Message, String> {
     let to: Mailbox = m.to.parse().map_err(|e| format!("bad recipient {:?}: {e}", m.to))?;
     let domain = from.email.domain().to_string();
     // A stable Message-ID: if a crash after the SMTP server accepted the message causes a resend,

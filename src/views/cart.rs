@@ -4,10 +4,10 @@ use maud::{Markup, html};
 
 use super::components::csrf;
 use super::storefront::price;
-use crate::web::cart::View;
-use crate::web::extract::Page;
+use crate::domain::cart::Cart;
+use crate::views::Page;
 
-pub fn page(page: &Page, view: &View) -> Markup {
+pub fn page(page: &Page, view: &Cart) -> Markup {
     let shop = &page.shop;
     let body = html! {
         h1 { "Your cart" }

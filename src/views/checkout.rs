@@ -5,9 +5,18 @@ use maud::{Markup, html};
 use super::components::{Field, csrf, error_summary};
 use super::storefront::price;
 use crate::domain::FieldErrors;
-use crate::domain::checkout::{CheckoutInput, DeliveryKind};
-use crate::web::checkout::Context;
-use crate::web::extract::Page;
+use crate::domain::cart::Cart;
+use crate::domain::checkout::{CheckoutInput, DeliveryKind, DeliveryMethod, PaymentMethod};
+use crate::views::Page;
+
+/// What the checkout page shows besides the form.
+pub struct Context {
+    pub cart: Cart,
+    pub deliveries: Vec<DeliveryMethod>,
+    pub payments: Vec<PaymentMethod>,
+    /// The seller asks for an email with every order.
+    pub require_email: bool,
+}
 
 fn choice_error(errors: &FieldErrors, key: &str) -> Markup {
     html! { @if let Some(e) = errors.get(key) { p.error id=(format!("f-{key}-error")) { (e) } } }

@@ -99,5 +99,7 @@ pub fn time(ts: &str) -> Markup {
 
 /// A stored time as people read it, in UTC (a script may show it in the visitor's zone).
 pub fn time_text(ts: &str) -> String {
-    crate::db::parse_ts(ts).map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| ts.to_string())
+    crate::domain::time::parse_ts(ts)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| ts.to_string())
 }

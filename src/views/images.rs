@@ -2,8 +2,7 @@
 
 use maud::{Markup, html};
 
-/// The widths every photo is stored at (a narrower original is kept at its own size under each).
-pub const WIDTHS: [u32; 3] = [320, 640, 1280];
+use crate::domain::catalog::IMAGE_WIDTHS as WIDTHS;
 
 pub fn url(id: i64, width: u32) -> String {
     format!("/img/{id}/{width}")

@@ -2,9 +2,9 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use super::assets;
 use crate::domain::shop::ShopSettings;
-use crate::web::assets;
-use crate::web::extract::{Admin, Page};
+use crate::views::{Admin, Page};
 
 fn head(title: &str, shop: &ShopSettings, extra: Markup) -> Markup {
     html! {

@@ -1,6 +1,7 @@
 //! maud views: layouts, components and pages mirroring `web/`. Views only render what they are handed.
 
 pub mod admin;
+pub mod assets;
 pub mod cart;
 pub mod checkout;
 pub mod components;
@@ -8,5 +9,8 @@ pub mod errors;
 pub mod images;
 pub mod layout;
 pub mod order;
+pub mod page;
 pub mod product;
 pub mod storefront;
+
+pub use page::{Admin, ClientInfo, Page};

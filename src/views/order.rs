@@ -5,10 +5,22 @@ use maud::{Markup, PreEscaped, html};
 
 use super::components::{csrf, time};
 use crate::domain::checkout::{PaymentKind, payment_uri};
-use crate::domain::orders::Status;
+use crate::domain::orders::{Event, Line, Order, PaymentStatus, Status};
 use crate::domain::{money, whatsapp};
-use crate::web::extract::Page;
-use crate::web::order_page::OrderView;
+use crate::views::Page;
+
+/// Everything the order page shows.
+pub struct OrderView {
+    /// A view-only link just made for sharing, shown once.
+    pub shared: Option<String>,
+    pub order: Order,
+    pub lines: Vec<Line>,
+    pub events: Vec<Event>,
+    pub manage: bool,
+    pub token: String,
+    /// The "Send order on WhatsApp" link (`None` without a shop number).
+    pub whatsapp: Option<String>,
+}
 
 /// A QR code as inline SVG (drawn here from a URI this shop built).
 fn qr(uri: &str) -> Option<Markup> {
@@ -23,11 +35,11 @@ fn payment(page: &Page, v: &OrderView) -> Markup {
     let kind = PaymentKind::parse(&o.payment_kind).unwrap_or(PaymentKind::Other);
     let amount = money::decimal(o.total, page.shop.currency_minor_units);
     let uri = payment_uri(kind, &o.payment_account, &o.payment_network, &page.shop.name, &amount, &o.currency, &o.code);
-    let unpaid = o.payment_status == "unpaid" && o.status != "cancelled";
+    let unpaid = o.payment_status == PaymentStatus::Unpaid && o.status != Status::Cancelled;
     html! {
         section.card aria-labelledby="pay-h" {
             h2 #pay-h { "Payment: " (o.payment_name) }
-            @if o.payment_status == "paid" { p.paid role="status" { "Paid. Thank you!" } }
+            @if o.payment_status == PaymentStatus::Paid { p.paid role="status" { "Paid. Thank you!" } }
             @if unpaid {
                 @match kind {
                     PaymentKind::Cod => p { "Pay " strong { (money::format(o.total, &o.currency, page.shop.currency_minor_units)) } " when your order arrives." },
@@ -51,7 +63,7 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
     let o = &v.order;
     let minor = page.shop.currency_minor_units;
     let m = |x: i64| money::format(x, &o.currency, minor);
-    let status = Status::parse(&o.status).unwrap_or(Status::Pending);
+    let status = o.status;
     let a = &o.address;
     let address: Vec<&str> = [&a.line1, &a.line2, &a.city, &a.region, &a.postal_code, &a.country]
         .into_iter()
@@ -71,7 +83,7 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
                 @if let Some(at) = &o.expires_at { p.hint { "Not sent by " (time(at)) ", it is cancelled." } }
             }
         }
-        @if o.status == "cancelled" {
+        @if status == Status::Cancelled {
             @if let Some(r) = &o.cancel_reason { p.notice role="status" { "Cancelled: " (r) } }
         }
         section.card aria-labelledby="items-h" {
@@ -107,7 +119,7 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
             h2 #timeline-h { "Timeline" }
             ol.timeline {
                 @for e in &v.events {
-                    li { (time(&e.at)) " " strong { (Status::parse(&e.status).map_or(e.status.as_str(), |s| s.label())) } @if !e.note.is_empty() { " · " (e.note) } }
+                    li { (time(&e.at)) " " strong { (e.status.label()) } @if !e.note.is_empty() { " · " (e.note) } }
                 }
             }
         }

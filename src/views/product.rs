@@ -5,10 +5,9 @@
 use maud::{Markup, PreEscaped, html};
 
 use super::storefront::{picture, price};
-use crate::db::catalog::{ProductPage, Variant};
-use crate::domain::catalog::{Availability, markdown_to_html, plain_summary};
+use crate::domain::catalog::{Availability, ProductPage, Variant, markdown_to_html, plain_summary};
 use crate::domain::{money, whatsapp};
-use crate::web::extract::Page;
+use crate::views::Page;
 
 /// What the page shows for the chosen variant.
 pub struct Choice<'a> {
@@ -256,7 +255,7 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
                             "Available from "
                             time datetime=(at) data-countdown { (super::components::time_text(at)) }
                         }
-                        script src=(crate::web::assets::url("js/countdown.js")) defer {}
+                        script src=(super::assets::url("js/countdown.js")) defer {}
                     }
                 } @else {
                     @let text = availability_text(availability);
@@ -272,7 +271,7 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
                 }
                 @if has_choice(p) {
                     script #variants type="application/json" { (PreEscaped(variants_json(page, p, c))) }
-                    script src=(crate::web::assets::url("js/choice.js")) defer {}
+                    script src=(super::assets::url("js/choice.js")) defer {}
                 }
                 @if !p.product.description_md.is_empty() {
                     div.prose { (PreEscaped(markdown_to_html(&p.product.description_md))) }

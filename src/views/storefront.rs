@@ -2,11 +2,11 @@
 
 use maud::{Markup, PreEscaped, html};
 
-use crate::db::catalog::{Card, Collection, Sort};
+use crate::domain::catalog::{Card, Collection, Sort};
 use crate::domain::catalog::{markdown_lines_to_html, markdown_to_html, plain_summary};
 use crate::domain::money;
 use crate::domain::shop::ShopSettings;
-use crate::web::extract::Page;
+use crate::views::Page;
 
 pub fn price(shop: &ShopSettings, amount: i64) -> String {
     money::format(amount, &shop.currency, shop.currency_minor_units)
@@ -34,7 +34,7 @@ pub fn card(page: &Page, c: &Card) -> Markup {
                     (price(shop, c.price))
                     @if let Some(cmp) = c.compare_at { " " s.was { (price(shop, cmp)) } }
                 }
-                @if c.publish_at.as_deref().and_then(crate::db::parse_ts).is_some_and(|t| t > page.now) {
+                @if c.publish_at.as_deref().and_then(crate::domain::time::parse_ts).is_some_and(|t| t > page.now) {
                     span.badge.soon { "Coming soon" }
                 } @else if c.sold_out {
                     span.badge.sold-out { "Sold out" }

@@ -3,17 +3,16 @@
 
 use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use chrono::Duration;
 use serde::Deserialize;
 
 use super::extract::{CsrfForm, Page, check_origin};
-use super::middleware::ClientInfo;
-use crate::AppState;
-use crate::db::{self, carts};
-use crate::domain::cart::{self, Change, Note, Offer};
-use crate::domain::{money, tokens};
+use crate::domain::cart::Cart;
+use crate::domain::shop::ShopSettings;
+use crate::domain::tokens;
 use crate::error::AppError;
 use crate::views;
+use crate::views::ClientInfo;
+use crate::{AppState, app};
 
 /// The cart's secret cookie (its SHA-256 finds the cart).
 pub const CART_COOKIE: &str = "souk_cart";
@@ -59,101 +58,9 @@ pub fn set_cookies(res: &mut HttpResponse, req: &HttpRequest, new_token: Option<
     let _ = res.add_cookie(&n);
 }
 
-/// A cart line as shown: what it is, how many, and the notes from checking it again.
-pub struct View {
-    pub lines: Vec<(Offer, i64)>,
-    pub notes: Vec<String>,
-    pub subtotal: i64,
-}
-
-impl View {
-    pub fn count(&self) -> i64 {
-        self.lines.iter().map(|(_, q)| q).sum()
-    }
-}
-
-/// Loads a cart and checks every line again, storing what changed; an empty view without a cart.
-pub fn recheck(
-    tx: &rusqlite::Connection,
-    cart_id: Option<i64>,
-    now: &str,
-    money: impl Fn(i64) -> String,
-) -> Result<View, AppError> {
-    Ok(checked(tx, cart_id, now, money, true)?.0)
-}
-
-/// The cart checked again; with `store`, what changed is written, else only reported (the bool).
-fn checked(
-    tx: &rusqlite::Connection,
-    cart_id: Option<i64>,
-    now: &str,
-    money: impl Fn(i64) -> String,
-    store: bool,
-) -> Result<(View, bool), AppError> {
-    let Some(cart_id) = cart_id else { return Ok((View { lines: vec![], notes: vec![], subtotal: 0 }, false)) };
-    let stored = carts::lines(tx, cart_id)?;
-    let wanted: Vec<(i64, Option<&[u8]>)> =
-        stored.iter().map(|l| (l.wanted.variant_id, l.access_hash.as_deref())).collect();
-    let offers = carts::offers(tx, &wanted, now)?;
-    let mut view = View { lines: vec![], notes: vec![], subtotal: 0 };
-    let mut changed = false;
-    for line in &stored {
-        let offer = offers.iter().find(|o| o.variant_id == line.wanted.variant_id);
-        let (change, notes) = cart::recheck(&line.wanted, offer);
-        view.notes.extend(notes.iter().map(|n| cart::note_text(n, &money)));
-        changed |= change != Change::Keep;
-        match change {
-            Change::Remove => {
-                if store {
-                    carts::remove(tx, cart_id, line.wanted.variant_id)?;
-                }
-            }
-            Change::Update { quantity, price } => {
-                if store {
-                    carts::set(tx, cart_id, line.wanted.variant_id, quantity, price)?;
-                }
-                view.lines.push((offer.cloned().ok_or(AppError::NotFound)?, quantity));
-            }
-            Change::Keep => view.lines.push((offer.cloned().ok_or(AppError::NotFound)?, line.wanted.quantity)),
-        }
-    }
-    view.subtotal = view.lines.iter().map(|(o, q)| o.price.saturating_mul(*q)).sum();
-    Ok((view, changed))
-}
-
-/// The visitor's cart as it stands, checked again: read only, unless something changed and must
-/// be stored (then once more in a write, since the catalogue may move in between).
-pub async fn current(
-    state: &AppState,
-    req: &HttpRequest,
-    shop: &crate::domain::shop::ShopSettings,
-) -> Result<View, AppError> {
-    let Some(hash) = cart_hash(req) else { return Ok(View { lines: vec![], notes: vec![], subtotal: 0 }) };
-    let (currency, minor) = (shop.currency.clone(), shop.currency_minor_units);
-    let now = db::ts(state.clock.now());
-    let find = {
-        let (hash, now) = (hash.clone(), now.clone());
-        move |c: &rusqlite::Connection| carts::find(c, &hash, &now)
-    };
-    let now2 = now.clone();
-    let (c2, find2) = (currency.clone(), find.clone());
-    let (view, changed) = state
-        .db
-        .read(move |c| {
-            let id = find(c)?;
-            checked(c, id, &now, |v| money::format(v, &currency, minor), false)
-        })
-        .await?;
-    if !changed {
-        return Ok(view);
-    }
-    state
-        .db
-        .write(move |tx| {
-            let id = find2(tx)?;
-            recheck(tx, id, &now2, |v| money::format(v, &c2, minor))
-        })
-        .await
+/// The visitor's cart as it stands, checked again (see [`app::cart::current`]).
+pub async fn current(state: &AppState, req: &HttpRequest, shop: &ShopSettings) -> Result<Cart, AppError> {
+    app::cart::current(&state.db, &state.clock, cart_hash(req), shop).await
 }
 
 pub async fn show(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -185,26 +92,13 @@ pub struct AddForm {
     pub access: String,
 }
 
-/// The variant a form asks for: by the chosen option values when it sends them, else by SKU. A
-/// combination the product does not have is refused with a message and the page to go back to.
-fn wanted_variant(tx: &rusqlite::Connection, form: &AddForm) -> Result<Result<i64, (String, String)>, AppError> {
+/// The variant a form asks for: by the chosen option values when it sends them, else by SKU.
+fn wanted(form: &AddForm) -> app::cart::Wanted {
     let chosen = [&form.o1, &form.o2, &form.o3];
     if form.product.is_empty() || chosen.iter().all(|o| o.is_none()) {
-        return Ok(Ok(carts::variant_by_sku(tx, form.sku.trim())?.ok_or(AppError::NotFound)?));
+        return app::cart::Wanted::Sku(form.sku.trim().to_string());
     }
-    let slug = form.product.trim();
-    if !crate::domain::catalog::is_slug(slug) {
-        return Err(AppError::NotFound);
-    }
-    let values = chosen.map(|o| o.clone().unwrap_or_default());
-    match carts::variant_by_options(tx, slug, &values)?.ok_or(AppError::NotFound)? {
-        Some(id) => Ok(Ok(id)),
-        None => {
-            let named: Vec<&str> = values.iter().map(String::as_str).filter(|v| !v.is_empty()).collect();
-            let msg = format!("{} is not made: choose another combination.", named.join(" / "));
-            Ok(Err((msg, format!("/p/{slug}"))))
-        }
-    }
+    app::cart::Wanted::Options { product: form.product.trim().to_string(), values: chosen.map(|o| o.clone().unwrap_or_default()) }
 }
 
 /// Adds to the cart from a product page. Product pages are shared by caches and carry no CSRF
@@ -220,67 +114,15 @@ pub async fn add(
     if !(1..=crate::domain::orders::MAX_QUANTITY).contains(&quantity) {
         return Err(AppError::BadRequest("Choose a quantity from 1.".into()));
     }
-    let hash = cart_hash(&req);
     let access = (!form.access.is_empty()).then(|| tokens::hash_token(&form.access));
     let days = state.config.orders.cart_days;
-    let clock = state.clock.clone();
-    let (new_token, count, name, back) = state
-        .db
-        .write(move |tx| {
-            let now = clock.now();
-            let (at, expires) = (db::ts(now), db::ts(now + Duration::days(days)));
-            let variant_id = match wanted_variant(tx, &form)? {
-                Ok(id) => id,
-                Err((msg, back)) => return Ok((None, None, msg, back)),
-            };
-            let wanted = [(variant_id, access.as_deref())];
-            let offer = carts::offers(tx, &wanted, &at)?.pop().ok_or(AppError::NotFound)?;
-            let back = format!("/p/{}?variant={}", offer.product_slug, offer.sku);
-            let existing = match &hash {
-                Some(h) => carts::find(tx, h, &at)?,
-                None => None,
-            };
-            let already = match existing {
-                Some(id) => carts::lines(tx, id)?
-                    .iter()
-                    .find(|l| l.wanted.variant_id == offer.variant_id)
-                    .map_or(0, |l| l.wanted.quantity),
-                None => 0,
-            };
-            let qty = match cart::allowed(&offer, already + quantity) {
-                Ok((q, _)) => q - already,
-                Err(why) => {
-                    // Refused before any cart is made: no empty cart without a cookie to find it.
-                    let msg = cart::note_text(&Note::Removed { name: offer.name(), why }, |_| String::new());
-                    return Ok((None, None, msg.replace(" and was removed", ""), back));
-                }
-            };
-            let (cart_id, new_token) = match existing {
-                Some(id) => (id, None),
-                None => {
-                    let (token, h) = tokens::new_token();
-                    (carts::create(tx, &h, &at, &expires)?, Some(token))
-                }
-            };
-            if qty > 0 {
-                carts::add(tx, cart_id, offer.variant_id, qty, offer.price, access.as_deref(), &at)?;
-            }
-            carts::touch(tx, cart_id, &at, &expires)?;
-            let count: i64 = carts::lines(tx, cart_id)?.iter().map(|l| l.wanted.quantity).sum();
-            let name = if qty < quantity {
-                format!("You have all there is of {} in your cart.", offer.name())
-            } else {
-                format!("Added {} to your cart.", offer.name())
-            };
-            Ok((new_token, Some(count), name, back))
-        })
-        .await?;
-    let Some(count) = count else {
+    let added = app::cart::add(&state.db, &state.clock, days, cart_hash(&req), wanted(&form), quantity, access).await?;
+    let Some(count) = added.count else {
         // Sold out or not on sale: back to the product, saying why.
-        return Ok(super::see_other_with_flash(&back, &name));
+        return Ok(super::see_other_with_flash(&added.back, &added.message));
     };
-    let mut res = super::see_other_with_flash("/cart", &name);
-    set_cookies(&mut res, &req, new_token.as_deref(), count, days);
+    let mut res = super::see_other_with_flash("/cart", &added.message);
+    set_cookies(&mut res, &req, added.new_token.as_deref(), count, days);
     Ok(res)
 }
 
@@ -315,26 +157,7 @@ pub async fn update(
     }
     let remove = form.action.strip_prefix("remove:").and_then(|id| id.parse::<i64>().ok());
     let days = state.config.orders.cart_days;
-    let clock = state.clock.clone();
-    let count = state
-        .db
-        .write(move |tx| {
-            let now = clock.now();
-            let at = db::ts(now);
-            let cart_id = carts::find(tx, &hash, &at)?.ok_or(AppError::BadRequest("Your cart has expired.".into()))?;
-            for line in carts::lines(tx, cart_id)? {
-                let v = line.wanted.variant_id;
-                match wanted.iter().find(|(id, _)| *id == v) {
-                    _ if remove == Some(v) => carts::remove(tx, cart_id, v)?,
-                    Some((_, 0)) => carts::remove(tx, cart_id, v)?,
-                    Some((_, q)) => carts::set(tx, cart_id, v, *q, line.wanted.seen_price)?,
-                    None => {}
-                }
-            }
-            carts::touch(tx, cart_id, &at, &db::ts(now + Duration::days(days)))?;
-            Ok(carts::lines(tx, cart_id)?.iter().map(|l| l.wanted.quantity).sum::<i64>())
-        })
-        .await?;
+    let count = app::cart::update(&state.db, &state.clock, days, hash, wanted, remove).await?;
     let mut res = super::see_other_with_flash("/cart", if remove.is_some() { "Removed." } else { "Cart updated." });
     set_cookies(&mut res, &req, None, count, days);
     Ok(res)

@@ -1,28 +1,21 @@
 //! The one-page checkout: the customer's details, delivery and payment, then the order is placed
-//! in one transaction and the customer lands on their order page (its magic link).
+//! (`app::orders::place_order`, as for the API) and the customer lands on their order page (its
+//! magic link).
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use sha2::Digest;
 
-use super::cart::{self, View};
+use super::cart;
 use super::extract::{CsrfForm, Page};
-use crate::AppState;
-use crate::db::{self, carts, checkout as methods};
-use crate::domain::checkout::{CheckoutInput, DeliveryMethod, PaymentMethod, validate_customer};
-use crate::domain::{FieldErrors, money};
+use crate::app::orders::{Basket, Outcome, PlacedOrder, Placing, Request, place_order};
+use crate::db::checkout as methods;
+use crate::domain::FieldErrors;
+use crate::domain::checkout::CheckoutInput;
+use crate::domain::orders::Status;
+use crate::domain::whatsapp;
 use crate::error::AppError;
-use crate::orders::{self, Item, Key, Placement, Refused};
-use crate::views;
-
-/// What the checkout page shows besides the form.
-pub struct Context {
-    pub cart: View,
-    pub deliveries: Vec<DeliveryMethod>,
-    pub payments: Vec<PaymentMethod>,
-    /// The seller asks for an email with every order.
-    pub require_email: bool,
-}
+use crate::views::checkout::Context;
+use crate::{AppState, views};
 
 async fn load(state: &AppState, req: &HttpRequest, page: &Page) -> Result<Context, AppError> {
     let cart = cart::current(state, req, &page.shop).await?;
@@ -39,10 +32,15 @@ fn render(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldError
     let mut page = page.clone();
     page.cart_count = ctx.cart.count() as u32;
     let page = &page;
-    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap_or_default())
+    HttpResponse::build(StatusCode::from_u16(status).unwrap_or_default())
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .content_type("text/html; charset=utf-8")
         .body(views::checkout::page(page, ctx, input, errors).into_string())
+}
+
+/// A fresh one-time key for a checkout form.
+fn new_key() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
 }
 
 pub async fn form(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -51,29 +49,12 @@ pub async fn form(req: HttpRequest, page: Page, state: web::Data<AppState>) -> R
         return Ok(super::see_other("/cart"));
     }
     let input = CheckoutInput {
-        key: hex::encode(rand::random::<[u8; 16]>()),
+        key: new_key(),
         delivery: ctx.deliveries.first().map(|d| d.code.clone()).unwrap_or_default(),
         payment: ctx.payments.first().map(|p| p.code.clone()).unwrap_or_default(),
         ..Default::default()
     };
     Ok(render(&page, &ctx, &input, &FieldErrors::new(), 200))
-}
-
-/// What placing came to.
-enum Outcome {
-    Placed {
-        code: String,
-        token: String,
-        mail: bool,
-    },
-    /// The same phone placed the same items minutes ago: that order, without its link.
-    Again {
-        code: String,
-        whatsapp: Option<String>,
-    },
-    /// The cart changed since the page was shown: show it again with what changed.
-    Changed(Context),
-    Refused(Refused, Context),
 }
 
 pub async fn place(
@@ -82,165 +63,95 @@ pub async fn place(
     state: web::Data<AppState>,
     form: CsrfForm<CheckoutInput>,
 ) -> Result<HttpResponse, AppError> {
-    let input = form.0;
+    let mut input = form.0;
     if !input.website.is_empty() {
         // Only bots fill the hidden field.
         return Err(AppError::BadRequest("Your order could not be placed.".into()));
     }
-    let mut input = input;
     if input.key.len() != 32 || !input.key.chars().all(|c| c.is_ascii_hexdigit()) {
-        input.key = hex::encode(rand::random::<[u8; 16]>());
+        input.key = new_key();
     }
-    let hash = cart::cart_hash(&req);
-    let shop = page.shop.clone();
-    let cfg = state.config.orders.clone();
-    // Emailed links never come from the request's Host header (anyone can send any Host).
-    let mail_base = state.base_url.clone();
-    // Orders per hour are counted by client (an IPv6 client by its /64).
-    let ip = page.client.limit_key.clone();
-    let submitted = input.clone();
-    let link_key = state.link_key.clone();
-    let clock = state.clock.clone();
-    let outcome = state
-        .db
-        .write(move |tx| {
-            let now = clock.now();
-            let settings = methods::settings(tx)?;
-            let deliveries = methods::delivery_methods(tx)?;
-            let payments = methods::payment_methods(tx)?;
-            let cart_id = match &hash {
-                Some(h) => carts::find(tx, h, &db::ts(now))?,
-                None => None,
-            };
-            let money = |v: i64| money::format(v, &shop.currency, shop.currency_minor_units);
-            let known = crate::db::orders::idempotency(tx, "form", &submitted.key)?.is_some();
-            // A known key's own cart was emptied when it placed its order; another cart (the key
-            // came back from elsewhere) is shown with the refusal, so the shopper can go on.
-            let view = cart::recheck(tx, cart_id, &db::ts(now), money)?;
-            let ctx = |cart| Context {
-                cart,
-                deliveries: deliveries.clone(),
-                payments: payments.clone(),
-                require_email: settings.require_email,
-            };
-            if !known && (!view.notes.is_empty() || view.lines.is_empty()) {
-                return Ok(Outcome::Changed(ctx(view)));
-            }
-            let customer = match validate_customer(&submitted, &shop, &settings, &deliveries, &payments) {
-                Ok(c) => c,
-                Err(e) => return Ok(Outcome::Refused(Refused::Invalid(e), ctx(view))),
-            };
-            let access: Vec<(i64, Option<Vec<u8>>)> = match cart_id {
-                Some(id) => carts::lines(tx, id)?.into_iter().map(|l| (l.wanted.variant_id, l.access_hash)).collect(),
-                None => vec![],
-            };
-            let items = view
-                .lines
-                .iter()
-                .map(|(o, q)| Item {
-                    variant_id: o.variant_id,
-                    quantity: *q,
-                    access_hash: access.iter().find(|(v, _)| *v == o.variant_id).and_then(|(_, a)| a.clone()),
-                })
-                .collect();
-            let placement = Placement {
-                items,
-                customer,
-                deliveries: &deliveries,
-                payments: &payments,
-                ip: &ip,
-                channel: "web",
-                key: Some(Key {
-                    scope: "form",
-                    key: submitted.key.clone(),
-                    request_hash: sha2::Sha256::digest(submitted.key.as_bytes()).to_vec(),
-                    cart_id,
-                }),
-                link_key: &link_key,
-                now,
-            };
-            match orders::place(tx, &placement, &shop, &settings, &cfg) {
-                Ok(placed) => {
-                    let mut mail = false;
-                    if let (Some(token), false) = (&placed.token, placed.existing) {
-                        let link = format!("{mail_base}/o/{}?t={token}", placed.code);
-                        let email = &placement.customer.email;
-                        mail = orders::queue_mail(tx, &shop, placed.order_id, email, &link, now)? > 0;
-                    }
-                    if let Some(id) = cart_id {
-                        carts::clear(tx, id)?;
-                    }
-                    match placed.token {
-                        Some(token) => Ok(Outcome::Placed { code: placed.code, token, mail }),
-                        None => {
-                            let order = db::orders::by_id(tx, placed.order_id)?.ok_or(AppError::NotFound)?;
-                            let lines = db::orders::lines(tx, placed.order_id)?;
-                            let whatsapp = (order.status == "draft")
-                                .then(|| orders::whatsapp_url(&shop, &settings.whatsapp_template, &order, &lines))
-                                .flatten();
-                            Ok(Outcome::Again { code: order.code, whatsapp })
-                        }
-                    }
-                }
-                Err(Refused::Failed(e)) => Err(e),
-                Err(refused) => Ok(Outcome::Refused(refused, ctx(view))),
-            }
-        })
-        .await?;
+    let request = Request {
+        basket: Basket::Cart { hash: cart::cart_hash(&req), key: input.key.clone() },
+        input: input.clone(),
+        shop: page.shop.clone(),
+        // Orders per hour are counted by client (an IPv6 client by its /64).
+        ip: page.client.limit_key.clone(),
+        // Emailed links never come from the request's Host header (anyone can send any Host).
+        mail_base: state.base_url.to_string(),
+    };
+    let placing = place_order(&state.db, &state.order_env(), request).await?;
+    answer(&req, &page, &state, input, placing)
+}
+
+/// The page for what placing came to: the order's page, the earlier order, or the form again.
+fn answer(
+    req: &HttpRequest,
+    page: &Page,
+    state: &AppState,
+    mut input: CheckoutInput,
+    placing: Placing,
+) -> Result<HttpResponse, AppError> {
+    let Placing { outcome, cart, settings, deliveries, payments } = placing;
+    let ctx = Context { cart, deliveries, payments, require_email: settings.require_email };
+    let cart_error = |message: &str| FieldErrors::from([("cart", message.to_string())]);
     match outcome {
-        Outcome::Placed { code, token, mail } => {
-            if mail {
-                state.wake_mailer();
-            }
-            let mut res = super::see_other_with_flash(
-                &format!("/o/{code}?t={token}"),
-                &format!("Thank you! Your order {code} is placed."),
-            );
-            cart::set_cookies(&mut res, &req, None, 0, state.config.orders.cart_days);
-            Ok(res)
-        }
-        Outcome::Again { code, whatsapp } => {
-            let mut page = page.clone();
-            page.cart_count = 0;
-            let mut res = HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                .insert_header((header::CACHE_CONTROL, "private, no-store"))
-                .body(views::order::already_placed(&page, &code, whatsapp.as_deref()).into_string());
-            cart::set_cookies(&mut res, &req, None, 0, state.config.orders.cart_days);
-            Ok(res)
-        }
-        Outcome::Changed(ctx) => {
-            let mut errors = FieldErrors::new();
+        Outcome::Placed(placed) => Ok(placed_page(req, page, state, &settings.whatsapp_template, &placed)),
+        // The cart changed since the page was shown: show it again with what changed.
+        Outcome::CartChanged => {
             let message = if ctx.cart.lines.is_empty() {
                 "Nothing in your cart can be ordered now."
             } else {
                 "Your cart changed; check it below before placing the order."
             };
-            errors.insert("cart", message.into());
-            Ok(render(&page, &ctx, &input, &errors, 409))
+            Ok(render(page, &ctx, &input, &cart_error(message), 409))
         }
-        Outcome::Refused(refused, ctx) => match refused {
-            Refused::Invalid(errors) => Ok(render(&page, &ctx, &input, &errors, 422)),
-            Refused::SoldOut(items) => {
-                let names: Vec<String> = items.into_iter().map(|(name, _)| name).collect();
-                let mut errors = FieldErrors::new();
-                errors.insert("cart", format!("Sold out just now: {}. Remove it to go on.", names.join(", ")));
-                Ok(render(&page, &ctx, &input, &errors, 409))
-            }
-            Refused::TooMany { retry_after } => Err(AppError::TooManyRequests {
-                retry_after: retry_after as u64,
-                message:
-                    "You have placed many orders in a short time. Please wait a while, or message the shop on WhatsApp."
-                        .into(),
-            }),
-            Refused::KeyReused => {
-                let mut errors = FieldErrors::new();
-                errors
-                    .insert("cart", "This form was already used. Check your details and place the order again.".into());
-                input.key = hex::encode(rand::random::<[u8; 16]>());
-                Ok(render(&page, &ctx, &input, &errors, 422))
-            }
-            Refused::Failed(e) => Err(e),
-        },
+        Outcome::Invalid(errors) => Ok(render(page, &ctx, &input, &errors, 422)),
+        Outcome::SoldOut(items) => {
+            let names: Vec<String> = items.into_iter().map(|(name, _)| name).collect();
+            let message = format!("Sold out just now: {}. Remove it to go on.", names.join(", "));
+            Ok(render(page, &ctx, &input, &cart_error(&message), 409))
+        }
+        Outcome::TooMany { retry_after } => Err(AppError::TooManyRequests {
+            retry_after: retry_after as u64,
+            message:
+                "You have placed many orders in a short time. Please wait a while, or message the shop on WhatsApp."
+                    .into(),
+        }),
+        Outcome::KeyReused => {
+            let message = "This form was already used. Check your details and place the order again.";
+            input.key = new_key();
+            Ok(render(page, &ctx, &input, &cart_error(message), 422))
+        }
+        // The form sends no SKUs.
+        Outcome::UnknownSkus(_) => Err(AppError::internal("a checkout form placed unknown SKUs")),
     }
+}
+
+/// A placed order: to its page by its link; without a link (the same items from the same phone
+/// minutes ago), a page with that order's code and its WhatsApp hand-off. The cart is empty now.
+fn placed_page(req: &HttpRequest, page: &Page, state: &AppState, template: &str, placed: &PlacedOrder) -> HttpResponse {
+    let code = &placed.order.code;
+    let mut res = match &placed.token {
+        Some(token) => {
+            if placed.mail {
+                state.wake_mailer();
+            }
+            let thanks = format!("Thank you! Your order {code} is placed.");
+            super::see_other_with_flash(&format!("/o/{code}?t={token}"), &thanks)
+        }
+        None => {
+            let whatsapp = (placed.order.status == Status::Draft)
+                .then(|| whatsapp::order_link(&page.shop, template, &placed.order, &placed.lines))
+                .flatten();
+            let mut page = page.clone();
+            page.cart_count = 0;
+            HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .insert_header((header::CACHE_CONTROL, "private, no-store"))
+                .body(views::order::already_placed(&page, code, whatsapp.as_deref()).into_string())
+        }
+    };
+    cart::set_cookies(&mut res, req, None, 0, state.config.orders.cart_days);
+    res
 }

@@ -8,13 +8,12 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::{Duration, Utc};
 use serde::de::DeserializeOwned;
 
-use super::middleware::{CSRF_COOKIE, ClientInfo, FLASH_COOKIE, NewCsrfCookie};
+use super::middleware::{CSRF_COOKIE, FLASH_COOKIE, NewCsrfCookie};
 use crate::AppState;
-use crate::db::{self, sessions, users::User};
-use crate::domain::auth::Role;
-use crate::domain::shop::ShopSettings;
+use crate::db::{self, sessions};
 use crate::domain::tokens::{hash_token, sign, verify};
 use crate::error::AppError;
+pub use crate::views::{Admin, ClientInfo, Page};
 
 pub const SESSION_COOKIE: &str = "souk_session";
 
@@ -31,22 +30,6 @@ impl FromRequest for ClientInfo {
         let info = req.extensions().get::<ClientInfo>().cloned();
         std::future::ready(info.ok_or_else(|| AppError::internal("client info missing")))
     }
-}
-
-/// What every page needs: the shop, a CSRF token for its forms, a one-time message, who is asking.
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// `scheme://host` as this request reached the shop (forwarded host only from a trusted proxy).
-    pub origin: String,
-    pub shop: ShopSettings,
-    pub csrf: String,
-    pub flash: Option<String>,
-    pub path: String,
-    pub client: ClientInfo,
-    /// Units in this visitor's cart, as its display cookie says (0 without a cart).
-    pub cart_count: u32,
-    /// The shop's clock at the start of this request.
-    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 fn csrf_cookie(req: &HttpRequest) -> Option<String> {
@@ -68,47 +51,36 @@ pub fn origin(req: &HttpRequest, st: &AppState, client: &ClientInfo) -> String {
     format!("{}://{host}", if client.https { "https" } else { "http" })
 }
 
-impl Page {
-    pub fn build(req: &HttpRequest) -> Result<Page, AppError> {
-        let st = state(req)?;
-        let csrf = csrf_cookie(req).map(|c| sign(&st.csrf_key, &c)).unwrap_or_default();
-        let client =
-            req.extensions().get::<ClientInfo>().cloned().ok_or_else(|| AppError::internal("client info missing"))?;
-        Ok(Page {
-            origin: origin(req, &st, &client),
-            shop: st.shop(),
-            csrf,
-            flash: req.cookie(FLASH_COOKIE).and_then(|c| super::decode_flash(c.value())),
-            path: req.path().to_string(),
-            client,
-            cart_count: super::cart::count_cookie(req),
-            now: st.clock.now(),
-        })
-    }
+/// The page context of this request.
+pub fn build_page(req: &HttpRequest) -> Result<Page, AppError> {
+    let st = state(req)?;
+    let csrf = csrf_cookie(req).map(|c| sign(&st.csrf_key, &c)).unwrap_or_default();
+    let client =
+        req.extensions().get::<ClientInfo>().cloned().ok_or_else(|| AppError::internal("client info missing"))?;
+    Ok(Page {
+        origin: origin(req, &st, &client),
+        shop: st.shop(),
+        csrf,
+        flash: req.cookie(FLASH_COOKIE).and_then(|c| super::decode_flash(c.value())),
+        path: req.path().to_string(),
+        client,
+        cart_count: super::cart::count_cookie(req),
+        now: st.clock.now(),
+    })
 }
 
 impl FromRequest for Page {
     type Error = AppError;
     type Future = std::future::Ready<Result<Self, AppError>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(Page::build(req))
+        std::future::ready(build_page(req))
     }
-}
-
-/// A signed-in admin (owner or staff). Without a live session: 401, which sends the browser to sign-in.
-#[derive(Debug, Clone)]
-pub struct Admin {
-    pub page: Page,
-    pub user: User,
-    pub session_id: i64,
 }
 
 impl Admin {
-    pub fn actor(&self) -> crate::accounts::Actor {
-        crate::accounts::Actor::user(&self.user, &self.page.client.ip)
-    }
-    pub fn is_owner(&self) -> bool {
-        self.user.role == Role::Owner
+    /// This admin, for the audit log.
+    pub fn actor(&self) -> crate::app::Actor {
+        crate::app::Actor::user(&self.user, &self.page.client.ip)
     }
 }
 
@@ -119,7 +91,7 @@ impl FromRequest for Admin {
         let req = req.clone();
         Box::pin(async move {
             let st = state(&req)?;
-            let page = Page::build(&req)?;
+            let page = build_page(&req)?;
             let token = req.cookie(SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
             let hash = hash_token(token.value());
             let row = st.db.read(move |c| Ok(sessions::find(c, &hash)?)).await?.ok_or(AppError::Unauthorized)?;

@@ -15,22 +15,10 @@ use tracing::Instrument;
 use crate::AppState;
 use crate::config::IpNet;
 use crate::error::ErrorInfo;
+use crate::views::ClientInfo;
 
 pub const CSRF_COOKIE: &str = "souk_csrf";
 pub const FLASH_COOKIE: &str = "souk_flash";
-
-/// Who is asking: the client address (forwarding headers believed only from trusted proxies) and whether over HTTPS.
-#[derive(Debug, Clone)]
-pub struct ClientInfo {
-    pub ip: String,
-    /// What per-client limits count by: the address, or for IPv6 its /64 (one home or phone is
-    /// given a whole /64 and could otherwise take a new address for every try).
-    pub limit_key: String,
-    pub https: bool,
-    /// The peer is a trusted proxy, so its forwarding headers may be believed.
-    pub proxied: bool,
-    pub request_id: String,
-}
 
 /// The client address: the peer, or when the peer is a trusted proxy, the nearest untrusted hop it
 /// reports. Each header is given with all its lines joined by commas, in order (a proxy may add a

@@ -6,14 +6,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::extract::{Page, origin};
-use super::middleware::ClientInfo;
 use super::page_cache::{Entry, PageCache};
 use crate::AppState;
-use crate::db::catalog::{self, Sort, Variant};
+use crate::db::catalog;
 use crate::domain::catalog::is_released;
+use crate::domain::catalog::{Sort, Variant};
 use crate::domain::search as fts;
 use crate::error::AppError;
 use crate::views;
+use crate::views::ClientInfo;
 
 /// Products per listing page.
 pub const PAGE_SIZE: i64 = 24;
@@ -58,7 +59,7 @@ where
     {
         return Ok(respond(req, &hit, public));
     }
-    let body = render(Page::build(req)?).await?;
+    let body = render(super::extract::build_page(req)?).await?;
     let expires = match version {
         Some(v) => match state.pages.next_drop(v, now) {
             Some(known) => known,
@@ -189,7 +190,7 @@ pub async fn product(
         return shared_page(&req, &state, HTML, true, |page| render_product(&state, page, slug, q)).await;
     }
     // A page opened with a secret link is for its holder only: never kept by a cache.
-    let body = render_product(&state, Page::build(&req)?, slug, q).await?;
+    let body = render_product(&state, super::extract::build_page(&req)?, slug, q).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "private, no-store")).content_type(HTML).body(body))
 }
 

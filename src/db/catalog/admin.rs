@@ -2,43 +2,9 @@
 
 use rusqlite::{Connection, OptionalExtension, named_params};
 
-use super::{PRODUCT_COLUMNS, Product, Variant, product_from_row, variants_of};
-
-/// A product in the admin's list.
-#[derive(Debug, Clone)]
-pub struct AdminRow {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub status: String,
-    pub variants: i64,
-    pub price: i64,
-    pub price_max: i64,
-    /// Units that can be sold across tracked variants; `None` when no variant tracks stock.
-    pub available: Option<i64>,
-    pub low: bool,
-}
-
-/// Filters of the admin's product list; empty means any. `stock` is "", "low" or "out".
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct AdminFilter {
-    pub q: String,
-    pub status: String,
-    /// The filter form sends an empty value for "Any".
-    #[serde(deserialize_with = "empty_as_none")]
-    pub collection: Option<i64>,
-    pub stock: String,
-    /// 1-based page of the list.
-    #[serde(deserialize_with = "empty_as_none")]
-    pub page: Option<i64>,
-}
-
-/// A number from a query string, where an empty or unreadable value means none.
-fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    let s: Option<String> = serde::Deserialize::deserialize(d)?;
-    Ok(s.and_then(|s| s.trim().parse().ok()))
-}
+use super::{PRODUCT_COLUMNS, product_from_row, variants_of};
+use crate::db::text::Text;
+use crate::domain::catalog::{AdminFilter, AdminRow, Product, ProductStatus, Variant};
 
 /// `s` for a LIKE pattern with `\` as its escape: `%` and `_` typed by the seller match themselves.
 fn like_escaped(s: &str) -> String {
@@ -68,7 +34,7 @@ pub fn admin_list(conn: &Connection, f: &AdminFilter, limit: i64, offset: i64) -
                 id: r.get(0)?,
                 slug: r.get(1)?,
                 title: r.get(2)?,
-                status: r.get(3)?,
+                status: r.get::<_, Text<ProductStatus>>(3)?.0,
                 variants: r.get(4)?,
                 price: r.get(5)?,
                 price_max: r.get(6)?,

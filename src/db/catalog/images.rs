@@ -2,15 +2,15 @@
 
 use rusqlite::{Connection, named_params};
 
-use super::Image;
 use super::write::refresh_card;
+use crate::domain::catalog::{Image, Processed};
 
 /// Stores a photo and its renditions at the end of the product's gallery; returns its id.
 pub fn insert_image(
     conn: &Connection,
     product_id: i64,
     alt: &str,
-    img: &crate::images::Processed,
+    img: &Processed,
     now: &str,
 ) -> rusqlite::Result<i64> {
     conn.execute(

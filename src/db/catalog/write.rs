@@ -2,6 +2,8 @@
 
 use rusqlite::{Connection, named_params};
 
+use crate::domain::catalog::ProductStatus;
+
 /// Rewrites the card fields of a product (price range, was-price, sold out, first photo) from its
 /// variants and photos. Every write that changes those calls it in the same transaction.
 pub fn refresh_card(conn: &Connection, product_id: i64) -> rusqlite::Result<()> {
@@ -33,7 +35,7 @@ pub struct NewProduct {
     pub slug: String,
     pub title: String,
     pub description_md: String,
-    pub status: String,
+    pub status: ProductStatus,
     pub tags: String,
     pub options: [String; 3],
     pub publish_at: Option<String>,
@@ -43,7 +45,7 @@ pub fn insert_product(conn: &Connection, p: &NewProduct, now: &str) -> rusqlite:
     conn.execute(
         "INSERT INTO products (slug, title, description_md, status, tags, option1, option2, option3, publish_at, created_at, updated_at)
          VALUES (:slug, :title, :md, :status, :tags, :o1, :o2, :o3, :publish, :now, :now)",
-        named_params! {":slug": p.slug, ":title": p.title, ":md": p.description_md, ":status": p.status, ":tags": p.tags,
+        named_params! {":slug": p.slug, ":title": p.title, ":md": p.description_md, ":status": p.status.as_str(), ":tags": p.tags,
                        ":o1": p.options[0], ":o2": p.options[1], ":o3": p.options[2], ":publish": p.publish_at, ":now": now},
     )?;
     Ok(conn.last_insert_rowid())

@@ -3,10 +3,41 @@
 use maud::{Markup, html};
 
 use crate::domain::FieldErrors;
+use crate::domain::auth::Role;
+use crate::views::Page;
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::bare;
-use crate::web::admin::forms::{AcceptForm, LoginForm, SetupForm};
-use crate::web::extract::Page;
+
+/// The first-run setup form: the shop's name and the owner's account.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SetupForm {
+    pub token: String,
+    pub shop_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub confirm: String,
+}
+
+/// The sign-in form; `next` is where to go after.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    pub email: String,
+    pub password: String,
+    pub next: String,
+}
+
+/// The form that accepts an invitation.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AcceptForm {
+    pub token: String,
+    pub name: String,
+    pub password: String,
+    pub confirm: String,
+}
 
 pub fn setup(page: &Page, form: &SetupForm, errors: &FieldErrors) -> Markup {
     bare(
@@ -55,12 +86,12 @@ pub fn login(page: &Page, form: &LoginForm, problem: Option<&str>, has_owner: bo
     )
 }
 
-pub fn accept_invite(page: &Page, email: &str, role: &str, form: &AcceptForm, errors: &FieldErrors) -> Markup {
+pub fn accept_invite(page: &Page, email: &str, role: Role, form: &AcceptForm, errors: &FieldErrors) -> Markup {
     bare(
         page,
         "Join the shop",
         html! {
-            p { "You were invited as " strong { (role) } " with the email " strong { (email) } ". Choose your name and password." }
+            p { "You were invited as " strong { (role.as_str()) } " with the email " strong { (email) } ". Choose your name and password." }
             (error_summary(errors))
             form method="post" action="/admin/invite" novalidate {
                 (csrf(&page.csrf))

@@ -6,9 +6,9 @@ use crate::domain::FieldErrors;
 use crate::domain::checkout::{CheckoutSettings, DeliveryMethod, Discount, PaymentMethod};
 use crate::domain::checkout_admin::{DeliveryForm, DiscountForm, PaymentForm, SettingsForm};
 use crate::domain::money;
+use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary, time};
 use crate::views::layout::admin;
-use crate::web::extract::Admin;
 
 pub struct Data {
     pub settings: CheckoutSettings,
@@ -169,7 +169,7 @@ pub fn page(ctx: &Admin, d: &Data, failed: &Failed) -> Markup {
                                         td { (dc.code) }
                                         td { @if dc.percent { (dc.value) "%" } @else { (m(dc.value)) } }
                                         td { (m(dc.min_subtotal)) }
-                                        td { @if let Some(t) = dc.ends_at { (time(&crate::db::ts(t))) } @else { "—" } }
+                                        td { @if let Some(t) = dc.ends_at { (time(&crate::domain::time::ts(t))) } @else { "—" } }
                                         td { (used) @if let Some(max) = dc.max_uses { " of " (max) } }
                                         td {
                                             form method="post" action=(format!("/admin/checkout/discounts/{}/toggle", dc.id)) {

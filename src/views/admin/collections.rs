@@ -2,12 +2,12 @@
 
 use maud::{Markup, html};
 
-use crate::db::catalog::Collection;
 use crate::domain::FieldErrors;
 use crate::domain::catalog::CollectionInput;
+use crate::domain::catalog::{Collection, ProductStatus};
+use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::admin;
-use crate::web::extract::Admin;
 
 fn fields(input: &CollectionInput, errors: &FieldErrors) -> Markup {
     html! {
@@ -56,7 +56,7 @@ pub fn edit(
     id: i64,
     input: &CollectionInput,
     errors: &FieldErrors,
-    members: &[(i64, String, String)],
+    members: &[(i64, String, ProductStatus)],
 ) -> Markup {
     admin(
         ctx,
@@ -82,7 +82,7 @@ pub fn edit(
                                 @for (n, (pid, title, status)) in members.iter().enumerate() {
                                     tr {
                                         td { input type="number" min="1" name=(format!("place_{pid}")) value=(n + 1) aria-label=(format!("Place of {title}")); }
-                                        td { a href=(format!("/admin/products/{pid}")) { (title) } @if status != "active" { " " span.badge { (status) } } }
+                                        td { a href=(format!("/admin/products/{pid}")) { (title) } @if *status != ProductStatus::Active { " " span.badge { (status.as_str()) } } }
                                         td { input type="checkbox" name="remove" value=(pid) aria-label=(format!("Remove {title} from the collection")); }
                                     }
                                 }

@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use maud::{Markup, html};
 
-use crate::db::audit::AuditRow;
+use crate::domain::audit::AuditRow;
+use crate::views::Admin;
 use crate::views::components::{csrf, time};
 use crate::views::layout::admin;
-use crate::web::extract::Admin;
 
 pub struct Status {
     pub mail_problem: Option<&'static str>,

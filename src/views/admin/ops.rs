@@ -2,12 +2,12 @@
 
 use maud::{Markup, html};
 
-use crate::db::audit::{AuditRow, Filter};
-use crate::db::jobs::JobRun;
-use crate::db::outbox::Message;
+use crate::domain::audit::{AuditRow, Filter};
+use crate::domain::jobs::JobRun;
+use crate::domain::outbox::{Message, MessageStatus};
+use crate::views::Admin;
 use crate::views::components::{csrf, time};
 use crate::views::layout::admin;
-use crate::web::extract::Admin;
 
 pub fn audit(
     ctx: &Admin,
@@ -136,10 +136,10 @@ pub fn outbox(ctx: &Admin, status: &str, messages: &[Message], problem: Option<&
                             @for m in messages {
                                 tr {
                                     td { (time(&m.created_at)) } td { (m.to) } td { (m.subject) }
-                                    td { span class=(format!("badge {}", m.status)) { (m.status) } }
+                                    td { span class=(format!("badge {}", m.status.as_str())) { (m.status.as_str()) } }
                                     td { (m.attempts) } td { (m.last_error) }
                                     td {
-                                        @if m.status != "sent" {
+                                        @if m.status != MessageStatus::Sent {
                                             form method="post" action=(format!("/admin/outbox/{}/retry", m.id)) {
                                                 (csrf(&ctx.page.csrf))
                                                 button type="submit" aria-label=(format!("Retry now: the message to {}", m.to)) { "Retry now" }

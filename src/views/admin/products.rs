@@ -2,13 +2,13 @@
 
 use maud::{Markup, html};
 
-use crate::db::catalog::{AdminFilter, AdminRow, Collection, Image, Variant};
 use crate::domain::FieldErrors;
+use crate::domain::catalog::{AdminFilter, AdminRow, Collection, Image, ProductStatus, Variant};
 use crate::domain::product_form::{ProductErrors, ProductInput, RowInput};
+use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::admin;
 use crate::views::storefront::price;
-use crate::web::extract::Admin;
 
 fn import_form(ctx: &Admin) -> Markup {
     html! {
@@ -338,7 +338,7 @@ pub fn form(ctx: &Admin, id: Option<i64>, input: &ProductInput, errors: &Product
         ctx,
         title,
         html! {
-            @if id.is_some() && input.status == "active" { p { a href=(format!("/p/{}", input.slug)) { "View in the shop" } } }
+            @if id.is_some() && ProductStatus::parse(&input.status) == Some(ProductStatus::Active) { p { a href=(format!("/p/{}", input.slug)) { "View in the shop" } } }
             @if !errors.is_empty() { (error_summary(&errors.fields)) @if errors.fields.is_empty() { div.error-summary role="alert" { p { "Please correct the rows marked below." } } } }
             form.product-form method="post" action=(action) novalidate {
                 (csrf(&ctx.page.csrf))

@@ -4,9 +4,9 @@ use maud::{Markup, html};
 
 use crate::domain::FieldErrors;
 use crate::domain::shop::SettingsInput;
+use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::admin;
-use crate::web::extract::Admin;
 
 pub fn page(ctx: &Admin, s: &SettingsInput, errors: &FieldErrors, test_to: &str, mail_problem: Option<&str>) -> Markup {
     admin(

@@ -2,13 +2,19 @@
 
 use maud::{Markup, html};
 
-use crate::db::tokens::OneTimeToken;
-use crate::db::users::User;
 use crate::domain::FieldErrors;
+use crate::domain::auth::{OneTimeToken, Role, User};
+use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary, time};
 use crate::views::layout::admin;
-use crate::web::admin::users_form::InviteForm;
-use crate::web::extract::Admin;
+
+/// The invite form: an email and a role.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct InviteForm {
+    pub email: String,
+    pub role: String,
+}
 
 pub struct Listing {
     pub users: Vec<User>,
@@ -23,6 +29,7 @@ pub fn page(
     new_link: Option<(&str, &str, bool)>,
 ) -> Markup {
     let token = &ctx.page.csrf;
+    let owner = Role::parse(&form.role) == Some(Role::Owner);
     admin(
         ctx,
         "Users",
@@ -65,7 +72,7 @@ pub fn page(
                     ul.plain {
                         @for i in &l.invites {
                             li {
-                                (i.email) " (" (i.role) "), expires " (time(&i.expires_at))
+                                (i.email) " (" (i.role.as_str()) "), expires " (time(&i.expires_at))
                                 form.inline method="post" action=(format!("/admin/invites/{}/revoke", i.id)) {
                                     (csrf(token))
                                     button.link type="submit" aria-label=(format!("Withdraw the invitation for {}", i.email)) { "Withdraw" }
@@ -84,8 +91,8 @@ pub fn page(
                     div.field {
                         label for="f-role" { "Role" }
                         select #f-role name="role" {
-                            option value="staff" selected[form.role != "owner"] { "Staff: orders, products, customers" }
-                            option value="owner" selected[form.role == "owner"] { "Owner: everything, including settings and users" }
+                            option value="staff" selected[!owner] { "Staff: orders, products, customers" }
+                            option value="owner" selected[owner] { "Owner: everything, including settings and users" }
                         }
                     }
                     button.primary type="submit" { "Create invitation" }

@@ -5,7 +5,8 @@ use actix_web::{HttpResponse, web};
 
 use super::html;
 use crate::AppState;
-use crate::db::audit::{self, Filter};
+use crate::db::audit;
+use crate::domain::audit::Filter;
 use crate::error::AppError;
 use crate::views::admin::ops as view;
 use crate::web::extract::Owner;

@@ -7,13 +7,13 @@ use serde::Deserialize;
 
 use super::{Empty, cpu_work, hash_off_thread, html};
 use crate::AppState;
-use crate::accounts::{self, LinkError, LoginStart, NewAccount};
+use crate::app::accounts::{self, LinkError, LoginStart, NewAccount};
 use crate::db::{self, sessions, users};
 use crate::domain::FieldErrors;
 use crate::domain::auth::{dummy_hash, validate_account, verify_password};
 use crate::domain::throttle::describe;
 use crate::error::AppError;
-use crate::views::admin::auth as view;
+use crate::views::admin::auth::{self as view, AcceptForm, LoginForm, SetupForm};
 use crate::web::extract::{Admin, CsrfForm, Page, SESSION_COOKIE};
 use crate::web::{see_other, see_other_with_flash};
 
@@ -21,17 +21,6 @@ use crate::web::{see_other, see_other_with_flash};
 #[serde(default)]
 pub struct TokenQuery {
     pub token: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct SetupForm {
-    pub token: String,
-    pub shop_name: String,
-    pub name: String,
-    pub email: String,
-    pub password: String,
-    pub confirm: String,
 }
 
 fn session_cookie(state: &AppState, token: String, https: bool) -> Cookie<'static> {
@@ -113,14 +102,6 @@ pub async fn setup(
         Err(LinkError::Form(errors)) => Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::setup(&page, &form, &errors))),
         Err(LinkError::Invalid) => Ok(link_invalid(&page)),
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct LoginForm {
-    pub email: String,
-    pub password: String,
-    pub next: String,
 }
 
 pub async fn login_form(
@@ -236,15 +217,6 @@ pub async fn logout_everywhere(
     Ok(signed_out(admin.page.client.https, "You are signed out on every device."))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct AcceptForm {
-    pub token: String,
-    pub name: String,
-    pub password: String,
-    pub confirm: String,
-}
-
 pub async fn invite_form(
     page: Page,
     q: web::Query<TokenQuery>,
@@ -255,7 +227,7 @@ pub async fn invite_form(
         return Ok(link_invalid(&page));
     };
     let form = AcceptForm { token: q.token.clone(), ..Default::default() };
-    Ok(html(StatusCode::OK, view::accept_invite(&page, &invite.email, &invite.role, &form, &FieldErrors::new())))
+    Ok(html(StatusCode::OK, view::accept_invite(&page, &invite.email, invite.role, &form, &FieldErrors::new())))
 }
 
 pub async fn accept_invite(
@@ -272,7 +244,7 @@ pub async fn accept_invite(
     if !errors.is_empty() {
         return Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
-            view::accept_invite(&page, &invite.email, &invite.role, &form, &errors),
+            view::accept_invite(&page, &invite.email, invite.role, &form, &errors),
         ));
     }
     let hash = hash_off_thread(&state, form.password.clone()).await?;

@@ -4,8 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::html;
-use crate::AppState;
-use crate::db::{self, checkout as store};
+use crate::db::checkout as store;
 use crate::domain::FieldErrors;
 use crate::domain::checkout_admin::{
     DeliveryForm, DiscountForm, PaymentForm, SettingsForm, validate_delivery, validate_discount, validate_payment,
@@ -15,6 +14,7 @@ use crate::error::AppError;
 use crate::views::admin::checkout::{self as view, Data, Failed};
 use crate::web::extract::{Admin, CsrfForm, Owner};
 use crate::web::see_other_with_flash;
+use crate::{AppState, app};
 
 async fn data(state: &AppState) -> Result<Data, AppError> {
     state
@@ -47,16 +47,7 @@ pub async fn save_settings(
         Ok(s) => s,
         Err(e) => return again(&admin, &state, Failed::Settings(form, e)).await,
     };
-    let actor = admin.actor();
-    state
-        .db
-        .write(move |tx| {
-            store::update_settings(tx, &s, &db::now())?;
-            let flow = if s.whatsapp_flow { "whatsapp" } else { "direct" };
-            actor.record(tx, "checkout.settings", "checkout", &format!("flow {flow}, prefix {}", s.order_prefix))?;
-            Ok(())
-        })
-        .await?;
+    app::checkout::save_settings(&state.db, admin.actor(), s).await?;
     Ok(see_other_with_flash("/admin/checkout", "Checkout settings saved."))
 }
 
@@ -75,29 +66,7 @@ pub async fn save_delivery(
         Ok(m) => m,
         Err(e) => return again(&admin, &state, Failed::Delivery(id, form, e)).await,
     };
-    let actor = admin.actor();
-    let saved = state
-        .db
-        .write(move |tx| {
-            if store::all_delivery_methods(tx)?.iter().any(|(m, _)| m.code == method.code && Some(m.id) != id) {
-                return Ok(false);
-            }
-            match id {
-                Some(id) => {
-                    if !store::update_delivery(tx, id, &method, active)? {
-                        return Err(AppError::NotFound);
-                    }
-                }
-                None => {
-                    let pos = store::next_position(tx, "delivery_methods")?;
-                    let new = store::insert_delivery(tx, &method, pos)?;
-                    store::update_delivery(tx, new, &method, active)?;
-                }
-            }
-            actor.record(tx, "checkout.delivery", &method.code, if active { "offered" } else { "not offered" })?;
-            Ok(true)
-        })
-        .await?;
+    let saved = app::checkout::save_delivery(&state.db, admin.actor(), id, method, active).await?;
     if !saved {
         return again(&admin, &state, Failed::Delivery(id, form, duplicate("code", "delivery method"))).await;
     }
@@ -115,29 +84,7 @@ pub async fn save_payment(
         Ok(m) => m,
         Err(e) => return again(&admin, &state, Failed::Payment(id, form, e)).await,
     };
-    let actor = admin.actor();
-    let saved = state
-        .db
-        .write(move |tx| {
-            if store::all_payment_methods(tx)?.iter().any(|(m, _)| m.code == method.code && Some(m.id) != id) {
-                return Ok(false);
-            }
-            match id {
-                Some(id) => {
-                    if !store::update_payment(tx, id, &method, active)? {
-                        return Err(AppError::NotFound);
-                    }
-                }
-                None => {
-                    let pos = store::next_position(tx, "payment_methods")?;
-                    let new = store::insert_payment(tx, &method, pos)?;
-                    store::update_payment(tx, new, &method, active)?;
-                }
-            }
-            actor.record(tx, "checkout.payment", &method.code, if active { "offered" } else { "not offered" })?;
-            Ok(true)
-        })
-        .await?;
+    let saved = app::checkout::save_payment(&state.db, admin.actor(), id, method, active).await?;
     if !saved {
         return again(&admin, &state, Failed::Payment(id, form, duplicate("code", "payment method"))).await;
     }
@@ -153,18 +100,7 @@ pub async fn create_discount(
         Ok(d) => d,
         Err(e) => return again(&admin, &state, Failed::Discount(form, e)).await,
     };
-    let actor = admin.actor();
-    let created = state
-        .db
-        .write(move |tx| {
-            if store::discount(tx, &d.code)?.is_some() {
-                return Ok(false);
-            }
-            store::insert_discount(tx, &d, &db::now())?;
-            actor.record(tx, "discount.create", &d.code, "")?;
-            Ok(true)
-        })
-        .await?;
+    let created = app::checkout::create_discount(&state.db, admin.actor(), d).await?;
     if !created {
         return again(&admin, &state, Failed::Discount(form, duplicate("code", "discount"))).await;
     }
@@ -185,17 +121,7 @@ pub async fn toggle_discount(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let active = form.active.is_some();
-    let actor = admin.actor();
-    state
-        .db
-        .write(move |tx| {
-            if !store::set_discount_active(tx, id, active)? {
-                return Err(AppError::NotFound);
-            }
-            actor.record(tx, "discount.update", &id.to_string(), if active { "turned on" } else { "turned off" })?;
-            Ok(())
-        })
-        .await?;
+    app::checkout::set_discount_active(&state.db, admin.actor(), id, active).await?;
     Ok(see_other_with_flash(
         "/admin/checkout#discounts-h",
         if active { "Discount code on." } else { "Discount code off." },

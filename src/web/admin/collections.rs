@@ -5,11 +5,11 @@ use actix_web::{HttpResponse, web};
 
 use super::html;
 use crate::AppState;
+use crate::app::collections;
 use crate::db::catalog;
 use crate::domain::FieldErrors;
 use crate::domain::catalog::{CollectionInput, validate_collection};
 use crate::error::AppError;
-use crate::products;
 use crate::views::admin::collections as view;
 use crate::web::extract::{Admin, CsrfForm};
 use crate::web::see_other_with_flash;
@@ -27,7 +27,7 @@ pub async fn create(
     let errors = match validate_collection(&input) {
         Ok(valid) => {
             let actor = admin.actor();
-            match state.db.write(move |tx| products::save_collection(tx, &actor, None, &valid)).await? {
+            match state.db.write(move |tx| collections::save_collection(tx, &actor, None, &valid)).await? {
                 Ok(id) => return Ok(see_other_with_flash(&format!("/admin/collections/{id}"), "Collection created.")),
                 Err(errors) => errors,
             }
@@ -75,7 +75,7 @@ pub async fn update(
         Err(errors) => return render_edit(&admin, &state, id, &input, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     let actor = admin.actor();
-    match state.db.write(move |tx| products::save_collection(tx, &actor, Some(id), &valid)).await? {
+    match state.db.write(move |tx| collections::save_collection(tx, &actor, Some(id), &valid)).await? {
         Ok(_) => Ok(see_other_with_flash(&format!("/admin/collections/{id}"), "Collection saved.")),
         Err(errors) => render_edit(&admin, &state, id, &input, &errors, StatusCode::UNPROCESSABLE_ENTITY).await,
     }
@@ -99,7 +99,7 @@ pub async fn order(
         .db
         .write(move |tx| {
             catalog::collection_by_id(tx, id)?.ok_or(AppError::NotFound)?;
-            products::order_collection(tx, &actor, id, &places, &remove)
+            collections::order_collection(tx, &actor, id, &places, &remove)
         })
         .await?;
     Ok(see_other_with_flash(&format!("/admin/collections/{id}"), "Order saved."))
@@ -112,6 +112,6 @@ pub async fn delete(
     _f: CsrfForm<super::Empty>,
 ) -> Result<HttpResponse, AppError> {
     let (id, actor) = (id.into_inner(), admin.actor());
-    state.db.write(move |tx| products::delete_collection(tx, &actor, id)).await?;
+    state.db.write(move |tx| collections::delete_collection(tx, &actor, id)).await?;
     Ok(see_other_with_flash("/admin/collections", "Collection deleted; its products are still in the shop."))
 }

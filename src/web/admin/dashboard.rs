@@ -15,12 +15,12 @@ pub async fn show(admin: Admin, state: web::Data<AppState>) -> Result<HttpRespon
     let (backlog, my_sessions, recent) = state
         .db
         .read(move |c| {
-            let recent = if owner { audit::list(c, &audit::Filter::default(), 8)? } else { Vec::new() };
+            let recent = if owner { audit::list(c, &crate::domain::audit::Filter::default(), 8)? } else { Vec::new() };
             Ok((outbox::backlog(c)?, sessions::count_for_user(c, uid)?, recent))
         })
         .await?;
     let status = Status {
-        mail_problem: crate::mail::not_configured_reason(&state),
+        mail_problem: state.mail_problem(),
         outbox_pending: backlog.0,
         outbox_failed: backlog.1,
         last_backup_age: backup::newest_age(&state.config.backup_dir()),

@@ -4,10 +4,6 @@ mod audit;
 mod auth;
 mod checkout;
 mod collections;
-pub mod forms {
-    //! The admin's form types, shared with the views that render them.
-    pub use super::auth::{AcceptForm, LoginForm, SetupForm};
-}
 mod dashboard;
 mod multipart;
 mod ops;
@@ -15,10 +11,6 @@ mod photos;
 mod products;
 mod settings;
 mod users;
-pub mod users_form {
-    //! The invite form type, shared with its view.
-    pub use super::users::InviteForm;
-}
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::{Empty, html};
 use crate::AppState;
 use crate::db::{self, jobs as job_runs, outbox};
+use crate::domain::outbox::MessageStatus;
 use crate::error::AppError;
 use crate::jobs::{self, JOBS};
 use crate::views::admin::ops as view;
@@ -15,7 +16,8 @@ use crate::web::see_other_with_flash;
 
 pub async fn jobs(Owner(admin): Owner, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let runs = state.db.read(|c| Ok(job_runs::recent(c, "", 50)?)).await?;
-    let schedules: Vec<(&str, &str, &str)> = JOBS.iter().map(|(n, d)| (*n, *d, jobs::schedule_of(&state, n))).collect();
+    let schedules: Vec<(&str, &str, &str)> =
+        JOBS.iter().map(|(n, d)| (*n, *d, jobs::schedule_of(&state.config.jobs, n))).collect();
     Ok(html(StatusCode::OK, view::jobs(&admin, &schedules, &runs)))
 }
 
@@ -28,7 +30,7 @@ pub async fn run_job(
     let job = JOBS.iter().map(|(n, _)| *n).find(|n| *n == name.as_str()).ok_or(AppError::NotFound)?;
     let actor = admin.actor();
     state.db.write(move |tx| Ok(actor.record(tx, "job.run", job, "")?)).await?;
-    let note = match jobs::run(&state, job, "manual").await {
+    let note = match jobs::run(&state.db, &state.config, job, "manual").await {
         Ok(msg) => format!("Job {job} finished: {msg}"),
         Err(msg) => format!("Job {job} failed: {msg}"),
     };
@@ -46,13 +48,10 @@ pub async fn outbox(
     state: web::Data<AppState>,
     q: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let status = match q.status.as_str() {
-        s @ ("pending" | "sent" | "failed") => s.to_string(),
-        _ => String::new(),
-    };
-    let st = status.clone();
-    let messages = state.db.read(move |c| Ok(outbox::list(c, &st, 100)?)).await?;
-    Ok(html(StatusCode::OK, view::outbox(&admin, &status, &messages, crate::mail::not_configured_reason(&state))))
+    let status = MessageStatus::parse(&q.status);
+    let messages = state.db.read(move |c| Ok(outbox::list(c, status, 100)?)).await?;
+    let shown = status.map_or("", MessageStatus::as_str);
+    Ok(html(StatusCode::OK, view::outbox(&admin, shown, &messages, state.mail_problem())))
 }
 
 pub async fn retry_message(

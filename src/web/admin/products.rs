@@ -5,11 +5,12 @@ use actix_web::{HttpResponse, web};
 
 use super::html;
 use crate::AppState;
-use crate::db::catalog::{self, AdminFilter};
+use crate::app::{import, products};
+use crate::db::catalog;
+use crate::domain::catalog::{AdminFilter, ProductStatus};
 use crate::domain::money;
 use crate::domain::product_form::{self, ProductErrors, ProductInput, RowInput};
 use crate::error::AppError;
-use crate::products;
 use crate::views::admin::products as view;
 use crate::web::extract::{Admin, CsrfForm};
 use crate::web::see_other_with_flash;
@@ -43,9 +44,9 @@ pub async fn bulk(
 ) -> Result<HttpResponse, AppError> {
     let ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "id").filter_map(|(_, v)| v.parse().ok()).collect();
     let status = match pairs.iter().find(|(k, _)| k == "action").map(|(_, v)| v.as_str()) {
-        Some("activate") => "active",
-        Some("archive") => "archived",
-        Some("draft") => "draft",
+        Some("activate") => ProductStatus::Active,
+        Some("archive") => ProductStatus::Archived,
+        Some("draft") => ProductStatus::Draft,
         _ => return Err(AppError::BadRequest("Choose what to do with the selected products.".into())),
     };
     if ids.is_empty() {
@@ -118,7 +119,7 @@ pub async fn edit_form(admin: Admin, state: web::Data<AppState>, id: web::Path<i
     let input = ProductInput {
         title: p.title,
         slug: p.slug,
-        status: p.status,
+        status: p.status.as_str().into(),
         description_md: p.description_md,
         tags: p.tags.replace(',', ", "),
         seo_title: p.seo_title,
@@ -297,7 +298,7 @@ pub async fn import(
         Err(errors) => errors,
         Ok(mut items) => {
             let (actor, minor) = (admin.actor(), admin.page.shop.currency_minor_units);
-            match state.db.write(move |tx| products::import(tx, &actor, &mut items, minor)).await? {
+            match state.db.write(move |tx| import::import(tx, &actor, &mut items, minor)).await? {
                 Ok(s) => {
                     let msg = format!("Imported: {} new, {} updated product(s).", s.created, s.updated);
                     return Ok(see_other_with_flash("/admin/products", &msg));

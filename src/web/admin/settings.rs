@@ -20,10 +20,7 @@ use crate::web::see_other_with_flash;
 pub async fn show(Owner(admin): Owner, state: web::Data<AppState>) -> HttpResponse {
     let input = SettingsInput::from(&admin.page.shop);
     let test_to = admin.page.shop.contact_email.clone();
-    html(
-        StatusCode::OK,
-        view::page(&admin, &input, &FieldErrors::new(), &test_to, crate::mail::not_configured_reason(&state)),
-    )
+    html(StatusCode::OK, view::page(&admin, &input, &FieldErrors::new(), &test_to, state.mail_problem()))
 }
 
 pub async fn save(
@@ -34,7 +31,7 @@ pub async fn save(
     let new = match validate_settings(&input) {
         Ok(s) => s,
         Err(errors) => {
-            let problem = crate::mail::not_configured_reason(&state);
+            let problem = state.mail_problem();
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::page(&admin, &input, &errors, "", problem)));
         }
     };
@@ -104,7 +101,7 @@ pub async fn test_email(
         let mut errors = FieldErrors::new();
         errors.insert("to", "Enter an email address like you@example.com.".into());
         let input = SettingsInput::from(&admin.page.shop);
-        let problem = crate::mail::not_configured_reason(&state);
+        let problem = state.mail_problem();
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::page(&admin, &input, &errors, &to, problem)));
     }
     let message = messages::test_message(&admin.page.shop, &to, &admin.user.email);
@@ -118,7 +115,7 @@ pub async fn test_email(
         })
         .await?;
     state.wake_mailer();
-    let note = match crate::mail::not_configured_reason(&state) {
+    let note = match state.mail_problem() {
         Some(problem) => format!("Test email to {to} is waiting in the outbox. {problem}"),
         None => format!("Test email to {to} is on its way. Delivery shows in the Outbox."),
     };
@@ -162,7 +159,7 @@ pub async fn remove_logo(
 /// Stores or removes the logo with its audit entry.
 async fn set_logo(
     state: &web::Data<AppState>,
-    actor: crate::accounts::Actor,
+    actor: crate::app::Actor,
     logo: Option<(Vec<u8>, u32, u32)>,
 ) -> Result<(), AppError> {
     change_profile(state, move |tx| {

@@ -2,17 +2,16 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
 
 use super::{Empty, html};
 use crate::AppState;
-use crate::accounts;
+use crate::app::accounts;
 use crate::db::{self, outbox, tokens, users};
 use crate::domain::FieldErrors;
 use crate::domain::auth::Role;
 use crate::error::AppError;
 use crate::mail::messages;
-use crate::views::admin::users::{self as view, Listing};
+use crate::views::admin::users::{self as view, InviteForm, Listing};
 use crate::web::extract::{CsrfForm, Owner};
 use crate::web::see_other_with_flash;
 
@@ -25,13 +24,6 @@ pub async fn list(Owner(admin): Owner, state: web::Data<AppState>) -> Result<Htt
     Ok(html(StatusCode::OK, view::page(&admin, &l, &InviteForm::default(), &FieldErrors::new(), None)))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct InviteForm {
-    pub email: String,
-    pub role: String,
-}
-
 pub async fn invite(
     Owner(admin): Owner,
     state: web::Data<AppState>,
@@ -42,7 +34,7 @@ pub async fn invite(
     let (actor, email, shop) = (admin.actor(), form.email.trim().to_string(), admin.page.shop.clone());
     let (inviter, base) = (admin.user.name.clone(), crate::web::public_base(&state, &admin.page));
     // Without working mail the owner shares the link: it is never left waiting in the outbox.
-    let mail_ready = crate::mail::not_configured_reason(&state).is_none();
+    let mail_ready = state.mail_problem().is_none();
     let created = state
         .db
         .write(move |tx| {

@@ -8,13 +8,14 @@ use sha2::Digest;
 
 use super::{error, image_url};
 use crate::AppState;
-use crate::db::{self, carts, checkout as methods, orders as stored};
-use crate::domain::checkout::{CheckoutInput, Customer, validate_customer};
-use crate::domain::orders::MAX_LINES;
-use crate::domain::{FieldErrors, tokens};
+use crate::app::orders::{Basket, Outcome, PlacedOrder, Placing, Request, place_order};
+use crate::db::{self, checkout as methods, orders as stored};
+use crate::domain::checkout::CheckoutInput;
+use crate::domain::orders::{Line, MAX_LINES, Order};
+use crate::domain::{FieldErrors, tokens, whatsapp};
 use crate::error::AppError;
-use crate::orders::{self, Item, Key, Placement, Refused};
 use crate::web::extract::Page;
+use crate::web::public_base;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,11 +82,11 @@ struct OrderBody {
 }
 
 /// The JSON of an order, as placing and reading it answer.
-fn order_json(base: &str, o: &stored::Order, lines: &[stored::Line], token: Option<&str>, wa: Option<String>) -> Value {
+fn order_json(base: &str, o: &Order, lines: &[Line], token: Option<&str>, wa: Option<String>) -> Value {
     json!({
         "code": o.code,
-        "status": o.status,
-        "payment_status": o.payment_status,
+        "status": o.status.as_str(),
+        "payment_status": o.payment_status.as_str(),
         "currency": o.currency,
         "subtotal": o.subtotal,
         "delivery_fee": o.delivery_fee,
@@ -103,11 +104,50 @@ fn order_json(base: &str, o: &stored::Order, lines: &[stored::Line], token: Opti
     })
 }
 
-/// What placing answered, before it is turned into JSON.
-enum Answer {
-    Placed { order_id: i64, token: Option<String>, existing: bool, template: String },
-    Invalid(FieldErrors),
-    Refused(Refused),
+/// The order a client sent and its `Idempotency-Key` (with the body's hash), or the error to answer.
+/// The `Idempotency-Key` header as sent, with the SHA-256 of the body it came with.
+type KeyAndHash = (String, Vec<u8>);
+
+fn read_request(req: &HttpRequest, body: &[u8]) -> Result<(OrderBody, Option<KeyAndHash>), HttpResponse> {
+    let parsed: OrderBody = serde_json::from_slice(body).map_err(|e| {
+        let message = format!("The order could not be read: {e}");
+        error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", &message, None, None)
+    })?;
+    if parsed.items.is_empty() || parsed.items.len() > MAX_LINES {
+        let fields = FieldErrors::from([("items", format!("Send from 1 to {MAX_LINES} items."))]);
+        return Err(error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "The order has no items.", Some(&fields), None));
+    }
+    let key = match req.headers().get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
+        None => None,
+        Some(Ok(k)) if !k.is_empty() && k.len() <= 200 => Some((k.to_string(), sha2::Sha256::digest(body).to_vec())),
+        Some(_) => {
+            let message = "The Idempotency-Key header must be 1 to 200 characters.";
+            return Err(error(StatusCode::BAD_REQUEST, "bad_request", message, None, None));
+        }
+    };
+    Ok((parsed, key))
+}
+
+/// The customer's details as the checkout form would have sent them.
+fn checkout_input(b: OrderBody) -> (CheckoutInput, Vec<OrderItem>) {
+    let address = b.delivery.address.unwrap_or_default();
+    let input = CheckoutInput {
+        name: b.customer.name,
+        phone: b.customer.phone,
+        email: b.customer.email,
+        delivery: b.delivery.method,
+        line1: address.line1,
+        line2: address.line2,
+        city: address.city,
+        region: address.region,
+        postal_code: address.postal_code,
+        country: address.country,
+        payment: b.payment.method,
+        discount_code: b.discount_code,
+        note: b.note,
+        ..Default::default()
+    };
+    (input, b.items)
 }
 
 pub async fn place(
@@ -116,211 +156,71 @@ pub async fn place(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let parsed: OrderBody = match serde_json::from_slice(&body) {
-        Ok(b) => b,
-        Err(e) => {
-            return Ok(error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                &format!("The order could not be read: {e}"),
-                None,
-                None,
-            ));
-        }
+    let (parsed, key) = match read_request(&req, &body) {
+        Ok(read) => read,
+        Err(answer) => return Ok(answer),
     };
-    if parsed.items.is_empty() || parsed.items.len() > MAX_LINES {
-        let fields = FieldErrors::from([("items", format!("Send from 1 to {MAX_LINES} items."))]);
-        return Ok(error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "The order has no items.", Some(&fields), None));
-    }
-    let key = match req.headers().get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
-        None => None,
-        Some(Ok(k)) if !k.is_empty() && k.len() <= 200 => Some(Key {
-            scope: "api",
-            key: k.to_string(),
-            request_hash: sha2::Sha256::digest(&body).to_vec(),
-            cart_id: None,
-        }),
-        Some(_) => {
-            return Ok(error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                "The Idempotency-Key header must be 1 to 200 characters.",
-                None,
-                None,
-            ));
-        }
+    let (input, items) = checkout_input(parsed);
+    let request = Request {
+        basket: Basket::Skus { items: items.into_iter().map(|i| (i.sku, i.quantity)).collect(), key },
+        input,
+        shop: page.shop.clone(),
+        // Orders per hour are counted by client (an IPv6 client by its /64).
+        ip: page.client.limit_key.clone(),
+        // Emailed links never come from the request's Host header (anyone can send any Host).
+        mail_base: state.base_url.to_string(),
     };
-    let address = parsed.delivery.address.unwrap_or_default();
-    let input = CheckoutInput {
-        name: parsed.customer.name,
-        phone: parsed.customer.phone,
-        email: parsed.customer.email,
-        delivery: parsed.delivery.method,
-        line1: address.line1,
-        line2: address.line2,
-        city: address.city,
-        region: address.region,
-        postal_code: address.postal_code,
-        country: address.country,
-        payment: parsed.payment.method,
-        discount_code: parsed.discount_code,
-        note: parsed.note,
-        ..Default::default()
+    let placing = place_order(&state.db, &state.order_env(), request).await?;
+    answer(&state, &page, placing)
+}
+
+/// The JSON for what placing came to: the order (201, or 200 for a repeat within minutes), or
+/// the error with its code.
+fn answer(state: &AppState, page: &Page, placing: Placing) -> Result<HttpResponse, AppError> {
+    let invalid = |fields: &FieldErrors| {
+        error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Some fields need correcting.", Some(fields), None)
     };
-    let items = parsed.items;
-    let shop = page.shop.clone();
-    let cfg = state.config.orders.clone();
-    // Orders per hour are counted by client (an IPv6 client by its /64).
-    let ip = page.client.limit_key.clone();
-    let base = crate::web::public_base(&state, &page);
-    // Emailed links never come from the request's Host header (anyone can send any Host).
-    let mail_base = state.base_url.clone();
-    let link_key = state.link_key.clone();
-    // SKUs are looked up before the write, on a read connection: the one writer only does what
-    // must be done there, and an order of unknown SKUs never reaches it. `place` checks every
-    // variant again inside the write.
-    let skus: Vec<String> = items.iter().map(|i| i.sku.trim().to_string()).collect();
-    // So are the checkout settings and methods, and the customer's details are checked here too
-    // (a phone number's check is the costliest part of an order): the writer only places.
-    let read_key = key.as_ref().map(|k| (k.scope, k.key.clone()));
-    let (ids, known, settings, deliveries, payments) = state
-        .db
-        .read(move |c| {
-            let known = match &read_key {
-                Some((scope, k)) => stored::idempotency(c, scope, k)?.is_some(),
-                None => false,
-            };
-            let ids = skus.iter().map(|s| carts::variant_by_sku(c, s)).collect::<Result<Vec<_>, _>>()?;
-            Ok((ids, known, methods::settings(c)?, methods::delivery_methods(c)?, methods::payment_methods(c)?))
-        })
-        .await?;
-    let validated = validate_customer(&input, &shop, &settings, &deliveries, &payments);
-    if let (Err(fields), false) = (&validated, known) {
-        return Ok(error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "Some fields need correcting.",
-            Some(fields),
-            None,
-        ));
-    }
-    let unknown: Vec<String> =
-        items.iter().zip(&ids).filter(|(_, id)| id.is_none()).map(|(i, _)| i.sku.clone()).collect();
-    if !unknown.is_empty() && !known {
-        return Ok(error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_sku",
-            &format!("No product has the SKU {}.", unknown.join(", ")),
-            None,
-            Some(("skus", json!(unknown))),
-        ));
-    }
-    let wanted: Vec<Item> = items
-        .iter()
-        .zip(&ids)
-        .filter_map(|(i, id)| id.map(|variant_id| Item { variant_id, quantity: i.quantity, access_hash: None }))
-        .collect();
-    let clock = state.clock.clone();
-    let answer = state
-        .db
-        .write(move |tx| {
-            let now = clock.now();
-            let known = match &key {
-                Some(k) => stored::idempotency(tx, k.scope, &k.key)?.is_some(),
-                None => false,
-            };
-            // A known key is answered from what it placed (or refused when the request differs).
-            let customer = match validated {
-                Ok(c) => c,
-                Err(e) if !known => return Ok(Answer::Invalid(e)),
-                Err(_) => Customer::default(),
-            };
-            let placement = Placement {
-                items: wanted,
-                customer,
-                deliveries: &deliveries,
-                payments: &payments,
-                ip: &ip,
-                channel: "web",
-                key,
-                link_key: &link_key,
-                now,
-            };
-            match orders::place(tx, &placement, &shop, &settings, &cfg) {
-                Ok(placed) => {
-                    if let (Some(token), false) = (&placed.token, placed.existing) {
-                        let link = format!("{mail_base}/o/{}?t={token}", placed.code);
-                        orders::queue_mail(tx, &shop, placed.order_id, &placement.customer.email, &link, now)?;
-                    }
-                    Ok(Answer::Placed {
-                        order_id: placed.order_id,
-                        token: placed.token,
-                        existing: placed.existing,
-                        template: settings.whatsapp_template,
-                    })
-                }
-                Err(Refused::Failed(e)) => Err(e),
-                Err(r) => Ok(Answer::Refused(r)),
-            }
-        })
-        .await?;
-    Ok(match answer {
-        Answer::Placed { order_id, token, existing, template } => {
-            if !existing {
+    Ok(match placing.outcome {
+        Outcome::Placed(placed) => {
+            if placed.mail {
                 state.wake_mailer();
             }
-            // Read back after the commit, off the writer.
-            let (order, lines) = state
-                .db
-                .read(move |c| {
-                    Ok((stored::by_id(c, order_id)?.ok_or(AppError::NotFound)?, stored::lines(c, order_id)?))
-                })
-                .await?;
-            let wa = orders::whatsapp_url(&page.shop, &template, &order, &lines);
-            let body = order_json(&base, &order, &lines, token.as_deref(), wa);
+            let PlacedOrder { order, lines, token, existing, .. } = *placed;
+            let wa = whatsapp::order_link(&page.shop, &placing.settings.whatsapp_template, &order, &lines);
+            let body = order_json(&public_base(state, page), &order, &lines, token.as_deref(), wa);
             // A retry with the same key is answered as the first time; a repeat within minutes
             // (no link) with 200.
             let status = if existing && token.is_none() { StatusCode::OK } else { StatusCode::CREATED };
             HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "no-store")).json(body)
         }
-        Answer::Invalid(fields) => {
-            error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Some fields need correcting.", Some(&fields), None)
-        }
-        Answer::Refused(Refused::Invalid(fields)) => {
-            error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Some fields need correcting.", Some(&fields), None)
-        }
-        Answer::Refused(Refused::SoldOut(items)) => {
+        Outcome::Invalid(fields) => invalid(&fields),
+        Outcome::UnknownSkus(unknown) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_sku",
+            &format!("No product has the SKU {}.", unknown.join(", ")),
+            None,
+            Some(("skus", json!(unknown))),
+        ),
+        Outcome::SoldOut(items) => {
             let skus: Vec<String> = items.iter().map(|(_, sku)| sku.clone()).collect();
             let names: Vec<String> = items.into_iter().map(|(name, _)| name).collect();
-            error(
-                StatusCode::CONFLICT,
-                "sold_out",
-                &format!("Not enough left of {}.", names.join(", ")),
-                None,
-                Some(("skus", json!(skus))),
-            )
+            let message = format!("Not enough left of {}.", names.join(", "));
+            error(StatusCode::CONFLICT, "sold_out", &message, None, Some(("skus", json!(skus))))
         }
-        Answer::Refused(Refused::TooMany { retry_after }) => {
-            let mut res = error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
-                "Too many orders from this address; try again later.",
-                None,
-                None,
-            );
+        Outcome::TooMany { retry_after } => {
+            let message = "Too many orders from this address; try again later.";
+            let mut res = error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message, None, None);
             if let Ok(v) = header::HeaderValue::from_str(&retry_after.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);
             }
             res
         }
-        Answer::Refused(Refused::KeyReused) => error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            "This Idempotency-Key was used with another request.",
-            None,
-            None,
-        ),
-        Answer::Refused(Refused::Failed(e)) => return Err(e),
+        Outcome::KeyReused => {
+            let message = "This Idempotency-Key was used with another request.";
+            error(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", message, None, None)
+        }
+        // The API sends no cart.
+        Outcome::CartChanged => return Err(AppError::internal("an API order came with a cart")),
     })
 }
 
@@ -360,8 +260,8 @@ pub async fn order(
     let Some((o, lines, template)) = found else {
         return Ok(error(StatusCode::NOT_FOUND, "not_found", "No order opens with this code and token.", None, None));
     };
-    let base = crate::web::public_base(&state, &page);
-    let wa = orders::whatsapp_url(&page.shop, &template, &o, &lines);
+    let base = public_base(&state, &page);
+    let wa = whatsapp::order_link(&page.shop, &template, &o, &lines);
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .json(order_json(&base, &o, &lines, None, wa)))

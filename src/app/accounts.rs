@@ -1,48 +1,17 @@
-//! Account workflows shared by the admin and the CLI: setup, sign-in, sessions, invites, removal.
+//! Account use cases shared by the admin and the CLI: setup, sign-in, sessions, invites, removal.
 //! Each runs inside the caller's transaction and appends to the audit log there.
 
 use chrono::{Duration, Utc};
 use rusqlite::Connection;
 
+use super::Actor;
 use crate::config::Config;
-use crate::db::{self, audit, outbox, sessions, settings, throttle, tokens, users};
-use crate::domain::auth::{self, Role};
+use crate::db::{self, outbox, sessions, settings, throttle, tokens, users};
+use crate::domain::auth::{self, OneTimeToken, Role, User};
 use crate::domain::throttle as policy;
 use crate::domain::tokens::{hash_token, new_token};
 use crate::domain::{FieldErrors, valid_email};
 use crate::error::AppError;
-
-/// Who did something, for the audit log.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: Option<i64>,
-    pub name: String,
-    pub ip: String,
-}
-
-impl Actor {
-    pub fn cli() -> Actor {
-        Actor { user_id: None, name: "cli".into(), ip: String::new() }
-    }
-    pub fn system() -> Actor {
-        Actor { user_id: None, name: "system".into(), ip: String::new() }
-    }
-    pub fn anonymous(ip: &str) -> Actor {
-        Actor { user_id: None, name: "anonymous".into(), ip: ip.into() }
-    }
-    pub fn user(u: &users::User, ip: &str) -> Actor {
-        Actor { user_id: Some(u.id), name: u.email.clone(), ip: ip.into() }
-    }
-
-    /// Appends one audit entry for this actor.
-    pub fn record(&self, conn: &Connection, action: &str, target: &str, detail: &str) -> rusqlite::Result<()> {
-        audit::append(
-            conn,
-            &audit::Entry { user_id: self.user_id, actor: &self.name, action, target, detail, ip: &self.ip },
-            &db::now(),
-        )
-    }
-}
 
 /// The setup link is valid this long.
 pub const SETUP_HOURS: i64 = 1;
@@ -55,7 +24,7 @@ pub fn issue_setup_token(conn: &Connection) -> rusqlite::Result<Option<String>> 
     tokens::delete_unused(conn, "setup")?;
     let (token, hash) = new_token();
     let expires = db::ts(Utc::now() + Duration::hours(SETUP_HOURS));
-    tokens::insert(conn, "setup", &hash, "", "owner", None, &db::now(), &expires)?;
+    tokens::insert(conn, "setup", &hash, "", Role::Owner, None, &db::now(), &expires)?;
     Ok(Some(token))
 }
 
@@ -90,7 +59,7 @@ pub fn complete_setup(
     account: &NewAccount,
     ip: &str,
     user_agent: &str,
-) -> Result<Result<(users::User, String), LinkError>, AppError> {
+) -> Result<Result<(User, String), LinkError>, AppError> {
     let Some(t) = tokens::find_valid(conn, "setup", &hash_token(token), &db::now())? else {
         return Ok(Err(LinkError::Invalid));
     };
@@ -113,13 +82,7 @@ pub fn complete_setup(
 }
 
 /// Creates an account; a taken email comes back as a field error.
-pub fn create_user(
-    conn: &Connection,
-    email: &str,
-    name: &str,
-    role: Role,
-    hash: &str,
-) -> rusqlite::Result<users::User> {
+pub fn create_user(conn: &Connection, email: &str, name: &str, role: Role, hash: &str) -> rusqlite::Result<User> {
     let id = users::insert(conn, email.trim(), name.trim(), role, hash, &db::now())?;
     users::by_id(conn, id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)
 }
@@ -152,7 +115,7 @@ pub enum LoginStart {
     Locked(Duration),
     /// Counted as a failure until the password is proven right; `lock_if_wrong` is the pause a
     /// wrong password now causes.
-    Proceed { account: Option<(users::User, String)>, lock_if_wrong: Option<Duration> },
+    Proceed { account: Option<(User, String)>, lock_if_wrong: Option<Duration> },
 }
 
 /// Checks the pause and counts this attempt as a failure in advance ([`record_login`] clears it).
@@ -203,7 +166,7 @@ pub fn record_login_failure(conn: &Connection, email: &str, ip: &str) -> rusqlit
 }
 
 /// Records a successful sign-in: clears the counters, starts a session, writes the audit log.
-pub fn record_login(conn: &Connection, user: &users::User, ip: &str, user_agent: &str) -> rusqlite::Result<String> {
+pub fn record_login(conn: &Connection, user: &User, ip: &str, user_agent: &str) -> rusqlite::Result<String> {
     for key in throttle_keys(&user.email, ip) {
         throttle::clear(conn, &key)?;
     }
@@ -230,13 +193,13 @@ pub fn invite(
     }
     let (token, hash) = new_token();
     let expires = db::ts(Utc::now() + Duration::hours(hours));
-    tokens::insert(conn, "invite", &hash, email, role.as_str(), actor.user_id, &db::now(), &expires)?;
+    tokens::insert(conn, "invite", &hash, email, role, actor.user_id, &db::now(), &expires)?;
     actor.record(conn, "user.invite", email, role.as_str())?;
     Ok(Ok(token))
 }
 
 /// The invite behind a token, if it can still be accepted.
-pub fn find_invite(conn: &Connection, token: &str) -> rusqlite::Result<Option<tokens::OneTimeToken>> {
+pub fn find_invite(conn: &Connection, token: &str) -> rusqlite::Result<Option<OneTimeToken>> {
     tokens::find_valid(conn, "invite", &hash_token(token), &db::now())
 }
 
@@ -248,14 +211,14 @@ pub fn accept_invite(
     password_hash: &str,
     ip: &str,
     user_agent: &str,
-) -> Result<(users::User, String), AppError> {
+) -> Result<(User, String), AppError> {
     let Some(t) = find_invite(conn, token)? else {
         return Err(AppError::NotFound);
     };
     if !tokens::mark_used(conn, t.id, &db::now())? {
         return Err(AppError::NotFound);
     }
-    let role = Role::parse(&t.role).unwrap_or(Role::Staff);
+    let role = t.role;
     let user = match create_user(conn, &t.email, name, role, password_hash) {
         Err(e) if users::is_duplicate(&e) => return Err(AppError::NotFound),
         other => other?,
@@ -267,7 +230,7 @@ pub fn accept_invite(
 }
 
 /// Removes an account and its sessions. The last owner and oneself cannot be removed.
-pub fn remove_user(conn: &Connection, actor: &Actor, user_id: i64) -> Result<users::User, AppError> {
+pub fn remove_user(conn: &Connection, actor: &Actor, user_id: i64) -> Result<User, AppError> {
     let user = users::by_id(conn, user_id)?.ok_or(AppError::NotFound)?;
     if actor.user_id == Some(user.id) {
         return Err(AppError::Conflict("You cannot remove your own account.".into()));
@@ -281,12 +244,7 @@ pub fn remove_user(conn: &Connection, actor: &Actor, user_id: i64) -> Result<use
 }
 
 /// Sets a new password (already validated and hashed) and ends every session of the account.
-pub fn set_password(
-    conn: &Connection,
-    actor: &Actor,
-    email: &str,
-    password_hash: &str,
-) -> Result<users::User, AppError> {
+pub fn set_password(conn: &Connection, actor: &Actor, email: &str, password_hash: &str) -> Result<User, AppError> {
     let (user, _) = users::by_email(conn, email.trim())?.ok_or(AppError::NotFound)?;
     users::set_password(conn, user.id, password_hash, &db::now())?;
     let ended = sessions::delete_for_user(conn, user.id)?;

@@ -1,19 +1,18 @@
-//! Placing an order: one transaction that checks every line against the catalogue, reserves stock,
-//! prices from server data only, keeps what was bought, issues the customer's magic link and
-//! queues the emails. Used by the checkout form and the JSON API.
+//! The placement itself, inside the writer's transaction: checks every line against the catalogue,
+//! reserves stock, prices from server data only, keeps what was bought and issues the customer's
+//! magic link. [`super::place_order`] runs it for the checkout form and the JSON API alike.
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Transaction;
 
 use crate::config::OrdersConfig;
-use crate::db::{self, carts, checkout as methods, orders, outbox};
+use crate::db::{self, carts, checkout as methods, orders};
 use crate::domain::cart::{self, Offer, Unavailable};
 use crate::domain::checkout::{CheckoutSettings, Customer, DeliveryMethod, PaymentMethod};
-use crate::domain::orders::{self as rules, Status, Totals};
+use crate::domain::orders::{self as rules, LinkScope, Status, Totals};
 use crate::domain::shop::ShopSettings;
 use crate::domain::{FieldErrors, money};
 use crate::error::AppError;
-use crate::mail::messages;
 
 /// One wanted line: a variant, how many, and the early-access token it was chosen with.
 #[derive(Debug, Clone)]
@@ -36,8 +35,8 @@ pub struct Key {
 pub struct Placement<'a> {
     pub items: Vec<Item>,
     pub customer: Customer,
-    /// The offered delivery and payment methods, as read in this transaction (the caller has
-    /// them already, to check the customer's choice).
+    /// The offered delivery and payment methods, as read before the write (where the customer's
+    /// choice was checked).
     pub deliveries: &'a [DeliveryMethod],
     pub payments: &'a [PaymentMethod],
     pub ip: &'a str,
@@ -95,7 +94,7 @@ pub fn issue_token(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let expires = db::ts(now + Duration::days(cfg.link_days));
-    Ok(orders::new_token(tx, order_id, "manage", &db::ts(now), &expires)?)
+    Ok(orders::new_token(tx, order_id, LinkScope::Manage, &db::ts(now), &expires)?)
 }
 
 /// The manage link of an order placed with a one-time key: derived from the server key, the key's
@@ -266,7 +265,7 @@ fn place_in(
         &orders::NewOrder {
             number,
             code: &code,
-            status: status.as_str(),
+            status,
             channel: p.channel,
             currency: &shop.currency,
             totals,
@@ -301,7 +300,7 @@ fn place_in(
     if let Some((d, amount)) = &discount {
         orders::insert_redemption(tx, d.id, order_id, &c.phone, *amount, &now)?;
     }
-    orders::add_event(tx, order_id, status.as_str(), "Order placed", "customer", &now)?;
+    orders::add_event(tx, order_id, status, "Order placed", "customer", &now)?;
     if let Some(k) = &p.key {
         orders::insert_idempotency(tx, k.scope, &k.key, &k.request_hash, order_id, k.cart_id, &now)?;
     }
@@ -309,79 +308,10 @@ fn place_in(
         Some(k) => {
             let (token, hash) = link_for_key(p.link_key, k, order_id);
             let expires = db::ts(p.now + Duration::days(cfg.link_days));
-            orders::insert_token(tx, order_id, &hash, "manage", &now, &expires)?;
+            orders::insert_token(tx, order_id, &hash, LinkScope::Manage, &now, &expires)?;
             token
         }
         None => issue_token(tx, order_id, cfg, p.now)?,
     };
     Ok(Placed { order_id, code, token: Some(token), existing: false })
-}
-
-/// Queues the seller's notice (to the shop's contact email, or to every owner when it has none)
-/// and, when the customer gave an email, their confirmation with the order link, in the caller's
-/// transaction. Returns how many messages were queued. The order is read only when mail goes out.
-pub fn queue_mail(
-    tx: &Transaction,
-    shop: &ShopSettings,
-    order_id: i64,
-    customer_email: &str,
-    order_link: &str,
-    now: DateTime<Utc>,
-) -> Result<usize, AppError> {
-    let sellers = match shop.contact_email.as_str() {
-        "" => db::users::owner_emails(tx)?,
-        email => vec![email.to_string()],
-    };
-    if sellers.is_empty() && customer_email.is_empty() {
-        return Ok(0);
-    }
-    let order = orders::by_id(tx, order_id)?.ok_or(AppError::NotFound)?;
-    let lines = orders::lines(tx, order_id)?;
-    for to in &sellers {
-        outbox::enqueue(tx, &messages::order_for_seller(shop, &order, &lines, to), &db::ts(now))?;
-    }
-    let mut queued = sellers.len();
-    if !order.customer_email.is_empty() {
-        outbox::enqueue(tx, &messages::order_for_customer(shop, &order, &lines, order_link), &db::ts(now))?;
-        queued += 1;
-    }
-    Ok(queued)
-}
-
-/// Cancels every draft whose time ran out (reason `expired`, kept for analytics) and releases its
-/// stock, in the caller's transaction; returns how many.
-pub fn expire_drafts(tx: &Transaction, now: DateTime<Utc>, actor: &str) -> Result<usize, AppError> {
-    let at = db::ts(now);
-    let due = orders::expired_drafts(tx, &at)?;
-    for id in &due {
-        for product in orders::release(tx, *id)? {
-            db::catalog::refresh_card(tx, product)?;
-        }
-        orders::set_status(tx, *id, Status::Cancelled.as_str(), Some("expired"), &at)?;
-        orders::add_event(tx, *id, Status::Cancelled.as_str(), "Expired: not sent to the shop in time", actor, &at)?;
-    }
-    Ok(due.len())
-}
-
-/// The wa.me link that hands an order to the shop, with the seller's message filled in: the order
-/// code, items, total, delivery and payment method only, never an address, email or name.
-/// `None` when the shop has no WhatsApp number.
-pub fn whatsapp_url(shop: &ShopSettings, template: &str, o: &orders::Order, lines: &[orders::Line]) -> Option<String> {
-    let items: Vec<String> = lines
-        .iter()
-        .map(|l| {
-            let options = if l.options.is_empty() { String::new() } else { format!(" ({})", l.options) };
-            format!("{} × {}{options} [{}]", l.quantity, l.title, l.sku)
-        })
-        .collect();
-    let total = money::format(o.total, &o.currency, shop.currency_minor_units);
-    let text = crate::domain::checkout::whatsapp_message(
-        template,
-        &o.code,
-        &items.join("\n"),
-        &total,
-        &o.delivery_name,
-        &o.payment_name,
-    );
-    crate::domain::whatsapp::link(&shop.whatsapp_number, &text)
 }

@@ -1,0 +1,16 @@
+//! The use cases: one function per thing a person or a job does, each one transaction, called
+//! alike by the forms, the API, the CLI and the scheduler. Those that take a `&Db` run their own
+//! transaction (reading what they can off the one writer first); those that take a connection run
+//! inside the caller's (a form's write, the CLI's or a job's `write_blocking`). Each writes the
+//! audit log for what a person did.
+
+pub mod accounts;
+mod actor;
+pub mod cart;
+pub mod checkout;
+pub mod collections;
+pub mod import;
+pub mod orders;
+pub mod products;
+
+pub use actor::Actor;

@@ -1,0 +1,11 @@
+//! Orders: placing one (the checkout form and the API alike) with its emails, what a customer does
+//! with an order's link, and every status change ([`transition`]).
+
+pub mod links;
+mod mail;
+mod place;
+mod place_order;
+mod transition;
+
+pub use place_order::{Basket, Env, Outcome, PlacedOrder, Placing, Request, place_order};
+pub use transition::{Reason, TransitionError, Transitioned, expire_drafts, transition};

@@ -1,0 +1,100 @@
+//! What a customer does with an order's magic link: open the order, cancel it, share a view-only
+//! link, turn off the other links. A wrong, expired, revoked or other order's token opens nothing,
+//! and every use case answers `None` alike for all of them.
+
+use chrono::{Duration, Utc};
+use rusqlite::Connection;
+
+use super::transition::{Reason, transition};
+use crate::app::Actor;
+use crate::db::{self, Db, checkout as methods, orders};
+use crate::domain::orders::{Event, Line, LinkScope, Order, Status};
+use crate::domain::shop::ShopSettings;
+use crate::domain::tokens::hash_token;
+use crate::domain::whatsapp;
+use crate::error::AppError;
+
+/// An order as its link shows it.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub order: Order,
+    pub lines: Vec<Line>,
+    pub events: Vec<Event>,
+    pub scope: LinkScope,
+    /// The "Send order on WhatsApp" link (`None` without a shop number).
+    pub whatsapp: Option<String>,
+}
+
+/// The order this code and token open; `None` when the token is not live or not the order's.
+pub async fn open(db: &Db, shop: &ShopSettings, code: String, token: &str) -> Result<Option<Opened>, AppError> {
+    let hash = hash_token(token);
+    let shop = shop.clone();
+    db.read(move |c| {
+        let Some((id, scope)) = orders::token_scope(c, &code, &hash, &db::now())? else { return Ok(None) };
+        let order = orders::by_id(c, id)?.ok_or(AppError::NotFound)?;
+        let lines = orders::lines(c, id)?;
+        let template = methods::settings(c)?.whatsapp_template;
+        Ok(Some(Opened {
+            whatsapp: whatsapp::order_link(&shop, &template, &order, &lines),
+            lines,
+            events: orders::events(c, id)?,
+            order,
+            scope,
+        }))
+    })
+    .await
+}
+
+/// The order a manage link opens; `None` when the link opens nothing, Forbidden for a view-only link.
+fn managed(tx: &Connection, code: &str, hash: &[u8], now: &str) -> Result<Option<Order>, AppError> {
+    let Some((id, scope)) = orders::token_scope(tx, code, hash, now)? else { return Ok(None) };
+    if scope != LinkScope::Manage {
+        return Err(AppError::Forbidden("This link can only view the order.".into()));
+    }
+    Ok(orders::by_id(tx, id)?)
+}
+
+/// The customer cancels an order the shop has not confirmed yet; its stock is released. Returns
+/// the order's code, `None` when the link opens nothing.
+pub async fn cancel(db: &Db, code: String, token: &str) -> Result<Option<String>, AppError> {
+    let hash = hash_token(token);
+    db.write(move |tx| {
+        let now = Utc::now();
+        let Some(order) = managed(tx, &code, &hash, &db::ts(now))? else { return Ok(None) };
+        if !order.status.customer_may_cancel() {
+            return Err(AppError::Conflict("This order can no longer be cancelled here; message the shop.".into()));
+        }
+        let reason = Reason { note: "Cancelled by the customer", cancel_reason: Some("cancelled by the customer") };
+        transition(tx, order.id, Status::Cancelled, &Actor::customer(), &reason, now)?;
+        Ok(Some(order.code))
+    })
+    .await
+}
+
+/// The holder of a manage link makes a view-only link to share (a family member following the
+/// delivery), valid `days`. Returns the new token (shown once) and the order's code.
+pub async fn share(db: &Db, code: String, token: &str, days: i64) -> Result<Option<(String, String)>, AppError> {
+    let hash = hash_token(token);
+    db.write(move |tx| {
+        let now = Utc::now();
+        let Some(order) = managed(tx, &code, &hash, &db::ts(now))? else { return Ok(None) };
+        let expires = db::ts(now + Duration::days(days));
+        Ok(Some((orders::new_token(tx, order.id, LinkScope::View, &db::ts(now), &expires)?, code)))
+    })
+    .await
+}
+
+/// The holder of a manage link turns off every other link of the order (one was shared too
+/// widely), noted on its timeline. Returns the order's code.
+pub async fn revoke_others(db: &Db, code: String, token: &str) -> Result<Option<String>, AppError> {
+    let hash = hash_token(token);
+    db.write(move |tx| {
+        let now = db::ts(Utc::now());
+        let Some(order) = managed(tx, &code, &hash, &now)? else { return Ok(None) };
+        let n = orders::revoke_tokens(tx, order.id, Some(&hash), &now)?;
+        let note = format!("{n} other link(s) turned off");
+        orders::add_event(tx, order.id, order.status, &note, &Actor::customer().name, &now)?;
+        Ok(Some(order.code))
+    })
+    .await
+}

@@ -1,0 +1,201 @@
+//! The catalogue as stored and shown: cards, products with their variants and photos, collections.
+
+use super::Stock;
+
+/// The widths every photo is stored at (a narrower original is kept at its own size under each).
+pub const IMAGE_WIDTHS: [u32; 3] = [320, 640, 1280];
+
+/// A photo ready to store: its upright size and its renditions as (width, WebP bytes).
+#[derive(Debug)]
+pub struct Processed {
+    pub width: u32,
+    pub height: u32,
+    pub renditions: Vec<(u32, Vec<u8>)>,
+}
+
+/// Where a product is: a draft only the seller sees, active in the shop, or archived (hidden).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProductStatus {
+    #[default]
+    Draft,
+    Active,
+    Archived,
+}
+
+impl ProductStatus {
+    pub const ALL: [ProductStatus; 3] = [ProductStatus::Draft, ProductStatus::Active, ProductStatus::Archived];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductStatus::Draft => "draft",
+            ProductStatus::Active => "active",
+            ProductStatus::Archived => "archived",
+        }
+    }
+
+    /// The status with this name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<ProductStatus> {
+        ProductStatus::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for ProductStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One product in a listing: everything a card shows, in one query for the whole page.
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub price: i64,
+    pub price_max: i64,
+    pub compare_at: Option<i64>,
+    pub image_id: Option<i64>,
+    pub sold_out: bool,
+    pub publish_at: Option<String>,
+}
+
+/// How a listing is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// The seller's order in a collection; newest first anywhere else.
+    #[default]
+    Featured,
+    Newest,
+    PriceLow,
+    PriceHigh,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Sort {
+        match s {
+            "newest" => Sort::Newest,
+            "price" | "price_asc" => Sort::PriceLow,
+            "-price" | "price_desc" => Sort::PriceHigh,
+            _ => Sort::Featured,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Featured => "featured",
+            Sort::Newest => "newest",
+            Sort::PriceLow => "price_asc",
+            Sort::PriceHigh => "price_desc",
+        }
+    }
+}
+
+/// A product as stored, without its variants.
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub description_md: String,
+    pub status: ProductStatus,
+    pub tags: String,
+    pub seo_title: String,
+    pub seo_description: String,
+    pub options: [String; 3],
+    pub publish_at: Option<String>,
+    pub updated_at: String,
+}
+
+/// One variant of a product: its options, price and stock.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub id: i64,
+    pub sku: String,
+    pub options: [String; 3],
+    pub price: i64,
+    pub compare_at_price: Option<i64>,
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub track_stock: bool,
+    pub allow_backorder: bool,
+    pub max_per_order: Option<i64>,
+    pub barcode: String,
+    pub weight_grams: Option<i64>,
+}
+
+impl Variant {
+    pub fn stock(&self) -> Stock {
+        Stock {
+            on_hand: self.on_hand,
+            reserved: self.reserved,
+            track: self.track_stock,
+            backorder: self.allow_backorder,
+        }
+    }
+}
+
+/// A photo in a product's gallery.
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub id: i64,
+    pub variant_id: Option<i64>,
+    pub alt: String,
+    pub width: i64,
+    pub height: i64,
+}
+
+/// A product page's data: the product, its variants and images, and the collections it is in.
+#[derive(Debug, Clone)]
+pub struct ProductPage {
+    pub product: Product,
+    pub variants: Vec<Variant>,
+    pub images: Vec<Image>,
+    pub collections: Vec<(String, String)>,
+}
+
+/// A collection with its count of products on sale.
+#[derive(Debug, Clone)]
+pub struct Collection {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub description_md: String,
+    pub featured: bool,
+    pub product_count: i64,
+    pub position: i64,
+}
+
+/// A product in the admin's list.
+#[derive(Debug, Clone)]
+pub struct AdminRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub status: ProductStatus,
+    pub variants: i64,
+    pub price: i64,
+    pub price_max: i64,
+    /// Units that can be sold across tracked variants; `None` when no variant tracks stock.
+    pub available: Option<i64>,
+    pub low: bool,
+}
+
+/// Filters of the admin's product list; empty means any. `stock` is "", "low" or "out".
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AdminFilter {
+    pub q: String,
+    pub status: String,
+    /// The filter form sends an empty value for "Any".
+    #[serde(deserialize_with = "empty_as_none")]
+    pub collection: Option<i64>,
+    pub stock: String,
+    /// 1-based page of the list.
+    #[serde(deserialize_with = "empty_as_none")]
+    pub page: Option<i64>,
+}
+
+/// A number from a query string, where an empty or unreadable value means none.
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let s: Option<String> = serde::Deserialize::deserialize(d)?;
+    Ok(s.and_then(|s| s.trim().parse().ok()))
+}

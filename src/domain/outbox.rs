@@ -1,0 +1,55 @@
+//! Mail as queued in the outbox and as read back from it.
+
+/// A message to queue: written in the same transaction as the change that caused it.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The body holds a secret (a one-time link): it is wiped once sent or given up.
+    pub sensitive: bool,
+}
+
+/// A queued message with its delivery state.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub id: i64,
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub status: MessageStatus,
+    pub attempts: u32,
+    pub next_attempt_at: String,
+    pub last_error: String,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+/// Where a queued message is: waiting to be sent (or retried), sent, or given up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageStatus {
+    Pending,
+    Sent,
+    Failed,
+}
+
+impl MessageStatus {
+    pub const ALL: [MessageStatus; 3] = [MessageStatus::Pending, MessageStatus::Sent, MessageStatus::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageStatus::Pending => "pending",
+            MessageStatus::Sent => "sent",
+            MessageStatus::Failed => "failed",
+        }
+    }
+
+    /// The status with this name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<MessageStatus> {
+        MessageStatus::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
