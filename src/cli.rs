@@ -244,6 +244,39 @@ pub fn doctor(config: &Config) -> Result<(), String> {
             ),
         },
     );
+    let figures = db::desk::payment_figures(&conn).map_err(|e| e.to_string())?;
+    let off: Vec<_> = figures
+        .iter()
+        .filter(|f| {
+            f.paid != f.received - f.refunded
+                || f.status != crate::domain::payments::status(f.total, f.received, f.refunded)
+        })
+        .collect();
+    report(
+        off.is_empty(),
+        false,
+        match off.first() {
+            None => "every order's payment status agrees with its payments and refunds".into(),
+            Some(f) => format!(
+                "{} order(s) disagree with their payment rows, e.g. {}: {} with {} kept, rows say {} received and {} refunded",
+                off.len(),
+                f.code,
+                f.status.as_str(),
+                f.paid,
+                f.received,
+                f.refunded
+            ),
+        },
+    );
+    let committed = db::desk::commitment_mismatches(&conn).map_err(|e| e.to_string())?;
+    report(
+        committed.is_empty(),
+        false,
+        match committed.first() {
+            None => "confirmed orders hold no reservation, and their committed units agree with their status".into(),
+            Some(code) => format!("{} order(s) hold stock in two ways at once, e.g. {code}", committed.len()),
+        },
+    );
     let (pending, failed) = db::outbox::backlog(&conn).map_err(|e| e.to_string())?;
     report(failed == 0, true, format!("outbox: {pending} waiting, {failed} failed"));
     let age = backup::newest_age(&config.backup_dir());

@@ -313,6 +313,7 @@ pub fn checkout_methods(conn: &Connection) -> rusqlite::Result<()> {
             instructions: instructions.into(),
             account: account.into(),
             network: String::new(),
+            explorer_url: String::new(),
         };
         let methods = [
             method("cod", PaymentKind::Cod, "Cash on delivery", "", ""),

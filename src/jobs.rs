@@ -3,19 +3,23 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
 use crate::app::{self, Actor};
 use crate::config::{Config, JobsConfig};
 use crate::db::{self, Db, backup, jobs, outbox, sessions, throttle, tokens};
+use crate::domain::clock::Clock;
 use crate::error::AppError;
 
 /// The jobs an owner sees and can run by hand.
 pub const JOBS: &[(&str, &str)] = &[
     ("backup", "Online backup of the database into the backups folder, keeping the newest copies"),
     ("purge", "Removes expired sessions, used links, old sign-in counters, old job runs, sent mail and expired carts"),
-    ("expire_drafts", "Cancels draft orders not sent to the shop in time (reason: expired) and releases their stock"),
+    (
+        "expire_drafts",
+        "Cancels draft orders not sent to the shop in time, and pending orders of the direct flow not confirmed in time (reason: expired), and releases their stock",
+    ),
 ];
 
 /// The configured schedule of a job ("" when disabled).
@@ -29,7 +33,12 @@ pub fn schedule_of<'a>(jobs: &'a JobsConfig, job: &str) -> &'a str {
 }
 
 /// Starts the scheduler with every enabled job and the heartbeat that `/healthz` reads.
-pub async fn start(db: Db, config: Arc<Config>, heartbeat: Arc<AtomicI64>) -> Result<JobScheduler, JobSchedulerError> {
+pub async fn start(
+    db: Db,
+    config: Arc<Config>,
+    clock: Clock,
+    heartbeat: Arc<AtomicI64>,
+) -> Result<JobScheduler, JobSchedulerError> {
     let sched = JobScheduler::new().await?;
     for (name, _) in JOBS {
         let cron = schedule_of(&config.jobs, name);
@@ -37,12 +46,12 @@ pub async fn start(db: Db, config: Arc<Config>, heartbeat: Arc<AtomicI64>) -> Re
             tracing::info!(job = name, "job disabled (empty schedule)");
             continue;
         }
-        let (db, config) = (db.clone(), config.clone());
+        let (db, config, clock) = (db.clone(), config.clone(), clock.clone());
         sched
             .add(Job::new_async(cron, move |_, _| {
-                let (db, config) = (db.clone(), config.clone());
+                let (db, config, clock) = (db.clone(), config.clone(), clock.clone());
                 Box::pin(async move {
-                    let _ = run(&db, &config, name, "schedule").await;
+                    let _ = run(&db, &config, &clock, name, "schedule").await;
                 })
             })?)
             .await?;
@@ -60,13 +69,19 @@ pub async fn start(db: Db, config: Arc<Config>, heartbeat: Arc<AtomicI64>) -> Re
 }
 
 /// Runs one job now, recording start, end, outcome and message; returns the message.
-pub async fn run(db: &Db, config: &Arc<Config>, job: &'static str, trigger: &'static str) -> Result<String, String> {
+pub async fn run(
+    db: &Db,
+    config: &Arc<Config>,
+    clock: &Clock,
+    job: &'static str,
+    trigger: &'static str,
+) -> Result<String, String> {
     let run_id = db.write(move |tx| Ok(jobs::start(tx, job, trigger, &db::now())?)).await.map_err(|e| e.to_string())?;
-    let (d, config) = (db.clone(), config.clone());
+    let (d, config, now) = (db.clone(), config.clone(), clock.now());
     let outcome = tokio::task::spawn_blocking(move || match job {
         "backup" => run_backup(&d, &config),
-        "purge" => run_purge(&d, &config),
-        "expire_drafts" => run_expire_drafts(&d),
+        "purge" => run_purge(&d, &config, now),
+        "expire_drafts" => run_expire_drafts(&d, now),
         other => Err(format!("unknown job {other}")),
     })
     .await
@@ -97,8 +112,7 @@ fn run_backup(db: &Db, config: &Config) -> Result<String, String> {
     Ok(msg)
 }
 
-fn run_purge(db: &Db, config: &Config) -> Result<String, String> {
-    let now = Utc::now();
+fn run_purge(db: &Db, config: &Config, now: DateTime<Utc>) -> Result<String, String> {
     let idle = db::ts(now - Duration::minutes(config.session.idle_minutes));
     let absolute = db::ts(now - Duration::hours(config.session.absolute_hours));
     let day_ago = db::ts(now - Duration::days(1));
@@ -119,9 +133,9 @@ fn run_purge(db: &Db, config: &Config) -> Result<String, String> {
     .map_err(|e| e.to_string())
 }
 
-fn run_expire_drafts(db: &Db) -> Result<String, String> {
+fn run_expire_drafts(db: &Db, now: DateTime<Utc>) -> Result<String, String> {
     let n = db
-        .write_blocking(|tx| app::orders::expire_drafts(tx, Utc::now(), &Actor::scheduler()))
+        .write_blocking(|tx| app::orders::expire_drafts(tx, now, &Actor::scheduler()))
         .map_err(|e: AppError| e.to_string())?;
-    Ok(format!("cancelled {n} expired draft(s)"))
+    Ok(format!("cancelled {n} expired order(s)"))
 }

@@ -168,7 +168,8 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         state.mail_wake.clone(),
         shutdown_rx,
     ));
-    let scheduler = jobs::start(state.db.clone(), state.config.clone(), state.heartbeat.clone()).await?;
+    let scheduler =
+        jobs::start(state.db.clone(), state.config.clone(), state.clock.clone(), state.heartbeat.clone()).await?;
     let server = build_server(listener, state.clone())?;
     Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, _lock: lock })
 }

@@ -101,7 +101,7 @@ async fn an_expired_cart_is_not_loaded_and_the_hourly_purge_removes_it() {
     assert_eq!(app.get_as(&late, "/checkout").await.headers()["location"], "/cart", "nothing to check out");
     assert!(app.get_as(&keeper, "/cart").await.text().await.unwrap().contains("Canvas Tote"), "others keep theirs");
 
-    let msg = souk::jobs::run(&app.state.db, &app.state.config, "purge", "manual").await.unwrap();
+    let msg = souk::jobs::run(&app.state.db, &app.state.config, &app.state.clock, "purge", "manual").await.unwrap();
     assert!(msg.contains(" 1 carts"), "{msg}");
     assert_eq!(app.ints("SELECT id FROM carts"), [2]);
     assert_eq!(app.count("SELECT count(*) FROM cart_lines WHERE cart_id = 1"), 0, "its lines go with it");

@@ -60,7 +60,7 @@ async fn purge_removes_expired_sessions() {
     let app = TestApp::spawn().await;
     app.setup_owner().await;
     app.db().execute("UPDATE sessions SET last_seen_at = '2000-01-01T00:00:00.000Z'", []).unwrap();
-    let msg = souk::jobs::run(&app.state.db, &app.state.config, "purge", "manual").await.unwrap();
+    let msg = souk::jobs::run(&app.state.db, &app.state.config, &app.state.clock, "purge", "manual").await.unwrap();
     assert!(msg.contains("removed 1 sessions"), "{msg}");
     assert_eq!(app.count("SELECT count(*) FROM sessions"), 0);
 }

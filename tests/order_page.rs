@@ -137,6 +137,7 @@ async fn shop_with_every_payment_kind() -> TestApp {
         instructions: instructions.into(),
         account: account.into(),
         network: network.into(),
+        explorer_url: String::new(),
     };
     let db = app.db();
     let btc = method("btc", PaymentKind::Crypto, "Bitcoin", "", "bc1qexampleaddress0000", "bitcoin");

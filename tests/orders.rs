@@ -375,7 +375,7 @@ async fn a_magic_link_works_only_for_its_order_until_it_expires_or_is_revoked() 
     app.db()
         .execute("UPDATE idempotency_keys SET created_at = '2000-01-01T00:00:00.000Z' WHERE order_id = 1", [])
         .unwrap();
-    let msg = souk::jobs::run(&app.state.db, &app.state.config, "purge", "manual").await.unwrap();
+    let msg = souk::jobs::run(&app.state.db, &app.state.config, &app.state.clock, "purge", "manual").await.unwrap();
     assert!(msg.contains("1 order keys, 2 order links"), "{msg}");
     assert_eq!(app.count("SELECT count(*) FROM order_tokens"), 0);
     assert_eq!(app.count("SELECT count(*) FROM idempotency_keys"), 1);
@@ -542,11 +542,14 @@ async fn drafts_not_sent_in_time_expire_and_release_their_stock() {
     add(&app, &shopper, &sku, "2").await;
     let (res, _) = checkout(&app, &shopper, CUSTOMER).await;
     let link = location(&res);
-    let msg = souk::jobs::run(&app.state.db, &app.state.config, "expire_drafts", "manual").await.unwrap();
-    assert_eq!(msg, "cancelled 0 expired draft(s)", "not yet due");
-    app.db().execute("UPDATE orders SET expires_at = '2000-01-01T00:00:00.000Z'", []).unwrap();
-    let msg = souk::jobs::run(&app.state.db, &app.state.config, "expire_drafts", "manual").await.unwrap();
-    assert_eq!(msg, "cancelled 1 expired draft(s)");
+    let msg =
+        souk::jobs::run(&app.state.db, &app.state.config, &app.state.clock, "expire_drafts", "manual").await.unwrap();
+    assert_eq!(msg, "cancelled 0 expired order(s)", "not yet due");
+    // The scheduler goes by the shop's clock: two days later the draft is due.
+    app.state.clock.advance(chrono::Duration::hours(48) + chrono::Duration::seconds(1));
+    let msg =
+        souk::jobs::run(&app.state.db, &app.state.config, &app.state.clock, "expire_drafts", "manual").await.unwrap();
+    assert_eq!(msg, "cancelled 1 expired order(s)");
     let (status, reason): (String, String) =
         app.db().query_row("SELECT status, cancel_reason FROM orders", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!((status.as_str(), reason.as_str()), ("cancelled", "expired"));

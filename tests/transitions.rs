@@ -7,26 +7,23 @@ mod common;
 use common::shop::{CUSTOMER, add, checkout, stock};
 use common::*;
 use souk::app::Actor;
-use souk::app::orders::{Reason, TransitionError, Transitioned, transition};
+use souk::app::orders::{Refusal, Step, Transitioned, transition};
 use souk::domain::auth::Role;
 use souk::domain::orders::Status;
 
 /// Moves order `id` to `to` as `actor`, in the app's one writer.
 async fn change(app: &TestApp, id: i64, to: Status, actor: Actor, note: &'static str) -> Result<Transitioned, String> {
-    let reason = Reason { note, cancel_reason: (to == Status::Cancelled).then_some("changed their mind") };
-    app.state
-        .db
-        .write(move |tx| Ok(transition(tx, id, to, &actor, &reason, chrono::Utc::now())))
-        .await
-        .unwrap()
-        .map_err(|e| match e {
-            TransitionError::Refused { allowed, message, .. } => {
+    let step = Step::to(to, if to == Status::Cancelled { "changed their mind" } else { note });
+    app.state.db.write(move |tx| Ok(transition(tx, id, &step, &actor, chrono::Utc::now()))).await.unwrap().map_err(
+        |e| match e {
+            Refusal::Illegal { allowed, message, .. } => {
                 let allowed: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
                 format!("{message} [{}]", allowed.join(" "))
             }
-            TransitionError::NotFound => "not found".into(),
-            TransitionError::Failed(e) => panic!("{e}"),
-        })
+            Refusal::NotFound => "not found".into(),
+            other => panic!("{}", other.message()),
+        },
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -49,13 +46,25 @@ async fn a_status_change_is_checked_recorded_and_gives_stock_back_on_cancel() {
 
     let moved = change(&app, id, Status::Pending, seller(), "Confirmed on WhatsApp").await.unwrap();
     assert_eq!(moved, Transitioned { order_id: id, code: code.clone(), from: Status::Draft, to: Status::Pending });
-    let event: (String, String, String) = app
+    // The seller's words are for the seller (detail); the customer's timeline reads the status.
+    let event: (String, String, String, String, String) = app
         .db()
-        .query_row("SELECT status, note, actor FROM order_events ORDER BY id DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT status, from_status, note, detail, actor FROM order_events ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
         .unwrap();
-    assert_eq!(event, ("pending".into(), "Confirmed on WhatsApp".into(), "ravi@example.com".into()));
+    assert_eq!(
+        event,
+        (
+            "pending".into(),
+            "draft".into(),
+            "Received".into(),
+            "Confirmed on WhatsApp".into(),
+            "ravi@example.com".into()
+        )
+    );
     let audit: (String, String) = app
         .db()
         .query_row("SELECT target, detail FROM audit_log WHERE action = 'order.status'", [], |r| {

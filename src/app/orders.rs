@@ -1,11 +1,14 @@
 //! Orders: placing one (the checkout form and the API alike) with its emails, what a customer does
-//! with an order's link, and every status change ([`transition`]).
+//! with an order's link, every status change ([`transition`]), payments, and the seller's other
+//! actions (messages, notes, tags, links).
 
+pub mod desk;
 pub mod links;
 mod mail;
+pub mod payments;
 mod place;
 mod place_order;
-mod transition;
+pub mod transition;
 
 pub use place_order::{Basket, Env, Outcome, PlacedOrder, Placing, Request, place_order};
-pub use transition::{Reason, TransitionError, Transitioned, expire_drafts, transition};
+pub use transition::{Refusal, Step, Transitioned, expire_drafts, transition};

@@ -173,6 +173,8 @@ impl Default for UploadsConfig {
 pub struct OrdersConfig {
     pub cart_days: i64,
     pub draft_hours: i64,
+    /// Direct flow: pending orders not confirmed in this many hours are cancelled; 0 never.
+    pub pending_hours: i64,
     pub link_days: i64,
     pub placements_per_hour: i64,
     pub duplicate_minutes: i64,
@@ -180,7 +182,14 @@ pub struct OrdersConfig {
 
 impl Default for OrdersConfig {
     fn default() -> Self {
-        Self { cart_days: 30, draft_hours: 48, link_days: 90, placements_per_hour: 10, duplicate_minutes: 5 }
+        Self {
+            cart_days: 30,
+            draft_hours: 48,
+            pending_hours: 72,
+            link_days: 90,
+            placements_per_hour: 10,
+            duplicate_minutes: 5,
+        }
     }
 }
 

@@ -110,6 +110,7 @@ fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<PaymentMethod> {
         instructions: r.get(4)?,
         account: r.get(5)?,
         network: r.get(6)?,
+        explorer_url: r.get(8)?,
     })
 }
 
@@ -121,7 +122,8 @@ pub fn payment_methods(conn: &Connection) -> rusqlite::Result<Vec<PaymentMethod>
 /// Every payment method and whether it is offered, in the seller's order.
 pub fn all_payment_methods(conn: &Connection) -> rusqlite::Result<Vec<(PaymentMethod, bool)>> {
     conn.prepare_cached(
-        "SELECT id, code, kind, name, instructions, account, network, active FROM payment_methods ORDER BY position, id",
+        "SELECT id, code, kind, name, instructions, account, network, active, explorer_url FROM payment_methods
+         ORDER BY position, id",
     )?
     .query_map([], |r| Ok((payment_from_row(r)?, r.get(7)?)))?
     .collect()
@@ -131,9 +133,10 @@ pub fn all_payment_methods(conn: &Connection) -> rusqlite::Result<Vec<(PaymentMe
 pub fn update_payment(conn: &Connection, id: i64, m: &PaymentMethod, active: bool) -> rusqlite::Result<bool> {
     let n = conn.execute(
         "UPDATE payment_methods SET code = :code, kind = :kind, name = :name, instructions = :instructions,
-           account = :account, network = :network, active = :active WHERE id = :id",
+           account = :account, network = :network, explorer_url = :explorer, active = :active WHERE id = :id",
         named_params! {":id": id, ":code": m.code, ":kind": m.kind.as_str(), ":name": m.name,
-        ":instructions": m.instructions, ":account": m.account, ":network": m.network, ":active": active},
+        ":instructions": m.instructions, ":account": m.account, ":network": m.network,
+        ":explorer": m.explorer_url, ":active": active},
     )?;
     Ok(n == 1)
 }
@@ -163,10 +166,10 @@ pub fn insert_delivery(conn: &Connection, m: &DeliveryMethod, position: i64) -> 
 /// A new payment method; returns its id. Fails on a duplicate code.
 pub fn insert_payment(conn: &Connection, m: &PaymentMethod, position: i64) -> rusqlite::Result<i64> {
     conn.execute(
-        "INSERT INTO payment_methods (code, kind, name, instructions, account, network, position)
-         VALUES (:code, :kind, :name, :instructions, :account, :network, :pos)",
+        "INSERT INTO payment_methods (code, kind, name, instructions, account, network, explorer_url, position)
+         VALUES (:code, :kind, :name, :instructions, :account, :network, :explorer, :pos)",
         named_params! {":code": m.code, ":kind": m.kind.as_str(), ":name": m.name, ":instructions": m.instructions,
-        ":account": m.account, ":network": m.network, ":pos": position},
+        ":account": m.account, ":network": m.network, ":explorer": m.explorer_url, ":pos": position},
     )?;
     Ok(conn.last_insert_rowid())
 }

@@ -5,6 +5,7 @@ pub mod backup;
 pub mod carts;
 pub mod catalog;
 pub mod checkout;
+pub mod desk;
 pub mod jobs;
 pub mod orders;
 pub mod outbox;
@@ -21,7 +22,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 pub use crate::domain::time::{parse_ts, ts};
 use crate::error::AppError;
@@ -39,6 +40,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_shop_look", include_str!("migrations/0009_shop_look.sql")),
     ("0010_kept_photos", include_str!("migrations/0010_kept_photos.sql")),
     ("0011_listing_keys", include_str!("migrations/0011_listing_keys.sql")),
+    ("0012_order_desk", include_str!("migrations/0012_order_desk.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -101,14 +103,34 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<Result
     if current > SCHEMA_VERSION {
         return Ok(Err((current, SCHEMA_VERSION)));
     }
+    // A migration may rebuild a table (SQLite cannot change a column's CHECK): SQLite's way is to
+    // turn foreign keys off outside the transaction and check them all before committing, so
+    // dropping the old table does not cascade to the rows that point at it.
+    let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = apply(conn, current, target);
+    conn.pragma_update(None, "foreign_keys", foreign_keys)?;
+    applied?;
+    Ok(Ok(target.max(current)))
+}
+
+fn apply(conn: &mut Connection, current: i64, target: i64) -> rusqlite::Result<()> {
     for (i, (name, sql)) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
         tx.execute_batch(sql)?;
+        let broken: Option<String> =
+            tx.query_row("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1", [], |r| r.get(0)).optional()?;
+        if let Some(table) = broken {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(format!("migration {name} left rows in {table} pointing at nothing")),
+            ));
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
         tracing::info!(migration = name, "applied database migration");
     }
-    Ok(Ok(target.max(current)))
+    Ok(())
 }
 
 /// The database: a pool of readers and one writer at a time.

@@ -9,7 +9,9 @@ use crate::domain::orders::{Event, Line, LinkScope, Order, PaymentStatus, Status
 const ORDER_COLUMNS: &str = "id, code, status, payment_status, currency, subtotal, delivery_fee, discount, total,
     customer_name, customer_phone, customer_email, delivery_code, delivery_name, delivery_details,
     address_line1, address_line2, city, region, postal_code, country, payment_code, payment_kind, payment_name,
-    payment_instructions, payment_account, payment_network, discount_code, note, cancel_reason, expires_at, created_at";
+    payment_instructions, payment_account, payment_network, discount_code, note, cancel_reason, expires_at, created_at,
+    paid, stock_committed, courier, tracking_number, tracking_url, failed_reason, confirmed_at, shipped_at, delivered_at,
+    channel";
 
 fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
     Ok(Order {
@@ -47,6 +49,16 @@ fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         cancel_reason: r.get(29)?,
         expires_at: r.get(30)?,
         created_at: r.get(31)?,
+        paid: r.get(32)?,
+        stock_committed: r.get(33)?,
+        courier: r.get(34)?,
+        tracking_number: r.get(35)?,
+        tracking_url: r.get(36)?,
+        failed_reason: r.get(37)?,
+        confirmed_at: r.get(38)?,
+        shipped_at: r.get(39)?,
+        delivered_at: r.get(40)?,
+        channel: r.get(41)?,
     })
 }
 
@@ -67,7 +79,7 @@ pub fn by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<Order>>
 pub fn lines(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Line>> {
     conn.prepare_cached(
         "SELECT variant_id, product_slug, sku, title, options, unit_price, quantity, line_total,
-                (SELECT i.id FROM images i WHERE i.id = l.image_id), reserved
+                (SELECT i.id FROM images i WHERE i.id = l.image_id), reserved, id, committed, restocked
          FROM order_lines l WHERE order_id = :o ORDER BY id",
     )?
     .query_map(named_params! {":o": order_id}, |r| {
@@ -82,17 +94,24 @@ pub fn lines(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Line>> {
             line_total: r.get(7)?,
             image_id: r.get(8)?,
             reserved: r.get(9)?,
+            id: r.get(10)?,
+            committed: r.get(11)?,
+            restocked: r.get(12)?,
         })
     })?
     .collect()
 }
 
+/// The status steps of an order's timeline, as its customer sees them (the seller's notes,
+/// messages and payments are not among them).
 pub fn events(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<Event>> {
-    conn.prepare_cached("SELECT status, note, at FROM order_events WHERE order_id = :o ORDER BY id")?
-        .query_map(named_params! {":o": order_id}, |r| {
-            Ok(Event { status: r.get::<_, Text<Status>>(0)?.0, note: r.get(1)?, at: r.get(2)? })
-        })?
-        .collect()
+    conn.prepare_cached(
+        "SELECT status, note, at FROM order_events WHERE order_id = :o AND kind = 'status' ORDER BY id",
+    )?
+    .query_map(named_params! {":o": order_id}, |r| {
+        Ok(Event { status: r.get::<_, Text<Status>>(0)?.0, note: r.get(1)?, at: r.get(2)? })
+    })?
+    .collect()
 }
 
 /// The next order number.
@@ -358,13 +377,6 @@ pub fn set_status(
     )?
     .execute(named_params! {":o": order_id, ":s": status.as_str(), ":r": reason, ":now": now})?;
     Ok(())
-}
-
-/// Drafts whose expiry has passed.
-pub fn expired_drafts(conn: &Connection, now: &str) -> rusqlite::Result<Vec<i64>> {
-    conn.prepare_cached("SELECT id FROM orders WHERE status = 'draft' AND expires_at <= :now ORDER BY id")?
-        .query_map(named_params! {":now": now}, |r| r.get(0))?
-        .collect()
 }
 
 /// Variants whose `reserved` differs from what unconfirmed orders hold, or that hold more than is on

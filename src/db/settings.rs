@@ -8,7 +8,7 @@ use crate::domain::shop::ShopSettings;
 pub fn get(conn: &Connection) -> rusqlite::Result<ShopSettings> {
     conn.query_row(
         "SELECT name, currency, currency_minor_units, country_calling_code, whatsapp_number, contact_email, address,
-           intro, accent_color, logo_version
+           intro, accent_color, logo_version, time_zone
          FROM shop_settings WHERE id = 1",
         [],
         |r| {
@@ -23,6 +23,8 @@ pub fn get(conn: &Connection) -> rusqlite::Result<ShopSettings> {
                 intro: r.get(7)?,
                 accent_color: r.get(8)?,
                 logo_version: r.get(9)?,
+                // A zone this binary's tz database does not know falls back to UTC.
+                time_zone: crate::domain::zone::Zone::parse(&r.get::<_, String>(10)?).unwrap_or_default(),
             })
         },
     )
@@ -33,10 +35,10 @@ pub fn update(conn: &Connection, s: &ShopSettings, now: &str) -> rusqlite::Resul
     conn.execute(
         "UPDATE shop_settings SET name = :name, currency = :cur, currency_minor_units = :minor,
            country_calling_code = :cc, whatsapp_number = :wa, contact_email = :email, address = :addr,
-           intro = :intro, accent_color = :accent, updated_at = :now WHERE id = 1",
+           intro = :intro, accent_color = :accent, time_zone = :tz, updated_at = :now WHERE id = 1",
         named_params! {":name": s.name, ":cur": s.currency, ":minor": s.currency_minor_units,
         ":cc": s.country_calling_code, ":wa": s.whatsapp_number, ":email": s.contact_email,
-        ":addr": s.address, ":intro": s.intro, ":accent": s.accent_color, ":now": now},
+        ":addr": s.address, ":intro": s.intro, ":accent": s.accent_color, ":tz": s.time_zone.name(), ":now": now},
     )?;
     Ok(())
 }

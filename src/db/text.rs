@@ -36,6 +36,18 @@ impl Named for PaymentStatus {
     }
 }
 
+impl Named for crate::domain::desk::EventKind {
+    fn from_name(name: &str) -> Option<Self> {
+        crate::domain::desk::EventKind::parse(name)
+    }
+}
+
+impl Named for crate::domain::payments::Kind {
+    fn from_name(name: &str) -> Option<Self> {
+        crate::domain::payments::Kind::parse(name)
+    }
+}
+
 impl Named for LinkScope {
     fn from_name(name: &str) -> Option<Self> {
         LinkScope::parse(name)

@@ -170,6 +170,8 @@ pub struct PaymentMethod {
     pub account: String,
     /// Crypto URI scheme.
     pub network: String,
+    /// Crypto: a block explorer link with `{hash}` for the transaction hash (the desk links payments to it).
+    pub explorer_url: String,
 }
 
 /// The payment link a QR code carries: `upi://pay?…` for the exact amount with the order code as
@@ -450,6 +452,7 @@ mod tests {
             ],
         };
         let cod = PaymentMethod {
+            explorer_url: String::new(),
             id: 1,
             code: "cod".into(),
             kind: PaymentKind::Cod,

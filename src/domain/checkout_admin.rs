@@ -207,6 +207,7 @@ pub struct PaymentForm {
     pub instructions: String,
     pub account: String,
     pub network: String,
+    pub explorer_url: String,
     pub active: Option<String>,
 }
 
@@ -219,6 +220,7 @@ impl PaymentForm {
             instructions: m.instructions.clone(),
             account: m.account.clone(),
             network: m.network.clone(),
+            explorer_url: m.explorer_url.clone(),
             active: active.then(|| "1".into()),
         }
     }
@@ -258,10 +260,17 @@ pub fn validate_payment(f: &PaymentForm) -> Result<(PaymentMethod, bool), FieldE
         }
         _ => {}
     }
+    let explorer_url = f.explorer_url.trim().to_string();
+    let web = explorer_url.starts_with("https://") || explorer_url.starts_with("http://");
+    if !explorer_url.is_empty()
+        && (!web || !explorer_url.contains("{hash}") || explorer_url.contains(char::is_whitespace))
+    {
+        e.insert("explorer_url", "A link starting with https:// with {hash} where the transaction goes, like https://mempool.space/tx/{hash}.".into());
+    }
     if !e.is_empty() {
         return Err(e);
     }
-    Ok((PaymentMethod { id: 0, code, kind, name, instructions, account, network }, f.active.is_some()))
+    Ok((PaymentMethod { id: 0, code, kind, name, instructions, account, network, explorer_url }, f.active.is_some()))
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -7,10 +7,12 @@ pub mod catalog;
 pub mod checkout;
 pub mod checkout_admin;
 pub mod clock;
+pub mod desk;
 pub mod jobs;
 pub mod money;
 pub mod orders;
 pub mod outbox;
+pub mod payments;
 pub mod product_csv;
 pub mod product_form;
 pub mod search;
@@ -20,6 +22,7 @@ pub mod throttle;
 pub mod time;
 pub mod tokens;
 pub mod whatsapp;
+pub mod zone;
 
 use std::collections::BTreeMap;
 

@@ -23,6 +23,8 @@ pub struct ShopSettings {
     pub accent_color: String,
     /// The stored logo's URL part (`/logo/{version}.webp`), empty without one; set by its upload.
     pub logo_version: String,
+    /// Where times are shown to people (the database keeps UTC).
+    pub time_zone: super::zone::Zone,
 }
 
 impl ShopSettings {
@@ -50,6 +52,7 @@ impl Default for ShopSettings {
             intro: String::new(),
             accent_color: String::new(),
             logo_version: String::new(),
+            time_zone: super::zone::Zone::default(),
         }
     }
 }
@@ -67,6 +70,7 @@ pub struct SettingsInput {
     pub address: String,
     pub intro: String,
     pub accent_color: String,
+    pub time_zone: String,
 }
 
 impl From<&ShopSettings> for SettingsInput {
@@ -81,6 +85,7 @@ impl From<&ShopSettings> for SettingsInput {
             address: s.address.clone(),
             intro: s.intro.clone(),
             accent_color: s.accent_color.clone(),
+            time_zone: s.time_zone.name().to_string(),
         }
     }
 }
@@ -145,6 +150,10 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ShopSettings, FieldErr
             String::new()
         }),
     };
+    let time_zone = super::zone::Zone::parse(&input.time_zone).unwrap_or_else(|m| {
+        errors.insert("time_zone", m);
+        super::zone::Zone::default()
+    });
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -159,6 +168,7 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ShopSettings, FieldErr
         intro,
         accent_color,
         logo_version: String::new(),
+        time_zone,
     })
 }
 

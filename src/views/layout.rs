@@ -83,6 +83,7 @@ fn frame(
 /// Admin navigation: (path, label, owner only).
 const NAV: &[(&str, &str, bool)] = &[
     ("/admin", "Dashboard", false),
+    ("/admin/orders", "Orders", false),
     ("/admin/products", "Products", false),
     ("/admin/collections", "Collections", false),
     ("/admin/checkout", "Checkout", true),
@@ -109,7 +110,14 @@ pub fn admin(ctx: &Admin, title: &str, body: Markup) -> Markup {
                             @for (href, label, owner_only) in NAV {
                                 @if !owner_only || ctx.is_owner() {
                                     @let current = page.path == *href || (*href != "/admin" && page.path.starts_with(href));
-                                    li { a href=(href) aria-current=[current.then_some("page")] { (label) } }
+                                    li {
+                                        a href=(href) aria-current=[current.then_some("page")] {
+                                            (label)
+                                            @if *href == "/admin/orders" && ctx.counts.1 > 0 {
+                                                " " span.count { (ctx.counts.1) } span.visually-hidden { " active" }
+                                            }
+                                        }
+                                    }
                                 }
                             }
                             li { a href="/" { "View shop" } }
@@ -149,6 +157,17 @@ pub fn bare_for_shop(shop: &ShopSettings, title: &str, flash: Option<&str>, body
                     (body)
                 }
             }
+        }
+    }
+}
+
+/// A page of its own (a packing slip, a receipt): the shop's head, no navigation.
+pub fn document(shop: &ShopSettings, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(title, shop, html! { meta name="robots" content="noindex"; }))
+            body.document { (body) }
         }
     }
 }

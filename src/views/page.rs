@@ -31,6 +31,8 @@ pub struct Page {
     pub cart_count: u32,
     /// The shop's clock at the start of this request.
     pub now: chrono::DateTime<chrono::Utc>,
+    /// The shop's time zone, for every time shown.
+    pub zone: crate::domain::zone::Zone,
 }
 
 /// A signed-in admin (owner or staff). Without a live session: 401, which sends the browser to sign-in.
@@ -39,6 +41,8 @@ pub struct Admin {
     pub page: Page,
     pub user: User,
     pub session_id: i64,
+    /// Orders waiting at the desk: (drafts, active), for the menu.
+    pub counts: (i64, i64),
 }
 
 impl Admin {

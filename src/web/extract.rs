@@ -57,9 +57,11 @@ pub fn build_page(req: &HttpRequest) -> Result<Page, AppError> {
     let csrf = csrf_cookie(req).map(|c| sign(&st.csrf_key, &c)).unwrap_or_default();
     let client =
         req.extensions().get::<ClientInfo>().cloned().ok_or_else(|| AppError::internal("client info missing"))?;
+    let shop = st.shop();
     Ok(Page {
         origin: origin(req, &st, &client),
-        shop: st.shop(),
+        zone: shop.time_zone,
+        shop,
         csrf,
         flash: req.cookie(FLASH_COOKIE).and_then(|c| super::decode_flash(c.value())),
         path: req.path().to_string(),
@@ -94,7 +96,10 @@ impl FromRequest for Admin {
             let page = build_page(&req)?;
             let token = req.cookie(SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
             let hash = hash_token(token.value());
-            let row = st.db.read(move |c| Ok(sessions::find(c, &hash)?)).await?.ok_or(AppError::Unauthorized)?;
+            // The admin menu shows how many orders wait (drafts, active): read with the session.
+            let (row, counts) =
+                st.db.read(move |c| Ok((sessions::find(c, &hash)?, crate::db::desk::counts(c)?))).await?;
+            let row = row.ok_or(AppError::Unauthorized)?;
             let now = Utc::now();
             let seen = db::parse_ts(&row.last_seen_at).unwrap_or(now);
             let created = db::parse_ts(&row.created_at).unwrap_or(now);
@@ -107,7 +112,7 @@ impl FromRequest for Admin {
             if now - seen > Duration::seconds(60) {
                 st.db.write(move |tx| Ok(sessions::touch(tx, id, &db::now())?)).await?;
             }
-            Ok(Admin { page, user: row.user, session_id: id })
+            Ok(Admin { page, user: row.user, session_id: id, counts })
         })
     }
 }

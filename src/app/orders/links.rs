@@ -5,7 +5,7 @@
 use chrono::{Duration, Utc};
 use rusqlite::Connection;
 
-use super::transition::{Reason, transition};
+use super::transition::{Step, transition};
 use crate::app::Actor;
 use crate::db::{self, Db, checkout as methods, orders};
 use crate::domain::orders::{Event, Line, LinkScope, Order, Status};
@@ -64,8 +64,8 @@ pub async fn cancel(db: &Db, code: String, token: &str) -> Result<Option<String>
         if !order.status.customer_may_cancel() {
             return Err(AppError::Conflict("This order can no longer be cancelled here; message the shop.".into()));
         }
-        let reason = Reason { note: "Cancelled by the customer", cancel_reason: Some("cancelled by the customer") };
-        transition(tx, order.id, Status::Cancelled, &Actor::customer(), &reason, now)?;
+        let step = Step::to(Status::Cancelled, "cancelled by the customer");
+        transition(tx, order.id, &step, &Actor::customer(), now).map_err(super::transition::into_error)?;
         Ok(Some(order.code))
     })
     .await

@@ -5,10 +5,10 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Transaction;
 
-use crate::config::OrdersConfig;
 use crate::db::{self, carts, checkout as methods, orders};
 use crate::domain::cart::{self, Offer, Unavailable};
 use crate::domain::checkout::{CheckoutSettings, Customer, DeliveryMethod, PaymentMethod};
+use crate::domain::desk::Limits;
 use crate::domain::orders::{self as rules, LinkScope, Status, Totals};
 use crate::domain::shop::ShopSettings;
 use crate::domain::{FieldErrors, money};
@@ -87,12 +87,7 @@ fn field(key: &'static str, message: String) -> Refused {
 }
 
 /// Issues a manage-scope magic link for an order; returns the token (shown once, stored hashed).
-pub fn issue_token(
-    tx: &Transaction,
-    order_id: i64,
-    cfg: &OrdersConfig,
-    now: DateTime<Utc>,
-) -> Result<String, AppError> {
+pub fn issue_token(tx: &Transaction, order_id: i64, cfg: &Limits, now: DateTime<Utc>) -> Result<String, AppError> {
     let expires = db::ts(now + Duration::days(cfg.link_days));
     Ok(orders::new_token(tx, order_id, LinkScope::Manage, &db::ts(now), &expires)?)
 }
@@ -138,7 +133,7 @@ pub fn place(
     p: &Placement,
     shop: &ShopSettings,
     settings: &CheckoutSettings,
-    cfg: &OrdersConfig,
+    cfg: &Limits,
 ) -> Result<Placed, Refused> {
     db::run_cached(tx, "SAVEPOINT souk_place")?;
     let placed = place_in(tx, p, shop, settings, cfg);
@@ -154,7 +149,7 @@ fn place_in(
     p: &Placement,
     shop: &ShopSettings,
     settings: &CheckoutSettings,
-    cfg: &OrdersConfig,
+    cfg: &Limits,
 ) -> Result<Placed, Refused> {
     let now = db::ts(p.now);
     if let Some(k) = &p.key
@@ -259,7 +254,13 @@ fn place_in(
     let number = orders::next_number(tx)?;
     let code = rules::code(&settings.order_prefix, number);
     let status = if settings.whatsapp_flow { Status::Draft } else { Status::Pending };
-    let expires = settings.whatsapp_flow.then(|| db::ts(p.now + Duration::hours(cfg.draft_hours)));
+    // A draft waits for the customer's WhatsApp message; in the direct flow a pending order waits
+    // for the seller (0: as long as it takes). A manual order waits for nobody.
+    let expires = match (p.channel, settings.whatsapp_flow, cfg.pending_minutes) {
+        ("web", true, _) => Some(db::ts(p.now + Duration::minutes(cfg.draft_minutes))),
+        ("web", false, minutes) if minutes > 0 => Some(db::ts(p.now + Duration::minutes(minutes))),
+        _ => None,
+    };
     let order_id = orders::insert(
         tx,
         &orders::NewOrder {

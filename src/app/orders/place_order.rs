@@ -19,6 +19,7 @@ use crate::domain::checkout::{
     CheckoutInput, CheckoutSettings, Customer, DeliveryMethod, PaymentMethod, validate_customer,
 };
 use crate::domain::clock::Clock;
+use crate::domain::desk::Limits;
 use crate::domain::money;
 use crate::domain::orders::{Line, Order};
 use crate::domain::shop::ShopSettings;
@@ -105,7 +106,8 @@ pub struct Placing {
 /// Every refusal is an [`Outcome`]; `Err` is a failure (the database, a full disk).
 pub async fn place_order(db: &Db, env: &Env, request: Request) -> Result<Placing, AppError> {
     let Request { basket, input, shop, ip, mail_base } = request;
-    let read = read_checkout(db, &basket).await?;
+    let read = read_checkout(db, &env.cfg, &basket).await?;
+    let limits = read.limits;
     // Checked here, not in the writer: a phone number's check is the costliest part of an order.
     let validated = validate_customer(&input, &shop, &read.settings, &read.deliveries, &read.payments);
     let mut placing = Placing {
@@ -127,7 +129,13 @@ pub async fn place_order(db: &Db, env: &Env, request: Request) -> Result<Placing
     let (written, cart) = db
         .write(move |tx| {
             let (settings, deliveries, payments) = checkout;
-            let p = Prepared { shop: &shop, settings: &settings, deliveries: &deliveries, payments: &payments };
+            let p = Prepared {
+                shop: &shop,
+                limits: &limits,
+                settings: &settings,
+                deliveries: &deliveries,
+                payments: &payments,
+            };
             write(tx, &env, &p, wanted, validated, &ip, &mail_base)
         })
         .await?;
@@ -150,13 +158,15 @@ pub async fn place_order(db: &Db, env: &Env, request: Request) -> Result<Placing
 /// its key was used before and the variant of each SKU (`None`: unknown).
 struct Checkout {
     settings: CheckoutSettings,
+    limits: Limits,
     deliveries: Vec<DeliveryMethod>,
     payments: Vec<PaymentMethod>,
     known: bool,
     ids: Vec<Option<i64>>,
 }
 
-async fn read_checkout(db: &Db, basket: &Basket) -> Result<Checkout, AppError> {
+async fn read_checkout(db: &Db, cfg: &OrdersConfig, basket: &Basket) -> Result<Checkout, AppError> {
+    let defaults = defaults(cfg);
     let (api_key, skus) = match basket {
         Basket::Skus { items, key } => (
             key.as_ref().map(|(key, _)| key.clone()),
@@ -171,6 +181,7 @@ async fn read_checkout(db: &Db, basket: &Basket) -> Result<Checkout, AppError> {
         };
         Ok(Checkout {
             settings: methods::settings(c)?,
+            limits: crate::db::desk::rules(c)?.limits(defaults),
             deliveries: methods::delivery_methods(c)?,
             payments: methods::payment_methods(c)?,
             known,
@@ -178,6 +189,17 @@ async fn read_checkout(db: &Db, basket: &Basket) -> Result<Checkout, AppError> {
         })
     })
     .await
+}
+
+/// The config file's order rules, in the units the owner's rules use.
+pub fn defaults(cfg: &OrdersConfig) -> Limits {
+    Limits {
+        draft_minutes: cfg.draft_hours * 60,
+        pending_minutes: cfg.pending_hours * 60,
+        link_days: cfg.link_days,
+        duplicate_minutes: cfg.duplicate_minutes,
+        placements_per_hour: cfg.placements_per_hour,
+    }
 }
 
 /// The basket as the write takes it: the form's cart to check again, or the API's resolved items.
@@ -220,6 +242,7 @@ fn wanted(
 /// What the write is decided on, as read before it.
 struct Prepared<'a> {
     shop: &'a ShopSettings,
+    limits: &'a Limits,
     settings: &'a CheckoutSettings,
     deliveries: &'a [DeliveryMethod],
     payments: &'a [PaymentMethod],
@@ -259,7 +282,7 @@ fn write(
         link_key: &env.link_key,
         now,
     };
-    let placed = match place(tx, &placement, p.shop, p.settings, &env.cfg) {
+    let placed = match place(tx, &placement, p.shop, p.settings, p.limits) {
         Ok(placed) => placed,
         Err(refused) => return Ok((Written::Refused(refusal(refused)?), cart)),
     };

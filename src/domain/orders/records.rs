@@ -10,6 +10,8 @@ pub struct Order {
     pub code: String,
     pub status: Status,
     pub payment_status: PaymentStatus,
+    /// Where it came from (`CHANNELS`).
+    pub channel: String,
     pub currency: String,
     pub subtotal: i64,
     pub delivery_fee: i64,
@@ -33,11 +35,24 @@ pub struct Order {
     pub cancel_reason: Option<String>,
     pub expires_at: Option<String>,
     pub created_at: String,
+    /// Payments less refunds, in minor units (the sum of the payment rows).
+    pub paid: i64,
+    /// Units were deducted from stock at confirmation and not put back since.
+    pub stock_committed: bool,
+    pub courier: String,
+    pub tracking_number: String,
+    pub tracking_url: String,
+    /// The latest failed delivery's reason (`domain::desk::FailedReason`), empty without one.
+    pub failed_reason: String,
+    pub confirmed_at: Option<String>,
+    pub shipped_at: Option<String>,
+    pub delivered_at: Option<String>,
 }
 
 /// What an order line keeps of the catalogue.
 #[derive(Debug, Clone)]
 pub struct Line {
+    pub id: i64,
     pub variant_id: Option<i64>,
     pub product_slug: String,
     pub sku: String,
@@ -50,6 +65,9 @@ pub struct Line {
     /// before photos were kept for orders).
     pub image_id: Option<i64>,
     pub reserved: i64,
+    /// Units deducted from stock at confirmation, and how many of them were put back since.
+    pub committed: i64,
+    pub restocked: i64,
 }
 
 /// One step of an order's timeline.

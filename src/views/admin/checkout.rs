@@ -83,6 +83,8 @@ fn payment_form(ctx: &Admin, id: Option<i64>, f: &PaymentForm, errors: &FieldErr
                 (Field::new("account", "UPI ID or wallet address", &f.account).scope(&scope).render(errors))
                 (Field::new("network", "Coin (crypto)", &f.network).scope(&scope).hint("URI scheme, like bitcoin.").render(errors))
             }
+            (Field::new("explorer_url", "Block explorer (crypto)", &f.explorer_url).scope(&scope)
+                .hint("Where the order page links a payment's transaction hash, like https://mempool.space/tx/{hash}.").render(errors))
             (Field::new("instructions", "Instructions for customers", &f.instructions).scope(&scope).kind("textarea").hint("Bank details, where to send proof of payment.").render(errors))
             (check("active", "Offer it at checkout", f.active.is_some(), &format!("active-p-{key}")))
             button type="submit" { @if id.is_some() { "Save " (f.name) } @else { "Add payment method" } }

@@ -34,6 +34,8 @@ pub fn page(ctx: &Admin, s: &SettingsInput, errors: &FieldErrors, test_to: &str,
                         .hint("A few words under the shop's name on the home page, like what you make and where you deliver. Markdown: **bold**, *italic*, links as [text](https://…).").render(errors))
                     (Field::new("accent_color", "Accent colour", &s.accent_color)
                         .hint("For buttons and links, as # and six hex digits, like #be185d. Made darker or lighter where needed so text stays readable. Empty for Souk's teal.").render(errors))
+                    (Field::new("time_zone", "Time zone", &s.time_zone)
+                        .hint("Times on orders and in the admin are shown here: an IANA name like Asia/Kolkata, Asia/Dubai or Europe/London.").render(errors))
                     button.primary type="submit" { "Save settings" }
                 }
             }

@@ -7,6 +7,8 @@ mod collections;
 mod dashboard;
 mod multipart;
 mod ops;
+mod order_settings;
+mod orders;
 mod photos;
 mod products;
 mod settings;
@@ -29,6 +31,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/logout-everywhere", web::post().to(auth::logout_everywhere))
         .route("/admin/invite", web::get().to(auth::invite_form))
         .route("/admin/invite", web::post().to(auth::accept_invite))
+        .route("/admin/orders", web::get().to(orders::list))
+        .route("/admin/orders/clear-drafts", web::get().to(orders::clear_drafts_review))
+        .route("/admin/orders/clear-drafts", web::post().to(orders::clear_drafts))
+        .route("/admin/orders/{code}", web::get().to(orders::show))
+        .route("/admin/orders/{code}/packing-slip", web::get().to(orders::packing_slip))
+        .route("/admin/orders/{code}/receipt", web::get().to(orders::receipt))
+        .route("/admin/orders/{code}/status", web::post().to(orders::step))
+        .route("/admin/orders/{code}/payments", web::post().to(orders::record_payment))
+        .route("/admin/orders/{code}/whatsapp", web::post().to(orders::message))
+        .route("/admin/orders/{code}/notes", web::post().to(orders::add_note))
+        .route("/admin/orders/{code}/tags", web::post().to(orders::set_tags))
+        .route("/admin/orders/{code}/links/revoke", web::post().to(orders::revoke_links))
+        .route("/admin/settings/orders", web::get().to(order_settings::show))
+        .route("/admin/settings/orders", web::post().to(order_settings::save_rules))
+        .route("/admin/settings/couriers", web::post().to(order_settings::save_courier))
+        .route("/admin/settings/couriers/{id}/remove", web::post().to(order_settings::remove_courier))
+        .route("/admin/settings/messages/{name}", web::post().to(order_settings::save_template))
         .route("/admin/products", web::get().to(products::list))
         .route("/admin/products/bulk", web::post().to(products::bulk))
         .route("/admin/products.csv", web::get().to(products::export))

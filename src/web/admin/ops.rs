@@ -30,7 +30,7 @@ pub async fn run_job(
     let job = JOBS.iter().map(|(n, _)| *n).find(|n| *n == name.as_str()).ok_or(AppError::NotFound)?;
     let actor = admin.actor();
     state.db.write(move |tx| Ok(actor.record(tx, "job.run", job, "")?)).await?;
-    let note = match jobs::run(&state.db, &state.config, job, "manual").await {
+    let note = match jobs::run(&state.db, &state.config, &state.clock, job, "manual").await {
         Ok(msg) => format!("Job {job} finished: {msg}"),
         Err(msg) => format!("Job {job} failed: {msg}"),
     };

@@ -1,0 +1,148 @@
+//! The owner's order settings page: expiry and limits, couriers, and the one-tap messages' wording.
+
+use maud::{Markup, html};
+
+use crate::domain::FieldErrors;
+use crate::domain::desk::{Courier, PLACEHOLDERS, RulesInput, Template};
+use crate::views::components::{Field, csrf, error_summary};
+use crate::views::layout::admin;
+
+use crate::views::Admin;
+
+/// The config file's values, used where a field is left empty.
+#[derive(Debug, Clone, Copy)]
+pub struct Defaults {
+    pub draft_hours: i64,
+    pub pending_hours: i64,
+    pub link_days: i64,
+    pub duplicate_minutes: i64,
+    pub placements_per_hour: i64,
+}
+
+/// What the page shows; `errors` belong to the form named by `failed` ("rules", "courier" or a
+/// template's name), whose input is shown again.
+pub struct OrderSettings {
+    pub rules: RulesInput,
+    pub defaults: Defaults,
+    pub couriers: Vec<Courier>,
+    /// Every template with the seller's text, or the built-in one.
+    pub templates: Vec<(Template, String, bool)>,
+    pub failed: String,
+    pub errors: FieldErrors,
+    pub courier: crate::domain::desk::CourierInput,
+}
+
+fn none(form: &str, s: &OrderSettings) -> FieldErrors {
+    if s.failed == form { s.errors.clone() } else { FieldErrors::new() }
+}
+
+fn rules(ctx: &Admin, s: &OrderSettings) -> Markup {
+    let r = &s.rules;
+    let e = none("rules", s);
+    let d = &s.defaults;
+    let draft_hint = format!("Unacknowledged drafts are cancelled after this. Empty: {} hours.", d.draft_hours);
+    let pending_hint = format!(
+        "Direct flow only: pending orders not confirmed in this time are cancelled and their stock released; 0 never. Empty: {} hours.",
+        d.pending_hours
+    );
+    let link_hint = format!("How long an order link works. Empty: {} days.", d.link_days);
+    let dup_hint = format!(
+        "The same number ordering the same items again within this time gets the first order back. Empty: {} minutes.",
+        d.duplicate_minutes
+    );
+    let limit_hint =
+        format!("Orders one address may place in an hour; 0 for no limit. Empty: {}.", d.placements_per_hour);
+    html! {
+        section.card aria-labelledby="rules-h" {
+            h2 #rules-h { "Expiry and limits" }
+            (error_summary(&e))
+            form method="post" action="/admin/settings/orders" {
+                (csrf(&ctx.page.csrf))
+                div.row {
+                    (Field::new("draft_expiry", "Drafts expire after", &r.draft_expiry).kind("number").hint(&draft_hint).render(&e))
+                    div.field {
+                        label for="f-draft_unit" { "Unit" }
+                        select #f-draft_unit name="draft_unit" {
+                            option value="hours" selected[r.draft_unit != "minutes"] { "hours" }
+                            option value="minutes" selected[r.draft_unit == "minutes"] { "minutes" }
+                        }
+                    }
+                }
+                (Field::new("pending_hours", "Pending orders expire after (hours)", &r.pending_hours).kind("number").hint(&pending_hint).render(&e))
+                (Field::new("link_days", "Order links work for (days)", &r.link_days).kind("number").hint(&link_hint).render(&e))
+                (Field::new("duplicate_minutes", "Repeat-order window (minutes)", &r.duplicate_minutes).kind("number").hint(&dup_hint).render(&e))
+                (Field::new("placements_per_hour", "Orders per address per hour", &r.placements_per_hour).kind("number").hint(&limit_hint).render(&e))
+                div.field.check {
+                    input #f-paid_confirms type="checkbox" name="paid_confirms" checked[r.paid_confirms.is_some()];
+                    label for="f-paid_confirms" { "Recording the full amount on an order awaiting payment confirms it" }
+                }
+                button.primary type="submit" { "Save" }
+            }
+        }
+    }
+}
+
+fn couriers(ctx: &Admin, s: &OrderSettings) -> Markup {
+    let e = none("courier", s);
+    html! {
+        section.card aria-labelledby="couriers-h" {
+            h2 #couriers-h { "Couriers" }
+            p.hint { "Offered when an order is shipped. With a tracking link, the customer's order page links to the parcel: put {tracking} where the number goes." }
+            @if s.couriers.is_empty() { p { "No couriers yet." } }
+            ul.plain {
+                @for c in &s.couriers {
+                    li {
+                        strong { (c.name) } @if !c.tracking_url.is_empty() { " · " code.break { (c.tracking_url) } }
+                        form.inline method="post" action=(format!("/admin/settings/couriers/{}/remove", c.id)) {
+                            (csrf(&ctx.page.csrf))
+                            " " button.link type="submit" { "Remove " span.visually-hidden { (c.name) } }
+                        }
+                    }
+                }
+            }
+            form method="post" action="/admin/settings/couriers" {
+                (csrf(&ctx.page.csrf))
+                (error_summary(&e))
+                (Field::new("name", "Courier", &s.courier.name).scope("courier").hint("A courier with this name is updated.").render(&e))
+                (Field::new("tracking_url", "Tracking link", &s.courier.tracking_url).scope("courier").kind("url")
+                    .hint("e.g. https://www.delhivery.com/track/package/{tracking}").render(&e))
+                button type="submit" { "Save courier" }
+            }
+        }
+    }
+}
+
+fn templates(ctx: &Admin, s: &OrderSettings) -> Markup {
+    html! {
+        section.card aria-labelledby="messages-h" {
+            h2 #messages-h { "WhatsApp messages" }
+            p.hint { "The order page's one-tap messages. You can use " (PLACEHOLDERS.join(" ")) ". The customer's name, phone, email and address are never put into a message link." }
+            @for (t, body, own) in &s.templates {
+                @let name = t.name();
+                @let e = none(&name, s);
+                details open[!e.is_empty()] {
+                    summary { (t.title()) @if *own { " (your wording)" } }
+                    form method="post" action=(format!("/admin/settings/messages/{name}")) {
+                        (csrf(&ctx.page.csrf))
+                        (Field::new("body", "Message", body).kind("textarea").scope(&name).render(&e))
+                        button type="submit" name="action" value="save" { "Save" }
+                        @if *own { " " button type="submit" name="action" value="reset" { "Use the built-in text" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn page(ctx: &Admin, s: &OrderSettings) -> Markup {
+    admin(
+        ctx,
+        "Order settings",
+        html! {
+            p { a href="/admin/settings" { "Shop settings" } " · " a href="/admin/checkout" { "Checkout, delivery and payment" } }
+            (rules(ctx, s))
+            (couriers(ctx, s))
+            (templates(ctx, s))
+        },
+    )
+}
