@@ -529,3 +529,87 @@ async fn staff_work_orders_but_owner_pages_and_forged_forms_are_refused() {
     let res = browser().get(app.url(&format!("/admin/orders/{code}"))).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seller_takes_orders_by_hand_from_every_channel() {
+    let app = desk().await;
+    let sku = stock(&app, "canvas-tote", 20);
+    let form = "/admin/orders/new";
+    // Search by a part of the title: the variant can be added.
+    let res = app.submit(form, form, &[("q", "canvas"), ("op", "search")]).await;
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&format!("value=\"add:{sku}\"")), "the search finds the tote");
+    let res = app.submit(form, form, &[("op", &format!("add:{sku}"))]).await;
+    assert!(res.text().await.unwrap().contains(&format!("name=\"qty:{sku}\"")), "the line is on the form");
+    // A returning customer is found by number.
+    let earlier = place(&app, &[(&sku, 1)], "+919876500060", "upi").await;
+    let res = app.submit(form, form, &[("phone", "98765 00060"), ("op", "lookup")]).await;
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(&earlier) && html.contains("value=\"Meera Iyer\"") && html.contains("value=\"Jaipur\""),
+        "{html}"
+    );
+
+    let qty = format!("qty:{sku}");
+    for (i, channel) in ["whatsapp", "instagram", "facebook", "phone", "walk_in", "other"].into_iter().enumerate() {
+        let phone = format!("+91987650007{i}");
+        let fields = [
+            (qty.as_str(), "2"),
+            ("phone", phone.as_str()),
+            ("name", "Kiran"),
+            ("delivery", "pickup"),
+            ("payment", "cod"),
+            ("channel", channel),
+            ("confirm", "0"),
+            ("op", "place"),
+        ];
+        let res = app.submit(form, form, &fields).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{channel}");
+        let code = location(&res).trim_start_matches("/admin/orders/").to_string();
+        let (status, ch, expires, actor): (String, String, Option<String>, String) = app.db().query_row(
+            "SELECT o.status, o.channel, o.expires_at, e.actor FROM orders o JOIN order_events e ON e.order_id = o.id WHERE o.code = ?1",
+            [&code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap();
+        assert_eq!((status.as_str(), ch.as_str(), expires, actor.as_str()), ("pending", channel, None, OWNER_EMAIL));
+    }
+    assert_eq!(on_hand(&app, &sku), (20, 13), "six pending orders of two, and the earlier one, hold units");
+    // Confirmed at once: the stock is taken now.
+    let fields = [
+        (qty.as_str(), "3"),
+        ("phone", "+919876500080"),
+        ("name", "Kiran"),
+        ("delivery", "pickup"),
+        ("payment", "cod"),
+        ("channel", "walk_in"),
+        ("confirm", "1"),
+        ("op", "place"),
+    ];
+    let res = app.submit(form, form, &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(on_hand(&app, &sku), (17, 13));
+    // More than there is: refused, nothing placed.
+    let before = app.count("SELECT count(*) FROM orders");
+    let fields = [
+        (qty.as_str(), "50"),
+        ("phone", "+919876500081"),
+        ("name", "Kiran"),
+        ("delivery", "pickup"),
+        ("payment", "cod"),
+        ("channel", "phone"),
+        ("confirm", "1"),
+        ("op", "place"),
+    ];
+    let res = app.submit(form, form, &fields).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Not enough left"));
+    let web = [
+        (qty.as_str(), "1"),
+        ("phone", "+919876500082"),
+        ("name", "Kiran"),
+        ("delivery", "pickup"),
+        ("payment", "cod"),
+        ("channel", "web"),
+        ("op", "place"),
+    ];
+    assert_eq!(app.submit(form, form, &web).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "the web places its own");
+    assert_eq!(app.count("SELECT count(*) FROM orders"), before);
+}

@@ -5,10 +5,11 @@
 pub mod desk;
 pub mod links;
 mod mail;
+pub mod manual;
 pub mod payments;
 mod place;
 mod place_order;
 pub mod transition;
 
-pub use place_order::{Basket, Env, Outcome, PlacedOrder, Placing, Request, place_order};
+pub use place_order::{Basket, Env, Outcome, PlacedOrder, Placing, Request, defaults, place_order};
 pub use transition::{Refusal, Step, Transitioned, expire_drafts, transition};

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
 use super::text::Text;
-use crate::domain::desk::{Courier, EventKind, ListRow, OrderRules, Payment, TimelineEvent};
+use crate::domain::desk::{Courier, EventKind, ListRow, OrderRules, Payment, TimelineEvent, VariantHit};
 use crate::domain::orders::{PaymentStatus, Status};
 use crate::domain::payments::{Kind, NewPayment};
 
@@ -487,4 +487,41 @@ pub fn set_rules(conn: &Connection, r: &OrderRules, now: &str) -> rusqlite::Resu
     .execute(named_params! {":d": r.draft_minutes, ":p": r.pending_minutes, ":l": r.link_days,
         ":dup": r.duplicate_minutes, ":pph": r.placements_per_hour, ":pc": r.paid_confirms, ":now": now})?;
     Ok(())
+}
+
+/// Variants of products on sale whose title or SKU contains `q` (any case), best matches first:
+/// for the manual order form.
+pub fn find_variants(conn: &Connection, q: &str, limit: usize) -> rusqlite::Result<Vec<VariantHit>> {
+    let escaped = q.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let like = format!("%{escaped}%");
+    conn.prepare_cached(
+        "SELECT v.sku, p.title, trim(v.option1 || coalesce(' / ' || nullif(v.option2, ''), '') || coalesce(' / ' || nullif(v.option3, ''), '')),
+                v.price, CASE WHEN v.track_stock = 1 THEN max(v.on_hand - v.reserved, 0) END
+         FROM variants v JOIN products p ON p.id = v.product_id
+         WHERE p.status = 'active' AND (p.title LIKE :like ESCAPE '\\' OR v.sku LIKE :like ESCAPE '\\')
+         ORDER BY v.sku = :q COLLATE NOCASE DESC, p.title, v.position LIMIT :limit",
+    )?
+    .query_map(named_params! {":like": like, ":q": q.trim(), ":limit": limit as i64}, |r| {
+        Ok(VariantHit { sku: r.get(0)?, title: r.get(1)?, options: r.get(2)?, price: r.get(3)?, available: r.get(4)? })
+    })?
+    .collect()
+}
+
+/// These SKUs as variants on sale, in the order asked; unknown ones left out.
+pub fn variants_by_sku(conn: &Connection, skus: &[String]) -> rusqlite::Result<Vec<VariantHit>> {
+    let mut out = Vec::new();
+    for sku in skus {
+        let hit = conn
+            .prepare_cached(
+                "SELECT v.sku, p.title, trim(v.option1 || coalesce(' / ' || nullif(v.option2, ''), '') || coalesce(' / ' || nullif(v.option3, ''), '')),
+                        v.price, CASE WHEN v.track_stock = 1 THEN max(v.on_hand - v.reserved, 0) END
+                 FROM variants v JOIN products p ON p.id = v.product_id WHERE v.sku = :sku",
+            )?
+            .query_row(named_params! {":sku": sku}, |r| {
+                Ok(VariantHit { sku: r.get(0)?, title: r.get(1)?, options: r.get(2)?, price: r.get(3)?, available: r.get(4)? })
+            })
+            .optional()?;
+        out.extend(hit);
+    }
+    Ok(out)
 }

@@ -594,6 +594,87 @@ pub struct Payment {
     pub at: String,
 }
 
+/// A variant found for a manual order.
+#[derive(Debug, Clone)]
+pub struct VariantHit {
+    pub sku: String,
+    pub title: String,
+    /// "M / Blue".
+    pub options: String,
+    pub price: i64,
+    /// Units that can be sold now; `None` when stock is not tracked.
+    pub available: Option<i64>,
+}
+
+/// What the manual order form holds between its steps (every step posts the whole form back).
+#[derive(Debug, Clone, Default)]
+pub struct ManualInput {
+    /// (SKU, quantity as typed), in the order added.
+    pub lines: Vec<(String, String)>,
+    pub q: String,
+    pub customer: super::checkout::CheckoutInput,
+    pub channel: String,
+    /// Confirm at once (takes the stock now) instead of starting pending.
+    pub confirm: bool,
+    /// The button pressed: "search", "add:SKU", "remove:SKU", "lookup" or "place".
+    pub op: String,
+}
+
+impl ManualInput {
+    /// Reads the posted form's pairs: `qty:SKU` fields are the lines.
+    pub fn from_pairs(pairs: &[(String, String)]) -> ManualInput {
+        let mut m = ManualInput::default();
+        let c = &mut m.customer;
+        for (k, v) in pairs {
+            match k.as_str() {
+                "q" => m.q = v.clone(),
+                "channel" => m.channel = v.clone(),
+                "confirm" => m.confirm = v == "1",
+                "op" => m.op = v.clone(),
+                "name" => c.name = v.clone(),
+                "phone" => c.phone = v.clone(),
+                "email" => c.email = v.clone(),
+                "delivery" => c.delivery = v.clone(),
+                "line1" => c.line1 = v.clone(),
+                "line2" => c.line2 = v.clone(),
+                "city" => c.city = v.clone(),
+                "region" => c.region = v.clone(),
+                "postal_code" => c.postal_code = v.clone(),
+                "country" => c.country = v.clone(),
+                "payment" => c.payment = v.clone(),
+                "note" => c.note = v.clone(),
+                other => {
+                    if let Some(sku) = other.strip_prefix("qty:")
+                        && !sku.is_empty()
+                        && !m.lines.iter().any(|(s, _)| s == sku)
+                        && m.lines.len() < super::orders::MAX_LINES
+                    {
+                        m.lines.push((sku.to_string(), v.clone()));
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    /// The lines as (SKU, quantity); a quantity that is not a whole number from 1 is an error.
+    pub fn quantities(&self) -> Result<Vec<(String, i64)>, String> {
+        let max = super::orders::MAX_QUANTITY;
+        self.lines
+            .iter()
+            .map(|(sku, q)| match q.trim().parse::<i64>() {
+                Ok(n) if (1..=max).contains(&n) => Ok((sku.clone(), n)),
+                _ => Err(format!("The quantity of {sku} must be a whole number from 1 to {max}.")),
+            })
+            .collect()
+    }
+}
+
+/// The channels a seller takes orders through by hand (the web places its own).
+pub fn manual_channels() -> impl Iterator<Item = &'static str> {
+    super::orders::CHANNELS.into_iter().filter(|c| *c != "web")
+}
+
 /// A courier the shop ships with.
 #[derive(Debug, Clone)]
 pub struct Courier {

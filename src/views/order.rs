@@ -33,19 +33,27 @@ fn qr(uri: &str) -> Option<Markup> {
 fn payment(page: &Page, v: &OrderView) -> Markup {
     let o = &v.order;
     let kind = PaymentKind::parse(&o.payment_kind).unwrap_or(PaymentKind::Other);
-    let amount = money::decimal(o.total, page.shop.currency_minor_units);
+    // What is still to pay: the total, less what the shop has recorded as received.
+    let due = (o.total - o.paid).max(0);
+    let minor = page.shop.currency_minor_units;
+    let amount = money::decimal(due, minor);
     let uri = payment_uri(kind, &o.payment_account, &o.payment_network, &page.shop.name, &amount, &o.currency, &o.code);
-    let unpaid = o.payment_status == PaymentStatus::Unpaid && o.status != Status::Cancelled;
+    let unpaid = matches!(o.payment_status, PaymentStatus::Unpaid | PaymentStatus::PartiallyPaid)
+        && due > 0
+        && !matches!(o.status, Status::Cancelled | Status::Returned);
+    let m = |v: i64| money::format(v, &o.currency, minor);
     html! {
         section.card aria-labelledby="pay-h" {
             h2 #pay-h { "Payment: " (o.payment_name) }
             @if o.payment_status == PaymentStatus::Paid { p.paid role="status" { "Paid. Thank you!" } }
+            @if o.payment_status == PaymentStatus::Refunded { p role="status" { "Refunded." } }
+            @if o.payment_status == PaymentStatus::PartiallyPaid { p role="status" { "Received " (m(o.paid)) " of " (m(o.total)) "." } }
             @if unpaid {
                 @match kind {
-                    PaymentKind::Cod => p { "Pay " strong { (money::format(o.total, &o.currency, page.shop.currency_minor_units)) } " when your order arrives." },
-                    PaymentKind::Upi => p { "Pay " strong { (money::format(o.total, &o.currency, page.shop.currency_minor_units)) } " by UPI to " code { (o.payment_account) } " with the note " strong { (o.code) } "." },
+                    PaymentKind::Cod => p { "Pay " strong { (m(due)) } " when your order arrives." },
+                    PaymentKind::Upi => p { "Pay " strong { (m(due)) } " by UPI to " code { (o.payment_account) } " with the note " strong { (o.code) } "." },
                     PaymentKind::Crypto => p { "Send " (o.currency) " " strong { (amount) } " worth to " code.break { (o.payment_account) } " with the memo " strong { (o.code) } "." },
-                    _ => p { "Pay " strong { (money::format(o.total, &o.currency, page.shop.currency_minor_units)) } " and mention " strong { (o.code) } "." },
+                    _ => p { "Pay " strong { (m(due)) } " and mention " strong { (o.code) } "." },
                 }
                 @if !o.payment_instructions.is_empty() { p.instructions { (o.payment_instructions) } }
                 @if let Some(uri) = &uri {
@@ -112,6 +120,12 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
             @if !o.delivery_details.is_empty() { p { (o.delivery_details) } }
             @if !address.is_empty() { p { (address.join(", ")) } }
             p { (o.customer_name) ", " (o.customer_phone) }
+            @if !o.courier.is_empty() {
+                p.tracking {
+                    "Shipped with " (o.courier) ", tracking number " strong { (o.tracking_number) }
+                    @if !o.tracking_url.is_empty() { " · " a href=(o.tracking_url) rel="noopener noreferrer" { "Track your parcel" } }
+                }
+            }
             @if !o.note.is_empty() { p { "Your note: " (o.note) } }
         }
         (payment(page, v))

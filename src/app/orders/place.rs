@@ -3,7 +3,7 @@
 //! magic link. [`super::place_order`] runs it for the checkout form and the JSON API alike.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::Transaction;
+use rusqlite::Connection;
 
 use crate::db::{self, carts, checkout as methods, orders};
 use crate::domain::cart::{self, Offer, Unavailable};
@@ -45,6 +45,8 @@ pub struct Placement<'a> {
     /// The server key order links are derived from when the placement has a one-time key.
     pub link_key: &'a [u8],
     pub now: DateTime<Utc>,
+    /// The seller who took the order (a manual order): it starts pending and never expires.
+    pub seller: Option<&'a str>,
 }
 
 /// A placed order and, for whoever placed it, a fresh magic-link token.
@@ -87,7 +89,7 @@ fn field(key: &'static str, message: String) -> Refused {
 }
 
 /// Issues a manage-scope magic link for an order; returns the token (shown once, stored hashed).
-pub fn issue_token(tx: &Transaction, order_id: i64, cfg: &Limits, now: DateTime<Utc>) -> Result<String, AppError> {
+pub fn issue_token(tx: &Connection, order_id: i64, cfg: &Limits, now: DateTime<Utc>) -> Result<String, AppError> {
     let expires = db::ts(now + Duration::days(cfg.link_days));
     Ok(orders::new_token(tx, order_id, LinkScope::Manage, &db::ts(now), &expires)?)
 }
@@ -101,7 +103,7 @@ pub fn link_for_key(link_key: &[u8], key: &Key, order_id: i64) -> (String, Vec<u
 }
 
 /// An order that already exists, with the token to give back (`None`: no link).
-fn existing(tx: &Transaction, order_id: i64, token: Option<String>) -> Result<Placed, Refused> {
+fn existing(tx: &Connection, order_id: i64, token: Option<String>) -> Result<Placed, Refused> {
     let order = orders::by_id(tx, order_id)?.ok_or(AppError::NotFound)?;
     Ok(Placed { order_id, code: order.code, token, existing: true })
 }
@@ -129,7 +131,7 @@ fn merged(items: &[Item]) -> Vec<Item> {
 /// A refusal leaves nothing behind: the placement runs in its own savepoint, rolled back unless
 /// the order was placed.
 pub fn place(
-    tx: &Transaction,
+    tx: &Connection,
     p: &Placement,
     shop: &ShopSettings,
     settings: &CheckoutSettings,
@@ -145,7 +147,7 @@ pub fn place(
 }
 
 fn place_in(
-    tx: &Transaction,
+    tx: &Connection,
     p: &Placement,
     shop: &ShopSettings,
     settings: &CheckoutSettings,
@@ -253,12 +255,13 @@ fn place_in(
 
     let number = orders::next_number(tx)?;
     let code = rules::code(&settings.order_prefix, number);
-    let status = if settings.whatsapp_flow { Status::Draft } else { Status::Pending };
+    let status = if settings.whatsapp_flow && p.seller.is_none() { Status::Draft } else { Status::Pending };
     // A draft waits for the customer's WhatsApp message; in the direct flow a pending order waits
     // for the seller (0: as long as it takes). A manual order waits for nobody.
-    let expires = match (p.channel, settings.whatsapp_flow, cfg.pending_minutes) {
-        ("web", true, _) => Some(db::ts(p.now + Duration::minutes(cfg.draft_minutes))),
-        ("web", false, minutes) if minutes > 0 => Some(db::ts(p.now + Duration::minutes(minutes))),
+    let expires = match (p.seller, settings.whatsapp_flow, cfg.pending_minutes) {
+        (Some(_), _, _) => None,
+        (None, true, _) => Some(db::ts(p.now + Duration::minutes(cfg.draft_minutes))),
+        (None, false, minutes) if minutes > 0 => Some(db::ts(p.now + Duration::minutes(minutes))),
         _ => None,
     };
     let order_id = orders::insert(
@@ -301,7 +304,13 @@ fn place_in(
     if let Some((d, amount)) = &discount {
         orders::insert_redemption(tx, d.id, order_id, &c.phone, *amount, &now)?;
     }
-    orders::add_event(tx, order_id, status, "Order placed", "customer", &now)?;
+    match p.seller {
+        Some(seller) => {
+            let note = format!("Order taken by the shop ({})", p.channel.replace('_', " "));
+            orders::add_event(tx, order_id, status, &note, seller, &now)?;
+        }
+        None => orders::add_event(tx, order_id, status, "Order placed", "customer", &now)?,
+    }
     if let Some(k) = &p.key {
         orders::insert_idempotency(tx, k.scope, &k.key, &k.request_hash, order_id, k.cart_id, &now)?;
     }

@@ -281,6 +281,7 @@ fn write(
         key,
         link_key: &env.link_key,
         now,
+        seller: None,
     };
     let placed = match place(tx, &placement, p.shop, p.settings, p.limits) {
         Ok(placed) => placed,

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod checkout;
 pub mod collections;
 pub mod dashboard;
+pub mod new_order;
 pub mod ops;
 pub mod order;
 pub mod order_settings;

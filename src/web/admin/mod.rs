@@ -6,6 +6,7 @@ mod checkout;
 mod collections;
 mod dashboard;
 mod multipart;
+mod new_order;
 mod ops;
 mod order_settings;
 mod orders;
@@ -34,6 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/orders", web::get().to(orders::list))
         .route("/admin/orders/clear-drafts", web::get().to(orders::clear_drafts_review))
         .route("/admin/orders/clear-drafts", web::post().to(orders::clear_drafts))
+        .route("/admin/orders/new", web::get().to(new_order::form))
+        .route("/admin/orders/new", web::post().to(new_order::step))
         .route("/admin/orders/{code}", web::get().to(orders::show))
         .route("/admin/orders/{code}/packing-slip", web::get().to(orders::packing_slip))
         .route("/admin/orders/{code}/receipt", web::get().to(orders::receipt))
