@@ -613,3 +613,30 @@ async fn the_seller_takes_orders_by_hand_from_every_channel() {
     assert_eq!(app.submit(form, form, &web).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "the web places its own");
     assert_eq!(app.count("SELECT count(*) FROM orders"), before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn times_are_shown_in_the_shops_time_zone_with_the_zone_named() {
+    let app = desk().await;
+    let sku = stock(&app, "canvas-tote", 5);
+    let code = place(&app, &[(&sku, 1)], "+919876500090", "upi").await;
+    let profile = |zone: &'static str| vec![("name", "Souk Demo Bazaar"), ("currency", "INR"), ("time_zone", zone)];
+    let res = app.submit("/admin/settings", "/admin/settings", &profile("Mars/Olympus")).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Mars/Olympus is not a time zone name"));
+    assert_eq!(
+        app.submit("/admin/settings", "/admin/settings", &profile("Asia/Kolkata")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let placed: String =
+        app.db().query_row("SELECT created_at FROM orders WHERE code = ?1", [&code], |r| r.get(0)).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(&placed).unwrap().with_timezone(&chrono_tz::Asia::Kolkata);
+    let shown = at.format("%-d %b %Y, %H:%M IST").to_string();
+    let (_, html) = app.page(&format!("/admin/orders/{code}")).await;
+    assert!(html.contains(&shown), "the desk shows {shown}: {html}");
+    // The customer's page too (its link comes in a message).
+    let res = post_as(&app, &app.client, &code, "whatsapp", &[("template", "order_link")]).await;
+    let text = decoded_text(&location(&res));
+    let link = text.split_whitespace().find(|w| w.contains("/o/")).unwrap();
+    let page = app.get_as(&browser(), &link[link.find("/o/").unwrap()..]).await.text().await.unwrap();
+    assert!(page.contains(&shown), "{page}");
+}

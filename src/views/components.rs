@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use crate::domain::FieldErrors;
+use crate::domain::zone::Zone;
 
 pub fn csrf(token: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(token); }
@@ -25,11 +26,24 @@ pub struct Field<'a> {
     pub required: bool,
     /// Keeps ids unique where a page has several forms with the same fields.
     pub scope: &'a str,
+    /// A phone's keyboard for a text field ("numeric", "decimal"): unlike `type=number`, it takes
+    /// back whatever was typed when the form returns with a message.
+    pub inputmode: &'static str,
 }
 
 impl<'a> Field<'a> {
     pub fn new(name: &'static str, label: &'a str, value: &'a str) -> Self {
-        Field { name, label, value, kind: "text", autocomplete: "off", hint: "", required: false, scope: "" }
+        Field {
+            name,
+            label,
+            value,
+            kind: "text",
+            autocomplete: "off",
+            hint: "",
+            required: false,
+            scope: "",
+            inputmode: "",
+        }
     }
     pub fn kind(mut self, kind: &'static str) -> Self {
         self.kind = kind;
@@ -45,6 +59,10 @@ impl<'a> Field<'a> {
     }
     pub fn required(mut self) -> Self {
         self.required = true;
+        self
+    }
+    pub fn inputmode(mut self, mode: &'static str) -> Self {
+        self.inputmode = mode;
         self
     }
     pub fn scope(mut self, scope: &'a str) -> Self {
@@ -72,6 +90,7 @@ impl<'a> Field<'a> {
                         aria-invalid=[error.map(|_| "true")] aria-describedby=[described.as_deref()] { (self.value) }
                 } @else {
                     input id=(id) name=(self.name) type=(self.kind) value=(self.value) autocomplete=(self.autocomplete)
+                        inputmode=[(!self.inputmode.is_empty()).then_some(self.inputmode)]
                         required[self.required] aria-invalid=[error.map(|_| "true")] aria-describedby=[described.as_deref()];
                 }
                 @if !self.hint.is_empty() { p.hint id=(hint_id) { (self.hint) } }
@@ -93,13 +112,12 @@ pub fn error_summary(errors: &FieldErrors) -> Markup {
 }
 
 /// A stored UTC timestamp shown compactly ("2026-11-22 04:55 UTC") inside a machine-readable `<time>`.
-pub fn time(ts: &str) -> Markup {
-    html! { time datetime=(ts) { (time_text(ts)) } }
+pub fn time(ts: &str, zone: Zone) -> Markup {
+    html! { time datetime=(ts) { (time_text(ts, zone)) } }
 }
 
-/// A stored time as people read it, in UTC (a script may show it in the visitor's zone).
-pub fn time_text(ts: &str) -> String {
-    crate::domain::time::parse_ts(ts)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_else(|| ts.to_string())
+/// A stored time as people read it, in the shop's time zone with the zone named ("2 Dec 2026,
+/// 09:31 IST"); a script may show a countdown in the visitor's own.
+pub fn time_text(ts: &str, zone: Zone) -> String {
+    crate::domain::time::parse_ts(ts).map(|t| zone.format(t)).unwrap_or_else(|| ts.to_string())
 }

@@ -88,7 +88,7 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
                 @if let Some(href) = &v.whatsapp {
                     p { a.button.primary.big.whatsapp href=(href) rel="noopener" { "Send order on WhatsApp" } }
                 }
-                @if let Some(at) = &o.expires_at { p.hint { "Not sent by " (time(at)) ", it is cancelled." } }
+                @if let Some(at) = &o.expires_at { p.hint { "Not sent by " (time(at, page.zone)) ", it is cancelled." } }
             }
         }
         @if status == Status::Cancelled {
@@ -133,7 +133,7 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
             h2 #timeline-h { "Timeline" }
             ol.timeline {
                 @for e in &v.events {
-                    li { (time(&e.at)) " " strong { (e.status.label()) } @if !e.note.is_empty() { " · " (e.note) } }
+                    li { (time(&e.at, page.zone)) " " strong { (e.status.label()) } @if !e.note.is_empty() { " · " (e.note) } }
                 }
             }
         }

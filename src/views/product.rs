@@ -253,7 +253,7 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
                     @if let Some(at) = &p.product.publish_at {
                         p.drop role="status" {
                             "Available from "
-                            time datetime=(at) data-countdown { (super::components::time_text(at)) }
+                            time datetime=(at) data-countdown { (super::components::time_text(at, page.zone)) }
                         }
                         script src=(super::assets::url("js/countdown.js")) defer {}
                     }

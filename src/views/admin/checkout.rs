@@ -171,7 +171,7 @@ pub fn page(ctx: &Admin, d: &Data, failed: &Failed) -> Markup {
                                         td { (dc.code) }
                                         td { @if dc.percent { (dc.value) "%" } @else { (m(dc.value)) } }
                                         td { (m(dc.min_subtotal)) }
-                                        td { @if let Some(t) = dc.ends_at { (time(&crate::domain::time::ts(t))) } @else { "—" } }
+                                        td { @if let Some(t) = dc.ends_at { (time(&crate::domain::time::ts(t), ctx.page.zone)) } @else { "—" } }
                                         td { (used) @if let Some(max) = dc.max_uses { " of " (max) } }
                                         td {
                                             form method="post" action=(format!("/admin/checkout/discounts/{}/toggle", dc.id)) {

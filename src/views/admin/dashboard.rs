@@ -71,7 +71,7 @@ pub fn page(ctx: &Admin, s: &Status) -> Markup {
                     h2 #recent-h { "Recent activity" }
                     ul.plain {
                         @for r in &s.recent {
-                            li { (time(&r.at)) " · " (r.actor) " · " code { (r.action) } " " (r.target) }
+                            li { (time(&r.at, ctx.page.zone)) " · " (r.actor) " · " code { (r.action) } " " (r.target) }
                         }
                     }
                     p { a href="/admin/audit" { "Full audit log" } }

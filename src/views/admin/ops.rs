@@ -54,7 +54,7 @@ pub fn audit(
                         thead { tr { th { "When" } th { "Who" } th { "Action" } th { "What" } th { "Details" } th { "From" } } }
                         tbody {
                             @for r in rows {
-                                tr { td { (time(&r.at)) } td { (r.actor) } td { code { (r.action) } } td { (r.target) } td { (r.detail) } td { (r.ip) } }
+                                tr { td { (time(&r.at, ctx.page.zone)) } td { (r.actor) } td { code { (r.action) } } td { (r.target) } td { (r.detail) } td { (r.ip) } }
                             }
                         }
                     }
@@ -100,8 +100,8 @@ pub fn jobs(ctx: &Admin, schedules: &[(&str, &str, &str)], runs: &[JobRun]) -> M
                             tbody {
                                 @for r in runs {
                                     tr {
-                                        td { (r.job) } td { (time(&r.started_at)) }
-                                        td { @if let Some(f) = &r.finished_at { (time(f)) } }
+                                        td { (r.job) } td { (time(&r.started_at, ctx.page.zone)) }
+                                        td { @if let Some(f) = &r.finished_at { (time(f, ctx.page.zone)) } }
                                         td { (r.trigger) }
                                         td { span class=(format!("badge {}", r.outcome)) { (r.outcome) } }
                                         td { (r.message) }
@@ -135,7 +135,7 @@ pub fn outbox(ctx: &Admin, status: &str, messages: &[Message], problem: Option<&
                         tbody {
                             @for m in messages {
                                 tr {
-                                    td { (time(&m.created_at)) } td { (m.to) } td { (m.subject) }
+                                    td { (time(&m.created_at, ctx.page.zone)) } td { (m.to) } td { (m.subject) }
                                     td { span class=(format!("badge {}", m.status.as_str())) { (m.status.as_str()) } }
                                     td { (m.attempts) } td { (m.last_error) }
                                     td {

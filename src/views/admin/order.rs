@@ -117,7 +117,9 @@ fn deliver_step(ctx: &Admin, o: &Order) -> Markup {
 
 fn failed_step(ctx: &Admin, o: &Order, echo: &Echo) -> Markup {
     html! {
-        form.step method="post" action=(action(&o.code)) {
+        details.step open[echo.errors.contains_key("failed")] {
+        summary { "Delivery failed…" }
+        form method="post" action=(action(&o.code)) {
             (csrf(&ctx.page.csrf))
             input type="hidden" name="to" value="failed_delivery";
             div.field.invalid[echo.errors.contains_key("failed")] {
@@ -129,6 +131,7 @@ fn failed_step(ctx: &Admin, o: &Order, echo: &Echo) -> Markup {
                 @if let Some(e) = echo.errors.get("failed") { p.error { (e) } }
             }
             button type="submit" { "Delivery failed" }
+        }
         }
     }
 }
@@ -258,7 +261,7 @@ fn payments(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
                 ul.payments {
                     @for p in &d.payments {
                         li {
-                            (time(&p.at)) " · " strong { @if p.kind == Kind::Refund { "Refund −" } (m(p.amount)) } " · " (p.method)
+                            (time(&p.at, ctx.page.zone)) " · " strong { @if p.kind == Kind::Refund { "Refund −" } (m(p.amount)) } " · " (p.method)
                             @if !p.reference.is_empty() {
                                 " · "
                                 @if let Some(href) = explorer_link(&d.explorer, &p.reference).filter(|_| o.payment_kind == "crypto") {
@@ -281,7 +284,7 @@ fn payments(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
                         input #f-kind-refund type="radio" name="kind" value="refund" checked[input.kind == "refund"];
                         label for="f-kind-refund" { "Refund given" }
                     }
-                    (Field::new("amount", "Amount", &input.amount).kind("text").scope("pay").required()
+                    (Field::new("amount", "Amount", &input.amount).inputmode("decimal").scope("pay").required()
                         .hint("In the shop's currency, e.g. 1499 or 1499.50.").render(&echo.errors))
                     div.field.invalid[echo.errors.contains_key("method")] {
                         label for="f-pay-method" { "Method" }
@@ -332,7 +335,7 @@ fn customer(ctx: &Admin, d: &OrderDesk) -> Markup {
                 h3 { "Earlier orders from this number" }
                 ul.compact {
                     @for e in &d.earlier {
-                        li { a href=(format!("/admin/orders/{}", e.code)) { (e.code) } " · " (time(&e.created_at)) " · " (money::format(e.total, &e.currency, minor)) " · " (status_badge(e.status)) }
+                        li { a href=(format!("/admin/orders/{}", e.code)) { (e.code) } " · " (time(&e.created_at, ctx.page.zone)) " · " (money::format(e.total, &e.currency, minor)) " · " (status_badge(e.status)) }
                     }
                 }
             }
@@ -396,14 +399,14 @@ fn tags_and_notes(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
     }
 }
 
-fn timeline(events: &[TimelineEvent]) -> Markup {
+fn timeline(ctx: &Admin, events: &[TimelineEvent]) -> Markup {
     html! {
         section.card aria-labelledby="timeline-h" {
             h2 #timeline-h { "Timeline" }
             ol.timeline {
                 @for e in events.iter().rev() {
                     li class=(format!("event-{}", e.kind.as_str())) {
-                        (time(&e.at)) " · " (e.actor) br;
+                        (time(&e.at, ctx.page.zone)) " · " (e.actor) br;
                         @match e.kind {
                             EventKind::Status => {
                                 strong { @if let Some(f) = &e.from_status { (f) " → " } (e.status) }
@@ -424,7 +427,7 @@ pub fn page(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
     let o = &d.order;
     let body = html! {
         p.order-head {
-            (status_badge(o.status)) " " (payment_badge(o.payment_status)) " · placed " (time(&o.created_at)) " · " (o.channel.replace('_', " "))
+            (status_badge(o.status)) " " (payment_badge(o.payment_status)) " · placed " (time(&o.created_at, ctx.page.zone)) " · " (o.channel.replace('_', " "))
             @if let Some(r) = o.cancel_reason.as_ref().filter(|_| o.status == Status::Cancelled) { " · " (r) }
         }
         (error_summary(&echo.errors))
@@ -434,7 +437,7 @@ pub fn page(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
         (customer(ctx, d))
         (lines(ctx, d))
         (tags_and_notes(ctx, d, echo))
-        (timeline(&d.timeline))
+        (timeline(ctx, &d.timeline))
     };
     admin(ctx, &format!("Order {}", o.code), body)
 }

@@ -59,7 +59,7 @@ fn rules(ctx: &Admin, s: &OrderSettings) -> Markup {
             form method="post" action="/admin/settings/orders" {
                 (csrf(&ctx.page.csrf))
                 div.row {
-                    (Field::new("draft_expiry", "Drafts expire after", &r.draft_expiry).kind("number").hint(&draft_hint).render(&e))
+                    (Field::new("draft_expiry", "Drafts expire after", &r.draft_expiry).inputmode("numeric").hint(&draft_hint).render(&e))
                     div.field {
                         label for="f-draft_unit" { "Unit" }
                         select #f-draft_unit name="draft_unit" {
@@ -68,10 +68,10 @@ fn rules(ctx: &Admin, s: &OrderSettings) -> Markup {
                         }
                     }
                 }
-                (Field::new("pending_hours", "Pending orders expire after (hours)", &r.pending_hours).kind("number").hint(&pending_hint).render(&e))
-                (Field::new("link_days", "Order links work for (days)", &r.link_days).kind("number").hint(&link_hint).render(&e))
-                (Field::new("duplicate_minutes", "Repeat-order window (minutes)", &r.duplicate_minutes).kind("number").hint(&dup_hint).render(&e))
-                (Field::new("placements_per_hour", "Orders per address per hour", &r.placements_per_hour).kind("number").hint(&limit_hint).render(&e))
+                (Field::new("pending_hours", "Pending orders expire after (hours)", &r.pending_hours).inputmode("numeric").hint(&pending_hint).render(&e))
+                (Field::new("link_days", "Order links work for (days)", &r.link_days).inputmode("numeric").hint(&link_hint).render(&e))
+                (Field::new("duplicate_minutes", "Repeat-order window (minutes)", &r.duplicate_minutes).inputmode("numeric").hint(&dup_hint).render(&e))
+                (Field::new("placements_per_hour", "Orders per address per hour", &r.placements_per_hour).inputmode("numeric").hint(&limit_hint).render(&e))
                 div.field.check {
                     input #f-paid_confirms type="checkbox" name="paid_confirms" checked[r.paid_confirms.is_some()];
                     label for="f-paid_confirms" { "Recording the full amount on an order awaiting payment confirms it" }

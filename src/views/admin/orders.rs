@@ -70,7 +70,7 @@ fn rows(ctx: &Admin, rows: &[ListRow], now: Option<chrono::DateTime<chrono::Utc>
                         span.badges { (status_badge(r.status)) " " (payment_badge(r.payment_status)) }
                         span.meta {
                             (r.units) " item" @if r.units != 1 { "s" } " · " (r.payment_name) " · " (r.delivery_name)
-                            " · " @if let Some(now) = now { (age(&r.created_at, now)) " old" } @else { (time(&r.created_at)) }
+                            " · " @if let Some(now) = now { (age(&r.created_at, now)) " old" } @else { (time(&r.created_at, ctx.page.zone)) }
                         }
                     }
                 }
@@ -191,7 +191,7 @@ pub fn clear_drafts(ctx: &Admin, hours: i64, cutoff: &str, count: usize) -> Mark
         @if count == 0 {
             p { "No draft is older than " (hours) " hours. Nothing to clear." }
         } @else {
-            p { strong { (count) " draft" @if count != 1 { "s" } } " placed before " (time(cutoff)) " will be cancelled with the reason “expired”, and their stock released. Orders that are not drafts are never touched." }
+            p { strong { (count) " draft" @if count != 1 { "s" } } " placed before " (time(cutoff, ctx.page.zone)) " will be cancelled with the reason “expired”, and their stock released. Orders that are not drafts are never touched." }
             form method="post" action="/admin/orders/clear-drafts" {
                 (csrf(&ctx.page.csrf))
                 input type="hidden" name="before" value=(cutoff);

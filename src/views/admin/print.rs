@@ -118,7 +118,7 @@ fn document(shop: &ShopSettings, title: &str, code: &str, body: Markup) -> Marku
         shop,
         &format!("{title} {code}"),
         html! {
-            div.no-print {
+            nav.no-print aria-label="Printing" {
                 a href=(format!("/admin/orders/{code}")) { "Back to the order" }
                 " · "
                 button.primary type="button" data-print hidden { "Print" }

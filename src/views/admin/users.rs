@@ -52,7 +52,7 @@ pub fn page(
                     tbody {
                         @for u in &l.users {
                             tr {
-                                td { (u.name) } td { (u.email) } td { (u.role.as_str()) } td { (time(&u.created_at)) }
+                                td { (u.name) } td { (u.email) } td { (u.role.as_str()) } td { (time(&u.created_at, ctx.page.zone)) }
                                 td {
                                     @if u.id != ctx.user.id {
                                         form method="post" action=(format!("/admin/users/{}/remove", u.id)) {
@@ -72,7 +72,7 @@ pub fn page(
                     ul.plain {
                         @for i in &l.invites {
                             li {
-                                (i.email) " (" (i.role.as_str()) "), expires " (time(&i.expires_at))
+                                (i.email) " (" (i.role.as_str()) "), expires " (time(&i.expires_at, ctx.page.zone))
                                 form.inline method="post" action=(format!("/admin/invites/{}/revoke", i.id)) {
                                     (csrf(token))
                                     button.link type="submit" aria-label=(format!("Withdraw the invitation for {}", i.email)) { "Withdraw" }

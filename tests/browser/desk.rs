@@ -1,0 +1,144 @@
+//! Issue 11: the seller works an order on a phone, from draft to delivered, while the customer's
+//! page follows each step; every new admin page passes axe-core and the HTML checker.
+
+use super::common::*;
+use super::{click_and_wait, fill, harness, heading, submit_and_wait};
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+async fn shot(b: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("SOUK_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/{name}.png"), b.screenshot().await.unwrap()).unwrap();
+    }
+}
+
+/// The customer's page (their magic link, in a session of their own): its status badge's text.
+async fn customer_sees(app: &TestApp, link: &str) -> String {
+    let html = browser().get(link).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<h1>Order "), "the link opens the order");
+    let at = html.find("class=\"badge\">").expect("a status badge") + "class=\"badge\">".len();
+    let _ = app;
+    html[at..at + html[at..].find('<').unwrap()].to_string()
+}
+
+async fn step(b: &Client, to: &str) {
+    click_and_wait(b, &format!("form.step input[value='{to}'] ~ button")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
+    let Some(chromium) = harness::launch("a_seller_works_an_order_from_draft_to_delivered_on_a_phone").await else {
+        return;
+    };
+    let b = &chromium.client;
+    b.set_window_size(390, 844).await.unwrap();
+    let app = TestApp::spawn_demo().await;
+    let sku = shop::stock(&app, "canvas-tote", 5);
+    app.setup_owner().await;
+    // The owner's choices: the full amount confirms an order, and a courier with a tracking link.
+    let res = app.submit("/admin/settings/orders", "/admin/settings/orders", &[("paid_confirms", "on")]).await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let courier = [("name", "Delhivery"), ("tracking_url", "https://track.example/awb/{tracking}")];
+    assert_eq!(app.submit("/admin/settings/orders", "/admin/settings/couriers", &courier).await.status(), 303);
+
+    // A customer orders from their phone (the API, as the storefront's checkout does the same).
+    let body = json!({"items": [{"sku": sku, "quantity": 2}],
+        "customer": {"name": "Meera", "phone": "+919876512345"},
+        "delivery": {"method": "standard", "address": {"line1": "4 Lake Road", "city": "Jaipur", "country": "IN"}},
+        "payment": {"method": "upi"}});
+    let placed: serde_json::Value =
+        reqwest::Client::new().post(app.url("/api/v1/orders")).json(&body).send().await.unwrap().json().await.unwrap();
+    let (code, link) =
+        (placed["code"].as_str().unwrap().to_string(), placed["tracking_url"].as_str().unwrap().to_string());
+    let total = placed["total"].as_i64().unwrap();
+    assert_eq!(customer_sees(&app, &link).await, "Waiting for the shop");
+
+    b.goto(&app.url("/admin/login")).await.unwrap();
+    fill(b, "#f-email", OWNER_EMAIL).await;
+    fill(b, "#f-password", OWNER_PASSWORD).await;
+    submit_and_wait(b, "form[action='/admin/login']").await;
+    b.goto(&app.url("/admin/orders?tab=drafts")).await.unwrap();
+    assert_eq!(heading(b).await, "Orders");
+    harness::assert_accessible(b, "the drafts").await;
+    shot(b, "desk-drafts").await;
+    click_and_wait(b, &format!("a[href='/admin/orders/{code}']")).await;
+    assert_eq!(heading(b).await, format!("Order {code}"));
+    harness::assert_accessible(b, "a draft at the desk").await;
+    shot(b, "desk-order-draft").await;
+
+    step(b, "pending").await;
+    assert!(b.find(Locator::Css(".flash")).await.unwrap().text().await.unwrap().contains("received"));
+    assert_eq!(customer_sees(&app, &link).await, "Received");
+    step(b, "awaiting_payment").await;
+    assert_eq!(customer_sees(&app, &link).await, "Awaiting payment");
+
+    // The UPI payment arrives: recorded in full, it confirms the order and takes the stock.
+    b.find(Locator::Css("#pay-h ~ details summary")).await.unwrap().click().await.unwrap();
+    fill(b, "#f-pay-amount", &format!("{}.{:02}", total / 100, total % 100)).await;
+    fill(b, "#f-pay-reference", "UTR 4455 6677").await;
+    shot(b, "desk-payment").await;
+    submit_and_wait(b, "form[action$='/payments']").await;
+    let flash = b.find(Locator::Css(".flash")).await.unwrap().text().await.unwrap();
+    assert!(flash.contains("confirmed"), "{flash}");
+    assert_eq!(customer_sees(&app, &link).await, "Confirmed");
+    let on_hand: i64 = app.db().query_row("SELECT on_hand FROM variants WHERE sku = ?1", [&sku], |r| r.get(0)).unwrap();
+    assert_eq!(on_hand, 3);
+    harness::assert_accessible(b, "a confirmed order at the desk").await;
+
+    fill(b, "#f-ship-courier", "Delhivery").await;
+    fill(b, "#f-ship-tracking_number", "ab 1234 5678").await;
+    submit_and_wait(b, "form.step.card").await;
+    assert_eq!(customer_sees(&app, &link).await, "Shipped");
+    let page = browser().get(&link).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("href=\"https://track.example/awb/AB12345678\""), "the customer's tracking link");
+    shot(b, "desk-shipped").await;
+    step(b, "delivered").await;
+    assert_eq!(customer_sees(&app, &link).await, "Delivered");
+    harness::assert_accessible(b, "a delivered order at the desk").await;
+
+    // The other new pages, on the phone.
+    for (path, what) in [
+        ("/admin/orders", "the active orders"),
+        ("/admin/orders?tab=all&status=delivered", "all orders, filtered"),
+        ("/admin/orders/new", "the manual order form"),
+        ("/admin/settings/orders", "the order settings"),
+        (&format!("/admin/orders/{code}/packing-slip") as &str, "the packing slip"),
+        (&format!("/admin/orders/{code}/receipt") as &str, "the receipt"),
+    ] {
+        b.goto(&app.url(path)).await.unwrap();
+        harness::assert_accessible(b, what).await;
+    }
+    shot(b, "desk-receipt").await;
+
+    // And their HTML, with and without form errors, through the owner's HTTP session.
+    let mut pages = Vec::new();
+    for path in [
+        "/admin/orders".to_string(),
+        "/admin/orders?tab=drafts".into(),
+        "/admin/orders?tab=all&q=Meera".into(),
+        format!("/admin/orders/{code}"),
+        format!("/admin/orders/{code}/packing-slip"),
+        format!("/admin/orders/{code}/receipt"),
+        "/admin/orders/new".into(),
+        "/admin/orders/clear-drafts?hours=6".into(),
+        "/admin/settings/orders".into(),
+    ] {
+        let res = app.get(&path).await;
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "{path}");
+        pages.push((path, res.text().await.unwrap()));
+    }
+    let refused = app
+        .submit(&format!("/admin/orders/{code}"), &format!("/admin/orders/{code}/payments"), &[("amount", "0")])
+        .await;
+    assert_eq!(refused.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    pages.push(("a payment refused".into(), refused.text().await.unwrap()));
+    let form = "/admin/orders/new";
+    let search = app.submit(form, form, &[("q", "tote"), ("op", "search")]).await;
+    pages.push(("the manual order's search".into(), search.text().await.unwrap()));
+    let bad = app.submit(form, form, &[("op", "place"), ("phone", "12")]).await;
+    pages.push(("a manual order refused".into(), bad.text().await.unwrap()));
+    let rules = app.submit("/admin/settings/orders", "/admin/settings/orders", &[("link_days", "x")]).await;
+    pages.push(("order settings refused".into(), rules.text().await.unwrap()));
+    harness::assert_valid_html(&pages);
+    chromium.client.clone().close().await.unwrap();
+}
