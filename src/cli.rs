@@ -244,7 +244,7 @@ pub fn doctor(config: &Config) -> Result<(), String> {
             ),
         },
     );
-    let figures = db::desk::payment_figures(&conn).map_err(|e| e.to_string())?;
+    let figures = db::payments::payment_figures(&conn).map_err(|e| e.to_string())?;
     let off: Vec<_> = figures
         .iter()
         .filter(|f| {

@@ -98,7 +98,7 @@ impl FromRequest for Admin {
             let hash = hash_token(token.value());
             // The admin menu shows how many orders wait (drafts, active): read with the session.
             let (row, counts) =
-                st.db.read(move |c| Ok((sessions::find(c, &hash)?, crate::db::desk::counts(c)?))).await?;
+                st.db.read(move |c| Ok((sessions::find(c, &hash)?, crate::db::order_lists::counts(c)?))).await?;
             let row = row.ok_or(AppError::Unauthorized)?;
             let now = Utc::now();
             let seen = db::parse_ts(&row.last_seen_at).unwrap_or(now);

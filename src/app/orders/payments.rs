@@ -6,7 +6,7 @@ use rusqlite::Connection;
 
 use super::transition::{self, Refusal, Step};
 use crate::app::Actor;
-use crate::db::{self, checkout as methods, desk, orders};
+use crate::db::{self, checkout as methods, desk, orders, payments as payments_db};
 use crate::domain::checkout::PaymentKind;
 use crate::domain::desk::EventKind;
 use crate::domain::money;
@@ -27,10 +27,10 @@ pub struct Recorded {
 /// Adds a checked payment or refund to an order and brings its payment status up to date, with a
 /// timeline event and an audit entry; returns the new payment status.
 pub fn add(tx: &Connection, order: &Order, p: &NewPayment, actor: &Actor, at: &str) -> Result<PaymentStatus, Refusal> {
-    desk::insert_payment(tx, order.id, p, actor.user_id, &actor.name, at)?;
-    let (received, refunded) = desk::payment_sums(tx, order.id)?;
+    payments_db::insert_payment(tx, order.id, p, actor.user_id, &actor.name, at)?;
+    let (received, refunded) = payments_db::payment_sums(tx, order.id)?;
     let status = payments::status(order.total, received, refunded);
-    desk::set_paid(tx, order.id, received - refunded, status, at)?;
+    payments_db::set_paid(tx, order.id, received - refunded, status, at)?;
     let amount = money::format(p.amount, &order.currency, minor_units(tx)?);
     let what = match p.kind {
         Kind::Payment => format!("{amount} received by {}", p.method),

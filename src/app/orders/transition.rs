@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use crate::app::Actor;
-use crate::db::{self, desk, orders};
+use crate::db::{self, desk, order_lists, orders};
 use crate::domain::FieldErrors;
 use crate::domain::desk::{EventKind, FailedReason};
 use crate::domain::orders::{Status, check_transition};
@@ -260,7 +260,7 @@ fn put_back(
 /// Cancels (reason `expired`) every draft, and every pending order of the direct flow, whose time
 /// ran out, releasing its stock; returns how many.
 pub fn expire_drafts(tx: &Connection, now: DateTime<Utc>, actor: &Actor) -> Result<usize, AppError> {
-    let due = desk::expired(tx, &db::ts(now))?;
+    let due = order_lists::expired(tx, &db::ts(now))?;
     for id in &due {
         transition(tx, *id, &Step::to(Status::Cancelled, "expired"), actor, now).map_err(into_error)?;
     }
@@ -274,7 +274,7 @@ pub fn clear_drafts(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let due = desk::drafts_before(tx, &db::ts(cutoff))?;
+    let due = order_lists::drafts_before(tx, &db::ts(cutoff))?;
     for id in &due {
         transition(tx, *id, &Step::to(Status::Cancelled, "expired"), actor, now).map_err(into_error)?;
     }

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use super::html;
 use crate::AppState;
 use crate::app::orders::manual::{self, ManualOrder, Taken};
-use crate::db::{checkout as methods, desk, orders};
+use crate::db::{checkout as methods, order_lists, orders};
 use crate::domain::FieldErrors;
 use crate::domain::desk::ManualInput;
 use crate::domain::shop::normalize_phone;
@@ -30,10 +30,15 @@ async fn render(
         .db
         .read(move |c| {
             let found = match &q {
-                Some(q) => desk::find_variants(c, q, 20)?,
+                Some(q) => order_lists::find_variants(c, q, 20)?,
                 None => Vec::new(),
             };
-            Ok((desk::variants_by_sku(c, &skus)?, found, methods::delivery_methods(c)?, methods::payment_methods(c)?))
+            Ok((
+                order_lists::variants_by_sku(c, &skus)?,
+                found,
+                methods::delivery_methods(c)?,
+                methods::payment_methods(c)?,
+            ))
         })
         .await?;
     let status = if errors.is_empty() && message.is_none() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -82,7 +87,7 @@ async fn lookup(admin: &Admin, state: &AppState, mut input: ManualInput) -> Resu
     let (latest, count) = state
         .db
         .read(move |c| {
-            let earlier = desk::by_phone(c, &key, 0, 50)?;
+            let earlier = order_lists::by_phone(c, &key, 0, 50)?;
             let latest = match earlier.first() {
                 Some(r) => orders::by_id(c, r.id)?,
                 None => None,

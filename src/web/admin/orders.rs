@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::app::orders::desk::{self as actions, Links};
 use crate::app::orders::payments;
 use crate::app::orders::transition::{self as lifecycle, Refusal, Step};
-use crate::db::{self, checkout as methods, desk, orders};
+use crate::db::{self, checkout as methods, desk, order_lists, orders, payments as payments_db};
 use crate::domain::desk::{ACTIVE_GROUPS, FailedReason, Filter, PAGE_SIZE, Tab, Template};
 use crate::domain::orders::{PaymentStatus, Status};
 use crate::domain::payments::PaymentInput;
@@ -23,7 +23,7 @@ use crate::web::extract::CsrfForm;
 use crate::web::see_other_with_flash;
 
 /// Checks the All tab's filters; an unknown value is a 400 naming the parameter.
-fn query(f: &Filter, zone: crate::domain::zone::Zone) -> Result<desk::Query, AppError> {
+fn query(f: &Filter, zone: crate::domain::zone::Zone) -> Result<order_lists::Query, AppError> {
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     let bad = |name: &str| AppError::BadRequest(format!("The filter {name} has a value this shop does not know."));
     let date = |name: &str, s: &str| -> Result<Option<NaiveDate>, AppError> {
@@ -31,7 +31,7 @@ fn query(f: &Filter, zone: crate::domain::zone::Zone) -> Result<desk::Query, App
     };
     let q = opt(&f.q);
     let phone = q.as_deref().filter(|t| t.chars().filter(char::is_ascii_digit).count() >= 6 && t.starts_with('+'));
-    Ok(desk::Query {
+    Ok(order_lists::Query {
         status: opt(&f.status).map(|s| Status::parse(&s).ok_or_else(|| bad("status"))).transpose()?,
         payment_status: opt(&f.payment_status)
             .map(|s| PaymentStatus::parse(&s).ok_or_else(|| bad("payment_status")))
@@ -61,11 +61,11 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
         .read(move |c| {
             let listing = match (tab, checked) {
                 (Tab::Drafts, _) => {
-                    let (rows, count) = desk::in_statuses(c, &[Status::Draft], 200)?;
+                    let (rows, count) = order_lists::in_statuses(c, &[Status::Draft], 200)?;
                     Listing::Drafts { rows, count, now }
                 }
                 (Tab::All, Some(q)) => {
-                    let mut rows = desk::search(c, &q, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)?;
+                    let mut rows = order_lists::search(c, &q, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)?;
                     let more = rows.len() > PAGE_SIZE;
                     rows.truncate(PAGE_SIZE);
                     Listing::All { rows, more }
@@ -73,7 +73,9 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
                 _ => Listing::Active(
                     ACTIVE_GROUPS
                         .iter()
-                        .map(|(title, statuses)| desk::in_statuses(c, statuses, PAGE_SIZE).map(|(r, n)| (*title, r, n)))
+                        .map(|(title, statuses)| {
+                            order_lists::in_statuses(c, statuses, PAGE_SIZE).map(|(r, n)| (*title, r, n))
+                        })
                         .collect::<Result<_, _>>()?,
                 ),
             };
@@ -101,10 +103,10 @@ async fn load(state: &AppState, code: String) -> Result<OrderDesk, AppError> {
             Ok(OrderDesk {
                 lines: orders::lines(c, id)?,
                 timeline: desk::timeline(c, id)?,
-                payments: desk::payments(c, id)?,
+                payments: payments_db::payments(c, id)?,
                 tags: desk::tags(c, id)?,
                 known_tags: desk::known_tags(c, 30)?,
-                earlier: desk::by_phone(c, &order.customer_phone, id, 10)?,
+                earlier: order_lists::by_phone(c, &order.customer_phone, id, 10)?,
                 couriers: desk::couriers(c)?,
                 methods: methods.into_iter().map(|m| (m.code, m.name)).collect(),
                 explorer: explorer.unwrap_or_default(),
@@ -344,7 +346,7 @@ pub async fn clear_drafts_review(
     let (hours, cut) = cutoff(&q.hours, admin.page.now)?;
     let at = db::ts(cut);
     let key = at.clone();
-    let count = state.db.read(move |c| Ok(desk::drafts_before(c, &key)?.len())).await?;
+    let count = state.db.read(move |c| Ok(order_lists::drafts_before(c, &key)?.len())).await?;
     Ok(html(StatusCode::OK, view::clear_drafts(&admin, hours, &at, count)))
 }
 
