@@ -640,3 +640,121 @@ async fn times_are_shown_in_the_shops_time_zone_with_the_zone_named() {
     let page = app.get_as(&browser(), &link[link.find("/o/").unwrap()..]).await.text().await.unwrap();
     assert!(page.contains(&shown), "{page}");
 }
+
+fn money_of(app: &TestApp, code: &str) -> (i64, i64, i64, i64, String) {
+    app.db()
+        .query_row(
+            "SELECT subtotal, delivery_fee, discount, total, payment_status FROM orders WHERE code = ?1",
+            [code],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap()
+}
+
+fn line_ids(app: &TestApp, code: &str) -> Vec<(i64, String, i64)> {
+    let db = app.db();
+    let mut stmt = db
+        .prepare("SELECT l.id, l.sku, l.quantity FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.code = ?1 ORDER BY l.id")
+        .unwrap();
+    stmt.query_map([code], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn before_confirmation_everything_can_change_after_it_only_the_address_and_shipping() {
+    let app = desk().await;
+    let tote = stock(&app, "canvas-tote", 10);
+    let kurta = stock(&app, "chikankari-cotton-kurta", 4);
+    let code = place(&app, &[(&tote, 2)], "+919876500100", "upi").await;
+    let price = common::shop::price_of(&app, &tote);
+    let (_, fee, _, _, _) = money_of(&app, &code);
+    let tote_line = line_ids(&app, &code)[0].0.to_string();
+    // Pay for two, then make it three and add a kurta: the stock is held again, the money follows.
+    let paid = money_text(2 * price + fee);
+    post_as(&app, &app.client, &code, "payments", &[("amount", &paid), ("method", "upi")]).await;
+    assert_eq!(money_of(&app, &code).4, "paid");
+    let res = post_as(
+        &app,
+        &app.client,
+        &code,
+        "lines",
+        &[(&format!("qty:{tote_line}"), "3"), ("add_sku", &kurta), ("add_qty", "2")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!((on_hand(&app, &tote), on_hand(&app, &kurta)), ((10, 3), (4, 2)));
+    let kurta_price = common::shop::price_of(&app, &kurta);
+    let (subtotal, _, _, total, paid_status) = money_of(&app, &code);
+    assert_eq!(
+        (subtotal, total, paid_status.as_str()),
+        (3 * price + 2 * kurta_price, 3 * price + 2 * kurta_price + fee, "partially_paid")
+    );
+    // More than there is: named, nothing changed.
+    let kurta_line = line_ids(&app, &code)[1].0.to_string();
+    let res = post_as(&app, &app.client, &code, "lines", &[(&format!("qty:{kurta_line}"), "9")]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains(&format!("[{kurta}]: 9 wanted")));
+    assert_eq!(on_hand(&app, &kurta), (4, 2), "nothing changed");
+    // Remove the kurta.
+    let res = post_as(&app, &app.client, &code, "lines", &[(&format!("qty:{kurta_line}"), "0")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(on_hand(&app, &kurta), (4, 0));
+    // Charges: free delivery and a discount; a discount above the subtotal is refused.
+    let res = post_as(&app, &app.client, &code, "charges", &[("delivery_fee", "0"), ("discount", "100")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (subtotal, fee, discount, total, _) = money_of(&app, &code);
+    assert_eq!((fee, discount, total), (0, 10_000, subtotal - 10_000));
+    let res = post_as(&app, &app.client, &code, "charges", &[("discount", "99999999")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The customer: a bad number is refused beside its field; a new city is kept.
+    let customer = [
+        ("name", "Meera I."),
+        ("phone", "+919876500100"),
+        ("line1", "4 Lake View Road"),
+        ("city", "Ajmer"),
+        ("country", "IN"),
+    ];
+    let res =
+        post_as(&app, &app.client, &code, "customer", &[("name", "Meera"), ("phone", "12"), ("city", "Ajmer")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(post_as(&app, &app.client, &code, "customer", &customer).await.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&format!("/admin/orders/{code}")).await;
+    assert!(
+        html.contains("city: Jaipur → Ajmer") && html.contains("Items: 2 × Canvas Tote"),
+        "before and after on the timeline"
+    );
+
+    // Confirmed: the items are fixed, the address is not; shipping details once shipped.
+    step(&app, &code, "pending").await;
+    step(&app, &code, "confirmed").await;
+    let res = post_as(&app, &app.client, &code, "lines", &[(&format!("qty:{tote_line}"), "1")]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("The items of a confirmed order cannot change"));
+    assert_eq!(
+        post_as(&app, &app.client, &code, "charges", &[("delivery_fee", "1")]).await.status(),
+        StatusCode::CONFLICT
+    );
+    let moved = [("name", "Someone Else"), ("phone", "+919800000000"), ("line1", "9 Fort Road"), ("city", "Udaipur")];
+    assert_eq!(post_as(&app, &app.client, &code, "customer", &moved).await.status(), StatusCode::SEE_OTHER);
+    let (name, city): (String, String) = app
+        .db()
+        .query_row("SELECT customer_name, city FROM orders WHERE code = ?1", [&code], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!((name.as_str(), city.as_str()), ("Meera I.", "Udaipur"), "only the address changes now");
+    assert_eq!(
+        post_as(&app, &app.client, &code, "shipping", &[("courier", "DTDC"), ("tracking_number", "X1234")])
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+    step(&app, &code, "shipped").await;
+    assert_eq!(
+        post_as(&app, &app.client, &code, "shipping", &[("courier", "DTDC"), ("tracking_number", "x 9999 1")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let tracking: String =
+        app.db().query_row("SELECT tracking_number FROM orders WHERE code = ?1", [&code], |r| r.get(0)).unwrap();
+    assert_eq!(tracking, "X99991");
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'order.edit_%'"), 6);
+}

@@ -3,6 +3,7 @@
 //! actions (messages, notes, tags, links).
 
 pub mod desk;
+pub mod edit;
 pub mod links;
 mod mail;
 pub mod manual;

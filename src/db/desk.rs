@@ -271,3 +271,53 @@ pub fn set_rules(conn: &Connection, r: &OrderRules, now: &str) -> rusqlite::Resu
         ":dup": r.duplicate_minutes, ":pph": r.placements_per_hour, ":pc": r.paid_confirms, ":now": now})?;
     Ok(())
 }
+
+/// Sets an order line's quantity (and its total at the line's kept unit price) and the units it holds.
+pub fn set_line(conn: &Connection, line_id: i64, quantity: i64, reserved: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE order_lines SET quantity = :q, line_total = unit_price * :q, reserved = :r WHERE id = :l",
+    )?
+    .execute(named_params! {":l": line_id, ":q": quantity, ":r": reserved})?;
+    Ok(())
+}
+
+pub fn delete_line(conn: &Connection, line_id: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM order_lines WHERE id = :l")?.execute(named_params! {":l": line_id})?;
+    Ok(())
+}
+
+/// Sets an order's money and its lines' key after an edit.
+pub fn set_totals(
+    conn: &Connection,
+    order_id: i64,
+    t: &crate::domain::orders::Totals,
+    lines_key: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE orders SET subtotal = :s, discount = :d, delivery_fee = :f, total = :t, lines_key = :k, updated_at = :now
+         WHERE id = :o",
+    )?
+    .execute(named_params! {":o": order_id, ":s": t.subtotal, ":d": t.discount, ":f": t.delivery_fee,
+        ":t": t.total, ":k": lines_key, ":now": now})?;
+    Ok(())
+}
+
+/// Sets the customer's details on an order.
+pub fn set_customer(
+    conn: &Connection,
+    order_id: i64,
+    c: &crate::domain::order_edit::CustomerEdit,
+    now: &str,
+) -> rusqlite::Result<()> {
+    let a = &c.address;
+    conn.prepare_cached(
+        "UPDATE orders SET customer_name = :n, customer_phone = :p, customer_email = :e, address_line1 = :l1,
+           address_line2 = :l2, city = :city, region = :region, postal_code = :pc, country = :country,
+           updated_at = :now WHERE id = :o",
+    )?
+    .execute(named_params! {":o": order_id, ":n": c.name, ":p": c.phone, ":e": c.email, ":l1": a.line1,
+    ":l2": a.line2, ":city": a.city, ":region": a.region, ":pc": a.postal_code, ":country": a.country,
+    ":now": now})?;
+    Ok(())
+}

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod desk;
 pub mod jobs;
 pub mod money;
+pub mod order_edit;
 pub mod orders;
 pub mod outbox;
 pub mod payments;

@@ -55,6 +55,8 @@ pub enum Refusal {
     Short(Vec<Short>),
     /// Fields to fix (a tracking number, a reason).
     Invalid(FieldErrors),
+    /// Not in the order's present state (editing a confirmed order's items): why.
+    NotNow(String),
     NotFound,
     Failed(AppError),
 }
@@ -78,6 +80,7 @@ impl Refusal {
                 format!("Not enough stock to confirm: {}. Nothing was changed.", named.join("; "))
             }
             Refusal::Invalid(fields) => fields.values().cloned().collect::<Vec<_>>().join(" "),
+            Refusal::NotNow(why) => why.clone(),
             Refusal::NotFound => "There is no such order.".into(),
             Refusal::Failed(_) => "The order could not be changed.".into(),
         }

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod new_order;
 pub mod ops;
 pub mod order;
+pub mod order_edit;
 pub mod order_settings;
 pub mod orders;
 pub mod print;

@@ -43,6 +43,8 @@ pub struct Echo {
     pub courier: String,
     pub tracking_number: String,
     pub reason: String,
+    pub customer: Option<crate::domain::order_edit::CustomerInput>,
+    pub charges: crate::domain::order_edit::ChargesInput,
 }
 
 fn step_label(to: Status) -> &'static str {
@@ -426,6 +428,7 @@ fn timeline(ctx: &Admin, events: &[TimelineEvent]) -> Markup {
 pub fn page(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
     let o = &d.order;
     let body = html! {
+        p.print-links { a href=(format!("/admin/orders/{}/packing-slip", o.code)) { "Packing slip" } " · " a href=(format!("/admin/orders/{}/receipt", o.code)) { "Receipt" } }
         p.order-head {
             (status_badge(o.status)) " " (payment_badge(o.payment_status)) " · placed " (time(&o.created_at, ctx.page.zone)) " · " (o.channel.replace('_', " "))
             @if let Some(r) = o.cancel_reason.as_ref().filter(|_| o.status == Status::Cancelled) { " · " (r) }
@@ -436,6 +439,7 @@ pub fn page(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
         (payments(ctx, d, echo))
         (customer(ctx, d))
         (lines(ctx, d))
+        (super::order_edit::section(ctx, d, echo))
         (tags_and_notes(ctx, d, echo))
         (timeline(ctx, &d.timeline))
     };
