@@ -6,7 +6,8 @@ use rusqlite::Connection;
 use crate::app::Actor;
 use crate::db::{self, desk};
 use crate::domain::FieldErrors;
-use crate::domain::desk::{OrderRules, Template, check_template};
+use crate::domain::desk::OrderRules;
+use crate::domain::messages::{Template, check_template};
 use crate::error::AppError;
 
 pub fn save_rules(tx: &Connection, rules: &OrderRules, actor: &Actor) -> Result<(), AppError> {

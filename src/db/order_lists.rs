@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
 use super::text::Text;
-use crate::domain::desk::{ListRow, VariantHit};
+use crate::domain::order_lists::{ListRow, VariantHit};
 use crate::domain::orders::{PaymentStatus, Status};
 
 const LIST_COLUMNS: &str = "o.id, o.code, o.status, o.payment_status, o.channel, o.customer_name, o.customer_phone,

@@ -7,7 +7,8 @@ use rusqlite::Connection;
 use super::transition::{self, Refusal, Step};
 use crate::app::Actor;
 use crate::db::{self, desk, orders};
-use crate::domain::desk::{EventKind, FailedReason, Fill, Template};
+use crate::domain::desk::{EventKind, FailedReason};
+use crate::domain::messages::{Fill, Template};
 use crate::domain::orders::{Order, Status};
 use crate::domain::{FieldErrors, money, whatsapp};
 
@@ -147,7 +148,7 @@ pub fn message(
         }
         _ => String::new(),
     };
-    let text = crate::domain::desk::fill(
+    let text = crate::domain::messages::fill(
         &body,
         &Fill {
             shop: shop.name.clone(),

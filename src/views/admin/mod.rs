@@ -9,6 +9,7 @@ pub mod ops;
 pub mod order;
 pub mod order_edit;
 pub mod order_settings;
+pub mod order_steps;
 pub mod orders;
 pub mod print;
 pub mod products;

@@ -6,8 +6,8 @@ use maud::{Markup, html};
 
 use crate::domain::FieldErrors;
 use crate::domain::checkout::{DeliveryMethod, PaymentMethod};
-use crate::domain::desk::{ManualInput, VariantHit, manual_channels};
 use crate::domain::money;
+use crate::domain::order_lists::{ManualInput, VariantHit, manual_channels};
 use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::admin;

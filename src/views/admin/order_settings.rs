@@ -3,7 +3,8 @@
 use maud::{Markup, html};
 
 use crate::domain::FieldErrors;
-use crate::domain::desk::{Courier, PLACEHOLDERS, RulesInput, Template};
+use crate::domain::desk::{Courier, RulesInput};
+use crate::domain::messages::{PLACEHOLDERS, Template};
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::admin;
 

@@ -3,8 +3,8 @@
 
 use maud::{Markup, html};
 
-use crate::domain::desk::{Filter, ListRow, Tab};
 use crate::domain::money;
+use crate::domain::order_lists::{Filter, ListRow, Tab};
 use crate::domain::orders::{CHANNELS, PaymentStatus, Status};
 use crate::views::components::{csrf, time};
 use crate::views::layout::admin;

@@ -8,6 +8,7 @@ mod dashboard;
 mod multipart;
 mod new_order;
 mod ops;
+mod order_edit;
 mod order_settings;
 mod orders;
 mod photos;
@@ -44,10 +45,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/orders/{code}/payments", web::post().to(orders::record_payment))
         .route("/admin/orders/{code}/whatsapp", web::post().to(orders::message))
         .route("/admin/orders/{code}/notes", web::post().to(orders::add_note))
-        .route("/admin/orders/{code}/lines", web::post().to(orders::edit_lines))
-        .route("/admin/orders/{code}/charges", web::post().to(orders::edit_charges))
-        .route("/admin/orders/{code}/customer", web::post().to(orders::edit_customer))
-        .route("/admin/orders/{code}/shipping", web::post().to(orders::edit_shipping))
+        .route("/admin/orders/{code}/lines", web::post().to(order_edit::edit_lines))
+        .route("/admin/orders/{code}/charges", web::post().to(order_edit::edit_charges))
+        .route("/admin/orders/{code}/customer", web::post().to(order_edit::edit_customer))
+        .route("/admin/orders/{code}/shipping", web::post().to(order_edit::edit_shipping))
         .route("/admin/orders/{code}/tags", web::post().to(orders::set_tags))
         .route("/admin/orders/{code}/links/revoke", web::post().to(orders::revoke_links))
         .route("/admin/settings/orders", web::get().to(order_settings::show))

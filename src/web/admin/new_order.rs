@@ -8,7 +8,7 @@ use crate::AppState;
 use crate::app::orders::manual::{self, ManualOrder, Taken};
 use crate::db::{checkout as methods, order_lists, orders};
 use crate::domain::FieldErrors;
-use crate::domain::desk::ManualInput;
+use crate::domain::order_lists::ManualInput;
 use crate::domain::shop::normalize_phone;
 use crate::error::AppError;
 use crate::views::Admin;

@@ -9,12 +9,12 @@ use serde::Deserialize;
 use super::html;
 use crate::AppState;
 use crate::app::orders::desk::{self as actions, Links};
-use crate::app::orders::edit;
 use crate::app::orders::payments;
 use crate::app::orders::transition::{self as lifecycle, Refusal, Step};
 use crate::db::{self, checkout as methods, desk, order_lists, orders, payments as payments_db};
-use crate::domain::desk::{ACTIVE_GROUPS, FailedReason, Filter, PAGE_SIZE, Tab, Template};
-use crate::domain::order_edit::{ChargesInput, CustomerInput, LinesEdit, check_charges};
+use crate::domain::desk::FailedReason;
+use crate::domain::messages::Template;
+use crate::domain::order_lists::{ACTIVE_GROUPS, Filter, PAGE_SIZE, Tab};
 use crate::domain::orders::{PaymentStatus, Status};
 use crate::domain::payments::PaymentInput;
 use crate::error::AppError;
@@ -90,7 +90,7 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
     Ok(html(StatusCode::OK, view::list(&admin, &p)))
 }
 
-async fn order_id(state: &AppState, code: String) -> Result<i64, AppError> {
+pub(super) async fn order_id(state: &AppState, code: String) -> Result<i64, AppError> {
     state.db.read(move |c| Ok(orders::by_code(c, &code)?.map(|o| o.id))).await?.ok_or(AppError::NotFound)
 }
 
@@ -125,7 +125,7 @@ pub async fn show(admin: Admin, state: web::Data<AppState>, code: web::Path<Stri
 
 /// The order page again with what was refused: 409 for a step the lifecycle or the stock does
 /// not allow, 422 for fields to correct. Nothing was changed.
-async fn refused(
+pub(super) async fn refused(
     admin: &Admin,
     state: &AppState,
     code: String,
@@ -389,88 +389,4 @@ pub async fn receipt(
 ) -> Result<HttpResponse, AppError> {
     let d = load(&state, code.into_inner()).await?;
     Ok(html(StatusCode::OK, crate::views::admin::print::receipt(&admin.page.shop, &d, admin.page.zone)))
-}
-
-pub async fn edit_lines(
-    admin: Admin,
-    state: web::Data<AppState>,
-    code: web::Path<String>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    let code = code.into_inner();
-    let edit = match LinesEdit::from_pairs(&pairs) {
-        Ok(e) => e,
-        Err(fields) => return refused(&admin, &state, code, Refusal::Invalid(fields), Echo::default()).await,
-    };
-    let id = order_id(&state, code.clone()).await?;
-    let (actor, clock) = (admin.actor(), state.clock.clone());
-    match state.db.write(move |tx| Ok(edit::edit_lines(tx, id, &edit, &actor, clock.now()))).await? {
-        Ok(code) => Ok(see_other_with_flash(&format!("/admin/orders/{code}"), "Items saved; the stock is held again.")),
-        Err(r) => refused(&admin, &state, code, r, Echo::default()).await,
-    }
-}
-
-pub async fn edit_charges(
-    admin: Admin,
-    state: web::Data<AppState>,
-    code: web::Path<String>,
-    CsrfForm(input): CsrfForm<ChargesInput>,
-) -> Result<HttpResponse, AppError> {
-    let code = code.into_inner();
-    let key = code.clone();
-    let subtotal =
-        state.db.read(move |c| Ok(orders::by_code(c, &key)?.map(|o| o.subtotal))).await?.ok_or(AppError::NotFound)?;
-    let echo = Echo { charges: input.clone(), ..Default::default() };
-    let (fee, discount) = match check_charges(&input, subtotal, admin.page.shop.currency_minor_units) {
-        Ok(v) => v,
-        Err(fields) => return refused(&admin, &state, code, Refusal::Invalid(fields), echo).await,
-    };
-    let id = order_id(&state, code.clone()).await?;
-    let (actor, clock) = (admin.actor(), state.clock.clone());
-    match state.db.write(move |tx| Ok(edit::edit_charges(tx, id, fee, discount, &actor, clock.now()))).await? {
-        Ok(code) => Ok(see_other_with_flash(&format!("/admin/orders/{code}"), "Charges saved.")),
-        Err(r) => refused(&admin, &state, code, r, echo).await,
-    }
-}
-
-pub async fn edit_customer(
-    admin: Admin,
-    state: web::Data<AppState>,
-    code: web::Path<String>,
-    CsrfForm(input): CsrfForm<CustomerInput>,
-) -> Result<HttpResponse, AppError> {
-    let code = code.into_inner();
-    let id = order_id(&state, code.clone()).await?;
-    let (actor, clock) = (admin.actor(), state.clock.clone());
-    let echo = Echo { customer: Some(input.clone()), ..Default::default() };
-    match state.db.write(move |tx| Ok(edit::edit_customer(tx, id, &input, &actor, clock.now()))).await? {
-        Ok(code) => Ok(see_other_with_flash(&format!("/admin/orders/{code}"), "Customer's details saved.")),
-        Err(r) => refused(&admin, &state, code, r, echo).await,
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct ShippingForm {
-    pub courier: String,
-    pub tracking_number: String,
-}
-
-pub async fn edit_shipping(
-    admin: Admin,
-    state: web::Data<AppState>,
-    code: web::Path<String>,
-    CsrfForm(form): CsrfForm<ShippingForm>,
-) -> Result<HttpResponse, AppError> {
-    let code = code.into_inner();
-    let id = order_id(&state, code.clone()).await?;
-    let (actor, clock) = (admin.actor(), state.clock.clone());
-    let done = state
-        .db
-        .write(move |tx| Ok(edit::edit_shipping(tx, id, &form.courier, &form.tracking_number, &actor, clock.now())))
-        .await?;
-    match done {
-        Ok(code) => Ok(see_other_with_flash(&format!("/admin/orders/{code}"), "Shipping details saved.")),
-        Err(r) => refused(&admin, &state, code, r, Echo::default()).await,
-    }
 }
