@@ -627,3 +627,105 @@ async fn a_view_only_link_can_be_shared_and_every_other_link_turned_off() {
     assert_eq!(app.get_as(&family, &view_path).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get_as(&owner, &link).await.status(), StatusCode::OK);
 }
+
+/// The text of the element with this id (its first text, up to the next tag), `&amp;` read back.
+fn text_of(html: &str, id: &str) -> Option<String> {
+    let at = html.find(&format!("id=\"{id}\""))?;
+    let rest = &html[at..];
+    let start = rest.find('>')? + 1;
+    Some(rest[start..start + rest[start..].find('<')?].replace("&amp;", "&"))
+}
+
+/// Issue 11: before "Place order" the checkout shows the fee of the chosen way for the address's
+/// zone, the discount and the total. "Apply code" is a button of the form, so it works without
+/// JavaScript: the page comes back with the code checked and the totals, and nothing is placed; a
+/// refused code says why beside the field. The page's script asks the same of /checkout/quote.
+/// The order placed costs what was shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checkout_shows_fee_discount_and_total_before_the_order_is_placed() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 5);
+    app.db().execute("UPDATE delivery_methods SET free_over = NULL", []).unwrap();
+    app.db()
+        .execute(
+            "INSERT INTO discount_codes (code, kind, value, created_at) VALUES ('TEN', 'percent', 10, '2026-01-01T00:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    let price: i64 = app.db().query_row("SELECT price FROM variants WHERE sku = ?1", [&sku], |r| r.get(0)).unwrap();
+    let inr = |v: i64| souk::domain::money::format(v, "INR", 2);
+    let shopper = browser();
+    add(&app, &shopper, &sku, "2").await;
+
+    // The first way (pickup) is chosen: free, so the total is known at once.
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    assert!(html.contains("To pay") && html.contains("name=\"apply\""), "{html}");
+    assert_eq!(text_of(&html, "quote-total").unwrap(), inr(2 * price));
+
+    // "Apply code" without JavaScript: Jaipur is the same-city zone (49.00), 10% off.
+    let mut fields = CUSTOMER.to_vec();
+    fields.extend([("discount_code", "ten"), ("apply", "1")]);
+    let (res, _) = checkout(&app, &shopper, &fields).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    let off = 2 * price / 10;
+    let shown_total = 2 * price - off + 4900;
+    assert!(html.contains(&format!("<dt>Discount (TEN)</dt><dd>−{}</dd>", inr(off))), "{html}");
+    assert!(html.contains(&format!("<dt>Delivery (Courier)</dt><dd>{}</dd>", inr(4900))), "{html}");
+    assert_eq!(text_of(&html, "quote-total").unwrap(), inr(shown_total));
+    assert!(html.contains("value=\"12 Hawa Mahal Road\"") && html.contains("value=\"ten\""), "typed values kept");
+    assert!(!html.contains("f-discount_code-error"));
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0, "Apply places nothing");
+    assert_eq!(app.count("SELECT count(*) FROM discount_redemptions"), 0);
+
+    // A code that takes nothing off says why, beside its field; the total is without it.
+    let mut fields = CUSTOMER.to_vec();
+    fields.extend([("discount_code", "nope"), ("apply", "1")]);
+    let (res, _) = checkout(&app, &shopper, &fields).await;
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<p class=\"error\" id=\"f-discount_code-error\">The code NOPE is not valid.</p>"),
+        "the message beside the code: {html}"
+    );
+    assert_eq!(text_of(&html, "quote-total").unwrap(), inr(2 * price + 4900));
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+
+    // The script's question: another zone, no address yet, a way that does not reach the address.
+    let page = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    let csrf = csrf_from(&page).unwrap();
+    let ask = |changes: Vec<(&'static str, &'static str)>| {
+        let mut form: Vec<(&str, &str)> =
+            CUSTOMER.iter().copied().filter(|(k, _)| !changes.iter().any(|(c, _)| c == k)).collect();
+        form.extend(changes);
+        form.push(("csrf", csrf.as_str()));
+        let req = shopper.post(app.url("/checkout/quote")).form(&form);
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let q = ask(vec![("city", "Pune"), ("region", "Maharashtra"), ("postal_code", "411001"), ("discount_code", "TEN")])
+        .await;
+    assert_eq!(q["total_minor"], 2 * price - off + 9900, "{q}");
+    assert_eq!(q["total"], inr(2 * price - off + 9900));
+    assert_eq!(q["lines"][1]["label"], "Discount (TEN)");
+    let q = ask(vec![("city", ""), ("region", ""), ("postal_code", "")]).await;
+    assert_eq!(q["total_minor"], serde_json::Value::Null, "{q}");
+    assert_eq!(q["total"], format!("{} + delivery", inr(2 * price)));
+    assert_eq!(q["note"], "Enter your city or postal code to see the delivery fee.");
+    let q = ask(vec![("city", "Dubai"), ("region", ""), ("postal_code", "00000")]).await;
+    assert_eq!(q["note"], "Courier does not reach this address; choose another way.");
+    let q = ask(vec![("discount_code", "nope")]).await;
+    assert_eq!(q["discount_error"], "The code NOPE is not valid.");
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0, "asking places nothing");
+
+    // Placed: the same total as shown, priced again on the server.
+    let mut fields = CUSTOMER.to_vec();
+    fields.push(("discount_code", "ten"));
+    let (res, _) = checkout(&app, &shopper, &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT total FROM orders"), shown_total);
+    let page = app.get_as(&shopper, &location(&res)).await.text().await.unwrap();
+    assert!(page.contains(&format!("<strong>{}</strong>", inr(shown_total))), "{page}");
+}

@@ -1,4 +1,5 @@
-//! The one-page checkout: the customer's details, delivery and payment, then the order is placed
+//! The one-page checkout: the customer's details, delivery and payment, what is to pay (priced as
+//! typed, issue 11), then the order is placed
 //! (`app::orders::place_order`, as for the API) and the customer lands on their order page (its
 //! magic link).
 
@@ -7,8 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::cart;
 use super::extract::{CsrfForm, Page};
-use crate::app::orders::{Basket, Outcome, PlacedOrder, Placing, Request, place_order};
-use crate::db::checkout as methods;
+use crate::app::orders::{Basket, CheckoutView, Outcome, PlacedOrder, Placing, Request, checkout_view, place_order};
 use crate::domain::FieldErrors;
 use crate::domain::checkout::CheckoutInput;
 use crate::domain::orders::Status;
@@ -17,15 +17,24 @@ use crate::error::AppError;
 use crate::views::checkout::Context;
 use crate::{AppState, views};
 
-async fn load(state: &AppState, req: &HttpRequest, page: &Page) -> Result<Context, AppError> {
+/// The cart, the checkout's methods and the price of `input` (issue 11). An empty choice of
+/// delivery or payment becomes the first offered, as the form shows it chosen.
+async fn load(
+    state: &AppState,
+    req: &HttpRequest,
+    page: &Page,
+    input: &mut CheckoutInput,
+) -> Result<Context, AppError> {
     let cart = cart::current(state, req, &page.shop).await?;
-    let (deliveries, payments, require_email) = state
-        .db
-        .read(|c| {
-            Ok((methods::delivery_methods(c)?, methods::payment_methods(c)?, methods::settings(c)?.require_email))
-        })
-        .await?;
-    Ok(Context { cart, deliveries, payments, require_email })
+    let view = checkout_view(&state.db, &page.shop, page.now, cart.subtotal, input.clone()).await?;
+    if input.delivery.is_empty() {
+        input.delivery = view.deliveries.first().map(|d| d.code.clone()).unwrap_or_default();
+    }
+    if input.payment.is_empty() {
+        input.payment = view.payments.first().map(|p| p.code.clone()).unwrap_or_default();
+    }
+    let CheckoutView { deliveries, payments, require_email, quote } = view;
+    Ok(Context { cart, deliveries, payments, require_email, quote })
 }
 
 fn render(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldErrors, status: u16) -> HttpResponse {
@@ -44,17 +53,26 @@ fn new_key() -> String {
 }
 
 pub async fn form(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let ctx = load(&state, &req, &page).await?;
+    let mut input = CheckoutInput { key: new_key(), ..Default::default() };
+    let ctx = load(&state, &req, &page, &mut input).await?;
     if ctx.cart.lines.is_empty() {
         return Ok(super::see_other("/cart"));
     }
-    let input = CheckoutInput {
-        key: new_key(),
-        delivery: ctx.deliveries.first().map(|d| d.code.clone()).unwrap_or_default(),
-        payment: ctx.payments.first().map(|p| p.code.clone()).unwrap_or_default(),
-        ..Default::default()
-    };
     Ok(render(&page, &ctx, &input, &FieldErrors::new(), 200))
+}
+
+/// The totals of the form as typed, for the page's script (issue 11); places nothing.
+pub async fn quote(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    form: CsrfForm<CheckoutInput>,
+) -> Result<HttpResponse, AppError> {
+    let mut input = form.0;
+    let ctx = load(&state, &req, &page, &mut input).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .json(views::checkout::quote_json(&page, &ctx.quote)))
 }
 
 pub async fn place(
@@ -71,6 +89,16 @@ pub async fn place(
     if input.key.len() != 32 || !input.key.chars().all(|c| c.is_ascii_hexdigit()) {
         input.key = new_key();
     }
+    if !input.apply.is_empty() {
+        // Issue 11: "Apply code" without JavaScript shows the code checked and the totals, and
+        // places nothing.
+        input.apply.clear();
+        let ctx = load(&state, &req, &page, &mut input).await?;
+        if ctx.cart.lines.is_empty() {
+            return Ok(super::see_other("/cart"));
+        }
+        return Ok(render(&page, &ctx, &input, &FieldErrors::new(), 200));
+    }
     let request = Request {
         basket: Basket::Cart { hash: cart::cart_hash(&req), key: input.key.clone() },
         input: input.clone(),
@@ -81,11 +109,11 @@ pub async fn place(
         mail_base: state.base_url.to_string(),
     };
     let placing = place_order(&state.db, &state.order_env(), request).await?;
-    answer(&req, &page, &state, input, placing)
+    answer(&req, &page, &state, input, placing).await
 }
 
 /// The page for what placing came to: the order's page, the earlier order, or the form again.
-fn answer(
+async fn answer(
     req: &HttpRequest,
     page: &Page,
     state: &AppState,
@@ -93,7 +121,8 @@ fn answer(
     placing: Placing,
 ) -> Result<HttpResponse, AppError> {
     let Placing { outcome, cart, settings, deliveries, payments } = placing;
-    let ctx = Context { cart, deliveries, payments, require_email: settings.require_email };
+    let quote = checkout_view(&state.db, &page.shop, page.now, cart.subtotal, input.clone()).await?.quote;
+    let ctx = Context { cart, deliveries, payments, require_email: settings.require_email, quote };
     let cart_error = |message: &str| FieldErrors::from([("cart", message.to_string())]);
     match outcome {
         Outcome::Placed(placed) => Ok(placed_page(req, page, state, &settings.whatsapp_template, &placed)),

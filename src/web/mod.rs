@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/cart/update", web::post().to(cart::update))
         .route("/checkout", web::get().to(checkout::form))
         .route("/checkout", web::post().to(checkout::place))
+        .route("/checkout/quote", web::post().to(checkout::quote))
         .route("/o/{code}", web::get().to(order_page::show))
         .route("/o/{code}/cancel", web::post().to(order_page::cancel))
         .route("/o/{code}/share", web::post().to(order_page::share))

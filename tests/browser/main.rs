@@ -315,7 +315,7 @@ async fn a_customer_checks_out_and_hands_the_order_to_whatsapp() {
     // A mistake first: the page comes back with the message beside the field.
     fill(b, "#f-name", "Asha").await;
     fill(b, "#f-phone", "12").await;
-    submit_and_wait(b, "form.checkout").await;
+    click_and_wait(b, "form.checkout button.place").await;
     let msg = b.find(Locator::Css("#f-phone-error")).await.unwrap().text().await.unwrap();
     assert!(msg.contains("like +91"), "{msg}");
     harness::assert_accessible(b, "the checkout with errors").await;
@@ -324,7 +324,7 @@ async fn a_customer_checks_out_and_hands_the_order_to_whatsapp() {
     fill(b, "#f-line1", "12 Hawa Mahal Road").await;
     fill(b, "#f-city", "Jaipur").await;
     b.find(Locator::Css("#payment-upi")).await.unwrap().click().await.unwrap();
-    submit_and_wait(b, "form.checkout").await;
+    click_and_wait(b, "form.checkout button.place").await;
 
     assert_eq!(heading(b).await, "Order ORD-1001");
     let url = b.current_url().await.unwrap();
@@ -348,6 +348,84 @@ async fn a_customer_checks_out_and_hands_the_order_to_whatsapp() {
     b.goto(cut).await.unwrap();
     assert_eq!(heading(b).await, "This link is not valid");
     harness::assert_accessible(b, "the link-not-valid page").await;
+}
+
+/// Waits until the element with this id reads `want` (spaces trimmed); panics saying what it read.
+async fn wait_for_text(b: &fantoccini::Client, id: &str, want: &str) {
+    let xpath = format!("//*[@id='{id}'][normalize-space(.)='{want}']");
+    let found = b.wait().at_most(std::time::Duration::from_secs(10)).for_element(Locator::XPath(&xpath)).await;
+    if found.is_err() {
+        let now = match b.find(Locator::Id(id)).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => "(nothing)".into(),
+        };
+        panic!("#{id} should read {want:?}, reads {now:?}");
+    }
+}
+
+/// Issue 11 (regression): on a 390×844 phone the checkout shows what is to pay before "Place
+/// order", and it follows the customer: the way of delivery, the city and postal code (the zone's
+/// fee) and an applied code change the total at once, without leaving the page; a refused code
+/// says why beside the field. The order placed shows the very total the checkout showed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_total_to_pay_follows_delivery_address_and_code_before_placing() {
+    let Some(browser) = harness::launch("the_total_to_pay_follows_delivery_address_and_code_before_placing").await
+    else {
+        return;
+    };
+    let b = &browser.client;
+    b.set_window_size(390, 844).await.unwrap();
+    let app = TestApp::spawn_demo().await;
+    let sku = common::shop::stock(&app, "canvas-tote", 5);
+    let price = common::shop::price_of(&app, &sku);
+    app.db().execute("UPDATE delivery_methods SET free_over = NULL", []).unwrap();
+    app.db()
+        .execute(
+            "INSERT INTO discount_codes (code, kind, value, created_at) VALUES ('TEN', 'percent', 10, '2026-01-01T00:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    let inr = |v: i64| souk::domain::money::format(v, "INR", 2);
+
+    b.goto(&app.url("/p/canvas-tote")).await.unwrap();
+    submit_and_wait(b, "form.buy").await;
+    click_and_wait(b, "a[href='/checkout']").await;
+    // Picking up is the first way: free, so the total is known at once.
+    wait_for_text(b, "quote-total", &inr(price)).await;
+    b.find(Locator::Css("#delivery-standard")).await.unwrap().click().await.unwrap();
+    wait_for_text(b, "quote-total", &format!("{} + delivery", inr(price))).await;
+    fill(b, "#f-city", "Jaipur").await;
+    wait_for_text(b, "quote-total", &inr(price + 4900)).await;
+    fill(b, "#f-city", "Pune").await;
+    fill(b, "#f-postal_code", "411001").await;
+    wait_for_text(b, "quote-total", &inr(price + 9900)).await;
+
+    fill(b, "#f-discount_code", "nope").await;
+    b.find(Locator::Css("button[name='apply']")).await.unwrap().click().await.unwrap();
+    wait_for_text(b, "f-discount_code-error", "The code NOPE is not valid.").await;
+    fill(b, "#f-discount_code", "ten").await;
+    b.find(Locator::Css("button[name='apply']")).await.unwrap().click().await.unwrap();
+    let total = inr(price - price / 10 + 9900);
+    wait_for_text(b, "quote-total", &total).await;
+    assert!(b.find(Locator::Id("f-discount_code-error")).await.is_err(), "the message goes with the problem");
+    let lines = b.find(Locator::Id("quote-lines")).await.unwrap().text().await.unwrap();
+    assert!(lines.contains("Discount (TEN)") && lines.contains(&format!("−{}", inr(price / 10))), "{lines}");
+    assert_eq!(b.current_url().await.unwrap().path(), "/checkout", "priced without leaving the page");
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+    harness::assert_accessible(b, "the checkout with its totals").await;
+    if let Ok(dir) = std::env::var("SOUK_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/checkout-totals.png"), b.screenshot().await.unwrap()).unwrap();
+    }
+
+    fill(b, "#f-name", "Asha").await;
+    fill(b, "#f-phone", "99887 76655").await;
+    fill(b, "#f-line1", "3 MG Road").await;
+    b.find(Locator::Css("#payment-upi")).await.unwrap().click().await.unwrap();
+    click_and_wait(b, "form.checkout button.place").await;
+    assert_eq!(heading(b).await, "Order ORD-1001");
+    let shown = b.find(Locator::Css("dl.totals dd:last-of-type strong")).await.unwrap().text().await.unwrap();
+    assert_eq!(shown, total, "the order page shows the total the checkout showed");
+    assert_eq!(app.count("SELECT total FROM orders"), price - price / 10 + 9900);
 }
 
 /// Issue 3 (valid HTML): every kind of page the shop sends, storefront and admin, with and
