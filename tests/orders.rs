@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::shop::{add, hidden, stock};
+use common::shop::{add, hidden, shown_again, stock};
 use common::*;
 use reqwest::{Client, StatusCode};
 
@@ -59,10 +59,10 @@ async fn a_guest_orders_from_a_phone_and_hands_the_order_to_whatsapp() {
     assert!(home.headers()["cache-control"].to_str().unwrap().starts_with("private"));
     assert!(home.text().await.unwrap().contains("<span class=\"count\">2</span>"));
 
-    // Missing and bad fields: the form again, each message beside its field, nothing stored.
+    // Missing and bad fields: the form again (by GET, issue 11), each message beside its field,
+    // nothing stored.
     let (res, _) = checkout(&app, &shopper, &[("phone", "12"), ("delivery", "standard"), ("payment", "upi")]).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
+    let html = shown_again(&app, &shopper, res).await;
     assert!(
         html.contains("Enter your name.") && html.contains("like +91") && html.contains("Enter the street address")
     );
@@ -71,7 +71,7 @@ async fn a_guest_orders_from_a_phone_and_hands_the_order_to_whatsapp() {
     let mut too_long = CUSTOMER.to_vec();
     too_long.push(("line2", long.as_str()));
     let (res, _) = checkout(&app, &shopper, &too_long).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(shown_again(&app, &shopper, res).await.contains("at most 200 characters"));
     assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
 
     // A price sent by the client is ignored: totals come from the catalogue.
@@ -149,8 +149,7 @@ async fn a_double_tap_or_a_repeat_gives_back_the_same_order() {
     let mut copied = vec![("csrf", their_csrf.as_str()), ("key", key.as_str())];
     copied.extend_from_slice(CUSTOMER);
     let res = stranger.post(app.url("/checkout")).form(&copied).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
+    let html = shown_again(&app, &stranger, res).await;
     assert!(html.contains("This form was already used"), "{html}");
     let fresh = hidden(&html, "key");
     assert_ne!(fresh, key);
@@ -208,8 +207,8 @@ async fn the_checkout_asks_only_for_what_the_shop_needs() {
         .chain([("delivery", "pickup")])
         .collect();
     let (res, _) = checkout(&app, &shopper, &fields).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("id=\"f-email-error\""), "the message is beside the email field");
+    let html = shown_again(&app, &shopper, res).await;
+    assert!(html.contains("id=\"f-email-error\""), "the message is beside the email field");
     let mut fields = fields;
     fields.push(("email", "asha@example.com"));
     let (res, _) = checkout(&app, &shopper, &fields).await;
@@ -232,8 +231,7 @@ async fn the_phone_message_says_what_the_field_accepts() {
     };
     // One digit short.
     let (res, _) = checkout(&app, &shopper, &with_phone("98765 4321")).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
+    let html = shown_again(&app, &shopper, res).await;
     let at = html.find("id=\"f-phone-error\"").expect("a message beside the phone field");
     let message = &html[at..at + html[at..].find("</").unwrap()];
     assert!(message.contains("without a country code we add +91"), "{message}");
@@ -266,7 +264,13 @@ async fn fifty_shoppers_race_for_the_last_unit_and_exactly_one_gets_it() {
                 let mut fields: Vec<(&str, &str)> = CUSTOMER.iter().copied().filter(|(k, _)| *k != "phone").collect();
                 fields.extend([("csrf", csrf.as_str()), ("key", key.as_str()), ("phone", phone.as_str())]);
                 let res = shopper.post(&url).form(&fields).send().await.unwrap();
-                (res.status(), res.text().await.unwrap())
+                let status = res.status();
+                // Refused: the form again by GET (issue 11), which says why.
+                if status == StatusCode::SEE_OTHER && location(&res) == "/checkout" {
+                    let again = shopper.get(url.as_str()).send().await.unwrap();
+                    return (StatusCode::CONFLICT, again.text().await.unwrap());
+                }
+                (status, res.text().await.unwrap())
             })
         })
         .collect();
@@ -310,8 +314,7 @@ async fn a_cart_says_what_changed_before_anything_is_charged() {
     let mut fields = vec![("csrf", csrf.as_str()), ("key", key.as_str())];
     fields.extend_from_slice(CUSTOMER);
     let res = shopper.post(app.url("/checkout")).form(&fields).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    let html = res.text().await.unwrap();
+    let html = shown_again(&app, &shopper, res).await;
     assert!(html.contains("sold out and was removed.") && !html.contains("Place order"), "{html}");
     let html = app.get_as(&shopper, "/cart").await.text().await.unwrap();
     assert!(html.contains("Your cart is empty."));
@@ -666,8 +669,7 @@ async fn the_checkout_shows_fee_discount_and_total_before_the_order_is_placed() 
     let mut fields = CUSTOMER.to_vec();
     fields.extend([("discount_code", "ten"), ("apply", "1")]);
     let (res, _) = checkout(&app, &shopper, &fields).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
+    let html = shown_again(&app, &shopper, res).await;
     let off = 2 * price / 10;
     let shown_total = 2 * price - off + 4900;
     assert!(html.contains(&format!("<dt>Discount (TEN)</dt><dd>−{}</dd>", inr(off))), "{html}");
@@ -682,7 +684,7 @@ async fn the_checkout_shows_fee_discount_and_total_before_the_order_is_placed() 
     let mut fields = CUSTOMER.to_vec();
     fields.extend([("discount_code", "nope"), ("apply", "1")]);
     let (res, _) = checkout(&app, &shopper, &fields).await;
-    let html = res.text().await.unwrap();
+    let html = shown_again(&app, &shopper, res).await;
     assert!(
         html.contains("<p class=\"error\" id=\"f-discount_code-error\">The code NOPE is not valid.</p>"),
         "the message beside the code: {html}"
@@ -728,4 +730,52 @@ async fn the_checkout_shows_fee_discount_and_total_before_the_order_is_placed() 
     assert_eq!(app.count("SELECT total FROM orders"), shown_total);
     let page = app.get_as(&shopper, &location(&res)).await.text().await.unwrap();
     assert!(page.contains(&format!("<strong>{}</strong>", inr(shown_total))), "{page}");
+}
+
+/// Issue 11 (regression): a checkout post that places nothing answers 303 to GET /checkout
+/// (post/redirect/get), so the browser's Back button never asks to send the form again. The page it
+/// lands on has what was typed (the same one-time key, so a fixed form places one order) and the
+/// messages; the messages are shown once, the typed values until the order is placed. Only the
+/// browser that typed them sees them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_checkout_comes_back_by_get_with_what_was_typed() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 5);
+    let shopper = browser();
+    add(&app, &shopper, &sku, "1").await;
+    let wrong: Vec<(&str, &str)> =
+        CUSTOMER.iter().copied().filter(|(k, _)| *k != "phone").chain([("phone", "12")]).collect();
+    let (res, key) = checkout(&app, &shopper, &wrong).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/checkout");
+    let cookie = set_cookie(&res, "souk_checkout").expect("the kept form's id");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("Path=/checkout") && cookie.contains("SameSite=Lax"));
+
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    assert!(html.contains("id=\"f-phone-error\"") && html.contains("like +91"), "the message: {html}");
+    assert!(html.contains("value=\"12 Hawa Mahal Road\"") && html.contains("value=\"12\""), "what was typed");
+    assert!(html.contains("Asha &lt;script&gt;") && !html.contains("<script>alert"), "escaped as ever");
+    assert_eq!(hidden(&html, "key"), key, "the same one-time key");
+    // Back, or a reload: the typed values again, the messages were shown.
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    assert!(html.contains("value=\"12 Hawa Mahal Road\"") && !html.contains("f-phone-error"), "{html}");
+    // Another browser sees none of it.
+    let other = browser();
+    add(&app, &other, &sku, "1").await;
+    let theirs = app.get_as(&other, "/checkout").await.text().await.unwrap();
+    assert!(!theirs.contains("Hawa Mahal") && !theirs.contains(&key));
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+
+    // Fixed and placed: one order, and the kept form is forgotten.
+    let csrf = csrf_from(&html).unwrap();
+    let mut fields = vec![("csrf", csrf.as_str()), ("key", key.as_str())];
+    fields.extend_from_slice(CUSTOMER);
+    let res = shopper.post(app.url("/checkout")).form(&fields).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with("/o/ORD-1001?t="));
+    assert!(set_cookie(&res, "souk_checkout").unwrap().contains("Max-Age=0"));
+    add(&app, &shopper, &sku, "1").await;
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    assert!(!html.contains("Hawa Mahal") && hidden(&html, "key") != key, "a fresh form for the next order");
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
 }

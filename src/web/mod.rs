@@ -6,6 +6,7 @@ pub mod assets;
 pub mod cart;
 pub mod checkout;
 pub mod extract;
+pub mod form_stash;
 pub mod health;
 pub mod middleware;
 pub mod order_page;
