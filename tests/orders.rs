@@ -384,8 +384,14 @@ async fn a_magic_link_works_only_for_its_order_until_it_expires_or_is_revoked() 
     assert_eq!(app.count("SELECT count(*) FROM idempotency_keys"), 1);
 }
 
+/// Issue 11 (regression): a customer's "Cancel this order" no longer cancels on one tap, and the
+/// seller hears of it. The tap opens a page that asks ("Cancel order ORD-1001? Its items go back
+/// on sale") with a confirm button and a "Keep my order" link; nothing is cancelled until it is
+/// confirmed. Confirmed: the stock comes back, the timeline says the customer cancelled it, and
+/// the seller's email (with the order code, without the customer's address) is queued in the same
+/// transaction.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_customer_cancels_an_unconfirmed_order_and_the_stock_comes_back() {
+async fn a_customer_cancels_an_unconfirmed_order_after_confirming_and_the_seller_is_told() {
     let app = demo().await;
     let sku = stock(&app, "canvas-tote", 2);
     // Its only variant with stock: the order takes the product's last units.
@@ -402,26 +408,82 @@ async fn a_customer_cancels_an_unconfirmed_order_and_the_stock_comes_back() {
     add(&app, &shopper, &sku, "2").await;
     let (res, _) = checkout(&app, &shopper, CUSTOMER).await;
     let link = location(&res);
+    let token = link.split("t=").nth(1).unwrap().to_string();
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 2);
     assert_eq!(app.count("SELECT sold_out FROM products WHERE slug = 'canvas-tote'"), 1, "the card says sold out");
     let page = shown().await;
     assert!(page.contains("Sold out") && !page.contains("Only 2 left"), "and so does the page");
+    let mails = app.count("SELECT count(*) FROM outbox");
+
+    // One tap on "Cancel this order" (a link) asks first; nothing is cancelled.
     let page = app.get_as(&shopper, &link).await.text().await.unwrap();
-    assert!(page.contains("Cancel this order"));
-    let token = link.split("t=").nth(1).unwrap();
+    let ask = format!("/o/ORD-1001/cancel?t={token}");
+    assert!(page.contains(&format!("href=\"{ask}\"")) && page.contains("Cancel this order"), "{page}");
+    let res = app.get_as(&shopper, &ask).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    let confirm = res.text().await.unwrap();
+    assert!(confirm.contains("Cancel order ORD-1001?") && confirm.contains("Its items go back on sale"), "{confirm}");
+    assert!(confirm.contains(&format!("href=\"/o/ORD-1001?t={token}\">Keep my order</a>")), "{confirm}");
+    assert!(confirm.contains("name=\"confirm\" value=\"1\""));
+    let still = || {
+        assert_eq!(app.count("SELECT count(*) FROM orders WHERE status = 'draft'"), 1, "not cancelled yet");
+        assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 2);
+        assert_eq!(app.count("SELECT count(*) FROM outbox"), mails);
+    };
+    still();
+    // A post without the confirmation (an order page from before) is asked too.
+    let csrf = csrf_from(&confirm).unwrap();
     let res = shopper
         .post(app.url("/o/ORD-1001/cancel"))
-        .form(&[("csrf", csrf_from(&page).unwrap().as_str()), ("t", token)])
+        .form(&[("csrf", csrf.as_str()), ("t", token.as_str())])
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, ask.clone()));
+    still();
+
+    // Confirmed.
+    let res = shopper
+        .post(app.url("/o/ORD-1001/cancel"))
+        .form(&[("csrf", csrf.as_str()), ("t", token.as_str()), ("confirm", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, link.clone()));
     let page = app.get_as(&shopper, &link).await.text().await.unwrap();
-    assert!(page.contains("Cancelled") && !page.contains("Cancel this order"));
+    assert!(page.contains("Your order is cancelled.") && page.contains("Cancelled: cancelled by the customer"));
+    assert!(!page.contains("Cancel this order"));
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 0, "released");
-    assert_eq!(app.count("SELECT count(*) FROM order_events WHERE status = 'cancelled'"), 1);
+    let event: (String, String, String) = app
+        .db()
+        .query_row("SELECT status, note, actor FROM order_events ORDER BY id DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(event, ("cancelled".into(), "Cancelled by the customer".into(), "customer".into()));
     assert_eq!(app.count("SELECT sold_out FROM products WHERE slug = 'canvas-tote'"), 0);
     assert!(shown().await.contains("Only 2 left"), "back on sale");
+
+    // The seller's notice, to the shop's contact email: the code, not the customer's address.
+    let (to, subject, text, html): (String, String, String, String) = app
+        .db()
+        .query_row(
+            "SELECT to_addr, subject, body_text, body_html FROM outbox WHERE kind = 'order_cancelled_seller'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!((to.as_str(), subject.as_str()), ("shop@example.com", "Order ORD-1001 was cancelled by the customer"));
+    assert!(text.contains("ORD-1001") && text.contains("Canvas Tote") && html.contains("ORD-1001"), "{text}");
+    for private in ["Hawa Mahal", "302002", "Jaipur", "Rajasthan", "9988776655", "asha@example.com"] {
+        assert!(!text.contains(private) && !html.contains(private), "{private} is not in the seller's notice: {text}");
+    }
+    // Once cancelled, the question is not asked again.
+    let res = app.get_as(&shopper, &ask).await;
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, link.clone()));
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_cancelled_seller'"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -600,18 +662,20 @@ async fn a_view_only_link_can_be_shared_and_every_other_link_turned_off() {
     for action in ["cancel", "share", "revoke-others"] {
         let res = family
             .post(app.url(&format!("/o/ORD-1001/{action}")))
-            .form(&[("csrf", fam_csrf.as_str()), ("t", view_token)])
+            .form(&[("csrf", fam_csrf.as_str()), ("t", view_token), ("confirm", "1")])
             .send()
             .await
             .unwrap();
         assert!(matches!(res.status(), StatusCode::FORBIDDEN | StatusCode::CONFLICT), "{action}: {}", res.status());
     }
+    let asked = app.get_as(&family, &view_path.replace("/ORD-1001?", "/ORD-1001/cancel?")).await;
+    assert_eq!(asked.status(), StatusCode::FORBIDDEN, "nor is a view-only link asked to cancel");
     assert_eq!(app.count("SELECT count(*) FROM orders WHERE status = 'draft'"), 1, "still placed");
     // A token that opens nothing gets the page every such link gets.
     for action in ["cancel", "share", "revoke-others"] {
         let res = owner
             .post(app.url(&format!("/o/ORD-1001/{action}")))
-            .form(&[("csrf", csrf.as_str()), ("t", "0".repeat(64).as_str())])
+            .form(&[("csrf", csrf.as_str()), ("t", "0".repeat(64).as_str()), ("confirm", "1")])
             .send()
             .await
             .unwrap();

@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/checkout", web::post().to(checkout::place))
         .route("/checkout/quote", web::post().to(checkout::quote))
         .route("/o/{code}", web::get().to(order_page::show))
+        .route("/o/{code}/cancel", web::get().to(order_page::confirm_cancel))
         .route("/o/{code}/cancel", web::post().to(order_page::cancel))
         .route("/o/{code}/share", web::post().to(order_page::share))
         .route("/o/{code}/revoke-others", web::post().to(order_page::revoke_others))

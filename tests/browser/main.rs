@@ -339,6 +339,13 @@ async fn a_customer_checks_out_and_hands_the_order_to_whatsapp() {
     if let Ok(dir) = std::env::var("SOUK_SCREENSHOTS") {
         std::fs::write(format!("{dir}/order-page.png"), b.screenshot().await.unwrap()).unwrap();
     }
+    // Issue 11: "Cancel this order" asks first; "Keep my order" goes back with nothing changed.
+    click_and_wait(b, "a.button.danger").await;
+    assert_eq!(heading(b).await, "Cancel order ORD-1001?");
+    harness::assert_accessible(b, "the question before cancelling").await;
+    click_and_wait(b, "a.button.primary").await;
+    assert_eq!(heading(b).await, "Order ORD-1001");
+    assert_eq!(app.count("SELECT count(*) FROM orders WHERE status = 'draft'"), 1, "still placed");
     // The link alone opens the order in another browser session.
     b.delete_all_cookies().await.unwrap();
     b.goto(url.as_str()).await.unwrap();
@@ -511,6 +518,8 @@ async fn every_kind_of_page_is_valid_html() {
     let placed = common::shop::checkout(&app, &shopper, common::shop::CUSTOMER).await;
     let order = location(&placed);
     keep("the order page", app.get_as(&shopper, &order).await.text().await.unwrap());
+    let ask = order.replace("/ORD-1001?", "/ORD-1001/cancel?");
+    keep("the question before cancelling", app.get_as(&shopper, &ask).await.text().await.unwrap());
     keep("a link that is not valid", app.get_as(&shopper, "/o/ORD-1001?t=00").await.text().await.unwrap());
 
     app.setup_owner().await;
