@@ -98,7 +98,10 @@ fn wanted(form: &AddForm) -> app::cart::Wanted {
     if form.product.is_empty() || chosen.iter().all(|o| o.is_none()) {
         return app::cart::Wanted::Sku(form.sku.trim().to_string());
     }
-    app::cart::Wanted::Options { product: form.product.trim().to_string(), values: chosen.map(|o| o.clone().unwrap_or_default()) }
+    app::cart::Wanted::Options {
+        product: form.product.trim().to_string(),
+        values: chosen.map(|o| o.clone().unwrap_or_default()),
+    }
 }
 
 /// Adds to the cart from a product page. Product pages are shared by caches and carry no CSRF
