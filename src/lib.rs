@@ -45,6 +45,8 @@ pub struct AppState {
     pub pages: Arc<web::page_cache::PageCache>,
     /// The time every storefront rule goes by (drops, carts, links); tests move it forward.
     pub clock: domain::clock::Clock,
+    /// Checkout forms that placed nothing, kept for the page they redirect to (issue 11).
+    pub checkout_forms: Arc<web::form_stash::FormStash>,
 }
 
 impl AppState {
@@ -149,6 +151,7 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         db,
         pages,
         clock: domain::clock::Clock::default(),
+        checkout_forms: Arc::default(),
         proxies: Arc::new(config.trusted_proxies()?),
         config: Arc::new(config),
         shop: Arc::new(RwLock::new(shop)),

@@ -261,3 +261,54 @@ async fn queued_mail_survives_a_restart_and_is_sent_once() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(received.lock().unwrap().len(), 1);
 }
+
+/// Issue 11: when a customer cancels their order (after confirming), the seller's notice goes out
+/// through the outbox to a real SMTP server: to every owner when the shop has no contact email,
+/// naming the order's code and not the customer's address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_cancel_is_emailed_to_the_seller() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = smtp_server(listener);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path());
+    config.mail.smtp_url = souk::config::Secret::new(format!("smtp://127.0.0.1:{port}"));
+    config.mail.from = "Souk Demo Bazaar <shop@example.com>".into();
+    let db = souk::db::Db::open(&config.db_path(), 5000, 0, 2).unwrap();
+    db.write_blocking(|tx| souk::demo::fill(tx, false).map_err(souk::error::AppError::Conflict)).unwrap();
+    drop(db);
+    let app = TestApp::spawn_in(dir, config).await;
+    app.setup_owner().await;
+    let sku = common::shop::stock(&app, "canvas-tote", 5);
+    let shopper = browser();
+    common::shop::add(&app, &shopper, &sku, "1").await;
+    let res = common::shop::checkout(&app, &shopper, common::shop::CUSTOMER).await;
+    let link = location(&res);
+    let token = link.split("t=").nth(1).unwrap().to_string();
+    let confirm = app.get_as(&shopper, &format!("/o/ORD-1001/cancel?t={token}")).await.text().await.unwrap();
+    let csrf = csrf_from(&confirm).unwrap();
+    let res = shopper
+        .post(app.url("/o/ORD-1001/cancel"))
+        .form(&[("csrf", csrf.as_str()), ("t", token.as_str()), ("confirm", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let cancelled = || {
+        received
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|m| m.contains("Subject: Order ORD-1001 was cancelled by the customer"))
+            .cloned()
+    };
+    assert!(eventually(10, || cancelled().is_some()).await, "the seller's notice arrives");
+    // Undo quoted-printable: soft line breaks.
+    let msg = cancelled().unwrap().replace("=\r\n", "");
+    assert!(msg.contains(&format!("To: {OWNER_EMAIL}")), "the owner, as the shop has no contact email: {msg}");
+    assert!(msg.contains("cancelled order ORD-1001"), "{msg}");
+    for private in ["Hawa Mahal", "302002", "Jaipur", "9988776655"] {
+        assert!(!msg.contains(private), "{private} is not in the seller's notice: {msg}");
+    }
+}

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::shop::{add, hidden, stock};
+use common::shop::{add, hidden, shown_again, stock};
 use common::*;
 use reqwest::{Client, StatusCode};
 
@@ -59,10 +59,10 @@ async fn a_guest_orders_from_a_phone_and_hands_the_order_to_whatsapp() {
     assert!(home.headers()["cache-control"].to_str().unwrap().starts_with("private"));
     assert!(home.text().await.unwrap().contains("<span class=\"count\">2</span>"));
 
-    // Missing and bad fields: the form again, each message beside its field, nothing stored.
+    // Missing and bad fields: the form again (by GET, issue 11), each message beside its field,
+    // nothing stored.
     let (res, _) = checkout(&app, &shopper, &[("phone", "12"), ("delivery", "standard"), ("payment", "upi")]).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
+    let html = shown_again(&app, &shopper, res).await;
     assert!(
         html.contains("Enter your name.") && html.contains("like +91") && html.contains("Enter the street address")
     );
@@ -71,7 +71,7 @@ async fn a_guest_orders_from_a_phone_and_hands_the_order_to_whatsapp() {
     let mut too_long = CUSTOMER.to_vec();
     too_long.push(("line2", long.as_str()));
     let (res, _) = checkout(&app, &shopper, &too_long).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(shown_again(&app, &shopper, res).await.contains("at most 200 characters"));
     assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
 
     // A price sent by the client is ignored: totals come from the catalogue.
@@ -149,8 +149,7 @@ async fn a_double_tap_or_a_repeat_gives_back_the_same_order() {
     let mut copied = vec![("csrf", their_csrf.as_str()), ("key", key.as_str())];
     copied.extend_from_slice(CUSTOMER);
     let res = stranger.post(app.url("/checkout")).form(&copied).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
+    let html = shown_again(&app, &stranger, res).await;
     assert!(html.contains("This form was already used"), "{html}");
     let fresh = hidden(&html, "key");
     assert_ne!(fresh, key);
@@ -208,8 +207,8 @@ async fn the_checkout_asks_only_for_what_the_shop_needs() {
         .chain([("delivery", "pickup")])
         .collect();
     let (res, _) = checkout(&app, &shopper, &fields).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().await.unwrap().contains("id=\"f-email-error\""), "the message is beside the email field");
+    let html = shown_again(&app, &shopper, res).await;
+    assert!(html.contains("id=\"f-email-error\""), "the message is beside the email field");
     let mut fields = fields;
     fields.push(("email", "asha@example.com"));
     let (res, _) = checkout(&app, &shopper, &fields).await;
@@ -232,8 +231,7 @@ async fn the_phone_message_says_what_the_field_accepts() {
     };
     // One digit short.
     let (res, _) = checkout(&app, &shopper, &with_phone("98765 4321")).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = res.text().await.unwrap();
+    let html = shown_again(&app, &shopper, res).await;
     let at = html.find("id=\"f-phone-error\"").expect("a message beside the phone field");
     let message = &html[at..at + html[at..].find("</").unwrap()];
     assert!(message.contains("without a country code we add +91"), "{message}");
@@ -266,7 +264,13 @@ async fn fifty_shoppers_race_for_the_last_unit_and_exactly_one_gets_it() {
                 let mut fields: Vec<(&str, &str)> = CUSTOMER.iter().copied().filter(|(k, _)| *k != "phone").collect();
                 fields.extend([("csrf", csrf.as_str()), ("key", key.as_str()), ("phone", phone.as_str())]);
                 let res = shopper.post(&url).form(&fields).send().await.unwrap();
-                (res.status(), res.text().await.unwrap())
+                let status = res.status();
+                // Refused: the form again by GET (issue 11), which says why.
+                if status == StatusCode::SEE_OTHER && location(&res) == "/checkout" {
+                    let again = shopper.get(url.as_str()).send().await.unwrap();
+                    return (StatusCode::CONFLICT, again.text().await.unwrap());
+                }
+                (status, res.text().await.unwrap())
             })
         })
         .collect();
@@ -310,8 +314,7 @@ async fn a_cart_says_what_changed_before_anything_is_charged() {
     let mut fields = vec![("csrf", csrf.as_str()), ("key", key.as_str())];
     fields.extend_from_slice(CUSTOMER);
     let res = shopper.post(app.url("/checkout")).form(&fields).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::CONFLICT);
-    let html = res.text().await.unwrap();
+    let html = shown_again(&app, &shopper, res).await;
     assert!(html.contains("sold out and was removed.") && !html.contains("Place order"), "{html}");
     let html = app.get_as(&shopper, "/cart").await.text().await.unwrap();
     assert!(html.contains("Your cart is empty."));
@@ -381,8 +384,14 @@ async fn a_magic_link_works_only_for_its_order_until_it_expires_or_is_revoked() 
     assert_eq!(app.count("SELECT count(*) FROM idempotency_keys"), 1);
 }
 
+/// Issue 11 (regression): a customer's "Cancel this order" no longer cancels on one tap, and the
+/// seller hears of it. The tap opens a page that asks ("Cancel order ORD-1001? Its items go back
+/// on sale") with a confirm button and a "Keep my order" link; nothing is cancelled until it is
+/// confirmed. Confirmed: the stock comes back, the timeline says the customer cancelled it, and
+/// the seller's email (with the order code, without the customer's address) is queued in the same
+/// transaction.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_customer_cancels_an_unconfirmed_order_and_the_stock_comes_back() {
+async fn a_customer_cancels_an_unconfirmed_order_after_confirming_and_the_seller_is_told() {
     let app = demo().await;
     let sku = stock(&app, "canvas-tote", 2);
     // Its only variant with stock: the order takes the product's last units.
@@ -399,26 +408,82 @@ async fn a_customer_cancels_an_unconfirmed_order_and_the_stock_comes_back() {
     add(&app, &shopper, &sku, "2").await;
     let (res, _) = checkout(&app, &shopper, CUSTOMER).await;
     let link = location(&res);
+    let token = link.split("t=").nth(1).unwrap().to_string();
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 2);
     assert_eq!(app.count("SELECT sold_out FROM products WHERE slug = 'canvas-tote'"), 1, "the card says sold out");
     let page = shown().await;
     assert!(page.contains("Sold out") && !page.contains("Only 2 left"), "and so does the page");
+    let mails = app.count("SELECT count(*) FROM outbox");
+
+    // One tap on "Cancel this order" (a link) asks first; nothing is cancelled.
     let page = app.get_as(&shopper, &link).await.text().await.unwrap();
-    assert!(page.contains("Cancel this order"));
-    let token = link.split("t=").nth(1).unwrap();
+    let ask = format!("/o/ORD-1001/cancel?t={token}");
+    assert!(page.contains(&format!("href=\"{ask}\"")) && page.contains("Cancel this order"), "{page}");
+    let res = app.get_as(&shopper, &ask).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    let confirm = res.text().await.unwrap();
+    assert!(confirm.contains("Cancel order ORD-1001?") && confirm.contains("Its items go back on sale"), "{confirm}");
+    assert!(confirm.contains(&format!("href=\"/o/ORD-1001?t={token}\">Keep my order</a>")), "{confirm}");
+    assert!(confirm.contains("name=\"confirm\" value=\"1\""));
+    let still = || {
+        assert_eq!(app.count("SELECT count(*) FROM orders WHERE status = 'draft'"), 1, "not cancelled yet");
+        assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 2);
+        assert_eq!(app.count("SELECT count(*) FROM outbox"), mails);
+    };
+    still();
+    // A post without the confirmation (an order page from before) is asked too.
+    let csrf = csrf_from(&confirm).unwrap();
     let res = shopper
         .post(app.url("/o/ORD-1001/cancel"))
-        .form(&[("csrf", csrf_from(&page).unwrap().as_str()), ("t", token)])
+        .form(&[("csrf", csrf.as_str()), ("t", token.as_str())])
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, ask.clone()));
+    still();
+
+    // Confirmed.
+    let res = shopper
+        .post(app.url("/o/ORD-1001/cancel"))
+        .form(&[("csrf", csrf.as_str()), ("t", token.as_str()), ("confirm", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, link.clone()));
     let page = app.get_as(&shopper, &link).await.text().await.unwrap();
-    assert!(page.contains("Cancelled") && !page.contains("Cancel this order"));
+    assert!(page.contains("Your order is cancelled.") && page.contains("Cancelled: cancelled by the customer"));
+    assert!(!page.contains("Cancel this order"));
     assert_eq!(app.count(&format!("SELECT reserved FROM variants WHERE sku = '{sku}'")), 0, "released");
-    assert_eq!(app.count("SELECT count(*) FROM order_events WHERE status = 'cancelled'"), 1);
+    let event: (String, String, String) = app
+        .db()
+        .query_row("SELECT status, note, actor FROM order_events ORDER BY id DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(event, ("cancelled".into(), "Cancelled by the customer".into(), "customer".into()));
     assert_eq!(app.count("SELECT sold_out FROM products WHERE slug = 'canvas-tote'"), 0);
     assert!(shown().await.contains("Only 2 left"), "back on sale");
+
+    // The seller's notice, to the shop's contact email: the code, not the customer's address.
+    let (to, subject, text, html): (String, String, String, String) = app
+        .db()
+        .query_row(
+            "SELECT to_addr, subject, body_text, body_html FROM outbox WHERE kind = 'order_cancelled_seller'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!((to.as_str(), subject.as_str()), ("shop@example.com", "Order ORD-1001 was cancelled by the customer"));
+    assert!(text.contains("ORD-1001") && text.contains("Canvas Tote") && html.contains("ORD-1001"), "{text}");
+    for private in ["Hawa Mahal", "302002", "Jaipur", "Rajasthan", "9988776655", "asha@example.com"] {
+        assert!(!text.contains(private) && !html.contains(private), "{private} is not in the seller's notice: {text}");
+    }
+    // Once cancelled, the question is not asked again.
+    let res = app.get_as(&shopper, &ask).await;
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, link.clone()));
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_cancelled_seller'"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -600,18 +665,20 @@ async fn a_view_only_link_can_be_shared_and_every_other_link_turned_off() {
     for action in ["cancel", "share", "revoke-others"] {
         let res = family
             .post(app.url(&format!("/o/ORD-1001/{action}")))
-            .form(&[("csrf", fam_csrf.as_str()), ("t", view_token)])
+            .form(&[("csrf", fam_csrf.as_str()), ("t", view_token), ("confirm", "1")])
             .send()
             .await
             .unwrap();
         assert!(matches!(res.status(), StatusCode::FORBIDDEN | StatusCode::CONFLICT), "{action}: {}", res.status());
     }
+    let asked = app.get_as(&family, &view_path.replace("/ORD-1001?", "/ORD-1001/cancel?")).await;
+    assert_eq!(asked.status(), StatusCode::FORBIDDEN, "nor is a view-only link asked to cancel");
     assert_eq!(app.count("SELECT count(*) FROM orders WHERE status = 'draft'"), 1, "still placed");
     // A token that opens nothing gets the page every such link gets.
     for action in ["cancel", "share", "revoke-others"] {
         let res = owner
             .post(app.url(&format!("/o/ORD-1001/{action}")))
-            .form(&[("csrf", csrf.as_str()), ("t", "0".repeat(64).as_str())])
+            .form(&[("csrf", csrf.as_str()), ("t", "0".repeat(64).as_str()), ("confirm", "1")])
             .send()
             .await
             .unwrap();
@@ -629,4 +696,153 @@ async fn a_view_only_link_can_be_shared_and_every_other_link_turned_off() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get_as(&family, &view_path).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get_as(&owner, &link).await.status(), StatusCode::OK);
+}
+
+/// The text of the element with this id (its first text, up to the next tag), `&amp;` read back.
+fn text_of(html: &str, id: &str) -> Option<String> {
+    let at = html.find(&format!("id=\"{id}\""))?;
+    let rest = &html[at..];
+    let start = rest.find('>')? + 1;
+    Some(rest[start..start + rest[start..].find('<')?].replace("&amp;", "&"))
+}
+
+/// Issue 11: before "Place order" the checkout shows the fee of the chosen way for the address's
+/// zone, the discount and the total. "Apply code" is a button of the form, so it works without
+/// JavaScript: the page comes back with the code checked and the totals, and nothing is placed; a
+/// refused code says why beside the field. The page's script asks the same of /checkout/quote.
+/// The order placed costs what was shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checkout_shows_fee_discount_and_total_before_the_order_is_placed() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 5);
+    app.db().execute("UPDATE delivery_methods SET free_over = NULL", []).unwrap();
+    app.db()
+        .execute(
+            "INSERT INTO discount_codes (code, kind, value, created_at) VALUES ('TEN', 'percent', 10, '2026-01-01T00:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    let price: i64 = app.db().query_row("SELECT price FROM variants WHERE sku = ?1", [&sku], |r| r.get(0)).unwrap();
+    let inr = |v: i64| souk::domain::money::format(v, "INR", 2);
+    let shopper = browser();
+    add(&app, &shopper, &sku, "2").await;
+
+    // The first way (pickup) is chosen: free, so the total is known at once.
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    assert!(html.contains("To pay") && html.contains("name=\"apply\""), "{html}");
+    assert_eq!(text_of(&html, "quote-total").unwrap(), inr(2 * price));
+
+    // "Apply code" without JavaScript: Jaipur is the same-city zone (49.00), 10% off.
+    let mut fields = CUSTOMER.to_vec();
+    fields.extend([("discount_code", "ten"), ("apply", "1")]);
+    let (res, _) = checkout(&app, &shopper, &fields).await;
+    let html = shown_again(&app, &shopper, res).await;
+    let off = 2 * price / 10;
+    let shown_total = 2 * price - off + 4900;
+    assert!(html.contains(&format!("<dt>Discount (TEN)</dt><dd>−{}</dd>", inr(off))), "{html}");
+    assert!(html.contains(&format!("<dt>Delivery (Courier)</dt><dd>{}</dd>", inr(4900))), "{html}");
+    assert_eq!(text_of(&html, "quote-total").unwrap(), inr(shown_total));
+    assert!(html.contains("value=\"12 Hawa Mahal Road\"") && html.contains("value=\"ten\""), "typed values kept");
+    assert!(!html.contains("f-discount_code-error"));
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0, "Apply places nothing");
+    assert_eq!(app.count("SELECT count(*) FROM discount_redemptions"), 0);
+
+    // A code that takes nothing off says why, beside its field; the total is without it.
+    let mut fields = CUSTOMER.to_vec();
+    fields.extend([("discount_code", "nope"), ("apply", "1")]);
+    let (res, _) = checkout(&app, &shopper, &fields).await;
+    let html = shown_again(&app, &shopper, res).await;
+    assert!(
+        html.contains("<p class=\"error\" id=\"f-discount_code-error\">The code NOPE is not valid.</p>"),
+        "the message beside the code: {html}"
+    );
+    assert_eq!(text_of(&html, "quote-total").unwrap(), inr(2 * price + 4900));
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+
+    // The script's question: another zone, no address yet, a way that does not reach the address.
+    let page = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    let csrf = csrf_from(&page).unwrap();
+    let ask = |changes: Vec<(&'static str, &'static str)>| {
+        let mut form: Vec<(&str, &str)> =
+            CUSTOMER.iter().copied().filter(|(k, _)| !changes.iter().any(|(c, _)| c == k)).collect();
+        form.extend(changes);
+        form.push(("csrf", csrf.as_str()));
+        let req = shopper.post(app.url("/checkout/quote")).form(&form);
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let q = ask(vec![("city", "Pune"), ("region", "Maharashtra"), ("postal_code", "411001"), ("discount_code", "TEN")])
+        .await;
+    assert_eq!(q["total_minor"], 2 * price - off + 9900, "{q}");
+    assert_eq!(q["total"], inr(2 * price - off + 9900));
+    assert_eq!(q["lines"][1]["label"], "Discount (TEN)");
+    let q = ask(vec![("city", ""), ("region", ""), ("postal_code", "")]).await;
+    assert_eq!(q["total_minor"], serde_json::Value::Null, "{q}");
+    assert_eq!(q["total"], format!("{} + delivery", inr(2 * price)));
+    assert_eq!(q["note"], "Enter your city or postal code to see the delivery fee.");
+    let q = ask(vec![("city", "Dubai"), ("region", ""), ("postal_code", "00000")]).await;
+    assert_eq!(q["note"], "Courier does not reach this address; choose another way.");
+    let q = ask(vec![("discount_code", "nope")]).await;
+    assert_eq!(q["discount_error"], "The code NOPE is not valid.");
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0, "asking places nothing");
+
+    // Placed: the same total as shown, priced again on the server.
+    let mut fields = CUSTOMER.to_vec();
+    fields.push(("discount_code", "ten"));
+    let (res, _) = checkout(&app, &shopper, &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT total FROM orders"), shown_total);
+    let page = app.get_as(&shopper, &location(&res)).await.text().await.unwrap();
+    assert!(page.contains(&format!("<strong>{}</strong>", inr(shown_total))), "{page}");
+}
+
+/// Issue 11 (regression): a checkout post that places nothing answers 303 to GET /checkout
+/// (post/redirect/get), so the browser's Back button never asks to send the form again. The page it
+/// lands on has what was typed (the same one-time key, so a fixed form places one order) and the
+/// messages; the messages are shown once, the typed values until the order is placed. Only the
+/// browser that typed them sees them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_checkout_comes_back_by_get_with_what_was_typed() {
+    let app = demo().await;
+    let sku = stock(&app, "canvas-tote", 5);
+    let shopper = browser();
+    add(&app, &shopper, &sku, "1").await;
+    let wrong: Vec<(&str, &str)> =
+        CUSTOMER.iter().copied().filter(|(k, _)| *k != "phone").chain([("phone", "12")]).collect();
+    let (res, key) = checkout(&app, &shopper, &wrong).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/checkout");
+    let cookie = set_cookie(&res, "souk_checkout").expect("the kept form's id");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("Path=/checkout") && cookie.contains("SameSite=Lax"));
+
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    assert!(html.contains("id=\"f-phone-error\"") && html.contains("like +91"), "the message: {html}");
+    assert!(html.contains("value=\"12 Hawa Mahal Road\"") && html.contains("value=\"12\""), "what was typed");
+    assert!(html.contains("Asha &lt;script&gt;") && !html.contains("<script>alert"), "escaped as ever");
+    assert_eq!(hidden(&html, "key"), key, "the same one-time key");
+    // Back, or a reload: the typed values again, the messages were shown.
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    assert!(html.contains("value=\"12 Hawa Mahal Road\"") && !html.contains("f-phone-error"), "{html}");
+    // Another browser sees none of it.
+    let other = browser();
+    add(&app, &other, &sku, "1").await;
+    let theirs = app.get_as(&other, "/checkout").await.text().await.unwrap();
+    assert!(!theirs.contains("Hawa Mahal") && !theirs.contains(&key));
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+
+    // Fixed and placed: one order, and the kept form is forgotten.
+    let csrf = csrf_from(&html).unwrap();
+    let mut fields = vec![("csrf", csrf.as_str()), ("key", key.as_str())];
+    fields.extend_from_slice(CUSTOMER);
+    let res = shopper.post(app.url("/checkout")).form(&fields).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with("/o/ORD-1001?t="));
+    assert!(set_cookie(&res, "souk_checkout").unwrap().contains("Max-Age=0"));
+    add(&app, &shopper, &sku, "1").await;
+    let html = app.get_as(&shopper, "/checkout").await.text().await.unwrap();
+    assert!(!html.contains("Hawa Mahal") && hidden(&html, "key") != key, "a fresh form for the next order");
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 1);
 }

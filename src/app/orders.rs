@@ -1,6 +1,6 @@
-//! Orders: placing one (the checkout form and the API alike) with its emails, what a customer does
-//! with an order's link, every status change ([`transition`]), payments, and the seller's other
-//! actions (messages, notes, tags, links).
+//! Orders: the checkout's price before placing, placing one (the checkout form and the API alike)
+//! with its emails, what a customer does with an order's link, every status change
+//! ([`transition`]), payments, and the seller's other actions (messages, notes, tags, links).
 
 pub mod desk;
 pub mod edit;
@@ -10,7 +10,9 @@ pub mod manual;
 pub mod payments;
 mod place;
 mod place_order;
+mod quote;
 pub mod transition;
 
 pub use place_order::{Basket, Env, Outcome, PlacedOrder, Placing, Request, defaults, place_order};
+pub use quote::{CheckoutView, checkout_view};
 pub use transition::{Refusal, Step, Transitioned, expire_drafts, transition};

@@ -233,6 +233,27 @@ pub struct CheckoutInput {
     pub key: String,
     /// A field people never see; bots fill it.
     pub website: String,
+    /// Sent by the discount code's "Apply" button (issue 11): show the totals, place nothing.
+    pub apply: String,
+}
+
+impl CheckoutInput {
+    /// The delivery address as typed, cleaned (not yet checked).
+    pub fn address(&self) -> Address {
+        Address {
+            line1: clean(&self.line1, false),
+            line2: clean(&self.line2, false),
+            city: clean(&self.city, false),
+            region: clean(&self.region, false),
+            postal_code: clean(&self.postal_code, false),
+            country: clean(&self.country, false).to_uppercase(),
+        }
+    }
+
+    /// The discount code as typed, cleaned and in capitals; `None` when empty.
+    pub fn discount_code(&self) -> Option<String> {
+        Some(clean(&self.discount_code, false).to_uppercase()).filter(|c| !c.is_empty())
+    }
 }
 
 /// The customer's details, checked and normalised.
@@ -290,14 +311,7 @@ pub fn validate_customer(
     if delivery.is_none() {
         e.insert("delivery", "Choose how you would like to get your order.".into());
     }
-    let mut address = Address {
-        line1: clean(&input.line1, false),
-        line2: clean(&input.line2, false),
-        city: clean(&input.city, false),
-        region: clean(&input.region, false),
-        postal_code: clean(&input.postal_code, false),
-        country: clean(&input.country, false).to_uppercase(),
-    };
+    let mut address = input.address();
     for (key, value, max, label) in [
         ("line1", &address.line1, 200, "The address"),
         ("line2", &address.line2, 200, "The second address line"),
@@ -329,7 +343,7 @@ pub fn validate_customer(
     if payment.is_none() {
         e.insert("payment", "Choose how you will pay.".into());
     }
-    let discount_code = clean(&input.discount_code, false).to_uppercase();
+    let discount_code = input.discount_code().unwrap_or_default();
     limited(&mut e, "discount_code", &discount_code, 40, "The code");
     let note = clean(&input.note, true);
     limited(&mut e, "note", &note, 1000, "The note");
@@ -392,6 +406,76 @@ impl Discount {
         }
         let off = if self.percent { subtotal.saturating_mul(self.value.min(100)) / 100 } else { self.value };
         Ok(off.clamp(0, subtotal))
+    }
+}
+
+/// Where the delivery fee stands before an order is placed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeliveryQuote {
+    /// No way of delivery is chosen.
+    NotChosen,
+    /// The fee depends on the zone and no city, region or postal code is typed yet: the least it costs.
+    NeedsAddress {
+        from: i64,
+    },
+    Fee(i64),
+    /// The chosen way does not reach the address; the message says so.
+    Refused(String),
+}
+
+/// What the checkout shows before "Place order" (issue 11): the subtotal, the discount of the typed
+/// code, the fee of the chosen way for the typed address, and the total to pay. Placing prices the
+/// order again from the server's data, by the same rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    pub subtotal: i64,
+    /// The code applied and its amount off; `None` without a code, or when it was refused.
+    pub discount: Option<(String, i64)>,
+    /// Why the typed code takes nothing off.
+    pub discount_error: Option<String>,
+    /// The chosen way's name (empty when none is chosen).
+    pub delivery_name: String,
+    pub delivery: DeliveryQuote,
+    /// Subtotal less discount plus the fee; `None` while the fee is not known.
+    pub total: Option<i64>,
+}
+
+/// Prices a checkout as typed: `discount` is the typed code with its amount off or the message
+/// why it takes nothing off (see [`Discount::amount`]).
+pub fn quote(
+    subtotal: i64,
+    delivery: Option<&DeliveryMethod>,
+    address: &Address,
+    discount: Option<(String, Result<i64, String>)>,
+) -> Quote {
+    let (discount, discount_error) = match discount {
+        Some((code, Ok(off))) => (Some((code, off.clamp(0, subtotal))), None),
+        Some((_, Err(message))) => (None, Some(message)),
+        None => (None, None),
+    };
+    let after = subtotal - discount.as_ref().map_or(0, |(_, off)| *off);
+    let no_address = [&address.city, &address.region, &address.postal_code].iter().all(|s| s.trim().is_empty());
+    let fee = match delivery {
+        None => DeliveryQuote::NotChosen,
+        Some(d) if d.kind == DeliveryKind::Zones && no_address && d.free_over.is_none_or(|t| after < t) => {
+            DeliveryQuote::NeedsAddress { from: d.from_fee() }
+        }
+        Some(d) => match d.fee_for(address, after) {
+            Ok(fee) => DeliveryQuote::Fee(fee),
+            Err(message) => DeliveryQuote::Refused(message),
+        },
+    };
+    let total = match fee {
+        DeliveryQuote::Fee(fee) => after.checked_add(fee),
+        _ => None,
+    };
+    Quote {
+        subtotal,
+        discount,
+        discount_error,
+        delivery_name: delivery.map(|d| d.name.clone()).unwrap_or_default(),
+        delivery: fee,
+        total,
     }
 }
 
@@ -549,6 +633,29 @@ mod tests {
         assert_eq!(courier.fee_for(&at("Pune", "Maharashtra"), 1000), Ok(9000));
         assert_eq!(courier.fee_for(&at("Delhi", "Delhi"), 200000), Ok(0), "free over the threshold too");
         assert_eq!(courier.from_fee(), 5000);
+    }
+
+    /// Issue 11: the checkout shows the fee of the chosen way for the typed address, the discount
+    /// and the total before anything is placed, with the threshold on the subtotal after discount.
+    #[test]
+    fn a_quote_shows_fee_discount_and_total_before_placing() {
+        let (d, _) = methods();
+        let (pickup, courier) = (&d[0], &d[1]);
+        let pune = Address { city: "Pune".into(), region: "Maharashtra".into(), ..Default::default() };
+        let q = quote(100_000, Some(courier), &pune, Some(("TEN".into(), Ok(10_000))));
+        assert_eq!(q.discount, Some(("TEN".into(), 10_000)));
+        assert_eq!((q.delivery.clone(), q.total), (DeliveryQuote::Fee(9000), Some(99_000)));
+        assert_eq!(q.delivery_name, "Courier");
+        let q = quote(100_000, Some(courier), &Address::default(), None);
+        assert_eq!((q.delivery, q.total), (DeliveryQuote::NeedsAddress { from: 5000 }, None), "no address yet");
+        let q = quote(210_000, Some(courier), &Address::default(), Some(("TEN".into(), Ok(21_000))));
+        assert_eq!((q.delivery, q.total), (DeliveryQuote::NeedsAddress { from: 5000 }, None), "189,000 is under");
+        let q = quote(100_000, Some(courier), &Address { city: "Delhi".into(), ..Default::default() }, None);
+        assert!(matches!(q.delivery, DeliveryQuote::Refused(ref m) if m.contains("does not reach")), "{q:?}");
+        assert_eq!(q.total, None);
+        let q = quote(100_000, Some(pickup), &Address::default(), Some(("NOPE".into(), Err("Not valid.".into()))));
+        assert_eq!((q.discount, q.discount_error.as_deref(), q.total), (None, Some("Not valid."), Some(100_000)));
+        assert_eq!(quote(100, None, &Address::default(), None).delivery, DeliveryQuote::NotChosen);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use maud::html;
 
 use crate::domain::money;
-use crate::domain::orders::{Line, Order, Status};
+use crate::domain::orders::{Line, Order, PaymentStatus, Status};
 use crate::domain::outbox::NewMessage;
 use crate::domain::shop::ShopSettings;
 
@@ -113,6 +113,37 @@ pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line], to: 
     };
     NewMessage {
         kind: "order_seller".into(),
+        to: to.to_string(),
+        subject,
+        text,
+        html: html.into_string(),
+        sensitive: false,
+    }
+}
+
+/// Issue 11: the seller's notice that the customer cancelled an order from its page: the code,
+/// who, what is back on sale and what it came to. No address, phone or email: the seller has them
+/// in the order, and this needs none of them.
+pub fn cancelled_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line], to: &str) -> NewMessage {
+    let minor = shop.currency_minor_units;
+    let subject = format!("Order {} was cancelled by the customer", order.code);
+    // A payment recorded before the cancellation is the one thing left for the seller to do.
+    let paid = order.payment_status != PaymentStatus::Unpaid;
+    let refund = "A payment was recorded for it: refund the customer.";
+    let text = format!(
+        "{} cancelled order {} from its page. Its items are back on sale.\n{}\n{}",
+        order.customer_name,
+        order.code,
+        if paid { format!("{refund}\n") } else { String::new() },
+        order_lines_text(order, lines, minor),
+    );
+    let html = html! {
+        p { (order.customer_name) " cancelled order " strong { (order.code) } " from its page. Its items are back on sale." }
+        @if paid { p { strong { (refund) } } }
+        (order_lines_html(order, lines, minor))
+    };
+    NewMessage {
+        kind: "order_cancelled_seller".into(),
         to: to.to_string(),
         subject,
         text,

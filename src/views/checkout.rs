@@ -1,12 +1,14 @@
-//! The checkout page: the order summary, the customer's details, delivery and payment, one button.
+//! The checkout page: the order summary, the customer's details, delivery and payment, what is to
+//! pay, one button; and the same totals as JSON for the page's script.
 
 use maud::{Markup, html};
+use serde_json::json;
 
 use super::components::{Field, csrf, error_summary};
 use super::storefront::price;
 use crate::domain::FieldErrors;
 use crate::domain::cart::Cart;
-use crate::domain::checkout::{CheckoutInput, DeliveryKind, DeliveryMethod, PaymentMethod};
+use crate::domain::checkout::{CheckoutInput, DeliveryKind, DeliveryMethod, DeliveryQuote, PaymentMethod, Quote};
 use crate::views::Page;
 
 /// What the checkout page shows besides the form.
@@ -16,6 +18,76 @@ pub struct Context {
     pub payments: Vec<PaymentMethod>,
     /// The seller asks for an email with every order.
     pub require_email: bool,
+    /// The price of the form as typed.
+    pub quote: Quote,
+}
+
+/// The totals as shown: (label, amount) lines, the total, and a note on the delivery fee.
+struct Shown {
+    lines: Vec<(String, String)>,
+    total: String,
+    note: Option<String>,
+}
+
+fn shown(page: &Page, q: &Quote) -> Shown {
+    let m = |v: i64| price(&page.shop, v);
+    let mut lines = vec![("Subtotal".to_string(), m(q.subtotal))];
+    if let Some((code, off)) = &q.discount {
+        lines.push((format!("Discount ({code})"), format!("−{}", m(*off))));
+    }
+    let label = match q.delivery_name.as_str() {
+        "" => "Delivery".to_string(),
+        name => format!("Delivery ({name})"),
+    };
+    let (fee, note) = match &q.delivery {
+        DeliveryQuote::NotChosen => {
+            ("Choose a way".to_string(), Some("Choose how you would like to get your order.".into()))
+        }
+        DeliveryQuote::NeedsAddress { from } => {
+            (format!("from {}", m(*from)), Some("Enter your city or postal code to see the delivery fee.".into()))
+        }
+        DeliveryQuote::Fee(0) => ("Free".to_string(), None),
+        DeliveryQuote::Fee(fee) => (m(*fee), None),
+        DeliveryQuote::Refused(message) => ("Not available".to_string(), Some(message.clone())),
+    };
+    lines.push((label, fee));
+    let after = q.subtotal - q.discount.as_ref().map_or(0, |(_, off)| *off);
+    let total = match q.total {
+        Some(total) => m(total),
+        None => format!("{} + delivery", m(after)),
+    };
+    Shown { lines, total, note }
+}
+
+/// What the customer will pay, above "Place order" (issue 11); `assets/js/checkout.js` refreshes it
+/// from [`quote_json`] as the delivery, the address or the code change.
+fn to_pay(page: &Page, q: &Quote) -> Markup {
+    let s = shown(page, q);
+    html! {
+        section.card.to-pay aria-labelledby="to-pay-h" {
+            h2 #to-pay-h { "To pay" }
+            div #quote aria-live="polite" {
+                dl.totals #quote-lines {
+                    @for (label, value) in &s.lines { dt { (label) } dd { (value) } }
+                }
+                p.total { "Total " strong #quote-total { (s.total) } }
+                p.hint #quote-note hidden[s.note.is_none()] { (s.note.unwrap_or_default()) }
+            }
+        }
+    }
+}
+
+/// The totals of a quote as the page shows them, for the page's script (issue 11).
+pub fn quote_json(page: &Page, q: &Quote) -> serde_json::Value {
+    let s = shown(page, q);
+    json!({
+        "lines": s.lines.iter().map(|(label, value)| json!({"label": label, "value": value})).collect::<Vec<_>>(),
+        "total": s.total,
+        "total_minor": q.total,
+        "currency": page.shop.currency,
+        "note": s.note,
+        "discount_error": q.discount_error,
+    })
 }
 
 fn choice_error(errors: &FieldErrors, key: &str) -> Markup {
@@ -122,13 +194,32 @@ pub fn page(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldErr
             }
             fieldset.card {
                 legend { "Anything else" }
-                (Field::new("discount_code", "Discount code (optional)", &input.discount_code).autocomplete("off").render(errors))
+                // Issue 11: a refused code says why beside the field, before anything is placed.
+                @let code_errors = with_code_error(errors, &ctx.quote);
+                (Field::new("discount_code", "Discount code (optional)", &input.discount_code).autocomplete("off").render(&code_errors))
+                // A button of this form, so it works without JavaScript: the page comes back with
+                // the code checked and the totals, and nothing is placed.
+                p { button.apply type="submit" name="apply" value="1" { "Apply code" } }
                 (Field::new("note", "A note to the shop (optional)", &input.note).kind("textarea").render(errors))
             }
-            p { button.primary.big type="submit" { "Place order" } }
+            (to_pay(page, &ctx.quote))
+            p { button.primary.big.place type="submit" { "Place order" } }
             p.hint { "Prices, stock and delivery are checked again when you place the order." }
         }
         }
     };
-    super::layout::storefront_with_head(page, "Checkout", html! { meta name="robots" content="noindex"; }, body)
+    let head = html! {
+        meta name="robots" content="noindex";
+        script src=(super::assets::url("js/checkout.js")) defer {}
+    };
+    super::layout::storefront_with_head(page, "Checkout", head, body)
+}
+
+/// The form's errors with the quote's message for a refused code, unless placing gave one.
+fn with_code_error(errors: &FieldErrors, q: &Quote) -> FieldErrors {
+    let mut errors = errors.clone();
+    if let Some(e) = &q.discount_error {
+        errors.entry("discount_code").or_insert_with(|| e.clone());
+    }
+    errors
 }

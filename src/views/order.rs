@@ -160,11 +160,8 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
                     button type="submit" { "Turn off every other link" }
                 }
                 @if status.customer_may_cancel() {
-                    form.cancel method="post" action=(format!("/o/{}/cancel", o.code)) {
-                        (csrf(&page.csrf))
-                        input type="hidden" name="t" value=(v.token);
-                        button.danger type="submit" { "Cancel this order" }
-                    }
+                    // Issue 11: a link to a page that asks first, so one tap cancels nothing.
+                    p.cancel { a.button.danger href=(cancel_url(v)) { "Cancel this order" } }
                 }
             }
         } @else {
@@ -174,6 +171,43 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
     super::layout::storefront_with_head(
         page,
         &format!("Order {}", o.code),
+        html! { meta name="robots" content="noindex"; },
+        body,
+    )
+}
+
+fn cancel_url(v: &OrderView) -> String {
+    format!("/o/{}/cancel?t={}", v.order.code, v.token)
+}
+
+/// Issue 11: the question before a customer's cancel, with the button that cancels and a way back
+/// that keeps the order.
+pub fn confirm_cancel(page: &Page, v: &OrderView) -> Markup {
+    let o = &v.order;
+    let m = |x: i64| money::format(x, &o.currency, page.shop.currency_minor_units);
+    let body = html! {
+        h1 { "Cancel order " (o.code) "?" }
+        p { "Its items go back on sale, and the shop is told." }
+        section.card aria-labelledby="items-h" {
+            h2 #items-h { "Items" }
+            ul.summary-lines {
+                @for l in &v.lines {
+                    li { span { (l.quantity) " × " (l.title) @if !l.options.is_empty() { " (" (l.options) ")" } } span.amount { (m(l.line_total)) } }
+                }
+            }
+            p { "Total " strong { (m(o.total)) } }
+        }
+        form.cancel method="post" action=(format!("/o/{}/cancel", o.code)) {
+            (csrf(&page.csrf))
+            input type="hidden" name="t" value=(v.token);
+            input type="hidden" name="confirm" value="1";
+            p { button.danger type="submit" { "Yes, cancel order " (o.code) } }
+        }
+        p { a.button.primary href=(format!("/o/{}?t={}", o.code, v.token)) { "Keep my order" } }
+    };
+    super::layout::storefront_with_head(
+        page,
+        &format!("Cancel order {}?", o.code),
         html! { meta name="robots" content="noindex"; },
         body,
     )

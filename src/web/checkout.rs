@@ -1,14 +1,16 @@
-//! The one-page checkout: the customer's details, delivery and payment, then the order is placed
-//! (`app::orders::place_order`, as for the API) and the customer lands on their order page (its
-//! magic link).
+//! The one-page checkout: the customer's details, delivery and payment, what is to pay (priced as
+//! typed, issue 11), then the order is placed (`app::orders::place_order`, as for the API) and the
+//! customer lands on their order page (its magic link). A post that places nothing answers 303
+//! back to the form, kept with its messages (post/redirect/get, issue 11).
 
-use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::cookie::{Cookie, SameSite, time};
+use actix_web::http::header;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 
 use super::cart;
 use super::extract::{CsrfForm, Page};
-use crate::app::orders::{Basket, Outcome, PlacedOrder, Placing, Request, place_order};
-use crate::db::checkout as methods;
+use super::form_stash::{self, Stashed};
+use crate::app::orders::{Basket, CheckoutView, Outcome, PlacedOrder, Placing, Request, checkout_view, place_order};
 use crate::domain::FieldErrors;
 use crate::domain::checkout::CheckoutInput;
 use crate::domain::orders::Status;
@@ -17,22 +19,34 @@ use crate::error::AppError;
 use crate::views::checkout::Context;
 use crate::{AppState, views};
 
-async fn load(state: &AppState, req: &HttpRequest, page: &Page) -> Result<Context, AppError> {
+/// The id of this browser's kept checkout form (`form_stash`): HttpOnly, only sent to /checkout.
+pub const FORM_COOKIE: &str = "souk_checkout";
+
+/// The cart, the checkout's methods and the price of `input` (issue 11). An empty choice of
+/// delivery or payment becomes the first offered, as the form shows it chosen.
+async fn load(
+    state: &AppState,
+    req: &HttpRequest,
+    page: &Page,
+    input: &mut CheckoutInput,
+) -> Result<Context, AppError> {
     let cart = cart::current(state, req, &page.shop).await?;
-    let (deliveries, payments, require_email) = state
-        .db
-        .read(|c| {
-            Ok((methods::delivery_methods(c)?, methods::payment_methods(c)?, methods::settings(c)?.require_email))
-        })
-        .await?;
-    Ok(Context { cart, deliveries, payments, require_email })
+    let view = checkout_view(&state.db, &page.shop, page.now, cart.subtotal, input.clone()).await?;
+    if input.delivery.is_empty() {
+        input.delivery = view.deliveries.first().map(|d| d.code.clone()).unwrap_or_default();
+    }
+    if input.payment.is_empty() {
+        input.payment = view.payments.first().map(|p| p.code.clone()).unwrap_or_default();
+    }
+    let CheckoutView { deliveries, payments, require_email, quote } = view;
+    Ok(Context { cart, deliveries, payments, require_email, quote })
 }
 
-fn render(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldErrors, status: u16) -> HttpResponse {
+fn render(page: &Page, ctx: &Context, input: &CheckoutInput, errors: &FieldErrors) -> HttpResponse {
     let mut page = page.clone();
     page.cart_count = ctx.cart.count() as u32;
     let page = &page;
-    HttpResponse::build(StatusCode::from_u16(status).unwrap_or_default())
+    HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .content_type("text/html; charset=utf-8")
         .body(views::checkout::page(page, ctx, input, errors).into_string())
@@ -43,18 +57,64 @@ fn new_key() -> String {
     hex::encode(rand::random::<[u8; 16]>())
 }
 
+/// The id of this browser's kept checkout form (see `form_stash`), when it has one.
+fn stash_id(req: &HttpRequest) -> Option<String> {
+    req.cookie(FORM_COOKIE).map(|c| c.value().to_string())
+}
+
+/// Issue 11 (post/redirect/get): a post that placed nothing keeps the form as typed, with its
+/// messages, and answers 303 to GET /checkout, which shows them. The browser's history then holds
+/// only GETs, so Back never asks to send the form again.
+fn again(req: &HttpRequest, page: &Page, state: &AppState, stashed: Stashed) -> HttpResponse {
+    let id = state.checkout_forms.put(stash_id(req).as_deref(), stashed, page.now);
+    let mut res = super::see_other("/checkout");
+    let _ = res.add_cookie(&form_cookie(req, id, time::Duration::minutes(form_stash::KEEP_MINUTES)));
+    res
+}
+
+fn form_cookie(req: &HttpRequest, value: String, age: time::Duration) -> Cookie<'static> {
+    let https = req.extensions().get::<crate::views::ClientInfo>().is_some_and(|c| c.https);
+    Cookie::build(FORM_COOKIE, value)
+        .path("/checkout")
+        .http_only(true)
+        .secure(https)
+        .same_site(SameSite::Lax)
+        .max_age(age)
+        .finish()
+}
+
+/// The checkout: a fresh form, or the one this browser posted last with its messages (shown once).
 pub async fn form(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let ctx = load(&state, &req, &page).await?;
-    if ctx.cart.lines.is_empty() {
+    let kept = stash_id(&req).and_then(|id| state.checkout_forms.view(&id, page.now));
+    let Stashed { mut input, errors, notes } = kept.unwrap_or_else(|| Stashed {
+        input: CheckoutInput { key: new_key(), ..Default::default() },
+        ..Default::default()
+    });
+    let mut ctx = load(&state, &req, &page, &mut input).await?;
+    // What the post's check of the cart changed is stored now, so this view would not say it again.
+    for note in notes {
+        if !ctx.cart.notes.contains(&note) {
+            ctx.cart.notes.push(note);
+        }
+    }
+    if ctx.cart.lines.is_empty() && errors.is_empty() {
         return Ok(super::see_other("/cart"));
     }
-    let input = CheckoutInput {
-        key: new_key(),
-        delivery: ctx.deliveries.first().map(|d| d.code.clone()).unwrap_or_default(),
-        payment: ctx.payments.first().map(|p| p.code.clone()).unwrap_or_default(),
-        ..Default::default()
-    };
-    Ok(render(&page, &ctx, &input, &FieldErrors::new(), 200))
+    Ok(render(&page, &ctx, &input, &errors))
+}
+
+/// The totals of the form as typed, for the page's script (issue 11); places nothing.
+pub async fn quote(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    form: CsrfForm<CheckoutInput>,
+) -> Result<HttpResponse, AppError> {
+    let mut input = form.0;
+    let ctx = load(&state, &req, &page, &mut input).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .json(views::checkout::quote_json(&page, &ctx.quote)))
 }
 
 pub async fn place(
@@ -71,6 +131,11 @@ pub async fn place(
     if input.key.len() != 32 || !input.key.chars().all(|c| c.is_ascii_hexdigit()) {
         input.key = new_key();
     }
+    if !input.apply.is_empty() {
+        // Issue 11: "Apply code" without JavaScript: the checkout again with the code checked and
+        // the totals; nothing is placed.
+        return Ok(again(&req, &page, &state, Stashed { input, ..Default::default() }));
+    }
     let request = Request {
         basket: Basket::Cart { hash: cart::cart_hash(&req), key: input.key.clone() },
         input: input.clone(),
@@ -84,7 +149,7 @@ pub async fn place(
     answer(&req, &page, &state, input, placing)
 }
 
-/// The page for what placing came to: the order's page, the earlier order, or the form again.
+/// The answer to what placing came to: the order's page, the earlier order, or (303) the form again.
 fn answer(
     req: &HttpRequest,
     page: &Page,
@@ -92,40 +157,44 @@ fn answer(
     mut input: CheckoutInput,
     placing: Placing,
 ) -> Result<HttpResponse, AppError> {
-    let Placing { outcome, cart, settings, deliveries, payments } = placing;
-    let ctx = Context { cart, deliveries, payments, require_email: settings.require_email };
+    let Placing { outcome, cart, settings, .. } = placing;
     let cart_error = |message: &str| FieldErrors::from([("cart", message.to_string())]);
-    match outcome {
-        Outcome::Placed(placed) => Ok(placed_page(req, page, state, &settings.whatsapp_template, &placed)),
-        // The cart changed since the page was shown: show it again with what changed.
-        Outcome::CartChanged => {
-            let message = if ctx.cart.lines.is_empty() {
-                "Nothing in your cart can be ordered now."
-            } else {
-                "Your cart changed; check it below before placing the order."
-            };
-            Ok(render(page, &ctx, &input, &cart_error(message), 409))
+    let errors = match outcome {
+        Outcome::Placed(placed) => {
+            if let Some(id) = stash_id(req) {
+                state.checkout_forms.remove(&id);
+            }
+            let mut res = placed_page(req, page, state, &settings.whatsapp_template, &placed);
+            let _ = res.add_cookie(&form_cookie(req, String::new(), time::Duration::ZERO));
+            return Ok(res);
         }
-        Outcome::Invalid(errors) => Ok(render(page, &ctx, &input, &errors, 422)),
+        // The cart changed since the page was shown: show it again with what changed.
+        Outcome::CartChanged => cart_error(if cart.lines.is_empty() {
+            "Nothing in your cart can be ordered now."
+        } else {
+            "Your cart changed; check it below before placing the order."
+        }),
+        Outcome::Invalid(errors) => errors,
         Outcome::SoldOut(items) => {
             let names: Vec<String> = items.into_iter().map(|(name, _)| name).collect();
-            let message = format!("Sold out just now: {}. Remove it to go on.", names.join(", "));
-            Ok(render(page, &ctx, &input, &cart_error(&message), 409))
+            cart_error(&format!("Sold out just now: {}. Remove it to go on.", names.join(", ")))
         }
-        Outcome::TooMany { retry_after } => Err(AppError::TooManyRequests {
-            retry_after: retry_after as u64,
-            message:
-                "You have placed many orders in a short time. Please wait a while, or message the shop on WhatsApp."
-                    .into(),
-        }),
+        Outcome::TooMany { retry_after } => {
+            return Err(AppError::TooManyRequests {
+                retry_after: retry_after as u64,
+                message:
+                    "You have placed many orders in a short time. Please wait a while, or message the shop on WhatsApp."
+                        .into(),
+            });
+        }
         Outcome::KeyReused => {
-            let message = "This form was already used. Check your details and place the order again.";
             input.key = new_key();
-            Ok(render(page, &ctx, &input, &cart_error(message), 422))
+            cart_error("This form was already used. Check your details and place the order again.")
         }
         // The form sends no SKUs.
-        Outcome::UnknownSkus(_) => Err(AppError::internal("a checkout form placed unknown SKUs")),
-    }
+        Outcome::UnknownSkus(_) => return Err(AppError::internal("a checkout form placed unknown SKUs")),
+    };
+    Ok(again(req, page, state, Stashed { input, errors, notes: cart.notes }))
 }
 
 /// A placed order: to its page by its link; without a link (the same items from the same phone

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod cart;
 pub mod checkout;
 pub mod extract;
+pub mod form_stash;
 pub mod health;
 pub mod middleware;
 pub mod order_page;
@@ -39,7 +40,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/cart/update", web::post().to(cart::update))
         .route("/checkout", web::get().to(checkout::form))
         .route("/checkout", web::post().to(checkout::place))
+        .route("/checkout/quote", web::post().to(checkout::quote))
         .route("/o/{code}", web::get().to(order_page::show))
+        .route("/o/{code}/cancel", web::get().to(order_page::confirm_cancel))
         .route("/o/{code}/cancel", web::post().to(order_page::cancel))
         .route("/o/{code}/share", web::post().to(order_page::share))
         .route("/o/{code}/revoke-others", web::post().to(order_page::revoke_others))

@@ -70,18 +70,64 @@ pub async fn show(
 pub struct LinkForm {
     pub csrf: String,
     pub t: String,
+    /// Sent by the confirmation page's button (issue 11): without it nothing is cancelled.
+    pub confirm: String,
 }
 
-/// A customer with a manage link cancels an order the shop has not confirmed yet; its stock is released.
+/// Issue 11: "Cancel this order" asks first. This page (a GET: safe to open, to reload, without
+/// JavaScript) names the order and what cancelling does, with the button that cancels and a way
+/// back. Nothing changes here.
+pub async fn confirm_cancel(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let code = code.into_inner();
+    let t = web::Query::<TokenQuery>::from_query(req.query_string()).map(|q| q.into_inner().t).unwrap_or_default();
+    let opened = if t.len() == 64 { links::open(&state.db, &page.shop, code.clone(), &t).await? } else { None };
+    let Some(opened) = opened else { return Ok(invalid(&page, &code)) };
+    if opened.scope != LinkScope::Manage {
+        return Err(AppError::Forbidden("This link can only view the order.".into()));
+    }
+    let back = format!("/o/{}?t={t}", opened.order.code);
+    if !opened.order.status.customer_may_cancel() {
+        return Ok(super::see_other_with_flash(&back, links::NOT_CANCELLABLE));
+    }
+    Ok(private(&mut HttpResponse::Ok())
+        .content_type("text/html; charset=utf-8")
+        .body(views::order::confirm_cancel(&page, &order_view(opened, t)).into_string()))
+}
+
+/// A customer with a manage link cancels an order the shop has not confirmed yet, once they
+/// confirmed it (issue 11): its stock is released and the seller is emailed. A post without the
+/// confirmation (an order page from before it was asked) is sent to the confirmation page.
 pub async fn cancel(
     page: Page,
     state: web::Data<AppState>,
     code: web::Path<String>,
     form: CsrfForm<LinkForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (asked, token) = (code.into_inner(), form.0.t);
-    match links::cancel(&state.db, asked.clone(), &token).await? {
-        Some(code) => Ok(super::see_other_with_flash(&format!("/o/{code}?t={token}"), "Your order is cancelled.")),
+    let (asked, LinkForm { t: token, confirm, .. }) = (code.into_inner(), form.0);
+    if confirm.is_empty() {
+        // Only what a code and a token are made of goes into the Location header.
+        let plain = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !plain(&asked) || !plain(&token) {
+            return Ok(invalid(&page, &asked));
+        }
+        return Ok(super::see_other(&format!("/o/{asked}/cancel?t={token}")));
+    }
+    match links::cancel(&state.db, &page.shop, asked.clone(), &token, page.now).await? {
+        Some(cancelled) => {
+            let told = if cancelled.mail {
+                state.wake_mailer();
+                " The shop has been told."
+            } else {
+                ""
+            };
+            let to = format!("/o/{}?t={token}", cancelled.code);
+            Ok(super::see_other_with_flash(&to, &format!("Your order is cancelled.{told}")))
+        }
         None => Ok(invalid(&page, &asked)),
     }
 }

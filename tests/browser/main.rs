@@ -316,7 +316,7 @@ async fn a_customer_checks_out_and_hands_the_order_to_whatsapp() {
     // A mistake first: the page comes back with the message beside the field.
     fill(b, "#f-name", "Asha").await;
     fill(b, "#f-phone", "12").await;
-    submit_and_wait(b, "form.checkout").await;
+    click_and_wait(b, "form.checkout button.place").await;
     let msg = b.find(Locator::Css("#f-phone-error")).await.unwrap().text().await.unwrap();
     assert!(msg.contains("like +91"), "{msg}");
     harness::assert_accessible(b, "the checkout with errors").await;
@@ -325,7 +325,7 @@ async fn a_customer_checks_out_and_hands_the_order_to_whatsapp() {
     fill(b, "#f-line1", "12 Hawa Mahal Road").await;
     fill(b, "#f-city", "Jaipur").await;
     b.find(Locator::Css("#payment-upi")).await.unwrap().click().await.unwrap();
-    submit_and_wait(b, "form.checkout").await;
+    click_and_wait(b, "form.checkout button.place").await;
 
     assert_eq!(heading(b).await, "Order ORD-1001");
     let url = b.current_url().await.unwrap();
@@ -340,6 +340,13 @@ async fn a_customer_checks_out_and_hands_the_order_to_whatsapp() {
     if let Ok(dir) = std::env::var("SOUK_SCREENSHOTS") {
         std::fs::write(format!("{dir}/order-page.png"), b.screenshot().await.unwrap()).unwrap();
     }
+    // Issue 11: "Cancel this order" asks first; "Keep my order" goes back with nothing changed.
+    click_and_wait(b, "a.button.danger").await;
+    assert_eq!(heading(b).await, "Cancel order ORD-1001?");
+    harness::assert_accessible(b, "the question before cancelling").await;
+    click_and_wait(b, "a.button.primary").await;
+    assert_eq!(heading(b).await, "Order ORD-1001");
+    assert_eq!(app.count("SELECT count(*) FROM orders WHERE status = 'draft'"), 1, "still placed");
     // The link alone opens the order in another browser session.
     b.delete_all_cookies().await.unwrap();
     b.goto(url.as_str()).await.unwrap();
@@ -349,6 +356,134 @@ async fn a_customer_checks_out_and_hands_the_order_to_whatsapp() {
     b.goto(cut).await.unwrap();
     assert_eq!(heading(b).await, "This link is not valid");
     harness::assert_accessible(b, "the link-not-valid page").await;
+}
+
+/// Waits until the element with this id reads `want` (spaces trimmed); panics saying what it read.
+async fn wait_for_text(b: &fantoccini::Client, id: &str, want: &str) {
+    let xpath = format!("//*[@id='{id}'][normalize-space(.)='{want}']");
+    let found = b.wait().at_most(std::time::Duration::from_secs(10)).for_element(Locator::XPath(&xpath)).await;
+    if found.is_err() {
+        let now = match b.find(Locator::Id(id)).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => "(nothing)".into(),
+        };
+        panic!("#{id} should read {want:?}, reads {now:?}");
+    }
+}
+
+/// Issue 11 (regression): on a 390×844 phone the checkout shows what is to pay before "Place
+/// order", and it follows the customer: the way of delivery, the city and postal code (the zone's
+/// fee) and an applied code change the total at once, without leaving the page; a refused code
+/// says why beside the field. The order placed shows the very total the checkout showed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_total_to_pay_follows_delivery_address_and_code_before_placing() {
+    let Some(browser) = harness::launch("the_total_to_pay_follows_delivery_address_and_code_before_placing").await
+    else {
+        return;
+    };
+    let b = &browser.client;
+    b.set_window_size(390, 844).await.unwrap();
+    let app = TestApp::spawn_demo().await;
+    let sku = common::shop::stock(&app, "canvas-tote", 5);
+    let price = common::shop::price_of(&app, &sku);
+    app.db().execute("UPDATE delivery_methods SET free_over = NULL", []).unwrap();
+    app.db()
+        .execute(
+            "INSERT INTO discount_codes (code, kind, value, created_at) VALUES ('TEN', 'percent', 10, '2026-01-01T00:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    let inr = |v: i64| souk::domain::money::format(v, "INR", 2);
+
+    b.goto(&app.url("/p/canvas-tote")).await.unwrap();
+    submit_and_wait(b, "form.buy").await;
+    click_and_wait(b, "a[href='/checkout']").await;
+    // Picking up is the first way: free, so the total is known at once.
+    wait_for_text(b, "quote-total", &inr(price)).await;
+    b.find(Locator::Css("#delivery-standard")).await.unwrap().click().await.unwrap();
+    wait_for_text(b, "quote-total", &format!("{} + delivery", inr(price))).await;
+    fill(b, "#f-city", "Jaipur").await;
+    wait_for_text(b, "quote-total", &inr(price + 4900)).await;
+    fill(b, "#f-city", "Pune").await;
+    fill(b, "#f-postal_code", "411001").await;
+    wait_for_text(b, "quote-total", &inr(price + 9900)).await;
+
+    fill(b, "#f-discount_code", "nope").await;
+    b.find(Locator::Css("button[name='apply']")).await.unwrap().click().await.unwrap();
+    wait_for_text(b, "f-discount_code-error", "The code NOPE is not valid.").await;
+    fill(b, "#f-discount_code", "ten").await;
+    b.find(Locator::Css("button[name='apply']")).await.unwrap().click().await.unwrap();
+    let total = inr(price - price / 10 + 9900);
+    wait_for_text(b, "quote-total", &total).await;
+    assert!(b.find(Locator::Id("f-discount_code-error")).await.is_err(), "the message goes with the problem");
+    let lines = b.find(Locator::Id("quote-lines")).await.unwrap().text().await.unwrap();
+    assert!(lines.contains("Discount (TEN)") && lines.contains(&format!("−{}", inr(price / 10))), "{lines}");
+    assert_eq!(b.current_url().await.unwrap().path(), "/checkout", "priced without leaving the page");
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+    harness::assert_accessible(b, "the checkout with its totals").await;
+    if let Ok(dir) = std::env::var("SOUK_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/checkout-totals.png"), b.screenshot().await.unwrap()).unwrap();
+    }
+
+    fill(b, "#f-name", "Asha").await;
+    fill(b, "#f-phone", "99887 76655").await;
+    fill(b, "#f-line1", "3 MG Road").await;
+    b.find(Locator::Css("#payment-upi")).await.unwrap().click().await.unwrap();
+    click_and_wait(b, "form.checkout button.place").await;
+    assert_eq!(heading(b).await, "Order ORD-1001");
+    let shown = b.find(Locator::Css("dl.totals dd:last-of-type strong")).await.unwrap().text().await.unwrap();
+    assert_eq!(shown, total, "the order page shows the total the checkout showed");
+    assert_eq!(app.count("SELECT total FROM orders"), price - price / 10 + 9900);
+}
+
+/// How the document in the window was loaded: "navigate", "reload" or "back_forward".
+async fn navigation_type(b: &fantoccini::Client) -> String {
+    let t = b.execute("return performance.getEntriesByType('navigation')[0].type", vec![]).await.unwrap();
+    t.as_str().unwrap_or_default().to_string()
+}
+
+/// Issue 11 (regression): after a checkout with a mistake the browser's Back button works. The
+/// refused form comes back by GET (post/redirect/get) with what was typed and the message, so going
+/// on to the cart and then Back loads /checkout again by GET, with no "Confirm Form Resubmission",
+/// and still has what was typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn back_after_a_checkout_with_a_mistake_loads_the_form_again() {
+    let Some(browser) = harness::launch("back_after_a_checkout_with_a_mistake_loads_the_form_again").await else {
+        return;
+    };
+    let b = &browser.client;
+    b.set_window_size(390, 844).await.unwrap();
+    let app = TestApp::spawn_demo().await;
+    common::shop::stock(&app, "canvas-tote", 5);
+    b.goto(&app.url("/p/canvas-tote")).await.unwrap();
+    submit_and_wait(b, "form.buy").await;
+    click_and_wait(b, "a[href='/checkout']").await;
+
+    fill(b, "#f-name", "Asha").await;
+    fill(b, "#f-phone", "12").await;
+    click_and_wait(b, "form.checkout button.place").await;
+    let url = b.current_url().await.unwrap();
+    assert_eq!(url.path(), "/checkout");
+    assert!(b.find(Locator::Css("#f-phone-error")).await.unwrap().text().await.unwrap().contains("like +91"));
+    assert_eq!(b.find(Locator::Css("#f-name")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("Asha"));
+    assert_eq!(navigation_type(b).await, "navigate");
+
+    click_and_wait(b, ".order-summary a[href='/cart']").await;
+    assert_eq!(heading(b).await, "Your cart");
+    b.back().await.unwrap();
+    let left = b.wait().at_most(std::time::Duration::from_secs(15)).for_url(&url).await;
+    assert!(left.is_ok(), "Back returns to {url}");
+    let h1 = b.wait().at_most(std::time::Duration::from_secs(10)).for_element(Locator::Css("main h1")).await;
+    if h1.is_err() {
+        let shown = b.execute("return document.body.innerText.slice(0, 300)", vec![]).await.unwrap();
+        panic!("Back shows the checkout, not a prompt to send the form again: {shown}");
+    }
+    assert_eq!(heading(b).await, "Checkout");
+    assert_eq!(b.current_url().await.unwrap().path(), "/checkout");
+    assert_eq!(navigation_type(b).await, "back_forward", "loaded again by Back, as a GET");
+    assert_eq!(b.find(Locator::Css("#f-name")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("Asha"));
+    assert_eq!(app.count("SELECT count(*) FROM orders"), 0);
+    harness::assert_accessible(b, "the checkout after Back").await;
 }
 
 /// Issue 3 (valid HTML): every kind of page the shop sends, storefront and admin, with and
@@ -380,11 +515,12 @@ async fn every_kind_of_page_is_valid_html() {
     keep("the cart", app.get_as(&shopper, "/cart").await.text().await.unwrap());
     keep("the checkout", app.get_as(&shopper, "/checkout").await.text().await.unwrap());
     let wrong = common::shop::checkout(&app, &shopper, &common::shop::customer_with(&[("phone", "12")])).await;
-    assert_eq!(wrong.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
-    keep("the checkout with errors", wrong.text().await.unwrap());
+    keep("the checkout with errors", common::shop::shown_again(&app, &shopper, wrong).await);
     let placed = common::shop::checkout(&app, &shopper, common::shop::CUSTOMER).await;
     let order = location(&placed);
     keep("the order page", app.get_as(&shopper, &order).await.text().await.unwrap());
+    let ask = order.replace("/ORD-1001?", "/ORD-1001/cancel?");
+    keep("the question before cancelling", app.get_as(&shopper, &ask).await.text().await.unwrap());
     keep("a link that is not valid", app.get_as(&shopper, "/o/ORD-1001?t=00").await.text().await.unwrap());
 
     app.setup_owner().await;

@@ -1,8 +1,8 @@
 //! A shopper's moves on the demo shop: stock a variant, fill a cart, post the checkout.
 
-use reqwest::{Client, Response};
+use reqwest::{Client, Response, StatusCode};
 
-use super::{TestApp, csrf_from};
+use super::{TestApp, csrf_from, location};
 
 /// The first variant of a product with this much stock on hand, none reserved and no per-order
 /// limit; returns its SKU.
@@ -81,4 +81,14 @@ pub fn href(html: &str, prefix: &str) -> Option<String> {
     let at = html.find(&format!("href=\"{prefix}"))? + "href=\"".len();
     let rest = &html[at..];
     Some(rest[..rest.find('"')?].replace("&amp;", "&"))
+}
+
+/// Issue 11 (post/redirect/get): a checkout post that placed nothing answers 303 back to
+/// GET /checkout, which shows the form as typed with its messages; returns that page.
+pub async fn shown_again(app: &TestApp, client: &Client, res: Response) -> String {
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "the form again, by GET: {}", res.text().await.unwrap());
+    assert_eq!(location(&res), "/checkout");
+    let page = app.get_as(client, "/checkout").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    page.text().await.unwrap()
 }

@@ -2,9 +2,10 @@
 //! link, turn off the other links. A wrong, expired, revoked or other order's token opens nothing,
 //! and every use case answers `None` alike for all of them.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 
+use super::mail::queue_cancelled_mail;
 use super::transition::{Step, transition};
 use crate::app::Actor;
 use crate::db::{self, Db, checkout as methods, orders};
@@ -54,22 +55,45 @@ fn managed(tx: &Connection, code: &str, hash: &[u8], now: &str) -> Result<Option
     Ok(orders::by_id(tx, id)?)
 }
 
-/// The customer cancels an order the shop has not confirmed yet; its stock is released. Returns
-/// the order's code, `None` when the link opens nothing.
-pub async fn cancel(db: &Db, code: String, token: &str) -> Result<Option<String>, AppError> {
+/// An order the customer cancelled.
+#[derive(Debug, Clone)]
+pub struct Cancelled {
+    pub code: String,
+    /// The seller's notice was queued: wake the sender.
+    pub mail: bool,
+}
+
+/// The customer cancels an order the shop has not confirmed yet (after confirming, issue 11): its
+/// stock is released, the timeline says the customer cancelled it, and the seller's notice is
+/// queued in the same transaction (to the shop's contact email, or every owner). `None` when the
+/// link opens nothing; Conflict when the order can no longer be cancelled here.
+pub async fn cancel(
+    db: &Db,
+    shop: &ShopSettings,
+    code: String,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Cancelled>, AppError> {
     let hash = hash_token(token);
+    let shop = shop.clone();
     db.write(move |tx| {
-        let now = Utc::now();
         let Some(order) = managed(tx, &code, &hash, &db::ts(now))? else { return Ok(None) };
         if !order.status.customer_may_cancel() {
-            return Err(AppError::Conflict("This order can no longer be cancelled here; message the shop.".into()));
+            return Err(AppError::Conflict(NOT_CANCELLABLE.into()));
         }
-        let step = Step::to(Status::Cancelled, "cancelled by the customer");
+        let step = Step {
+            note: Some("Cancelled by the customer".into()),
+            ..Step::to(Status::Cancelled, "cancelled by the customer")
+        };
         transition(tx, order.id, &step, &Actor::customer(), now).map_err(super::transition::into_error)?;
-        Ok(Some(order.code))
+        let mail = queue_cancelled_mail(tx, &shop, order.id, now)? > 0;
+        Ok(Some(Cancelled { code: order.code, mail }))
     })
     .await
 }
+
+/// Why a customer's cancel is refused: the shop has confirmed the order.
+pub const NOT_CANCELLABLE: &str = "This order can no longer be cancelled here; message the shop.";
 
 /// The holder of a manage link makes a view-only link to share (a family member following the
 /// delivery), valid `days`. Returns the new token (shown once) and the order's code.

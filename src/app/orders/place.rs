@@ -5,13 +5,14 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 
-use crate::db::{self, carts, checkout as methods, orders};
+use super::quote::discount_for;
+use crate::db::{self, carts, orders};
+use crate::domain::FieldErrors;
 use crate::domain::cart::{self, Offer, Unavailable};
 use crate::domain::checkout::{CheckoutSettings, Customer, DeliveryMethod, PaymentMethod};
 use crate::domain::desk::Limits;
 use crate::domain::orders::{self as rules, LinkScope, Status, Totals};
 use crate::domain::shop::ShopSettings;
-use crate::domain::{FieldErrors, money};
 use crate::error::AppError;
 
 /// One wanted line: a variant, how many, and the early-access token it was chosen with.
@@ -240,15 +241,13 @@ fn place_in(
         .ok_or_else(|| field("payment", "Choose how you will pay.".into()))?;
     let subtotal = rules::subtotal(lines.iter().map(|(o, q)| (o.price, *q)))
         .ok_or_else(|| field("items", "The order is too large.".into()))?;
-    let fmt = |v: i64| money::format(v, &shop.currency, shop.currency_minor_units);
-    let mut discount = None;
-    if let Some(code) = &c.discount_code {
-        let d = methods::discount(tx, code)?
-            .ok_or_else(|| field("discount_code", format!("The code {code} is not valid.")))?;
-        let (used, by_customer) = methods::discount_uses(tx, &d, &c.phone)?;
-        let amount = d.amount(subtotal, p.now, used, by_customer, fmt).map_err(|m| field("discount_code", m))?;
-        discount = Some((d, amount));
-    }
+    // The same check as the checkout's quote (issue 11), now in the writer, where uses are counted.
+    let discount = match &c.discount_code {
+        Some(code) => {
+            Some(discount_for(tx, code, subtotal, &c.phone, p.now, shop)?.map_err(|m| field("discount_code", m))?)
+        }
+        None => None,
+    };
     let off = discount.as_ref().map_or(0, |(_, a)| *a);
     let fee = delivery.fee_for(&c.address, subtotal - off).map_err(|m| field("delivery", m))?;
     let totals = Totals::new(subtotal, off, fee).ok_or_else(|| field("items", "The order is too large.".into()))?;

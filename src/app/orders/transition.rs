@@ -31,6 +31,8 @@ pub struct Step {
     pub cash: Option<i64>,
     /// For `returned`: the order lines whose units go back into stock.
     pub restock: Vec<i64>,
+    /// What the customer's timeline says instead of the usual words ("Cancelled by the customer").
+    pub note: Option<String>,
 }
 
 impl Step {
@@ -182,6 +184,9 @@ fn transition_in(
     // Only drafts (and, in the direct flow, pending orders) expire; a step forward ends that.
     if !matches!(to, Status::Cancelled) && order.expires_at.is_some() {
         desk::set_expiry(tx, order_id, None)?;
+    }
+    if let Some(own) = &step.note {
+        note.clone_from(own);
     }
     orders::set_status(tx, order_id, to, (to == Status::Cancelled).then_some(reason), &at)?;
     let detail = if to == Status::Cancelled { String::new() } else { reason.to_string() };

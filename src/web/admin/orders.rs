@@ -199,6 +199,7 @@ pub async fn step(
                 failed: FailedReason::parse(&f.failed),
                 cash: f.cash.parse().ok(),
                 restock: f.restock,
+                note: None,
             };
             Ok(lifecycle::transition(tx, id, &step, &actor, clock.now()))
         })
