@@ -142,7 +142,7 @@ pub async fn share(
 ) -> Result<HttpResponse, AppError> {
     let (asked, token) = (code.into_inner(), form.0.t);
     let days = state.config.orders.link_days;
-    let Some((shared, code)) = links::share(&state.db, asked.clone(), &token, days).await? else {
+    let Some((shared, code)) = links::share(&state.db, asked.clone(), &token, days, state.clock.now()).await? else {
         return Ok(invalid(&page, &asked));
     };
     let opened = links::open(&state.db, &page.shop, code.clone(), &token).await?.ok_or(AppError::NotFound)?;
@@ -159,7 +159,7 @@ pub async fn revoke_others(
     form: CsrfForm<LinkForm>,
 ) -> Result<HttpResponse, AppError> {
     let (asked, token) = (code.into_inner(), form.0.t);
-    match links::revoke_others(&state.db, asked.clone(), &token).await? {
+    match links::revoke_others(&state.db, asked.clone(), &token, state.clock.now()).await? {
         Some(code) => Ok(super::see_other_with_flash(
             &format!("/o/{code}?t={token}"),
             "Every other link to this order has stopped working.",

@@ -96,12 +96,19 @@ pub async fn cancel(
 pub const NOT_CANCELLABLE: &str = "This order can no longer be cancelled here; message the shop.";
 
 /// The holder of a manage link makes a view-only link to share (a family member following the
-/// delivery), valid `days`. Returns the new token (shown once) and the order's code.
-pub async fn share(db: &Db, code: String, token: &str, days: i64) -> Result<Option<(String, String)>, AppError> {
+/// delivery), valid as long as the owner's link lifetime (`days` when they set none). Returns the
+/// new token (shown once) and the order's code.
+pub async fn share(
+    db: &Db,
+    code: String,
+    token: &str,
+    days: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, String)>, AppError> {
     let hash = hash_token(token);
     db.write(move |tx| {
-        let now = Utc::now();
         let Some(order) = managed(tx, &code, &hash, &db::ts(now))? else { return Ok(None) };
+        let days = crate::db::desk::rules(tx)?.link_days.unwrap_or(days);
         let expires = db::ts(now + Duration::days(days));
         Ok(Some((orders::new_token(tx, order.id, LinkScope::View, &db::ts(now), &expires)?, code)))
     })
@@ -110,10 +117,10 @@ pub async fn share(db: &Db, code: String, token: &str, days: i64) -> Result<Opti
 
 /// The holder of a manage link turns off every other link of the order (one was shared too
 /// widely), noted on its timeline. Returns the order's code.
-pub async fn revoke_others(db: &Db, code: String, token: &str) -> Result<Option<String>, AppError> {
+pub async fn revoke_others(db: &Db, code: String, token: &str, now: DateTime<Utc>) -> Result<Option<String>, AppError> {
     let hash = hash_token(token);
     db.write(move |tx| {
-        let now = db::ts(Utc::now());
+        let now = db::ts(now);
         let Some(order) = managed(tx, &code, &hash, &now)? else { return Ok(None) };
         let n = orders::revoke_tokens(tx, order.id, Some(&hash), &now)?;
         let note = format!("{n} other link(s) turned off");
