@@ -70,7 +70,6 @@ fn payment(page: &Page, v: &OrderView) -> Markup {
 pub fn page(page: &Page, v: &OrderView) -> Markup {
     let o = &v.order;
     let minor = page.shop.currency_minor_units;
-    let m = |x: i64| money::format(x, &o.currency, minor);
     let status = o.status;
     let a = &o.address;
     let address: Vec<&str> = [&a.line1, &a.line2, &a.city, &a.region, &a.postal_code, &a.country]
@@ -94,27 +93,7 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
         @if status == Status::Cancelled {
             @if let Some(r) = &o.cancel_reason { p.notice role="status" { "Cancelled: " (r) } }
         }
-        section.card aria-labelledby="items-h" {
-            h2 #items-h { "Items" }
-            ul.summary-lines.with-photos {
-                @for l in &v.lines {
-                    li {
-                        // Beside the line's own title, the photo adds nothing for a screen reader.
-                        @if let Some(id) = l.image_id {
-                            img.thumb src=(super::images::url(id, 320)) alt="" width="48" height="48" loading="lazy" decoding="async";
-                        } @else { span.thumb aria-hidden="true" {} }
-                        span.what { (l.quantity) " × " (l.title) @if !l.options.is_empty() { " (" (l.options) ")" } br; small { "SKU " (l.sku) } }
-                        span.amount { (m(l.line_total)) }
-                    }
-                }
-            }
-            dl.totals {
-                dt { "Subtotal" } dd { (m(o.subtotal)) }
-                @if o.discount > 0 { dt { "Discount" @if let Some(c) = &o.discount_code { " (" (c) ")" } } dd { "−" (m(o.discount)) } }
-                dt { "Delivery" } dd { @if o.delivery_fee == 0 { "Free" } @else { (m(o.delivery_fee)) } }
-                dt { strong { "Total" } } dd { strong { (m(o.total)) } }
-            }
-        }
+        (items_card(o, &v.lines, minor))
         section.card aria-labelledby="delivery-h" {
             h2 #delivery-h { "Delivery: " (o.delivery_name) }
             @if !o.delivery_details.is_empty() { p { (o.delivery_details) } }
@@ -254,4 +233,32 @@ pub fn invalid_link(page: &Page, code: &str) -> Markup {
         p { a.button href="/" { "Back to the shop" } }
     };
     super::layout::storefront_with_head(page, "Link not valid", html! { meta name="robots" content="noindex"; }, body)
+}
+
+/// An order's items with their kept photos and its totals: the customer's page and the desk alike.
+pub fn items_card(o: &Order, lines: &[Line], minor: u8) -> Markup {
+    let m = |x: i64| money::format(x, &o.currency, minor);
+    html! {
+        section.card aria-labelledby="items-h" {
+            h2 #items-h { "Items" }
+            ul.summary-lines.with-photos {
+                @for l in lines {
+                    li {
+                        // Beside the line's own title, the photo adds nothing for a screen reader.
+                        @if let Some(id) = l.image_id {
+                            img.thumb src=(super::images::url(id, 320)) alt="" width="48" height="48" loading="lazy" decoding="async";
+                        } @else { span.thumb aria-hidden="true" {} }
+                        span.what { (l.quantity) " × " (l.title) @if !l.options.is_empty() { " (" (l.options) ")" } br; small { "SKU " (l.sku) } }
+                        span.amount { (m(l.line_total)) }
+                    }
+                }
+            }
+            dl.totals {
+                dt { "Subtotal" } dd { (m(o.subtotal)) }
+                @if o.discount > 0 { dt { "Discount" @if let Some(c) = &o.discount_code { " (" (c) ")" } } dd { "−" (m(o.discount)) } }
+                dt { "Delivery" } dd { @if o.delivery_fee == 0 { "Free" } @else { (m(o.delivery_fee)) } }
+                dt { strong { "Total" } } dd { strong { (m(o.total)) } }
+            }
+        }
+    }
 }

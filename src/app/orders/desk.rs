@@ -16,7 +16,8 @@ fn invalid(field: &'static str, message: &str) -> Refusal {
     Refusal::Invalid(FieldErrors::from([(field, message.to_string())]))
 }
 
-fn event(
+/// Adds a seller-only event (a message, note, edit, link) to an order's timeline.
+pub(super) fn event(
     tx: &Connection,
     order: &Order,
     kind: EventKind,

@@ -20,30 +20,11 @@ fn invalid(field: &'static str, message: &str) -> Refusal {
 
 /// Runs an edit in its own savepoint: a refusal leaves nothing behind.
 fn atomically<T>(tx: &Connection, edit: impl FnOnce() -> Result<T, Refusal>) -> Result<T, Refusal> {
-    db::run_cached(tx, "SAVEPOINT souk_edit")?;
-    let done = edit();
-    if done.is_err() {
-        db::run_cached(tx, "ROLLBACK TO souk_edit")?;
-    }
-    db::run_cached(tx, "RELEASE souk_edit")?;
-    done
+    db::in_savepoint(tx, "souk_edit", edit)
 }
 
 fn log(tx: &Connection, order: &Order, action: &str, detail: &str, actor: &Actor, at: &str) -> Result<(), Refusal> {
-    desk::add_event(
-        tx,
-        order.id,
-        &desk::NewEvent {
-            kind: EventKind::Edit,
-            status: order.status,
-            from_status: None,
-            note: "",
-            detail,
-            actor: &actor.name,
-            user_id: actor.user_id,
-        },
-        at,
-    )?;
+    super::desk::event(tx, order, EventKind::Edit, detail, actor, at)?;
     actor.record(tx, action, &order.code, detail)?;
     Ok(())
 }
@@ -226,20 +207,7 @@ pub fn edit_customer(
         desk::set_customer(tx, order_id, &after, &at)?;
         // The timeline keeps what changed; the audit log only which fields (it is kept longer).
         let detail = format!("Customer: {}", changed.join("; "));
-        desk::add_event(
-            tx,
-            order.id,
-            &desk::NewEvent {
-                kind: EventKind::Edit,
-                status: order.status,
-                from_status: None,
-                note: "",
-                detail: &detail,
-                actor: &actor.name,
-                user_id: actor.user_id,
-            },
-            &at,
-        )?;
+        super::desk::event(tx, &order, EventKind::Edit, &detail, actor, &at)?;
         let fields: Vec<&str> = changed.iter().filter_map(|c| c.split(':').next()).collect();
         actor.record(tx, "order.edit_customer", &order.code, &fields.join(", "))?;
         Ok(order.code)

@@ -138,13 +138,7 @@ pub fn place(
     settings: &CheckoutSettings,
     cfg: &Limits,
 ) -> Result<Placed, Refused> {
-    db::run_cached(tx, "SAVEPOINT souk_place")?;
-    let placed = place_in(tx, p, shop, settings, cfg);
-    if placed.is_err() {
-        db::run_cached(tx, "ROLLBACK TO souk_place")?;
-    }
-    db::run_cached(tx, "RELEASE souk_place")?;
-    placed
+    db::in_savepoint(tx, "souk_place", || place_in(tx, p, shop, settings, cfg))
 }
 
 fn place_in(

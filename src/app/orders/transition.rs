@@ -110,13 +110,7 @@ pub fn transition(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Transitioned, Refusal> {
-    db::run_cached(tx, "SAVEPOINT souk_transition")?;
-    let done = transition_in(tx, order_id, step, actor, now);
-    if done.is_err() {
-        db::run_cached(tx, "ROLLBACK TO souk_transition")?;
-    }
-    db::run_cached(tx, "RELEASE souk_transition")?;
-    done
+    db::in_savepoint(tx, "souk_transition", || transition_in(tx, order_id, step, actor, now))
 }
 
 fn transition_in(

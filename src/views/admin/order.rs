@@ -183,33 +183,6 @@ fn customer(ctx: &Admin, d: &OrderDesk) -> Markup {
     }
 }
 
-fn lines(ctx: &Admin, d: &OrderDesk) -> Markup {
-    let o = &d.order;
-    let m = |v: i64| money::format(v, &o.currency, ctx.page.shop.currency_minor_units);
-    html! {
-        section.card aria-labelledby="items-h" {
-            h2 #items-h { "Items" }
-            ul.summary-lines.with-photos {
-                @for l in &d.lines {
-                    li {
-                        @if let Some(id) = l.image_id {
-                            img.thumb src=(crate::views::images::url(id, 320)) alt="" width="48" height="48" loading="lazy" decoding="async";
-                        } @else { span.thumb aria-hidden="true" {} }
-                        span.what { (l.quantity) " × " (l.title) @if !l.options.is_empty() { " (" (l.options) ")" } br; small { "SKU " (l.sku) } }
-                        span.amount { (m(l.line_total)) }
-                    }
-                }
-            }
-            dl.totals {
-                dt { "Subtotal" } dd { (m(o.subtotal)) }
-                @if o.discount > 0 { dt { "Discount" @if let Some(c) = &o.discount_code { " (" (c) ")" } } dd { "−" (m(o.discount)) } }
-                dt { "Delivery" } dd { @if o.delivery_fee == 0 { "Free" } @else { (m(o.delivery_fee)) } }
-                dt { strong { "Total" } } dd { strong { (m(o.total)) } }
-            }
-        }
-    }
-}
-
 fn tags_and_notes(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
     let o = &d.order;
     html! {
@@ -276,7 +249,7 @@ pub fn page(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
         (messages(ctx, o))
         (payments(ctx, d, echo))
         (customer(ctx, d))
-        (lines(ctx, d))
+        (crate::views::order::items_card(o, &d.lines, ctx.page.shop.currency_minor_units))
         (super::order_edit::section(ctx, d, echo))
         (tags_and_notes(ctx, d, echo))
         (timeline(ctx, &d.timeline))
