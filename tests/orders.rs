@@ -122,6 +122,10 @@ async fn a_guest_orders_from_a_phone_and_hands_the_order_to_whatsapp() {
         1
     );
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_customer' AND sensitive = 1"), 1);
+    // The seller's notice takes them to the order at the desk (issue 11).
+    let notice: String =
+        app.db().query_row("SELECT body_text FROM outbox WHERE kind = 'order_seller'", [], |r| r.get(0)).unwrap();
+    assert!(notice.contains("/admin/orders/ORD-1001") && notice.contains("WhatsApp received"), "{notice}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -76,7 +76,7 @@ fn order_lines_html(order: &Order, lines: &[Line], minor: u8) -> maud::Markup {
 
 /// The seller's notice of a new order: who, what, how it is delivered and paid.
 /// The seller's notice of a new order, to `to`.
-pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line], to: &str) -> NewMessage {
+pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line], to: &str, desk_link: &str) -> NewMessage {
     let minor = shop.currency_minor_units;
     let subject = format!("New order {} from {}", order.code, order.customer_name);
     let a = &order.address;
@@ -86,7 +86,7 @@ pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line], to: 
         .filter(|s| !s.is_empty())
         .collect();
     let text = format!(
-        "Order {} ({})\n\nCustomer: {}, {}{}\nDelivery: {}{}\nPayment: {}\n{}\n{}{}",
+        "Order {} ({})\n\nCustomer: {}, {}{}\nDelivery: {}{}\nPayment: {}\n{}\n{}{}\nWork it at the order desk: {desk_link}\n",
         order.code,
         order.status,
         order.customer_name,
@@ -98,7 +98,7 @@ pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line], to: 
         order_lines_text(order, lines, minor),
         if order.note.is_empty() { String::new() } else { format!("\nNote: {}\n", order.note) },
         if order.status == Status::Draft {
-            "\nThe customer was shown a button to send it to your WhatsApp; acknowledge it there.\n"
+            "\nThe customer was shown a button to send it to your WhatsApp; when their message comes, tap \"WhatsApp received\" on the order's page.\n"
         } else {
             ""
         },
@@ -110,6 +110,7 @@ pub fn order_for_seller(shop: &ShopSettings, order: &Order, lines: &[Line], to: 
         p { "Payment: " (order.payment_name) }
         (order_lines_html(order, lines, minor))
         @if !order.note.is_empty() { p { "Note: " (order.note) } }
+        p { a href=(desk_link) { "Open " (order.code) " at the order desk" } }
     };
     NewMessage {
         kind: "order_seller".into(),

@@ -18,6 +18,7 @@ pub fn queue_mail(
     order_id: i64,
     customer_email: &str,
     order_link: &str,
+    desk_link: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let sellers = sellers(tx, shop)?;
@@ -27,7 +28,7 @@ pub fn queue_mail(
     let order = orders::by_id(tx, order_id)?.ok_or(AppError::NotFound)?;
     let lines = orders::lines(tx, order_id)?;
     for to in &sellers {
-        outbox::enqueue(tx, &messages::order_for_seller(shop, &order, &lines, to), &db::ts(now))?;
+        outbox::enqueue(tx, &messages::order_for_seller(shop, &order, &lines, to, desk_link), &db::ts(now))?;
     }
     let mut queued = sellers.len();
     if !order.customer_email.is_empty() {

@@ -290,7 +290,8 @@ fn write(
     let mut mail = false;
     if let (Some(token), false) = (&placed.token, placed.existing) {
         let link = format!("{mail_base}/o/{}?t={token}", placed.code);
-        mail = queue_mail(tx, p.shop, placed.order_id, &placement.customer.email, &link, now)? > 0;
+        let desk = format!("{mail_base}/admin/orders/{}", placed.code);
+        mail = queue_mail(tx, p.shop, placed.order_id, &placement.customer.email, &link, &desk, now)? > 0;
     }
     if let Some(id) = cart_id {
         carts::clear(tx, id)?;
