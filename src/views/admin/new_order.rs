@@ -116,10 +116,14 @@ fn how(n: &NewOrder) -> Markup {
             (Field::new("note", "Customer's note", &c.note).kind("textarea").render(&n.errors))
             fieldset.inline {
                 legend { "Start it as" }
-                input #f-start-pending type="radio" name="confirm" value="0" checked[!n.input.confirm];
-                label for="f-start-pending" { "Pending" }
-                input #f-start-confirmed type="radio" name="confirm" value="1" checked[n.input.confirm];
-                label for="f-start-confirmed" { "Confirmed (takes the stock now)" }
+                span.choice-pair {
+                    input #f-start-pending type="radio" name="confirm" value="0" checked[!n.input.confirm];
+                    label for="f-start-pending" { "Pending" }
+                }
+                span.choice-pair {
+                    input #f-start-confirmed type="radio" name="confirm" value="1" checked[n.input.confirm];
+                    label for="f-start-confirmed" { "Confirmed (takes the stock now)" }
+                }
             }
         }
     }

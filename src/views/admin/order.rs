@@ -119,10 +119,14 @@ fn payments(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
                     (csrf(&ctx.page.csrf))
                     fieldset.inline {
                         legend { "What" }
-                        input #f-kind-pay type="radio" name="kind" value="payment" checked[input.kind != "refund"];
-                        label for="f-kind-pay" { "Payment received" }
-                        input #f-kind-refund type="radio" name="kind" value="refund" checked[input.kind == "refund"];
-                        label for="f-kind-refund" { "Refund given" }
+                        span.choice-pair {
+                            input #f-kind-pay type="radio" name="kind" value="payment" checked[input.kind != "refund"];
+                            label for="f-kind-pay" { "Payment received" }
+                        }
+                        span.choice-pair {
+                            input #f-kind-refund type="radio" name="kind" value="refund" checked[input.kind == "refund"];
+                            label for="f-kind-refund" { "Refund given" }
+                        }
                     }
                     (Field::new("amount", "Amount", &input.amount).inputmode("decimal").scope("pay").required()
                         .hint("In the shop's currency, e.g. 1499 or 1499.50.").render(&echo.errors))

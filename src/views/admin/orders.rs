@@ -65,8 +65,8 @@ fn rows(ctx: &Admin, rows: &[ListRow], now: Option<chrono::DateTime<chrono::Utc>
                 li {
                     a href=(format!("/admin/orders/{}", r.code)) {
                         span.code { (r.code) }
-                        span.who { (r.customer_name) }
                         span.amount { (money::format(r.total, &r.currency, minor)) }
+                        span.who { (r.customer_name) }
                         span.badges { (status_badge(r.status)) " " (payment_badge(r.payment_status)) }
                         span.meta {
                             (r.units) " item" @if r.units != 1 { "s" } " · " (r.payment_name) " · " (r.delivery_name)

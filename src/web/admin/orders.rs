@@ -57,8 +57,8 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
     let checked = if tab == Tab::All { Some(query(&filter, admin.page.zone)?) } else { None };
     let page = filter.page.max(1) as usize;
     let now = admin.page.now;
-    let draft_hours = (state.config.orders.draft_hours).max(1);
-    let (listing, deliveries, payments, tags) = state
+    let default_hours = state.config.orders.draft_hours;
+    let (listing, deliveries, payments, tags, draft_hours) = state
         .db
         .read(move |c| {
             let listing = match (tab, checked) {
@@ -83,7 +83,9 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
             };
             let deliveries = methods::delivery_methods(c)?.into_iter().map(|d| (d.code, d.name)).collect();
             let payments = methods::payment_methods(c)?.into_iter().map(|p| (p.code, p.name)).collect();
-            Ok((listing, deliveries, payments, desk::known_tags(c, 50)?))
+            // "Clear drafts older than" starts at the drafts' own lifetime.
+            let hours = desk::rules(c)?.draft_minutes.map_or(default_hours, |m| (m + 59) / 60).max(1);
+            Ok((listing, deliveries, payments, desk::known_tags(c, 50)?, hours))
         })
         .await?;
     let p = ListPage { filter, listing, deliveries, payments, tags, draft_hours };
