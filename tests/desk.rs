@@ -344,6 +344,11 @@ async fn payments_set_the_payment_status_and_bad_ones_are_refused() {
         step(&app, &cod, s).await;
     }
     let due: i64 = app.db().query_row("SELECT total FROM orders WHERE code = ?1", [&cod], |r| r.get(0)).unwrap();
+    // More cash than is due (another payment was recorded meanwhile) is refused, nothing changed.
+    let over = (due + 100).to_string();
+    let res = post_as(&app, &app.client, &cod, "status", &[("to", "delivered"), ("cash", &over)]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(status(&app, &cod), "shipped");
     let res = post_as(&app, &app.client, &cod, "status", &[("to", "delivered"), ("cash", &due.to_string())]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (ps, reference): (String, String) = app
@@ -393,6 +398,11 @@ async fn one_tap_whatsapp_messages_carry_the_order_link_and_nothing_personal() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let url = location(&res);
     assert!(url.starts_with("https://wa.me/919876500030?text="), "{url}");
+    let text = decoded_text(&url);
+    assert!(
+        text.contains(&code) && text.contains("/o/") && !text.contains("Meera") && !text.contains("Lake View"),
+        "{text}"
+    );
     assert_eq!(status(&app, &code), "pending");
     for (template, wants) in [
         ("contact", vec![]),
@@ -419,19 +429,32 @@ async fn one_tap_whatsapp_messages_carry_the_order_link_and_nothing_personal() {
             assert_eq!(app.get_as(&browser(), path).await.status(), StatusCode::OK, "{template}");
         }
     }
+    // Shipped: the update names the courier and the tracking link, still nothing personal.
+    let courier = [("name", "Delhivery"), ("tracking_url", "https://track.example/{tracking}")];
+    app.submit("/admin/settings/orders", "/admin/settings/couriers", &courier).await;
+    let shipped = place(&app, &[(&sku, 1)], "+919876500031", "upi").await;
+    for s in ["pending", "confirmed", "shipped"] {
+        step(&app, &shipped, s).await;
+    }
+    let res = post_as(&app, &app.client, &shipped, "whatsapp", &[("template", "status_shipped")]).await;
+    let text = decoded_text(&location(&res));
+    assert!(text.contains("Delhivery") && text.contains("https://track.example/DL12345678"), "{text}");
+    assert!(!text.contains("Meera") && !text.contains("Lake View") && !text.contains("meera@"), "{text}");
     // A status update for a status the order is not in is refused.
     let res = post_as(&app, &app.client, &code, "whatsapp", &[("template", "status_shipped")]).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.count("SELECT count(*) FROM order_events WHERE kind = 'message'"), 5);
+    assert_eq!(app.count("SELECT count(*) FROM order_events WHERE kind = 'message'"), 6);
     let (_, html) = app.page(&format!("/admin/orders/{code}")).await;
     assert!(html.contains("WhatsApp opened: Payment details"));
 
     // A fresh link with the older ones turned off.
-    let old = app.count("SELECT count(*) FROM order_tokens WHERE revoked_at IS NULL");
-    assert!(old > 1);
+    let live = format!(
+        "SELECT count(*) FROM order_tokens WHERE revoked_at IS NULL AND order_id = (SELECT id FROM orders WHERE code = '{code}')"
+    );
+    assert!(app.count(&live) > 1);
     let res = post_as(&app, &app.client, &code, "whatsapp", &[("template", "order_link"), ("revoke", "1")]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.count("SELECT count(*) FROM order_tokens WHERE revoked_at IS NULL"), 1);
+    assert_eq!(app.count(&live), 1);
     let text = decoded_text(&location(&res));
     let link = text.split_whitespace().find(|w| w.contains("/o/")).unwrap();
     assert_eq!(app.get_as(&browser(), &link[link.find("/o/").unwrap()..]).await.status(), StatusCode::OK);
@@ -467,12 +490,15 @@ async fn the_lists_find_orders_and_notes_and_tags_are_kept_as_text() {
     assert!(html.contains("&lt;i&gt;vip&lt;/i&gt;"));
     let (_, html) = app.page("/admin/orders?tab=all&tag=gift").await;
     assert!(html.contains(&a));
-    // The customer's page never shows the seller's notes.
-    let token_link = app
-        .db()
-        .query_row("SELECT count(*) FROM order_events WHERE kind = 'note'", [], |r| r.get::<_, i64>(0))
-        .unwrap();
-    assert_eq!(token_link, 1);
+    // The customer's page never shows the seller's notes or tags.
+    let res = post_as(&app, &app.client, &a, "whatsapp", &[("template", "order_link")]).await;
+    let text = decoded_text(&location(&res));
+    let link = text.split_whitespace().find(|w| w.contains("/o/")).unwrap();
+    let page = app.get_as(&browser(), &link[link.find("/o/").unwrap()..]).await.text().await.unwrap();
+    assert!(page.contains(&a) && !page.contains("call") && !page.contains("vip") && !page.contains("gift"), "{page}");
+    // A number typed as people do finds its orders (the shop's country code completes it).
+    let (_, html) = app.page("/admin/orders?tab=all&q=98765%2000041").await;
+    assert!(html.contains(&b) && !html.contains(&format!(">{a}<")), "search by a local number");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -501,19 +527,38 @@ async fn staff_work_orders_but_owner_pages_and_forged_forms_are_refused() {
 
     assert_eq!(app.get_as(&staff, "/admin/orders").await.status(), StatusCode::OK);
     assert_eq!(step_as(&app, &staff, &code, "pending").await.status(), StatusCode::SEE_OTHER);
-    let res = app
-        .submit_as(
-            &staff,
-            "/admin/orders/clear-drafts?hours=1",
-            "/admin/orders/clear-drafts",
-            &[("before", "2020-01-01T00:00:00.000Z")],
-        )
-        .await;
+    // Staff clear old drafts too, and a cut-off less than an hour ago is refused.
+    let old = place(&app, &[(&sku, 1)], "+919876500051", "upi").await;
+    app.state.clock.advance(chrono::Duration::hours(2));
+    let html = app.get_as(&staff, "/admin/orders/clear-drafts?hours=1").await.text().await.unwrap();
+    let before = common::shop::hidden(&html, "before");
+    let review = "/admin/orders/clear-drafts?hours=1";
+    let res = app.submit_as(&staff, review, "/admin/orders/clear-drafts", &[("before", &before)]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "staff clear drafts too");
+    assert_eq!(status(&app, &old), "cancelled");
+    let recent = souk::domain::time::ts(app.state.clock.now() - chrono::Duration::minutes(5));
+    let res = app.submit_as(&staff, review, "/admin/orders/clear-drafts", &[("before", &recent)]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // Owner pages: neither read nor changed by staff.
     assert_eq!(app.get_as(&staff, "/admin/settings").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.get_as(&staff, "/admin/settings/orders").await.status(), StatusCode::FORBIDDEN);
+    let csrf = csrf_from(&app.get_as(&staff, "/admin/orders").await.text().await.unwrap()).unwrap();
+    for (action, fields) in [
+        ("/admin/settings/orders", vec![("placements_per_hour", "3")]),
+        ("/admin/settings/couriers", vec![("name", "Sneaky Couriers")]),
+        ("/admin/settings/messages/contact", vec![("body", "Hi {code}"), ("action", "save")]),
+    ] {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend(fields);
+        let res = staff.post(app.url(action)).form(&all).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{action}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM couriers") + app.count("SELECT count(*) FROM message_templates"), 0);
+    assert_eq!(app.count("SELECT count(*) FROM checkout_settings WHERE placements_per_hour = 3"), 0, "nothing changed");
     assert_eq!(
         app.count("SELECT count(*) FROM audit_log WHERE action = 'order.status' AND actor = 'ravi@example.com'"),
-        1
+        2,
+        "the step and the cleared draft"
     );
 
     // A forged CSRF token changes nothing.
@@ -693,6 +738,11 @@ async fn before_confirmation_everything_can_change_after_it_only_the_address_and
     let res = post_as(&app, &app.client, &code, "lines", &[(&format!("qty:{kurta_line}"), "9")]).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert!(res.text().await.unwrap().contains(&format!("[{kurta}]: 9 wanted")));
+    assert_eq!(on_hand(&app, &kurta), (4, 2), "nothing changed");
+    // More than the per-order limit is refused.
+    app.db().execute("UPDATE variants SET max_per_order = 2 WHERE sku = ?1", [&kurta]).unwrap();
+    let res = post_as(&app, &app.client, &code, "lines", &[(&format!("qty:{kurta_line}"), "3")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(on_hand(&app, &kurta), (4, 2), "nothing changed");
     // Remove the kurta.
     let res = post_as(&app, &app.client, &code, "lines", &[(&format!("qty:{kurta_line}"), "0")]).await;

@@ -102,6 +102,7 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         ("/admin/orders?tab=all&status=delivered", "all orders, filtered"),
         ("/admin/orders/new", "the manual order form"),
         ("/admin/settings/orders", "the order settings"),
+        ("/admin/orders/clear-drafts?hours=1", "clearing old drafts"),
         (&format!("/admin/orders/{code}/packing-slip") as &str, "the packing slip"),
         (&format!("/admin/orders/{code}/receipt") as &str, "the receipt"),
     ] {

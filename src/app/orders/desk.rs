@@ -101,6 +101,19 @@ pub fn message(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Message, Refusal> {
+    // All or nothing: "WhatsApp received" acknowledges the draft only if the message can be made.
+    db::in_savepoint(tx, "souk_message", || message_in(tx, order_id, template, revoke_others, links, actor, now))
+}
+
+fn message_in(
+    tx: &Connection,
+    order_id: i64,
+    template: Template,
+    revoke_others: bool,
+    links: &Links,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Message, Refusal> {
     let at = db::ts(now);
     let mut order = orders::by_id(tx, order_id)?.ok_or(Refusal::NotFound)?;
     if template == Template::Acknowledge {

@@ -109,6 +109,19 @@ pub fn edit_lines(
         let mut short = Vec::new();
         for l in &after {
             let Some(offer) = l.variant_id.and_then(|v| offers.iter().find(|o| o.variant_id == v)) else { continue };
+            let before_qty = before.iter().find(|b| b.id == l.id).map_or(0, |b| b.quantity);
+            if l.quantity > crate::domain::orders::MAX_QUANTITY {
+                return Err(invalid("lines", &format!("At most {} of one item.", crate::domain::orders::MAX_QUANTITY)));
+            }
+            if let Some(max) = offer.max_per_order.filter(|max| l.quantity > *max && l.quantity > before_qty) {
+                return Err(invalid("lines", &format!("At most {max} of {} per order.", offer.name())));
+            }
+            if l.quantity > before_qty && !(offer.for_sale && offer.released) {
+                return Err(invalid(
+                    "lines",
+                    &format!("{} is not on sale now: it can be kept or removed, not added to.", offer.name()),
+                ));
+            }
             if !offer.stock.track {
                 continue;
             }

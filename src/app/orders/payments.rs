@@ -67,6 +67,17 @@ pub fn record(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Recorded, Refusal> {
+    // All or nothing: a failure after the row is written takes the row back too.
+    db::in_savepoint(tx, "souk_payment", || record_in(tx, order_id, input, actor, now))
+}
+
+fn record_in(
+    tx: &Connection,
+    order_id: i64,
+    input: &PaymentInput,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Recorded, Refusal> {
     let at = db::ts(now);
     let order = orders::by_id(tx, order_id)?.ok_or(Refusal::NotFound)?;
     let rules = desk::rules(tx)?;

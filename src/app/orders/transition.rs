@@ -154,6 +154,15 @@ fn transition_in(
         Status::Delivered => {
             desk::stamp(tx, order_id, desk::Milestone::Delivered, &at)?;
             if let Some(cash) = step.cash.filter(|c| *c > 0) {
+                // Against the balance as it is now: a payment recorded since the page was drawn
+                // is not counted twice.
+                let due = (order.total - order.paid).max(0);
+                if cash > due {
+                    return Err(Refusal::NotNow(format!(
+                        "Only {} is still due on this order now (a payment was recorded since): record the cash as a payment instead.",
+                        crate::domain::money::decimal(due, db::settings::get(tx)?.currency_minor_units)
+                    )));
+                }
                 let payment = NewPayment {
                     kind: Kind::Payment,
                     amount: cash,

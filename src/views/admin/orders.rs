@@ -14,7 +14,7 @@ use crate::views::Admin;
 /// What one of the desk's lists shows.
 pub enum Listing {
     /// Each group's title, its first orders and how many it has.
-    Active(Vec<(&'static str, Vec<ListRow>, i64)>),
+    Active(Vec<(&'static str, &'static [Status], Vec<ListRow>, i64)>),
     Drafts {
         rows: Vec<ListRow>,
         count: i64,
@@ -145,15 +145,20 @@ pub fn list(ctx: &Admin, p: &ListPage) -> Markup {
         (tabs(ctx, tab))
         @match &p.listing {
             Listing::Active(groups) => {
-                @if groups.iter().all(|(_, _, n)| *n == 0) { p { "No open orders. New ones show here once acknowledged or placed." } }
-                @for (title, list, n) in groups {
+                @if groups.iter().all(|(_, _, _, n)| *n == 0) { p { "No open orders. New ones show here once acknowledged or placed." } }
+                @for (title, statuses, list, n) in groups {
                     @if *n > 0 {
                         section aria-label=(title) {
                             h2 { (title) " " span.count { (n) } }
                             (rows(ctx, list, Some(ctx.page.now)))
                             @if (list.len() as i64) < *n {
-                                @let status = list.first().map(|r| r.status.as_str()).unwrap_or_default();
-                                p { a href=(format!("/admin/orders?tab=all&status={status}")) { "See all " (n) } }
+                                p {
+                                    "See all " (n) ": "
+                                    @for (i, s) in statuses.iter().enumerate() {
+                                        @if i > 0 { " · " }
+                                        a href=(format!("/admin/orders?tab=all&status={}", s.as_str())) { (s.label()) }
+                                    }
+                                }
                             }
                         }
                     }

@@ -139,7 +139,7 @@ async fn place(admin: &Admin, state: &AppState, input: ManualInput) -> Result<Ht
     match manual::take(&state.db, &state.order_env(), &admin.page.shop, order).await? {
         Taken::Placed { code } => Ok(see_other_with_flash(
             &format!("/admin/orders/{code}"),
-            &format!("Order {code} is placed. Send the customer their order link below."),
+            &format!("Order {code} is placed. Send the customer their order link: “Send a fresh order link” below."),
         )),
         Taken::Invalid(errors) => render(admin, state, input, errors, None).await,
         Taken::Refused(message) => render(admin, state, input, FieldErrors::new(), Some(message)).await,

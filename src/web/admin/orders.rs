@@ -25,14 +25,20 @@ use crate::web::extract::CsrfForm;
 use crate::web::see_other_with_flash;
 
 /// Checks the All tab's filters; an unknown value is a 400 naming the parameter.
-fn query(f: &Filter, zone: crate::domain::zone::Zone) -> Result<order_lists::Query, AppError> {
+fn query(f: &Filter, zone: crate::domain::zone::Zone, country_code: &str) -> Result<order_lists::Query, AppError> {
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     let bad = |name: &str| AppError::BadRequest(format!("The filter {name} has a value this shop does not know."));
     let date = |name: &str, s: &str| -> Result<Option<NaiveDate>, AppError> {
         opt(s).map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| bad(name))).transpose()
     };
     let q = opt(&f.q);
-    let phone = q.as_deref().filter(|t| t.chars().filter(char::is_ascii_digit).count() >= 6 && t.starts_with('+'));
+    // Something that reads as a phone number (digits, spaces, +, -) is matched as one, completed
+    // with the shop's country code like the checkout does.
+    let phone = q
+        .as_deref()
+        .filter(|t| t.chars().filter(char::is_ascii_digit).count() >= 6)
+        .filter(|t| t.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)))
+        .and_then(|t| crate::domain::shop::normalize_phone(t, country_code).ok());
     Ok(order_lists::Query {
         status: opt(&f.status).map(|s| Status::parse(&s).ok_or_else(|| bad("status"))).transpose()?,
         payment_status: opt(&f.payment_status)
@@ -46,7 +52,7 @@ fn query(f: &Filter, zone: crate::domain::zone::Zone) -> Result<order_lists::Que
         tag: opt(&f.tag),
         from: date("from", &f.from)?.map(|d| db::ts(zone.start_of(d))),
         until: date("to", &f.to)?.and_then(|d| d.succ_opt()).map(|d| db::ts(zone.start_of(d))),
-        phone: phone.map(|p| p.chars().filter(|c| *c == '+' || c.is_ascii_digit()).collect()),
+        phone: phone.clone(),
         text: if phone.is_some() { None } else { q },
     })
 }
@@ -54,7 +60,11 @@ fn query(f: &Filter, zone: crate::domain::zone::Zone) -> Result<order_lists::Que
 pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter>) -> Result<HttpResponse, AppError> {
     let filter = q.into_inner();
     let tab = Tab::parse(&filter.tab).ok_or_else(|| AppError::BadRequest("Unknown tab.".into()))?;
-    let checked = if tab == Tab::All { Some(query(&filter, admin.page.zone)?) } else { None };
+    let checked = if tab == Tab::All {
+        Some(query(&filter, admin.page.zone, &admin.page.shop.country_calling_code)?)
+    } else {
+        None
+    };
     let page = filter.page.max(1) as usize;
     let now = admin.page.now;
     let default_hours = state.config.orders.draft_hours;
@@ -76,7 +86,7 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
                     ACTIVE_GROUPS
                         .iter()
                         .map(|(title, statuses)| {
-                            order_lists::in_statuses(c, statuses, PAGE_SIZE).map(|(r, n)| (*title, r, n))
+                            order_lists::in_statuses(c, statuses, PAGE_SIZE).map(|(r, n)| (*title, *statuses, r, n))
                         })
                         .collect::<Result<_, _>>()?,
                 ),
@@ -367,7 +377,7 @@ pub async fn clear_drafts(
     CsrfForm(form): CsrfForm<ClearForm>,
 ) -> Result<HttpResponse, AppError> {
     let cut = crate::domain::time::parse_ts(&form.before)
-        .filter(|t| *t < admin.page.now)
+        .filter(|t| *t <= admin.page.now - Duration::hours(1))
         .ok_or_else(|| AppError::BadRequest("The cut-off time is missing; start again from the drafts.".into()))?;
     let (actor, clock) = (admin.actor(), state.clock.clone());
     let n = state.db.write(move |tx| lifecycle::clear_drafts(tx, cut, &actor, clock.now())).await?;
