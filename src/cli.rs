@@ -292,18 +292,32 @@ pub fn doctor(config: &Config) -> Result<(), String> {
     if problems > 0 { Err(format!("{problems} problem(s) found")) } else { Ok(()) }
 }
 
-/// `bulk`: (products, variants each) for a large shop instead of the 40-product demo.
-pub fn demo(config: &Config, with_photos: bool, bulk: Option<(usize, usize)>) -> Result<(), String> {
+/// `bulk`: (products, variants each) for a large shop instead of the 40-product demo. `history`:
+/// orders to add, to the catalogue just made or (alone) to the shop's own.
+pub fn demo(
+    config: &Config,
+    with_photos: bool,
+    bulk: Option<(usize, usize)>,
+    history: Option<crate::demo::History>,
+) -> Result<(), String> {
     let db = open(config)?;
-    let made = db
-        .write_blocking(|tx| {
-            match bulk {
-                Some((products, variants)) => crate::demo::fill_bulk(tx, products, variants),
-                None => crate::demo::fill(tx, with_photos),
-            }
-            .map_err(AppError::Conflict)
-        })
-        .map_err(|e| e.to_string())?;
-    println!("Added a demo catalogue of {made} products. Start the shop with `souk` and open it in a browser.");
+    if bulk.is_some() || history.is_none() {
+        let made = db
+            .write_blocking(|tx| {
+                match bulk {
+                    Some((products, variants)) => crate::demo::fill_bulk(tx, products, variants),
+                    None => crate::demo::fill(tx, with_photos),
+                }
+                .map_err(AppError::Conflict)
+            })
+            .map_err(|e| e.to_string())?;
+        println!("Added a demo catalogue of {made} products. Start the shop with `souk` and open it in a browser.");
+    }
+    if let Some(h) = history {
+        let added = db
+            .write_blocking(|tx| crate::demo::fill_orders(tx, h).map_err(AppError::Conflict))
+            .map_err(|e| e.to_string())?;
+        println!("Added {added} demo orders from {} customers.", h.customers.min(added));
+    }
     Ok(())
 }

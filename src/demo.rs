@@ -1,4 +1,9 @@
-//! `souk demo`: fills an empty shop with a believable catalogue, made here (no downloads).
+//! `souk demo`: fills an empty shop with a believable catalogue, made here (no downloads), and
+//! (`--orders`, in `demo/orders.rs`) gives it an order history.
+
+mod orders;
+
+pub use orders::{History, fill_orders};
 
 use chrono::{Duration, Utc};
 use rusqlite::Connection;
@@ -159,18 +164,7 @@ fn photo(seed: usize) -> image::DynamicImage {
 pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
     ensure_empty(conn)?;
     let run = || -> rusqlite::Result<usize> {
-        let mut shop = settings::get(conn)?;
-        if shop.name == "My Shop" {
-            shop.name = "Souk Demo Bazaar".into();
-            shop.currency = "INR".into();
-            shop.currency_minor_units = 2;
-            shop.country_calling_code = "91".into();
-            shop.whatsapp_number = "+919876543210".into();
-            shop.address = "Johari Bazaar, Jaipur".into();
-            shop.intro = "Hand-block prints, silk and silver from the workshops of Jaipur.\n\nOrder here or on WhatsApp; cash on delivery across India.".into();
-            shop.accent_color = "#b45309".into();
-            settings::update(conn, &shop, &db::now())?;
-        }
+        demo_shop(conn)?;
         let start = Utc::now() - Duration::days(60);
         let mut made = 0usize;
         for (li, line) in LINES.iter().enumerate() {
@@ -263,6 +257,23 @@ pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
         Ok(made)
     };
     run().map_err(|e| e.to_string())
+}
+
+/// Names a shop still called "My Shop" as the demo's, in rupees and on Indian WhatsApp numbers.
+fn demo_shop(conn: &Connection) -> rusqlite::Result<()> {
+    let mut shop = settings::get(conn)?;
+    if shop.name == "My Shop" {
+        shop.name = "Souk Demo Bazaar".into();
+        shop.currency = "INR".into();
+        shop.currency_minor_units = 2;
+        shop.country_calling_code = "91".into();
+        shop.whatsapp_number = "+919876543210".into();
+        shop.address = "Johari Bazaar, Jaipur".into();
+        shop.intro = "Hand-block prints, silk and silver from the workshops of Jaipur.\n\nOrder here or on WhatsApp; cash on delivery across India.".into();
+        shop.accent_color = "#b45309".into();
+        settings::update(conn, &shop, &db::now())?;
+    }
+    Ok(())
 }
 
 /// The demo's ways to get and pay for an order (PRODUCT.md): delivery `pickup` and `standard`,

@@ -37,7 +37,8 @@ enum Command {
     Restore { file: PathBuf },
     /// Check the database's integrity and the shop's invariants
     Doctor,
-    /// Fill an empty shop with a demo catalogue (collections, products, variants, stock, photos)
+    /// Fill an empty shop with a demo catalogue (collections, products, variants, stock, photos);
+    /// with --orders, add an order history to the catalogue
     Demo {
         /// Skip drawing product photos (faster)
         #[arg(long)]
@@ -48,6 +49,16 @@ enum Command {
         /// With --products: variants (sizes) per product, 1 to 8
         #[arg(long, value_name = "M", default_value_t = 5)]
         variants: usize,
+        /// Add this many orders of the last 90 days, in every status, with payments and timelines
+        /// (after --products, or to the shop's existing catalogue)
+        #[arg(long, value_name = "N")]
+        orders: Option<usize>,
+        /// With --orders: how many customers (WhatsApp numbers) place them (default: a fifth of the orders)
+        #[arg(long, value_name = "M")]
+        customers: Option<usize>,
+        /// With --orders: every order pending and placed in the last day, a backlog to confirm
+        #[arg(long)]
+        backlog: bool,
     },
 }
 
@@ -100,8 +111,13 @@ fn main() -> ExitCode {
         Command::Backup { file } => cli::backup(&config, &file),
         Command::Restore { file } => cli::restore(&config, &file),
         Command::Doctor => cli::doctor(&config),
-        Command::Demo { no_photos, products, variants } => {
-            cli::demo(&config, !no_photos, products.map(|p| (p, variants)))
+        Command::Demo { no_photos, products, variants, orders, customers, backlog } => {
+            let history = orders.map(|n| souk::demo::History {
+                orders: n,
+                customers: customers.unwrap_or(n / 5).max(1),
+                backlog,
+            });
+            cli::demo(&config, !no_photos, products.map(|p| (p, variants)), history)
         }
     };
     match result {

@@ -164,6 +164,65 @@ fn admin_accounts_from_the_command_line_and_doctor() {
     assert!(err.contains("schema version 1"), "{err}");
 }
 
+/// `souk demo --orders` (issue 11): an order history on the demo catalogue that `souk doctor`
+/// finds consistent (stock, reservations, commitments, payments), without changing what the
+/// storefront can sell.
+#[test]
+fn demo_orders_pass_the_doctor() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(souk(dir.path()).args(["demo", "--orders", "10"]));
+    assert_eq!(code, 1, "no catalogue yet");
+    assert!(err.contains("no products on sale"), "{err}");
+    let (code, _, err) = run(souk(dir.path()).args(["demo", "--products", "50", "--variants", "2"]));
+    assert_eq!(code, 0, "{err}");
+    let db = rusqlite::Connection::open(dir.path().join("data/souk.db")).unwrap();
+    let available = || -> String {
+        db.query_row("SELECT group_concat(on_hand - reserved) FROM (SELECT * FROM variants ORDER BY id)", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    let before = available();
+    let (code, out, err) = run(souk(dir.path()).args(["demo", "--orders", "500", "--customers", "100"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Added 500 demo orders from 100 customers"), "{out}");
+    let (code, out, _) = run(souk(dir.path()).arg("doctor"));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("PROBLEM"), "{out}");
+    assert_eq!(available(), before, "the storefront sells what it sold before");
+
+    let count = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM orders"), 500);
+    assert_eq!(count("SELECT count(DISTINCT customer_phone) FROM orders"), 100);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM orders WHERE customer_phone NOT GLOB '+91[6-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'"
+        ),
+        0
+    );
+    assert!(count("SELECT count(*) FROM orders WHERE status = 'delivered'") > 250, "most are delivered");
+    assert!(count("SELECT count(DISTINCT status) FROM orders") >= 6, "and the rest all along the way");
+    assert!(count("SELECT count(DISTINCT channel) FROM orders") >= 5);
+    assert!(count("SELECT count(*) FROM payments") > 200);
+    assert!(count("SELECT count(*) FROM order_tags") > 10);
+    // Each order confirmed and not put back was deducted once by its committed units.
+    assert_eq!(
+        count(
+            "WITH deducted AS (SELECT reason, -sum(delta) AS n FROM stock_ledger WHERE reason LIKE 'Order % confirmed' GROUP BY reason)
+             SELECT count(*) FROM orders o LEFT JOIN deducted d ON d.reason = 'Order ' || o.code || ' confirmed'
+             WHERE o.stock_committed = 1
+               AND coalesce(d.n, 0) != (SELECT sum(committed) FROM order_lines l WHERE l.order_id = o.id)"
+        ),
+        0
+    );
+    // A backlog to confirm, added to the same shop.
+    let (code, _, err) = run(souk(dir.path()).args(["demo", "--orders", "50", "--backlog"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(count("SELECT count(*) FROM orders WHERE status = 'pending'") >= 50);
+    let (code, out, _) = run(souk(dir.path()).arg("doctor"));
+    assert_eq!(code, 0, "{out}");
+}
+
 #[test]
 fn serve_prints_the_setup_link_answers_health_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
