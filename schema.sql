@@ -683,3 +683,80 @@ ALTER TABLE checkout_settings ADD COLUMN paid_confirms INTEGER NOT NULL DEFAULT 
 
 -- Times shown to people are in this IANA zone ('Asia/Kolkata'); the database stays UTC.
 ALTER TABLE shop_settings ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+
+-- 0013_api_tokens
+-- API tokens for integrations: made by the owner (admin or `souk admin token`), each acting as one
+-- account with a scope, shown once and stored only as a SHA-256 hash; revoked, never deleted, so
+-- the audit log's token names keep meaning something.
+CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 60),
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+    token_hash BLOB NOT NULL UNIQUE,
+    -- The token's last four characters, to tell tokens apart on the admin page.
+    hint TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+
+-- The answers to the admin API's write calls that came with an Idempotency-Key: a retry with the
+-- same key and body gets the same answer, and nothing happens twice. Kept a day.
+CREATE TABLE api_replies (
+    token_id INTEGER NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    request_hash BLOB NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (token_id, key)
+);
+CREATE INDEX api_replies_created ON api_replies (created_at);
+
+-- 0014_order_search
+-- Two things the order desk reads on nearly every page, kept by triggers in the transaction of each
+-- change instead of worked out from 100,000 orders each time. A migration that rebuilds `orders`
+-- must create these triggers again; `souk doctor` checks both against the orders.
+
+-- How many orders are in each status (the admin menu's drafts and active counts, the Active tab's
+-- group sizes).
+CREATE TABLE order_status_counts (
+    status TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER orders_count_ins AFTER INSERT ON orders BEGIN
+    INSERT INTO order_status_counts (status, n) VALUES (new.status, 1)
+        ON CONFLICT (status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER orders_count_del AFTER DELETE ON orders BEGIN
+    UPDATE order_status_counts SET n = n - 1 WHERE status = old.status;
+END;
+CREATE TRIGGER orders_count_upd AFTER UPDATE OF status ON orders WHEN old.status != new.status BEGIN
+    UPDATE order_status_counts SET n = n - 1 WHERE status = old.status;
+    INSERT INTO order_status_counts (status, n) VALUES (new.status, 1)
+        ON CONFLICT (status) DO UPDATE SET n = n + 1;
+END;
+
+-- The desk's search box: any part of an order code, a customer's name, email or phone, found
+-- through a trigram index (three characters or more) instead of reading every order.
+CREATE VIRTUAL TABLE order_search USING fts5 (
+    code, customer_name, customer_email, customer_phone,
+    content = 'orders', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TRIGGER orders_search_ins AFTER INSERT ON orders BEGIN
+    INSERT INTO order_search (rowid, code, customer_name, customer_email, customer_phone)
+        VALUES (new.id, new.code, new.customer_name, new.customer_email, new.customer_phone);
+END;
+CREATE TRIGGER orders_search_del AFTER DELETE ON orders BEGIN
+    INSERT INTO order_search (order_search, rowid, code, customer_name, customer_email, customer_phone)
+        VALUES ('delete', old.id, old.code, old.customer_name, old.customer_email, old.customer_phone);
+END;
+CREATE TRIGGER orders_search_upd AFTER UPDATE OF code, customer_name, customer_email, customer_phone ON orders BEGIN
+    INSERT INTO order_search (order_search, rowid, code, customer_name, customer_email, customer_phone)
+        VALUES ('delete', old.id, old.code, old.customer_name, old.customer_email, old.customer_phone);
+    INSERT INTO order_search (rowid, code, customer_name, customer_email, customer_phone)
+        VALUES (new.id, new.code, new.customer_name, new.customer_email, new.customer_phone);
+END;

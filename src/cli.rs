@@ -129,6 +129,26 @@ pub fn admin_reset_password(config: &Config, email: &str, from_stdin: bool) -> R
     Ok(())
 }
 
+/// `souk admin token`: prints a new API token (on stdout alone, so a script can capture it).
+pub fn admin_token(config: &Config, email: &str, scope: &str, name: &str) -> Result<(), String> {
+    let db = open(config)?;
+    let now = chrono::Utc::now();
+    let made = db
+        .write_blocking(|tx| Ok(crate::app::api_tokens::create(tx, email, name, scope, &Actor::cli(), now)))
+        .map_err(|e| e.to_string())?;
+    match made {
+        Ok(t) => {
+            eprintln!("API token “{}” for {email} ({scope}). It is shown only now:", t.name);
+            println!("{}", t.token);
+            Ok(())
+        }
+        Err(crate::app::api_tokens::Refused::Invalid(errors)) => {
+            Err(errors.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))
+        }
+        Err(crate::app::api_tokens::Refused::Failed(e)) => Err(e.to_string()),
+    }
+}
+
 pub fn backup(config: &Config, file: &Path) -> Result<(), String> {
     let (db, version) = open_existing(config)?;
     let conn = db.conn().map_err(|e| e.to_string())?;
@@ -275,6 +295,25 @@ pub fn doctor(config: &Config) -> Result<(), String> {
         match committed.first() {
             None => "confirmed orders hold no reservation, and their committed units agree with their status".into(),
             Some(code) => format!("{} order(s) hold stock in two ways at once, e.g. {code}", committed.len()),
+        },
+    );
+    let counted = db::order_lists::count_mismatches(&conn).map_err(|e| e.to_string())?;
+    report(
+        counted.is_empty(),
+        false,
+        match counted.first() {
+            None => "the order desk's counts per status agree with the orders".into(),
+            Some((status, kept, n)) => format!("the desk counts {kept} {status} order(s), there are {n}"),
+        },
+    );
+    let indexed = db::order_lists::search_index_ok(&conn).map_err(|e| e.to_string())?;
+    report(
+        indexed,
+        false,
+        if indexed {
+            "the order search index agrees with the orders".into()
+        } else {
+            "the order search index disagrees with the orders; rebuild it: sqlite3 souk.db \"INSERT INTO order_search (order_search) VALUES ('rebuild')\"".into()
         },
     );
     let (pending, failed) = db::outbox::backlog(&conn).map_err(|e| e.to_string())?;

@@ -82,6 +82,16 @@ enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Make an API token acting as this account; it is printed once, only its hash is kept
+    Token {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = ["read", "write"])]
+        scope: String,
+        /// What will use it (shown in the admin and the audit log)
+        #[arg(long, default_value = "Command line")]
+        name: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -108,6 +118,7 @@ fn main() -> ExitCode {
         Command::Admin(AdminCommand::ResetPassword { email, password_stdin }) => {
             cli::admin_reset_password(&config, &email, password_stdin)
         }
+        Command::Admin(AdminCommand::Token { email, scope, name }) => cli::admin_token(&config, &email, &scope, &name),
         Command::Backup { file } => cli::backup(&config, &file),
         Command::Restore { file } => cli::restore(&config, &file),
         Command::Doctor => cli::doctor(&config),

@@ -136,6 +136,36 @@ fn admin_accounts_from_the_command_line_and_doctor() {
     let hash: String = db.query_row("SELECT password_hash FROM users", [], |r| r.get(0)).unwrap();
     assert!(souk::domain::auth::verify_password("new-marigold-window-9", &hash));
 
+    // An API token: printed once on stdout alone, stored only as its hash, audited.
+    let (code, out, err) = run(souk(dir.path()).args([
+        "admin",
+        "token",
+        "--email",
+        "owner@example.com",
+        "--scope",
+        "write",
+        "--name",
+        "Courier",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let token = out.trim();
+    assert!(token.starts_with("souk_") && token.len() == 69 && out.lines().count() == 1, "{out}");
+    assert!(err.contains("shown only now") && !err.contains(token), "{err}");
+    let (scope, stored): (String, Vec<u8>) = db
+        .query_row("SELECT scope, token_hash FROM api_tokens WHERE name = 'Courier'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(scope, "write");
+    assert_eq!(stored, souk::domain::tokens::hash_token(token));
+    let (code, out, err) =
+        run(souk(dir.path()).args(["admin", "token", "--email", "nobody@example.com", "--scope", "read"]));
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(err.contains("No account has the email nobody@example.com"), "{err}");
+    let (code, _, _) =
+        run(souk(dir.path()).args(["admin", "token", "--email", "owner@example.com", "--scope", "admin"]));
+    assert_eq!(code, 2, "clap refuses an unknown scope");
+
     let (code, out, _) = run(souk(dir.path()).arg("doctor"));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("ok      integrity check: ok"));

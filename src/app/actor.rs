@@ -35,6 +35,11 @@ impl Actor {
     pub fn user(u: &User, ip: &str) -> Actor {
         Actor { user_id: Some(u.id), name: u.email.clone(), ip: ip.into() }
     }
+    /// An integration calling the admin API with a token that acts as `u`: audited under the
+    /// token's name, so the log tells a person from an automation.
+    pub fn api(u: &User, token_name: &str, ip: &str) -> Actor {
+        Actor { user_id: Some(u.id), name: format!("API token “{token_name}” ({})", u.email), ip: ip.into() }
+    }
 
     /// A signed-in person (owner or staff), whose every change goes into the audit log.
     pub fn is_person(&self) -> bool {

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 mod actor;
+pub mod api_tokens;
 pub mod cart;
 pub mod checkout;
 pub mod collections;

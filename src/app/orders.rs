@@ -15,4 +15,4 @@ pub mod transition;
 
 pub use place_order::{Basket, Env, Outcome, PlacedOrder, Placing, Request, defaults, place_order};
 pub use quote::{CheckoutView, checkout_view};
-pub use transition::{Refusal, Step, Transitioned, expire_drafts, transition};
+pub use transition::{Refusal, SellerStep, Step, Transitioned, expire_drafts, seller_step, transition};

@@ -1,5 +1,6 @@
 //! Storage: the SQLite pool, the single writer, migrations, and one module of plain SQL functions per table group.
 
+pub mod api_tokens;
 pub mod audit;
 pub mod backup;
 pub mod carts;
@@ -43,6 +44,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_kept_photos", include_str!("migrations/0010_kept_photos.sql")),
     ("0011_listing_keys", include_str!("migrations/0011_listing_keys.sql")),
     ("0012_order_desk", include_str!("migrations/0012_order_desk.sql")),
+    ("0013_api_tokens", include_str!("migrations/0013_api_tokens.sql")),
+    ("0014_order_search", include_str!("migrations/0014_order_search.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

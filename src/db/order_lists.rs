@@ -42,7 +42,7 @@ pub fn in_statuses(conn: &Connection, statuses: &[Status], limit: usize) -> rusq
     let count = if rows.len() < limit {
         rows.len() as i64
     } else {
-        conn.prepare_cached(&format!("SELECT count(*) FROM orders WHERE status IN ({list})"))?
+        conn.prepare_cached(&format!("SELECT coalesce(sum(n), 0) FROM order_status_counts WHERE status IN ({list})"))?
             .query_row([], |r| r.get(0))?
     };
     Ok((rows, count))
@@ -64,47 +64,103 @@ pub struct Query {
     pub phone: Option<String>,
     /// A code, name or email fragment.
     pub text: Option<String>,
+    /// Placed before this order (its placing time and id): the admin API's cursor.
+    pub before: Option<(String, i64)>,
 }
 
-/// A page of orders matching `q`, newest first: at most `limit` rows from `offset`.
+/// A page of orders matching `q`, newest first: at most `limit` rows from `offset`. Only the
+/// conditions asked for are in the SQL, so SQLite can use the index each one has (a date range
+/// walks `orders_created` from its end rather than every newer order).
 pub fn search(conn: &Connection, q: &Query, limit: usize, offset: usize) -> rusqlite::Result<Vec<ListRow>> {
-    let like = q.text.as_ref().map(|t| {
-        let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        format!("%{escaped}%")
-    });
+    use rusqlite::types::Value;
+    let mut conditions: Vec<&str> = Vec::new();
+    let mut params: Vec<(&str, Value)> = Vec::new();
+    fn add(
+        (conditions, params): (&mut Vec<&str>, &mut Vec<(&str, Value)>),
+        sql: &'static str,
+        name: &'static str,
+        v: Option<Value>,
+    ) {
+        if let Some(v) = v {
+            conditions.push(sql);
+            params.push((name, v));
+        }
+    }
+    let text = |s: &Option<String>| s.clone().map(Value::Text);
+    add(
+        (&mut conditions, &mut params),
+        "o.status = :status",
+        ":status",
+        q.status.map(|s| Value::Text(s.as_str().into())),
+    );
+    add(
+        (&mut conditions, &mut params),
+        "o.payment_status = :paid",
+        ":paid",
+        q.payment_status.map(|s| Value::Text(s.as_str().into())),
+    );
+    add((&mut conditions, &mut params), "o.payment_code = :payment", ":payment", text(&q.payment));
+    add((&mut conditions, &mut params), "o.delivery_code = :delivery", ":delivery", text(&q.delivery));
+    add((&mut conditions, &mut params), "o.channel = :channel", ":channel", text(&q.channel));
+    add(
+        (&mut conditions, &mut params),
+        "o.id IN (SELECT order_id FROM order_tags WHERE tag = :tag)",
+        ":tag",
+        text(&q.tag),
+    );
+    add((&mut conditions, &mut params), "o.created_at >= :from", ":from", text(&q.from));
+    add((&mut conditions, &mut params), "o.created_at < :until", ":until", text(&q.until));
+    add((&mut conditions, &mut params), "o.customer_phone = :phone", ":phone", text(&q.phone));
+    if let Some(t) = &q.text {
+        if t.chars().count() >= 3 {
+            // The trigram index finds the text inside any of the four columns; an exact code too.
+            add(
+                (&mut conditions, &mut params),
+                "(o.code = :exact OR o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH :match))",
+                ":exact",
+                Some(Value::Text(t.clone())),
+            );
+            params.push((":match", Value::Text(format!("\"{}\"", t.replace('"', "\"\"")))));
+        } else {
+            let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            add(
+                (&mut conditions, &mut params),
+                "(o.code = :exact OR o.customer_name LIKE :like ESCAPE '\\' OR o.customer_email LIKE :like ESCAPE '\\'
+                  OR o.customer_phone LIKE :like ESCAPE '\\')",
+                ":exact",
+                Some(Value::Text(t.clone())),
+            );
+            params.push((":like", Value::Text(format!("%{escaped}%"))));
+        }
+    }
+    if let Some((at, id)) = &q.before {
+        add(
+            (&mut conditions, &mut params),
+            "(o.created_at < :bc OR (o.created_at = :bc AND o.id < :bi))",
+            ":bc",
+            Some(Value::Text(at.clone())),
+        );
+        params.push((":bi", Value::Integer(*id)));
+    }
+    params.push((":limit", Value::Integer(limit as i64)));
+    params.push((":offset", Value::Integer(offset as i64)));
+    let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+    let named: Vec<(&str, &dyn rusqlite::ToSql)> =
+        params.iter().map(|(n, v)| (*n, v as &dyn rusqlite::ToSql)).collect();
     conn.prepare_cached(&format!(
-        "SELECT {LIST_COLUMNS} FROM orders o
-         WHERE (:status IS NULL OR o.status = :status)
-           AND (:paid IS NULL OR o.payment_status = :paid)
-           AND (:payment IS NULL OR o.payment_code = :payment)
-           AND (:delivery IS NULL OR o.delivery_code = :delivery)
-           AND (:channel IS NULL OR o.channel = :channel)
-           AND (:tag IS NULL OR o.id IN (SELECT order_id FROM order_tags WHERE tag = :tag))
-           AND (:from IS NULL OR o.created_at >= :from)
-           AND (:until IS NULL OR o.created_at < :until)
-           AND (:phone IS NULL OR o.customer_phone = :phone)
-           AND (:text IS NULL OR o.code = :exact OR o.customer_name LIKE :like ESCAPE '\\'
-                OR o.customer_email LIKE :like ESCAPE '\\' OR o.customer_phone LIKE :like ESCAPE '\\')
-         ORDER BY o.created_at DESC, o.id DESC LIMIT :limit OFFSET :offset"
+        "SELECT {LIST_COLUMNS} FROM orders o {filter} ORDER BY o.created_at DESC, o.id DESC LIMIT :limit OFFSET :offset"
     ))?
-    .query_map(
-        named_params! {
-            ":status": q.status.map(Status::as_str), ":paid": q.payment_status.map(PaymentStatus::as_str),
-            ":payment": q.payment, ":delivery": q.delivery, ":channel": q.channel, ":tag": q.tag,
-            ":from": q.from, ":until": q.until, ":phone": q.phone, ":text": q.text, ":exact": q.text, ":like": like,
-            ":limit": limit as i64, ":offset": offset as i64,
-        },
-        list_row,
-    )?
+    .query_map(named.as_slice(), list_row)?
     .collect()
 }
 
 /// Drafts and active orders, for the admin menu.
 pub fn counts(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     conn.prepare_cached(
-        "SELECT (SELECT count(*) FROM orders WHERE status = 'draft'),
-                (SELECT count(*) FROM orders WHERE status IN ('pending', 'awaiting_payment', 'confirmed', 'processing',
-                    'ready_to_ship', 'shipped', 'failed_delivery'))",
+        "SELECT coalesce(sum(n) FILTER (WHERE status = 'draft'), 0),
+                coalesce(sum(n) FILTER (WHERE status IN ('pending', 'awaiting_payment', 'confirmed', 'processing',
+                    'ready_to_ship', 'shipped', 'failed_delivery')), 0)
+         FROM order_status_counts",
     )?
     .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
 }
@@ -117,6 +173,28 @@ pub fn by_phone(conn: &Connection, phone: &str, except: i64, limit: usize) -> ru
     ))?
     .query_map(named_params! {":phone": phone, ":except": except, ":limit": limit as i64}, list_row)?
     .collect()
+}
+
+/// Statuses whose kept count differs from the orders: (status, kept, counted). For `souk doctor`.
+pub fn count_mismatches(conn: &Connection) -> rusqlite::Result<Vec<(String, i64, i64)>> {
+    conn.prepare(
+        "SELECT s, coalesce(k.n, 0), coalesce(c.n, 0) FROM
+           (SELECT status AS s FROM order_status_counts UNION SELECT status FROM orders) AS a
+           LEFT JOIN order_status_counts k ON k.status = a.s
+           LEFT JOIN (SELECT status, count(*) AS n FROM orders GROUP BY status) c ON c.status = a.s
+         WHERE coalesce(k.n, 0) != coalesce(c.n, 0)",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    .collect()
+}
+
+/// Whether the search index agrees with the orders it indexes (FTS5's own check).
+pub fn search_index_ok(conn: &Connection) -> rusqlite::Result<bool> {
+    match conn.execute("INSERT INTO order_search (order_search, rank) VALUES ('integrity-check', 1)", []) {
+        Ok(_) => Ok(true),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseCorrupt => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Drafts placed before `cutoff`, oldest first.

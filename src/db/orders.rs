@@ -397,7 +397,8 @@ pub fn reservation_mismatches(conn: &Connection) -> rusqlite::Result<Vec<(String
 /// Removes one-time keys older than `keys_before` (a retry comes within minutes, not days) and
 /// magic links that have expired or were turned off; returns (keys, links) removed.
 pub fn purge(conn: &Connection, keys_before: &str, now: &str) -> rusqlite::Result<(usize, usize)> {
-    let keys = conn.execute("DELETE FROM idempotency_keys WHERE created_at < :b", named_params! {":b": keys_before})?;
+    let keys = conn.execute("DELETE FROM idempotency_keys WHERE created_at < :b", named_params! {":b": keys_before})?
+        + conn.execute("DELETE FROM api_replies WHERE created_at < :b", named_params! {":b": keys_before})?;
     let links = conn.execute(
         "DELETE FROM order_tokens WHERE expires_at <= :now OR revoked_at IS NOT NULL",
         named_params! {":now": now},

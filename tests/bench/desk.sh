@@ -37,6 +37,7 @@ t0=$(date +%s.%N)
 echo "orders seeded in $(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')") s" >&2
 "$BIN" doctor >"$DATA/doctor-seed.txt" || { cat "$DATA/doctor-seed.txt" >&2; exit 1; }
 echo "$PASSWORD" | "$BIN" admin create --email $EMAIL --name Bench --password-stdin >/dev/null
+API_TOKEN=$("$BIN" admin token --email $EMAIL --scope read --name Bench 2>/dev/null)
 echo "orders by status: $(sql "SELECT group_concat(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM orders GROUP BY status ORDER BY n DESC)")" >&2
 
 start
@@ -67,12 +68,14 @@ echo "busiest customer $PHONE has $(sql "SELECT count(*) FROM orders WHERE custo
 CONTROL=
 run() {
     local name=$1 path=$2
+    local auth="Cookie: $COOKIE"
+    [[ $path != /api/* ]] || auth="Authorization: Bearer $API_TOKEN"
     local status
-    status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$path")
+    status=$(curl -s -o /dev/null -w '%{http_code}' -H "$auth" "$BASE$path")
     [ "$status" = 200 ] || { echo "$name ($path) answered $status" >&2; exit 1; }
-    wrk -t2 -c16 -d2s -H "Cookie: $COOKIE" "$BASE$path" >/dev/null            # warm-up
+    wrk -t2 -c16 -d2s -H "$auth" "$BASE$path" >/dev/null            # warm-up
     local out rps p50 p99 errors ratio
-    out=$(wrk -t2 -c16 -d"${DURATION}"s --latency -H "Cookie: $COOKIE" "$BASE$path")
+    out=$(wrk -t2 -c16 -d"${DURATION}"s --latency -H "$auth" "$BASE$path")
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -102,6 +105,9 @@ run "search by name" "/admin/orders?tab=all&q=meera"
 run "search by code" "/admin/orders?tab=all&q=$CODE"
 run "search by email" "/admin/orders?tab=all&q=$EMAIL_PART"
 run "order page" "/admin/orders/$ORDER"
+run "API: orders, status shipped" "/api/v1/admin/orders?status=shipped"
+run "API: orders, one week, 100" "/api/v1/admin/orders?from=$FROM&to=$TO&limit=100"
+run "API: one order" "/api/v1/admin/orders/$ORDER"
 stop
 
 # The confirmation run: a backlog of pending orders, each confirmed once by one of the sessions.

@@ -103,6 +103,47 @@ pub struct Transitioned {
 }
 
 /// Changes an order's status in the caller's transaction, or refuses and changes nothing.
+/// A seller's step as typed on the desk's form or sent to the admin API.
+#[derive(Debug, Clone, Default)]
+pub struct SellerStep {
+    /// The status's name.
+    pub to: String,
+    pub reason: String,
+    pub courier: String,
+    pub tracking_number: String,
+    /// A failed delivery's reason's name.
+    pub failed: String,
+    /// Cash collected at the door, in minor units.
+    pub cash: Option<i64>,
+    pub restock: Vec<i64>,
+}
+
+/// A seller's step: the courier's tracking link looked up among the shop's couriers, then
+/// [`transition`].
+pub fn seller_step(
+    tx: &Connection,
+    order_id: i64,
+    s: &SellerStep,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Transitioned, Refusal> {
+    let courier = s.courier.trim();
+    let template =
+        desk::couriers(tx)?.into_iter().find(|c| c.name.eq_ignore_ascii_case(courier)).map(|c| c.tracking_url);
+    let step = Step {
+        to: Status::parse(s.to.trim()),
+        reason: s.reason.clone(),
+        courier: s.courier.clone(),
+        tracking_number: s.tracking_number.clone(),
+        tracking_template: template.unwrap_or_default(),
+        failed: FailedReason::parse(s.failed.trim()),
+        cash: s.cash,
+        restock: s.restock.clone(),
+        note: None,
+    };
+    transition(tx, order_id, &step, actor, now)
+}
+
 pub fn transition(
     tx: &Connection,
     order_id: i64,

@@ -1,5 +1,6 @@
 //! Admin pages.
 
+pub mod api_tokens;
 pub mod auth;
 pub mod checkout;
 pub mod collections;

@@ -140,7 +140,8 @@ pub fn page(ctx: &Admin, s: &OrderSettings) -> Markup {
         ctx,
         "Order settings",
         html! {
-            p { a href="/admin/settings" { "Shop settings" } " · " a href="/admin/checkout" { "Checkout, delivery and payment" } }
+            (super::settings::tabs("/admin/settings/orders"))
+            p { "Delivery fees and payment methods are under " a href="/admin/checkout" { "Checkout" } "." }
             (rules(ctx, s))
             (couriers(ctx, s))
             (templates(ctx, s))

@@ -8,11 +8,23 @@ use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::admin;
 
+/// The settings pages' own menu: the shop, orders, API tokens.
+pub fn tabs(current: &str) -> Markup {
+    html! {
+        nav.tabs aria-label="Settings" {
+            @for (href, label) in [("/admin/settings", "Shop"), ("/admin/settings/orders", "Orders"), ("/admin/settings/api", "API tokens")] {
+                a href=(href) aria-current=[(href == current).then_some("page")] { (label) }
+            }
+        }
+    }
+}
+
 pub fn page(ctx: &Admin, s: &SettingsInput, errors: &FieldErrors, test_to: &str, mail_problem: Option<&str>) -> Markup {
     admin(
         ctx,
         "Settings",
         html! {
+            (tabs("/admin/settings"))
             section.card aria-labelledby="profile-h" {
                 h2 #profile-h { "Shop profile" }
                 (error_summary(errors))

@@ -1,5 +1,6 @@
 //! The admin: sign-in and setup, dashboard, settings, users, audit log, jobs and outbox.
 
+mod api_tokens;
 mod audit;
 mod auth;
 mod checkout;
@@ -10,7 +11,7 @@ mod new_order;
 mod ops;
 mod order_edit;
 mod order_settings;
-mod orders;
+pub(crate) mod orders;
 mod photos;
 mod products;
 mod settings;
@@ -51,6 +52,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/orders/{code}/shipping", web::post().to(order_edit::edit_shipping))
         .route("/admin/orders/{code}/tags", web::post().to(orders::set_tags))
         .route("/admin/orders/{code}/links/revoke", web::post().to(orders::revoke_links))
+        .route("/admin/settings/api", web::get().to(api_tokens::list))
+        .route("/admin/settings/api", web::post().to(api_tokens::create))
+        .route("/admin/settings/api/{id}/revoke", web::post().to(api_tokens::revoke))
         .route("/admin/settings/orders", web::get().to(order_settings::show))
         .route("/admin/settings/orders", web::post().to(order_settings::save_rules))
         .route("/admin/settings/couriers", web::post().to(order_settings::save_courier))

@@ -10,9 +10,8 @@ use super::html;
 use crate::AppState;
 use crate::app::orders::desk::{self as actions, Links};
 use crate::app::orders::payments;
-use crate::app::orders::transition::{self as lifecycle, Refusal, Step};
+use crate::app::orders::transition::{self as lifecycle, Refusal, SellerStep};
 use crate::db::{self, checkout as methods, desk, order_lists, orders, payments as payments_db};
-use crate::domain::desk::FailedReason;
 use crate::domain::messages::Template;
 use crate::domain::order_lists::{ACTIVE_GROUPS, Filter, PAGE_SIZE, Tab};
 use crate::domain::orders::{PaymentStatus, Status};
@@ -24,11 +23,16 @@ use crate::views::admin::orders::{self as view, ListPage, Listing};
 use crate::web::extract::CsrfForm;
 use crate::web::see_other_with_flash;
 
-/// Checks the All tab's filters; an unknown value is a 400 naming the parameter.
-fn query(f: &Filter, zone: crate::domain::zone::Zone, country_code: &str) -> Result<order_lists::Query, AppError> {
+/// Checks the All tab's filters (the admin API's too); an unknown value is refused, naming the
+/// parameter.
+pub(crate) fn query(
+    f: &Filter,
+    zone: crate::domain::zone::Zone,
+    country_code: &str,
+) -> Result<order_lists::Query, (&'static str, String)> {
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let bad = |name: &str| AppError::BadRequest(format!("The filter {name} has a value this shop does not know."));
-    let date = |name: &str, s: &str| -> Result<Option<NaiveDate>, AppError> {
+    let bad = |name: &'static str| (name, format!("The filter {name} has a value this shop does not know."));
+    let date = |name: &'static str, s: &str| -> Result<Option<NaiveDate>, (&'static str, String)> {
         opt(s).map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| bad(name))).transpose()
     };
     let q = opt(&f.q);
@@ -54,6 +58,7 @@ fn query(f: &Filter, zone: crate::domain::zone::Zone, country_code: &str) -> Res
         until: date("to", &f.to)?.and_then(|d| d.succ_opt()).map(|d| db::ts(zone.start_of(d))),
         phone: phone.clone(),
         text: if phone.is_some() { None } else { q },
+        before: None,
     })
 }
 
@@ -61,7 +66,10 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
     let filter = q.into_inner();
     let tab = Tab::parse(&filter.tab).ok_or_else(|| AppError::BadRequest("Unknown tab.".into()))?;
     let checked = if tab == Tab::All {
-        Some(query(&filter, admin.page.zone, &admin.page.shop.country_calling_code)?)
+        Some(
+            query(&filter, admin.page.zone, &admin.page.shop.country_calling_code)
+                .map_err(|(_, message)| AppError::BadRequest(message))?,
+        )
     } else {
         None
     };
@@ -199,21 +207,16 @@ pub async fn step(
     let done = state
         .db
         .write(move |tx| {
-            let couriers = desk::couriers(tx)?;
-            let template =
-                couriers.iter().find(|c| c.name.eq_ignore_ascii_case(f.courier.trim())).map(|c| c.tracking_url.clone());
-            let step = Step {
-                to: Status::parse(&f.to),
+            let step = SellerStep {
+                to: f.to,
                 reason: f.reason,
                 courier: f.courier,
                 tracking_number: f.tracking_number,
-                tracking_template: template.unwrap_or_default(),
-                failed: FailedReason::parse(&f.failed),
+                failed: f.failed,
                 cash: f.cash.parse().ok(),
                 restock: f.restock,
-                note: None,
             };
-            Ok(lifecycle::transition(tx, id, &step, &actor, clock.now()))
+            Ok(lifecycle::seller_step(tx, id, &step, &actor, clock.now()))
         })
         .await?;
     match done {

@@ -1,6 +1,7 @@
 //! The public JSON API (`/api/v1`): the shop, products, placing an order, and reading it with its
-//! magic-link token. Described by `/api/v1/openapi.json` (`openapi.rs`).
+//! magic-link token; and the admin API for integrations holding an API token (`admin.rs`). Described by `/api/v1/openapi.json` (`openapi.rs`).
 
+pub mod admin;
 mod openapi;
 mod placing;
 
@@ -21,7 +22,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/products", web::get().to(products))
         .route("/api/v1/products/{slug}", web::get().to(product))
         .route("/api/v1/orders", web::post().to(placing::place))
-        .route("/api/v1/orders/{code}", web::get().to(placing::order));
+        .route("/api/v1/orders/{code}", web::get().to(placing::order))
+        .configure(admin::configure);
 }
 
 /// `{"error": {...}}` with the given status; `fields` names bad fields, `extra` adds keys (such as `skus`).

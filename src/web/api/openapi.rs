@@ -8,8 +8,21 @@ fn error_response(description: &str) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
 }
 
-/// The document itself.
+/// The document itself: the public routes, then the admin API's.
 pub fn spec() -> Value {
+    let mut doc = public();
+    let admin = admin();
+    for (key, target) in [("paths", "/paths"), ("schemas", "/components/schemas")] {
+        if let (Some(Value::Object(from)), Some(Value::Object(to))) = (admin.get(key).cloned(), doc.pointer_mut(target))
+        {
+            to.extend(from);
+        }
+    }
+    doc
+}
+
+/// The public routes: the shop, products, placing and reading a guest's order.
+fn public() -> Value {
     let money = json!({"type": "integer", "description": "Minor units of `currency` (paise, cents)."});
     let line_image = json!({"type": ["string", "null"],
         "description": "The photo shown when the order was placed; it stays when the product's photo is deleted"});
@@ -18,7 +31,7 @@ pub fn spec() -> Value {
         "info": {
             "title": "Souk shop API",
             "version": "1",
-            "description": "Products and guest orders of one Souk shop. Money is in integer minor units with a `currency`; times are RFC 3339 UTC. Errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`."
+            "description": "Products and guest orders of one Souk shop, and (with an API token) its order desk. Money is in integer minor units with a `currency`; times are RFC 3339 UTC. Errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`."
         },
         "servers": [{"url": "/api/v1"}],
         "paths": {
@@ -76,7 +89,10 @@ pub fn spec() -> Value {
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}}
         },
         "components": {
-            "securitySchemes": {"magicLink": {"type": "http", "scheme": "bearer", "description": "The token of the order's link (`t=` in `/o/{code}?t=…`)."}},
+            "securitySchemes": {
+                "magicLink": {"type": "http", "scheme": "bearer", "description": "The token of the order's link (`t=` in `/o/{code}?t=…`)."},
+                "apiToken": {"type": "http", "scheme": "bearer", "description": "An API token made by the owner (Settings → API tokens, or `souk admin token`). Read scope answers GET calls; write scope may also move orders and record payments."}
+            },
             "schemas": {
                 "Error": {
                     "type": "object", "required": ["error"], "additionalProperties": false,
@@ -86,10 +102,19 @@ pub fn spec() -> Value {
                             "code": {"type": "string"},
                             "message": {"type": "string"},
                             "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-                            "skus": {"type": "array", "items": {"type": "string"}}
+                            "skus": {"type": "array", "items": {"type": "string"}},
+                            "from": {"$ref": "#/components/schemas/Status"},
+                            "allowed": {"type": "array", "items": {"$ref": "#/components/schemas/Status"}, "description": "An illegal transition: the statuses the order may move to"},
+                            "lines": {"type": "array", "description": "Short stock: the lines that cannot be had", "items": {
+                                "type": "object", "required": ["sku", "title", "wanted", "available"],
+                                "properties": {"sku": {"type": "string"}, "title": {"type": "string"},
+                                               "wanted": {"type": "integer"}, "available": {"type": "integer"}}
+                            }}
                         }
                     }}
                 },
+                "Status": {"enum": ["draft", "pending", "awaiting_payment", "confirmed", "processing", "ready_to_ship", "shipped", "delivered", "failed_delivery", "cancelled", "returned"]},
+                "PaymentStatus": {"enum": ["unpaid", "partially_paid", "paid", "refunded"]},
                 "Shop": {
                     "type": "object", "required": ["name", "currency", "currency_minor_units", "delivery_methods", "payment_methods"],
                     "properties": {
@@ -179,7 +204,7 @@ pub fn spec() -> Value {
                     "properties": {
                         "code": {"type": "string"},
                         "status": {"enum": ["draft", "pending", "awaiting_payment", "confirmed", "processing", "ready_to_ship", "shipped", "delivered", "failed_delivery", "cancelled", "returned"]},
-                        "payment_status": {"enum": ["unpaid", "paid", "refunded"]},
+                        "payment_status": {"enum": ["unpaid", "partially_paid", "paid", "refunded"]},
                         "currency": {"type": "string"},
                         "subtotal": money, "delivery_fee": money, "discount": money, "total": money,
                         "items": {"type": "array", "items": {
@@ -195,6 +220,192 @@ pub fn spec() -> Value {
                     }
                 }
             }
+        }
+    })
+}
+
+/// The admin API's routes and the schemas only they use (API tokens).
+fn admin() -> Value {
+    json!({"paths": admin_paths(), "schemas": admin_schemas()})
+}
+
+fn admin_paths() -> Value {
+    json!({
+            "/admin/orders": {"get": {
+                "summary": "Orders, newest first, filtered like the order desk's All tab",
+                "security": [{"apiToken": []}],
+                "parameters": [
+                    {"name": "status", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/Status"}},
+                    {"name": "payment_status", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/PaymentStatus"}},
+                    {"name": "payment", "in": "query", "required": false, "schema": {"type": "string"}, "description": "A payment method's id"},
+                    {"name": "delivery", "in": "query", "required": false, "schema": {"type": "string"}, "description": "A delivery method's id"},
+                    {"name": "channel", "in": "query", "required": false, "schema": {"enum": ["web", "whatsapp", "instagram", "facebook", "phone", "walk_in", "other"]}},
+                    {"name": "tag", "in": "query", "required": false, "schema": {"type": "string"}},
+                    {"name": "from", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "Placed on or after this day, in the shop's time zone"},
+                    {"name": "to", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "Placed on or before this day, in the shop's time zone"},
+                    {"name": "q", "in": "query", "required": false, "schema": {"type": "string"}, "description": "An order code, or part of a customer's name, email or phone (a phone number is matched whole, local numbers with the shop's country code)"},
+                    {"name": "cursor", "in": "query", "required": false, "schema": {"type": "string"}, "description": "The `next` of the previous page"},
+                    {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}
+                ],
+                "responses": {
+                    "200": {"description": "A page of orders", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AdminOrderList"}}}},
+                    "400": error_response("A parameter this API does not know, or a value it does not accept (`error.fields` names it)"),
+                    "401": error_response("No working API token (missing, unknown or revoked: the answer does not say which)")
+                }
+            }},
+            "/admin/orders/{code}": {"get": {
+                "summary": "One order with its items, payments, timeline and the statuses it may move to",
+                "security": [{"apiToken": []}],
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "The order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AdminOrder"}}}},
+                    "401": error_response("No working API token"),
+                    "404": error_response("No order has this code")
+                }
+            }},
+            "/admin/orders/{code}/transitions": {"post": {
+                "summary": "Move the order one step of its lifecycle (write scope)",
+                "description": "The same checks as the order desk: confirming commits stock (or names the short lines), shipping needs a courier and tracking number, a failed delivery a reason, cancelling after confirmation restocks. With an `Idempotency-Key`, repeating the same body gets the stored answer; the same key with another body is refused with 422.",
+                "security": [{"apiToken": []}],
+                "parameters": [
+                    {"name": "code", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 200}}
+                ],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TransitionRequest"}}}},
+                "responses": {
+                    "200": {"description": "Moved; the order as it is now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AdminOrder"}}}},
+                    "400": error_response("A malformed Idempotency-Key"),
+                    "401": error_response("No working API token"),
+                    "403": error_response("The token can only read"),
+                    "404": error_response("No order has this code"),
+                    "409": error_response("Not allowed from the order's status (`error.allowed` lists the statuses it may move to), or stock is short (`error.lines`)"),
+                    "422": error_response("Fields to correct (`error.fields`), an unreadable body, or a reused Idempotency-Key")
+                }
+            }},
+            "/admin/orders/{code}/payments": {"post": {
+                "summary": "Record a payment or a refund (write scope)",
+                "description": "The payment status follows from the recorded rows. More than the balance needs `over_balance`. With an `Idempotency-Key`, a retry records nothing twice.",
+                "security": [{"apiToken": []}],
+                "parameters": [
+                    {"name": "code", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 200}}
+                ],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PaymentRequest"}}}},
+                "responses": {
+                    "201": {"description": "Recorded; the order as it is now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AdminOrder"}}}},
+                    "400": error_response("A malformed Idempotency-Key"),
+                    "401": error_response("No working API token"),
+                    "403": error_response("The token can only read"),
+                    "404": error_response("No order has this code"),
+                    "422": error_response("Fields to correct (`error.fields`): an amount of 0 or more than the balance, an unknown method, a reference that is not one")
+                }
+            }}
+    })
+}
+
+fn admin_schemas() -> Value {
+    let money = json!({"type": "integer", "description": "Minor units of `currency` (paise, cents)."});
+    json!({
+                "AdminOrderList": {
+                    "type": "object", "required": ["orders", "next"], "additionalProperties": false,
+                    "properties": {
+                        "orders": {"type": "array", "items": {
+                            "type": "object", "additionalProperties": false,
+                            "required": ["code", "status", "payment_status", "channel", "customer", "currency", "total", "paid", "payment_method", "delivery_method", "units", "created_at"],
+                            "properties": {
+                                "code": {"type": "string"}, "status": {"$ref": "#/components/schemas/Status"},
+                                "payment_status": {"$ref": "#/components/schemas/PaymentStatus"}, "channel": {"type": "string"},
+                                "customer": {"type": "object", "required": ["name", "phone"], "additionalProperties": false,
+                                             "properties": {"name": {"type": "string"}, "phone": {"type": "string"}}},
+                                "currency": {"type": "string"}, "total": money, "paid": money,
+                                "payment_method": {"type": "string", "description": "Its name"},
+                                "delivery_method": {"type": "string", "description": "Its name"},
+                                "units": {"type": "integer", "minimum": 0},
+                                "created_at": {"type": "string", "format": "date-time"}
+                            }
+                        }},
+                        "next": {"type": ["string", "null"], "description": "The cursor of the next page; null on the last"}
+                    }
+                },
+                "AdminOrder": admin_order(),
+                "TransitionRequest": {
+                    "type": "object", "required": ["to"], "additionalProperties": false,
+                    "properties": {
+                        "to": {"$ref": "#/components/schemas/Status"},
+                        "reason": {"type": "string", "description": "Why (needed to cancel; the customer reads it)"},
+                        "courier": {"type": "string", "description": "For shipped: the courier's name (one of the shop's couriers gets its tracking link)"},
+                        "tracking_number": {"type": "string", "description": "For shipped: spaces are removed; a web address is refused"},
+                        "failed_reason": {"enum": ["customer_unavailable", "wrong_address", "refused", "other"], "description": "For failed_delivery"},
+                        "cash_collected": {"type": ["integer", "null"], "minimum": 1, "description": "For delivered: cash taken at the door, in minor units"},
+                        "restock": {"type": "array", "items": {"type": "string"}, "description": "For returned: the SKUs of the lines whose units go back into stock"}
+                    }
+                },
+                "PaymentRequest": {
+                    "type": "object", "required": ["amount", "method"], "additionalProperties": false,
+                    "properties": {
+                        "kind": {"enum": ["payment", "refund"], "default": "payment"},
+                        "amount": {"type": "integer", "minimum": 1, "description": "Minor units"},
+                        "method": {"type": "string", "description": "A payment method's id"},
+                        "reference": {"type": "string", "maxLength": 100, "description": "UPI or bank reference, transaction hash; empty is \"cash\" for cash on delivery"},
+                        "over_balance": {"type": "boolean", "default": false, "description": "Record more than the balance on purpose"}
+                    }
+                }
+    })
+}
+
+/// An order as the admin API shows it.
+fn admin_order() -> Value {
+    let money = json!({"type": "integer", "description": "Minor units of `currency` (paise, cents)."});
+    json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["code", "status", "payment_status", "allowed_transitions", "channel", "currency", "subtotal", "delivery_fee", "discount", "total", "paid", "balance", "customer", "delivery", "payment", "items", "tags", "payments", "timeline", "created_at"],
+        "properties": {
+            "code": {"type": "string"}, "status": {"$ref": "#/components/schemas/Status"},
+            "payment_status": {"$ref": "#/components/schemas/PaymentStatus"},
+            "allowed_transitions": {"type": "array", "items": {"$ref": "#/components/schemas/Status"}},
+            "channel": {"type": "string"}, "currency": {"type": "string"},
+            "subtotal": money, "delivery_fee": money, "discount": money, "total": money,
+            "paid": {"type": "integer", "description": "Payments less refunds, in minor units"},
+            "balance": {"type": "integer", "minimum": 0, "description": "Still to pay, in minor units"},
+            "customer": {"type": "object", "required": ["name", "phone", "email"], "additionalProperties": false,
+                         "properties": {"name": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": ["string", "null"]}}},
+            "delivery": {"type": "object", "required": ["method", "name", "address"], "additionalProperties": false, "properties": {
+                "method": {"type": "string"}, "name": {"type": "string"},
+                "address": {"type": ["object", "null"], "properties": {
+                    "line1": {"type": "string"}, "line2": {"type": "string"}, "city": {"type": "string"},
+                    "region": {"type": "string"}, "postal_code": {"type": "string"}, "country": {"type": "string"}}}
+            }},
+            "payment": {"type": "object", "required": ["method", "name", "kind"], "additionalProperties": false,
+                        "properties": {"method": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"}}},
+            "discount_code": {"type": ["string", "null"]},
+            "note": {"type": "string", "description": "The customer's note"},
+            "cancel_reason": {"type": ["string", "null"]},
+            "tracking": {"type": ["object", "null"], "required": ["courier", "number", "url"], "additionalProperties": false,
+                         "properties": {"courier": {"type": "string"}, "number": {"type": "string"}, "url": {"type": ["string", "null"]}}},
+            "failed_reason": {"type": ["string", "null"]},
+            "items": {"type": "array", "items": {
+                "type": "object", "required": ["sku", "title", "options", "unit_price", "quantity", "line_total"], "additionalProperties": false,
+                "properties": {"sku": {"type": "string"}, "title": {"type": "string"}, "options": {"type": "string"},
+                               "unit_price": money, "quantity": {"type": "integer", "minimum": 1}, "line_total": money}
+            }},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "payments": {"type": "array", "items": {
+                "type": "object", "required": ["kind", "amount", "method", "reference", "recorded_by", "at"], "additionalProperties": false,
+                "properties": {"kind": {"enum": ["payment", "refund"]}, "amount": money, "method": {"type": "string"},
+                               "reference": {"type": "string"}, "recorded_by": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}
+            }},
+            "timeline": {"type": "array", "items": {
+                "type": "object", "required": ["kind", "from", "status", "note", "detail", "by", "at"], "additionalProperties": false,
+                "properties": {"kind": {"enum": ["status", "payment", "edit", "note", "message", "link"]},
+                               "from": {"type": ["string", "null"]}, "status": {"type": "string"},
+                               "note": {"type": "string"}, "detail": {"type": "string"}, "by": {"type": "string"},
+                               "at": {"type": "string", "format": "date-time"}}
+            }},
+            "created_at": {"type": "string", "format": "date-time"},
+            "expires_at": {"type": ["string", "null"], "format": "date-time"},
+            "confirmed_at": {"type": ["string", "null"], "format": "date-time"},
+            "shipped_at": {"type": ["string", "null"], "format": "date-time"},
+            "delivered_at": {"type": ["string", "null"], "format": "date-time"}
         }
     })
 }

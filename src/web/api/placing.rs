@@ -104,7 +104,6 @@ fn order_json(base: &str, o: &Order, lines: &[Line], token: Option<&str>, wa: Op
     })
 }
 
-/// The order a client sent and its `Idempotency-Key` (with the body's hash), or the error to answer.
 /// The `Idempotency-Key` header as sent, with the SHA-256 of the body it came with.
 type KeyAndHash = (String, Vec<u8>);
 

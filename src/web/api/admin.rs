@@ -1,0 +1,493 @@
+//! The admin JSON API (`/api/v1/admin/…`): integrations holding an API token list, read and work
+//! orders through the same use cases as the order desk. A read token answers GET calls; a write
+//! token may also move orders and record payments. Write calls honour `Idempotency-Key`.
+
+use actix_web::dev::Payload;
+use actix_web::error::InternalError;
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use rusqlite::Connection;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::Digest;
+
+use super::error;
+use crate::AppState;
+use crate::app::Actor;
+use crate::app::api_tokens;
+use crate::app::orders::payments as pay;
+use crate::app::orders::transition::{self as lifecycle, Refusal, SellerStep};
+use crate::db::{self, desk, order_lists, orders, payments as payments_db};
+use crate::domain::FieldErrors;
+use crate::domain::api_tokens::{ApiToken, Scope};
+use crate::domain::auth::User;
+use crate::domain::order_lists::Filter;
+use crate::domain::orders::Status;
+use crate::domain::payments::PaymentInput;
+use crate::error::AppError;
+use crate::views::ClientInfo;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/admin/orders", web::get().to(list))
+        .route("/api/v1/admin/orders/{code}", web::get().to(read))
+        .route("/api/v1/admin/orders/{code}/transitions", web::post().to(transition))
+        .route("/api/v1/admin/orders/{code}/payments", web::post().to(payment));
+}
+
+/// An integration with a working API token, and the account the token acts as.
+#[derive(Debug)]
+pub struct Caller {
+    pub token: ApiToken,
+    pub user: User,
+    pub ip: String,
+}
+
+impl Caller {
+    /// Audited under the token's name.
+    pub fn actor(&self) -> Actor {
+        Actor::api(&self.user, &self.token.name, &self.ip)
+    }
+
+    /// 403 for a read-only token on a write call.
+    fn need_write(&self) -> Result<(), actix_web::Error> {
+        if self.token.scope == Scope::Write {
+            return Ok(());
+        }
+        let message = "This token can only read. The owner can make a token with write scope.";
+        Err(InternalError::from_response("read scope", error(StatusCode::FORBIDDEN, "forbidden", message, None, None))
+            .into())
+    }
+}
+
+/// 401 for a missing, unknown or revoked token alike.
+fn unauthorized() -> actix_web::Error {
+    let message = "A working API token is needed: send it as “Authorization: Bearer <token>”.";
+    let mut res = error(StatusCode::UNAUTHORIZED, "unauthorized", message, None, None);
+    res.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    InternalError::from_response("unauthorized", res).into()
+}
+
+impl FromRequest for Caller {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req.app_data::<web::Data<AppState>>().cloned().ok_or_else(unauthorized)?;
+            let presented = req
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(|t| t.trim().to_string())
+                .ok_or_else(unauthorized)?;
+            let found = state.db.read(move |c| api_tokens::authenticate(c, &presented)).await?;
+            let (token, user) = found.ok_or_else(unauthorized)?;
+            let now = state.clock.now();
+            if api_tokens::stale(&token, now) {
+                let id = token.id;
+                state.db.write(move |tx| api_tokens::touch(tx, id, now)).await?;
+            }
+            let ip = req.extensions().get::<ClientInfo>().map(|c| c.ip.clone()).unwrap_or_default();
+            Ok(Caller { token, user, ip })
+        })
+    }
+}
+
+/// The list's query: the desk's All-tab filters, and a cursor.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ListParams {
+    status: String,
+    payment_status: String,
+    payment: String,
+    delivery: String,
+    channel: String,
+    tag: String,
+    from: String,
+    to: String,
+    q: String,
+    cursor: String,
+    limit: Option<String>,
+}
+
+/// Orders per page: 50 unless `limit` says otherwise (1 to 200).
+const DEFAULT_LIMIT: usize = 50;
+const MAX_LIMIT: usize = 200;
+
+fn bad_parameter(name: &str, message: &str) -> HttpResponse {
+    let fields = FieldErrors::from([(leak(name), message.to_string())]);
+    error(StatusCode::BAD_REQUEST, "bad_parameter", message, Some(&fields), None)
+}
+
+/// The field names the API can name are a fixed few; this maps one to its static name.
+fn leak(name: &str) -> &'static str {
+    const NAMES: &[&str] = &[
+        "status",
+        "payment_status",
+        "payment",
+        "delivery",
+        "channel",
+        "tag",
+        "from",
+        "to",
+        "q",
+        "cursor",
+        "limit",
+        "query",
+    ];
+    NAMES.iter().find(|n| **n == name).copied().unwrap_or("query")
+}
+
+/// A page's cursor: the last order's placing time and id, so pages hold still as orders arrive.
+fn cursor(created_at: &str, id: i64) -> String {
+    hex::encode(format!("{created_at}|{id}"))
+}
+
+fn parse_cursor(s: &str) -> Option<(String, i64)> {
+    let text = String::from_utf8(hex::decode(s).ok()?).ok()?;
+    let (at, id) = text.split_once('|')?;
+    db::parse_ts(at)?;
+    Some((at.to_string(), id.parse().ok()?))
+}
+
+/// `GET /api/v1/admin/orders`: newest first, filtered like the desk's All tab.
+async fn list(_caller: Caller, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let params: ListParams = match serde_urlencoded::from_str(req.query_string()) {
+        Ok(p) => p,
+        Err(e) => {
+            let name = e.to_string();
+            let field = name.split('`').nth(1).unwrap_or("query");
+            return Ok(bad_parameter(field, &format!("The query could not be read: {e}")));
+        }
+    };
+    let limit = match params.limit.as_deref().map(str::parse::<usize>) {
+        None => DEFAULT_LIMIT,
+        Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
+        Some(_) => return Ok(bad_parameter("limit", &format!("limit is a whole number from 1 to {MAX_LIMIT}."))),
+    };
+    let before = match params.cursor.trim() {
+        "" => None,
+        c => match parse_cursor(c) {
+            Some(b) => Some(b),
+            None => return Ok(bad_parameter("cursor", "The cursor is not one this API gave.")),
+        },
+    };
+    let filter = Filter {
+        status: params.status,
+        payment_status: params.payment_status,
+        payment: params.payment,
+        delivery: params.delivery,
+        channel: params.channel,
+        tag: params.tag,
+        from: params.from,
+        to: params.to,
+        q: params.q,
+        ..Default::default()
+    };
+    let shop = state.shop();
+    let mut query = match crate::web::admin::orders::query(&filter, shop.time_zone, &shop.country_calling_code) {
+        Ok(q) => q,
+        Err((name, message)) => return Ok(bad_parameter(name, &message)),
+    };
+    query.before = before;
+    let rows = state.db.read(move |c| Ok(order_lists::search(c, &query, limit + 1, 0)?)).await?;
+    let more = rows.len() > limit;
+    let shown = &rows[..rows.len().min(limit)];
+    Ok(HttpResponse::Ok().json(json!({
+        "orders": shown.iter().map(|r| json!({
+            "code": r.code,
+            "status": r.status.as_str(),
+            "payment_status": r.payment_status.as_str(),
+            "channel": r.channel,
+            "customer": {"name": r.customer_name, "phone": r.customer_phone},
+            "currency": r.currency,
+            "total": r.total,
+            "paid": r.paid,
+            "payment_method": r.payment_name,
+            "delivery_method": r.delivery_name,
+            "units": r.units,
+            "created_at": r.created_at,
+        })).collect::<Vec<_>>(),
+        "next": if more { shown.last().map(|r| json!(cursor(&r.created_at, r.id))).unwrap_or(Value::Null) } else { Value::Null },
+    })))
+}
+
+/// An order as the admin API shows it: everything the desk shows but the notes' authorship.
+fn order_json(c: &Connection, code: &str) -> Result<Option<Value>, AppError> {
+    let Some(o) = orders::by_code(c, code)? else {
+        return Ok(None);
+    };
+    let lines = orders::lines(c, o.id)?;
+    let payments = payments_db::payments(c, o.id)?;
+    let timeline = desk::timeline(c, o.id)?;
+    let tags = desk::tags(c, o.id)?;
+    let opt = |s: &str| if s.is_empty() { Value::Null } else { json!(s) };
+    let a = &o.address;
+    Ok(Some(json!({
+        "code": o.code,
+        "status": o.status.as_str(),
+        "payment_status": o.payment_status.as_str(),
+        "allowed_transitions": o.status.next().iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        "channel": o.channel,
+        "currency": o.currency,
+        "subtotal": o.subtotal,
+        "delivery_fee": o.delivery_fee,
+        "discount": o.discount,
+        "total": o.total,
+        "paid": o.paid,
+        "balance": (o.total - o.paid).max(0),
+        "customer": {"name": o.customer_name, "phone": o.customer_phone, "email": opt(&o.customer_email)},
+        "delivery": {
+            "method": o.delivery_code,
+            "name": o.delivery_name,
+            "address": if a.line1.is_empty() { Value::Null } else { json!({
+                "line1": a.line1, "line2": a.line2, "city": a.city, "region": a.region,
+                "postal_code": a.postal_code, "country": a.country,
+            }) },
+        },
+        "payment": {"method": o.payment_code, "name": o.payment_name, "kind": o.payment_kind},
+        "discount_code": o.discount_code,
+        "note": o.note,
+        "cancel_reason": o.cancel_reason,
+        "tracking": if o.tracking_number.is_empty() { Value::Null } else { json!({
+            "courier": o.courier, "number": o.tracking_number, "url": opt(&o.tracking_url),
+        }) },
+        "failed_reason": opt(&o.failed_reason),
+        "items": lines.iter().map(|l| json!({
+            "sku": l.sku, "title": l.title, "options": l.options, "unit_price": l.unit_price,
+            "quantity": l.quantity, "line_total": l.line_total,
+        })).collect::<Vec<_>>(),
+        "tags": tags,
+        "payments": payments.iter().map(|p| json!({
+            "kind": p.kind.as_str(), "amount": p.amount, "method": p.method, "reference": p.reference,
+            "recorded_by": p.recorded_by, "at": p.at,
+        })).collect::<Vec<_>>(),
+        "timeline": timeline.iter().map(|e| json!({
+            "kind": e.kind.as_str(), "from": e.from_status, "status": e.status, "note": e.note,
+            "detail": e.detail, "by": e.actor, "at": e.at,
+        })).collect::<Vec<_>>(),
+        "created_at": o.created_at,
+        "expires_at": o.expires_at,
+        "confirmed_at": o.confirmed_at,
+        "shipped_at": o.shipped_at,
+        "delivered_at": o.delivered_at,
+    })))
+}
+
+fn not_found() -> (StatusCode, Value) {
+    let message = "No order has this code.";
+    (StatusCode::NOT_FOUND, json!({"error": {"code": "not_found", "message": message}}))
+}
+
+/// `GET /api/v1/admin/orders/{code}`.
+async fn read(_caller: Caller, state: web::Data<AppState>, code: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let code = code.into_inner();
+    let (status, body) = state
+        .db
+        .read(move |c| Ok(order_json(c, &code)?.map(|v| (StatusCode::OK, v)).unwrap_or_else(not_found)))
+        .await?;
+    Ok(HttpResponse::build(status).json(body))
+}
+
+/// A refusal as the API answers it: 409 with the allowed statuses for an illegal step, 409 with
+/// the short lines for stock, 422 with fields to fix.
+fn refusal(r: Refusal) -> Result<(StatusCode, Value), AppError> {
+    let message = r.message();
+    Ok(match r {
+        Refusal::Illegal { from, allowed, .. } => (
+            StatusCode::CONFLICT,
+            json!({"error": {"code": "illegal_transition", "message": message, "from": from.as_str(),
+                "allowed": allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>()}}),
+        ),
+        Refusal::Short(lines) => (
+            StatusCode::CONFLICT,
+            json!({"error": {"code": "short_stock", "message": message, "lines": lines.iter().map(|s| json!({
+                "sku": s.0, "title": s.1, "wanted": s.2, "available": s.3,
+            })).collect::<Vec<_>>()}}),
+        ),
+        Refusal::Invalid(fields) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"error": {"code": "invalid", "message": message, "fields": fields}}),
+        ),
+        Refusal::NotNow(_) => (StatusCode::CONFLICT, json!({"error": {"code": "conflict", "message": message}})),
+        Refusal::NotFound => not_found(),
+        failed @ Refusal::Failed(_) => return Err(lifecycle::into_error(failed)),
+    })
+}
+
+/// A write call: the body read as `T`, the `Idempotency-Key` honoured (the same key and body get
+/// the stored answer; the same key with another body is refused), and `act` run on the order in
+/// one transaction with the stored answer.
+async fn write_call<T, F>(
+    caller: Caller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    code: String,
+    body: web::Bytes,
+    act: F,
+) -> Result<HttpResponse, actix_web::Error>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+    F: FnOnce(&Connection, i64, T, &Actor, chrono::DateTime<chrono::Utc>) -> Result<(StatusCode, Value), AppError>
+        + Send
+        + 'static,
+{
+    caller.need_write()?;
+    let input: T = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            let message = format!("The request body could not be read: {e}");
+            return Ok(error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", &message, None, None));
+        }
+    };
+    let key = match req.headers().get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
+        None => None,
+        Some(Ok(k)) if !k.is_empty() && k.len() <= 200 => Some(k.to_string()),
+        Some(_) => {
+            let message = "The Idempotency-Key header must be 1 to 200 characters.";
+            return Ok(error(StatusCode::BAD_REQUEST, "bad_request", message, None, None));
+        }
+    };
+    let hash =
+        sha2::Sha256::new().chain_update(req.path().as_bytes()).chain_update(b"\n").chain_update(&body).finalize();
+    let actor = caller.actor();
+    let token_id = caller.token.id;
+    let clock = state.clock.clone();
+    let (status, value) = state
+        .db
+        .write(move |tx| {
+            let now = clock.now();
+            if let Some(k) = &key
+                && let Some((stored_hash, status, body)) = db::api_tokens::reply(tx, token_id, k)?
+            {
+                if stored_hash != hash.as_slice() {
+                    let message = "This Idempotency-Key was used with another request.";
+                    let e = json!({"error": {"code": "idempotency_key_reused", "message": message}});
+                    return Ok((StatusCode::UNPROCESSABLE_ENTITY, e));
+                }
+                let status = StatusCode::from_u16(status).map_err(AppError::internal)?;
+                return Ok((status, serde_json::from_str(&body).map_err(AppError::internal)?));
+            }
+            let Some(id) = orders::by_code(tx, &code)?.map(|o| o.id) else {
+                return Ok(not_found());
+            };
+            let (status, value) = act(tx, id, input, &actor, now)?;
+            if let Some(k) = &key
+                && status.is_success()
+            {
+                db::api_tokens::insert_reply(
+                    tx,
+                    token_id,
+                    k,
+                    &hash,
+                    status.as_u16(),
+                    &value.to_string(),
+                    &db::ts(now),
+                )?;
+            }
+            Ok((status, value))
+        })
+        .await?;
+    Ok(HttpResponse::build(status).json(value))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct TransitionBody {
+    to: String,
+    reason: String,
+    courier: String,
+    tracking_number: String,
+    failed_reason: String,
+    cash_collected: Option<i64>,
+    /// For `returned`: the SKUs whose units go back into stock.
+    restock: Vec<String>,
+}
+
+/// `POST /api/v1/admin/orders/{code}/transitions`: one step of the lifecycle, as the desk's buttons.
+async fn transition(
+    caller: Caller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    code: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, actix_web::Error> {
+    let code = code.into_inner();
+    write_call(caller, state, req, code, body, |tx, id, b: TransitionBody, actor, now| {
+        if Status::parse(b.to.trim()).is_none() {
+            let allowed: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+            let fields = FieldErrors::from([("to", format!("Use one of: {}.", allowed.join(", ")))]);
+            return refusal(Refusal::Invalid(fields));
+        }
+        let lines = orders::lines(tx, id)?;
+        let mut restock = Vec::new();
+        for sku in &b.restock {
+            match lines.iter().find(|l| &l.sku == sku) {
+                Some(l) => restock.push(l.id),
+                None => {
+                    let fields = FieldErrors::from([("restock", format!("The order has no line with SKU {sku}."))]);
+                    return refusal(Refusal::Invalid(fields));
+                }
+            }
+        }
+        let step = SellerStep {
+            to: b.to,
+            reason: b.reason,
+            courier: b.courier,
+            tracking_number: b.tracking_number,
+            failed: b.failed_reason,
+            cash: b.cash_collected,
+            restock,
+        };
+        match lifecycle::seller_step(tx, id, &step, actor, now) {
+            Ok(t) => Ok((StatusCode::OK, order_json(tx, &t.code)?.unwrap_or_default())),
+            Err(r) => refusal(r),
+        }
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PaymentBody {
+    /// `payment` (the default) or `refund`.
+    kind: String,
+    /// In minor units.
+    amount: i64,
+    method: String,
+    reference: String,
+    /// More than the balance (or a refund of more than was kept) on purpose.
+    over_balance: bool,
+}
+
+/// `POST /api/v1/admin/orders/{code}/payments`: a payment or refund, as the desk's form records it.
+async fn payment(
+    caller: Caller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    code: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, actix_web::Error> {
+    let code = code.into_inner();
+    let minor_units = state.shop().currency_minor_units;
+    write_call(caller, state, req, code, body, move |tx, id, b: PaymentBody, actor, now| {
+        if !["", "payment", "refund"].contains(&b.kind.as_str()) {
+            let fields = FieldErrors::from([("kind", "Use payment or refund.".to_string())]);
+            return refusal(Refusal::Invalid(fields));
+        }
+        let input = PaymentInput {
+            kind: if b.kind.is_empty() { "payment".into() } else { b.kind },
+            amount: crate::domain::money::decimal(b.amount, minor_units),
+            method: b.method,
+            reference: b.reference,
+            over: b.over_balance,
+        };
+        match pay::record(tx, id, &input, actor, now) {
+            Ok(r) => Ok((StatusCode::CREATED, order_json(tx, &r.code)?.unwrap_or_default())),
+            Err(r) => refusal(r),
+        }
+    })
+    .await
+}

@@ -1,0 +1,287 @@
+//! The admin JSON API (issue 12, the part issue 11's desk needs): tokens made by the owner, shown
+//! once and stored hashed, read and write scopes, revocation, last-used; the order desk's list,
+//! order, transitions (409 with `allowed`) and payments with Idempotency-Key; every answer checked
+//! against `/api/v1/openapi.json`.
+
+mod common;
+
+use common::*;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use sha2::Digest;
+
+async fn desk() -> TestApp {
+    let app = TestApp::spawn_demo().await;
+    app.setup_owner().await;
+    let res = app.submit("/admin/settings/orders", "/admin/settings/orders", &[("placements_per_hour", "0")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    app
+}
+
+async fn place(app: &TestApp, sku: &str, qty: i64, phone: &str, name: &str) -> String {
+    let body = json!({
+        "items": [{"sku": sku, "quantity": qty}],
+        "customer": {"name": name, "phone": phone, "email": "meera.iyer@example.com"},
+        "delivery": {"method": "standard", "address": {"line1": "4 Lake View Road", "city": "Jaipur",
+            "region": "Rajasthan", "postal_code": "302001", "country": "IN"}},
+        "payment": {"method": "upi"},
+    });
+    let res = Client::new().post(app.url("/api/v1/orders")).json(&body).send().await.unwrap();
+    let status = res.status();
+    let answer = res.json::<Value>().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    answer["code"].as_str().unwrap().to_string()
+}
+
+/// Makes a token on the admin page as the signed-in owner; returns it as the page showed it once.
+async fn make_token(app: &TestApp, name: &str, scope: &str) -> String {
+    let res = app.submit("/admin/settings/api", "/admin/settings/api", &[("name", name), ("scope", scope)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    let at = html.find("value=\"souk_").expect("the new token is shown") + 7;
+    html[at..at + 69].to_string()
+}
+
+fn conforms(spec: &Value, schema: &str, body: &Value) {
+    let mut root = spec.clone();
+    root["$ref"] = json!(format!("#/components/schemas/{schema}"));
+    let validator = jsonschema::validator_for(&root).expect("the document's schemas compile");
+    let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{schema} does not match the response: {errors:?}\n{body:#}");
+}
+
+async fn spec(app: &TestApp) -> Value {
+    app.get("/api/v1/openapi.json").await.json().await.unwrap()
+}
+
+async fn call(app: &TestApp, token: &str, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    call_keyed(app, token, method, path, body, None).await
+}
+
+async fn call_keyed(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    key: Option<&str>,
+) -> (StatusCode, Value) {
+    let c = Client::new();
+    let mut req = match method {
+        "GET" => c.get(app.url(path)),
+        _ => c.post(app.url(path)),
+    };
+    if !token.is_empty() {
+        req = req.bearer_auth(token);
+    }
+    if let Some(k) = key {
+        req = req.header("Idempotency-Key", k);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[actix_web::test]
+async fn tokens_are_shown_once_stored_hashed_scoped_and_revocable() {
+    let app = desk().await;
+    let spec = spec(&app).await;
+    let read = make_token(&app, "Sheet sync", "read").await;
+    assert!(read.starts_with("souk_") && read.len() == 69, "{read}");
+    // Only the hash is kept; the list shows the name, scope and last four characters, never the token.
+    let stored: Vec<u8> =
+        app.db().query_row("SELECT token_hash FROM api_tokens WHERE name = 'Sheet sync'", [], |r| r.get(0)).unwrap();
+    assert_eq!(stored, sha2::Sha256::digest(read.as_bytes()).to_vec());
+    let (_, html) = app.page("/admin/settings/api").await;
+    assert!(
+        !html.contains(&read) && html.contains(&read[65..]) && html.contains("Read only") && html.contains("Never")
+    );
+
+    // No token, a malformed one or an unknown one: 401, the same answer, with WWW-Authenticate.
+    let unknown = format!("souk_{}", "0".repeat(64));
+    for t in ["", "not-a-token", unknown.as_str()] {
+        let res = Client::new().get(app.url("/api/v1/admin/orders")).bearer_auth(t).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{t}");
+        assert_eq!(res.headers()["www-authenticate"], "Bearer");
+        let body: Value = res.json().await.unwrap();
+        conforms(&spec, "Error", &body);
+        assert_eq!(body["error"]["code"], "unauthorized");
+    }
+
+    // Read scope reads; the use is noted (shown on the page) and writes are refused with 403.
+    let sku = common::shop::stock(&app, "canvas-tote", 10);
+    let code = place(&app, &sku, 1, "+919876543210", "Meera Iyer").await;
+    let (status, list) = call(&app, &read, "GET", "/api/v1/admin/orders", None).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    conforms(&spec, "AdminOrderList", &list);
+    assert_eq!(list["orders"][0]["code"], code);
+    assert_eq!(app.count("SELECT count(*) FROM api_tokens WHERE name = 'Sheet sync' AND last_used_at IS NOT NULL"), 1);
+    let (_, html) = app.page("/admin/settings/api").await;
+    assert!(!html.contains("Never"), "last used is shown");
+    let path = format!("/api/v1/admin/orders/{code}/transitions");
+    let (status, body) = call(&app, &read, "POST", &path, Some(json!({"to": "pending"}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    conforms(&spec, "Error", &body);
+    assert_eq!(app.count(&format!("SELECT count(*) FROM orders WHERE code = '{code}' AND status = 'draft'")), 1);
+
+    // Revoked: 401, answered exactly as an unknown token is; the page says when.
+    let id = app.count("SELECT id FROM api_tokens WHERE name = 'Sheet sync'");
+    let res = app.submit("/admin/settings/api", &format!("/admin/settings/api/{id}/revoke"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (status, body) = call(&app, &read, "GET", "/api/v1/admin/orders", None).await;
+    let (_, unknown_body) = call(&app, &unknown, "GET", "/api/v1/admin/orders", None).await;
+    assert_eq!((status, &body), (StatusCode::UNAUTHORIZED, &unknown_body));
+    let (_, html) = app.page("/admin/settings/api").await;
+    assert!(html.contains("Revoked"));
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action IN ('api_token.create', 'api_token.revoke')"), 2);
+
+    // The form's bad input: field messages, nothing made.
+    let res = app.submit("/admin/settings/api", "/admin/settings/api", &[("name", ""), ("scope", "admin")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Name the token") && html.contains("Choose read only"));
+    assert_eq!(app.count("SELECT count(*) FROM api_tokens"), 1);
+
+    // Staff cannot see or make tokens.
+    let res =
+        app.submit("/admin/users", "/admin/users/invite", &[("email", "ravi@example.com"), ("role", "staff")]).await;
+    let html = res.text().await.unwrap();
+    let at = html.find("/admin/invite?token=").unwrap();
+    let invite = html[at..][..html[at..].find('"').unwrap()].to_string();
+    let staff = browser();
+    let token = invite.split("token=").nth(1).unwrap().to_string();
+    let fields = [
+        ("token", token.as_str()),
+        ("name", "Ravi"),
+        ("password", "saffron-bicycle-77"),
+        ("confirm", "saffron-bicycle-77"),
+    ];
+    let res = app.submit_as(&staff, &invite, "/admin/invite", &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get_as(&staff, "/admin/settings/api").await.status(), StatusCode::FORBIDDEN);
+}
+
+#[actix_web::test]
+async fn the_api_lists_reads_moves_and_records_payments_like_the_desk() {
+    let app = desk().await;
+    let spec = spec(&app).await;
+    let token = make_token(&app, "Courier sync", "write").await;
+    let sku = common::shop::stock(&app, "canvas-tote", 10);
+    let first = place(&app, &sku, 2, "+919876543210", "Meera Iyer").await;
+    let second = place(&app, &sku, 1, "+919812345678", "Kabir Rao").await;
+    let third = place(&app, &sku, 1, "+919876543210", "Meera I.").await;
+
+    // Cursor pages: newest first, each order once.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/admin/orders?limit=2".to_string();
+    loop {
+        let (status, page) = call(&app, &token, "GET", &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        conforms(&spec, "AdminOrderList", &page);
+        seen.extend(page["orders"].as_array().unwrap().iter().map(|o| o["code"].as_str().unwrap().to_string()));
+        match page["next"].as_str() {
+            Some(c) => path = format!("/api/v1/admin/orders?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, vec![third.clone(), second.clone(), first.clone()]);
+
+    // Filters, as the desk's: a phone number (local, with the shop's code), part of an email, a status.
+    let codes = |v: &Value| v["orders"].as_array().unwrap().iter().map(|o| o["code"].clone()).collect::<Vec<_>>();
+    let (_, page) = call(&app, &token, "GET", "/api/v1/admin/orders?q=98765%2043210", None).await;
+    assert_eq!(codes(&page), vec![json!(third), json!(first)]);
+    let (_, page) = call(&app, &token, "GET", "/api/v1/admin/orders?q=iyer%40exam", None).await;
+    assert_eq!(codes(&page).len(), 3);
+    let (_, page) = call(&app, &token, "GET", &format!("/api/v1/admin/orders?q={}", second.to_lowercase()), None).await;
+    assert_eq!(codes(&page), vec![json!(second)]);
+    let (_, page) = call(&app, &token, "GET", "/api/v1/admin/orders?status=pending", None).await;
+    assert_eq!(codes(&page).len(), 0);
+
+    // Bad parameters: 400 naming the parameter.
+    for (query, name) in [
+        ("status=lost", "status"),
+        ("from=yesterday", "from"),
+        ("limit=0", "limit"),
+        ("cursor=zz", "cursor"),
+        ("colour=red", "colour"),
+    ] {
+        let (status, body) = call(&app, &token, "GET", &format!("/api/v1/admin/orders?{query}"), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        conforms(&spec, "Error", &body);
+        assert!(body["error"]["message"].as_str().unwrap().contains(name), "{query}: {body}");
+    }
+
+    // One order; an unknown code is 404.
+    let (status, order) = call(&app, &token, "GET", &format!("/api/v1/admin/orders/{first}"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    conforms(&spec, "AdminOrder", &order);
+    assert_eq!(order["status"], "draft");
+    assert_eq!(order["allowed_transitions"], json!(["pending", "cancelled"]));
+    let (status, body) = call(&app, &token, "GET", "/api/v1/admin/orders/ORD-NOPE", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    conforms(&spec, "Error", &body);
+
+    // An illegal step: 409 naming the allowed statuses; nothing changed.
+    let steps = format!("/api/v1/admin/orders/{first}/transitions");
+    let (status, body) = call(&app, &token, "POST", &steps, Some(json!({"to": "shipped"}))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    conforms(&spec, "Error", &body);
+    assert_eq!(body["error"]["code"], "illegal_transition");
+    assert_eq!(body["error"]["from"], "draft");
+    assert_eq!(body["error"]["allowed"], json!(["pending", "cancelled"]));
+    // Not a status at all, or a field the API does not take: 422.
+    for bad in [json!({"to": "lost"}), json!({"to": "pending", "price": 1})] {
+        let (status, body) = call(&app, &token, "POST", &steps, Some(bad)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        conforms(&spec, "Error", &body);
+    }
+    let on_hand = || app.count(&format!("SELECT on_hand FROM variants WHERE sku = '{sku}'"));
+    assert_eq!(on_hand(), 10);
+
+    // Draft → pending → confirmed: stock is committed once, the timeline and the audit log name the token.
+    for to in ["pending", "confirmed"] {
+        let (status, order) = call(&app, &token, "POST", &steps, Some(json!({"to": to}))).await;
+        assert_eq!(status, StatusCode::OK, "{order}");
+        conforms(&spec, "AdminOrder", &order);
+        assert_eq!(order["status"], to);
+    }
+    assert_eq!(on_hand(), 8);
+    let by = format!("API token “Courier sync” ({OWNER_EMAIL})");
+    assert_eq!(app.count(&format!("SELECT count(*) FROM audit_log WHERE actor = '{by}'")), 2);
+    let (_, order) = call(&app, &token, "GET", &format!("/api/v1/admin/orders/{first}"), None).await;
+    assert!(order["timeline"].as_array().unwrap().iter().any(|e| e["status"] == "confirmed" && e["by"] == by));
+
+    // Shipping needs a tracking number: 422 with the field.
+    let (status, body) =
+        call(&app, &token, "POST", &steps, Some(json!({"to": "shipped", "courier": "Delhivery"}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["tracking_number"].is_string(), "{body}");
+
+    // Payments: 0 is refused; the full amount with an Idempotency-Key is recorded once, however often sent.
+    let total = order["total"].as_i64().unwrap();
+    let pays = format!("/api/v1/admin/orders/{first}/payments");
+    let (status, body) = call(&app, &token, "POST", &pays, Some(json!({"amount": 0, "method": "upi"}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["amount"].is_string());
+    let pay = json!({"amount": total, "method": "upi", "reference": "412345678901"});
+    let (status, once) = call_keyed(&app, &token, "POST", &pays, Some(pay.clone()), Some("pay-1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{once}");
+    conforms(&spec, "AdminOrder", &once);
+    assert_eq!(once["payment_status"], "paid");
+    assert_eq!(once["balance"], 0);
+    let (status, again) = call_keyed(&app, &token, "POST", &pays, Some(pay.clone()), Some("pay-1")).await;
+    assert_eq!((status, &again), (StatusCode::CREATED, &once));
+    let (status, body) =
+        call_keyed(&app, &token, "POST", &pays, Some(json!({"amount": 1, "method": "upi"})), Some("pay-1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "idempotency_key_reused");
+    assert_eq!(app.count("SELECT count(*) FROM payments"), 1);
+
+    // Without a key, more than the balance needs over_balance.
+    let (status, body) = call(&app, &token, "POST", &pays, Some(json!({"amount": 100, "method": "upi"}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM payments"), 1);
+}
