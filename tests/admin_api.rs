@@ -285,3 +285,85 @@ async fn the_api_lists_reads_moves_and_records_payments_like_the_desk() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(app.count("SELECT count(*) FROM payments"), 1);
 }
+
+/// Reads a CSV answer back with the csv crate: (header, rows).
+fn read_csv(body: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_reader(body);
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r.records().map(|rec| rec.unwrap().iter().map(str::to_string).collect()).collect();
+    (header, rows)
+}
+
+#[actix_web::test]
+async fn orders_export_as_csv_with_the_filters_and_nothing_a_spreadsheet_would_run() {
+    let app = desk().await;
+    let sku = common::shop::stock(&app, "canvas-tote", 20);
+    let body = json!({
+        "items": [{"sku": sku, "quantity": 2}],
+        "customer": {"name": "@Meera", "phone": "+919876543210"},
+        "delivery": {"method": "standard", "address": {"line1": "=HYPERLINK(\"http://x.example\")", "city": "Jaipur",
+            "postal_code": "302001", "country": "IN"}},
+        "payment": {"method": "upi"},
+        "note": "-2+3",
+    });
+    let res = Client::new().post(app.url("/api/v1/orders")).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let formula = res.json::<Value>().await.unwrap()["code"].as_str().unwrap().to_string();
+    let plain = place(&app, &sku, 1, "+919812345678", "Kabir Rao").await;
+    let res = app
+        .submit(
+            &format!("/admin/orders/{plain}"),
+            &format!("/admin/orders/{plain}/status"),
+            &[("to", "cancelled"), ("reason", "Changed mind")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // The All tab offers the download with its filters.
+    let (_, html) = app.page("/admin/orders?tab=all&status=draft").await;
+    assert!(html.contains("action=\"/admin/orders.csv\"") && html.contains("name=\"status\" value=\"draft\""));
+
+    let res = app.get("/admin/orders.csv").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("attachment; filename=\"orders-"));
+    let bytes = res.bytes().await.unwrap();
+    assert!(!bytes.starts_with("\u{feff}".as_bytes()));
+    let (header, rows) = read_csv(&bytes);
+    assert_eq!(header[0], "code");
+    assert_eq!(rows.len(), 2);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = rows.iter().find(|r| r[0] == formula).unwrap();
+    // Every text cell that would start a formula starts with ' instead; numbers stay numbers.
+    assert_eq!(row[col("customer_name")], "'@Meera");
+    assert_eq!(row[col("customer_phone")], "'+919876543210");
+    assert_eq!(row[col("address_line1")], "'=HYPERLINK(\"http://x.example\")");
+    assert_eq!(row[col("customer_note")], "'-2+3");
+    assert_eq!(row[col("units")], "2");
+    assert!(row[col("total")].parse::<f64>().is_ok(), "{}", row[col("total")]);
+    for r in &rows {
+        for cell in r {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell}");
+        }
+    }
+
+    // Filters as the list's; one row per item; a byte order mark for Excel.
+    let (_, rows) = read_csv(&app.get("/admin/orders.csv?status=cancelled").await.bytes().await.unwrap());
+    assert_eq!(rows.iter().map(|r| r[0].clone()).collect::<Vec<_>>(), vec![plain.clone()]);
+    let bytes = app.get("/admin/orders.csv?lines=1&bom=1").await.bytes().await.unwrap();
+    let text = std::str::from_utf8(&bytes).unwrap().strip_prefix('\u{feff}').expect("a byte order mark");
+    let (header, rows) = read_csv(text.as_bytes());
+    assert_eq!(&header[6..10], ["sku", "title", "options", "quantity"]);
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r[6] == sku));
+    assert_eq!(app.get("/admin/orders.csv?status=lost").await.status(), StatusCode::BAD_REQUEST);
+
+    // The admin API's export, with a read token; each export is in the audit log.
+    let token = make_token(&app, "Sheets", "read").await;
+    let res = Client::new().get(app.url("/api/v1/admin/orders.csv?q=kabir")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, rows) = read_csv(&res.bytes().await.unwrap());
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], plain);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'orders.export'"), 4);
+}

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod desk;
 pub mod jobs;
+pub mod order_export;
 pub mod order_lists;
 pub mod orders;
 pub mod outbox;

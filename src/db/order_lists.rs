@@ -1,6 +1,7 @@
 //! The order desk's lists: orders by status, the All tab's search, the menu's counts, a customer's
 //! other orders, and the variants a manual order can take.
 
+use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
 use super::text::Text;
@@ -68,87 +69,85 @@ pub struct Query {
     pub before: Option<(String, i64)>,
 }
 
-/// A page of orders matching `q`, newest first: at most `limit` rows from `offset`. Only the
-/// conditions asked for are in the SQL, so SQLite can use the index each one has (a date range
-/// walks `orders_created` from its end rather than every newer order).
-pub fn search(conn: &Connection, q: &Query, limit: usize, offset: usize) -> rusqlite::Result<Vec<ListRow>> {
-    use rusqlite::types::Value;
+/// The SQL condition (`WHERE …`, or nothing) and named parameters for `q`. Only the conditions
+/// asked for are in the SQL, so SQLite can use the index each one has (a date range walks
+/// `orders_created` from its end rather than every newer order).
+pub(crate) fn where_clause(q: &Query) -> (String, Vec<(&'static str, Value)>) {
     let mut conditions: Vec<&str> = Vec::new();
-    let mut params: Vec<(&str, Value)> = Vec::new();
-    fn add(
-        (conditions, params): (&mut Vec<&str>, &mut Vec<(&str, Value)>),
-        sql: &'static str,
-        name: &'static str,
-        v: Option<Value>,
-    ) {
-        if let Some(v) = v {
-            conditions.push(sql);
-            params.push((name, v));
-        }
+    let mut params: Vec<(&'static str, Value)> = Vec::new();
+    let mut add = |sql: &'static str, named: Vec<(&'static str, Value)>| {
+        conditions.push(sql);
+        params.extend(named);
+    };
+    let text = |v: &String| Value::Text(v.clone());
+    if let Some(s) = q.status {
+        add("o.status = :status", vec![(":status", Value::Text(s.as_str().into()))]);
     }
-    let text = |s: &Option<String>| s.clone().map(Value::Text);
-    add(
-        (&mut conditions, &mut params),
-        "o.status = :status",
-        ":status",
-        q.status.map(|s| Value::Text(s.as_str().into())),
-    );
-    add(
-        (&mut conditions, &mut params),
-        "o.payment_status = :paid",
-        ":paid",
-        q.payment_status.map(|s| Value::Text(s.as_str().into())),
-    );
-    add((&mut conditions, &mut params), "o.payment_code = :payment", ":payment", text(&q.payment));
-    add((&mut conditions, &mut params), "o.delivery_code = :delivery", ":delivery", text(&q.delivery));
-    add((&mut conditions, &mut params), "o.channel = :channel", ":channel", text(&q.channel));
-    add(
-        (&mut conditions, &mut params),
-        "o.id IN (SELECT order_id FROM order_tags WHERE tag = :tag)",
-        ":tag",
-        text(&q.tag),
-    );
-    add((&mut conditions, &mut params), "o.created_at >= :from", ":from", text(&q.from));
-    add((&mut conditions, &mut params), "o.created_at < :until", ":until", text(&q.until));
-    add((&mut conditions, &mut params), "o.customer_phone = :phone", ":phone", text(&q.phone));
+    if let Some(s) = q.payment_status {
+        add("o.payment_status = :paid", vec![(":paid", Value::Text(s.as_str().into()))]);
+    }
+    if let Some(v) = &q.payment {
+        add("o.payment_code = :payment", vec![(":payment", text(v))]);
+    }
+    if let Some(v) = &q.delivery {
+        add("o.delivery_code = :delivery", vec![(":delivery", text(v))]);
+    }
+    if let Some(v) = &q.channel {
+        add("o.channel = :channel", vec![(":channel", text(v))]);
+    }
+    if let Some(v) = &q.tag {
+        add("o.id IN (SELECT order_id FROM order_tags WHERE tag = :tag)", vec![(":tag", text(v))]);
+    }
+    if let Some(v) = &q.from {
+        add("o.created_at >= :from", vec![(":from", text(v))]);
+    }
+    if let Some(v) = &q.until {
+        add("o.created_at < :until", vec![(":until", text(v))]);
+    }
+    if let Some(v) = &q.phone {
+        add("o.customer_phone = :phone", vec![(":phone", text(v))]);
+    }
     if let Some(t) = &q.text {
         if t.chars().count() >= 3 {
             // The trigram index finds the text inside any of the four columns; an exact code too.
             add(
-                (&mut conditions, &mut params),
                 "(o.code = :exact OR o.id IN (SELECT rowid FROM order_search WHERE order_search MATCH :match))",
-                ":exact",
-                Some(Value::Text(t.clone())),
+                vec![(":exact", text(t)), (":match", Value::Text(format!("\"{}\"", t.replace('"', "\"\""))))],
             );
-            params.push((":match", Value::Text(format!("\"{}\"", t.replace('"', "\"\"")))));
         } else {
             let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             add(
-                (&mut conditions, &mut params),
                 "(o.code = :exact OR o.customer_name LIKE :like ESCAPE '\\' OR o.customer_email LIKE :like ESCAPE '\\'
                   OR o.customer_phone LIKE :like ESCAPE '\\')",
-                ":exact",
-                Some(Value::Text(t.clone())),
+                vec![(":exact", text(t)), (":like", Value::Text(format!("%{escaped}%")))],
             );
-            params.push((":like", Value::Text(format!("%{escaped}%"))));
         }
     }
     if let Some((at, id)) = &q.before {
         add(
-            (&mut conditions, &mut params),
             "(o.created_at < :bc OR (o.created_at = :bc AND o.id < :bi))",
-            ":bc",
-            Some(Value::Text(at.clone())),
+            vec![(":bc", text(at)), (":bi", Value::Integer(*id))],
         );
-        params.push((":bi", Value::Integer(*id)));
     }
+    let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+    (filter, params)
+}
+
+/// A page of orders matching `q`, newest first: at most `limit` rows from `offset`.
+pub fn search(conn: &Connection, q: &Query, limit: usize, offset: usize) -> rusqlite::Result<Vec<ListRow>> {
+    let (filter, mut params) = where_clause(q);
     params.push((":limit", Value::Integer(limit as i64)));
     params.push((":offset", Value::Integer(offset as i64)));
-    let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
     let named: Vec<(&str, &dyn rusqlite::ToSql)> =
         params.iter().map(|(n, v)| (*n, v as &dyn rusqlite::ToSql)).collect();
+    // The page's ids first, sorted on (created_at, id) alone; the columns (with their per-order
+    // subquery) only for the page. A filter matching thousands of orders (a tag, a common name)
+    // would otherwise compute every column of each before sorting.
     conn.prepare_cached(&format!(
-        "SELECT {LIST_COLUMNS} FROM orders o {filter} ORDER BY o.created_at DESC, o.id DESC LIMIT :limit OFFSET :offset"
+        "SELECT {LIST_COLUMNS} FROM
+           (SELECT o.id FROM orders o {filter} ORDER BY o.created_at DESC, o.id DESC LIMIT :limit OFFSET :offset) AS page
+         JOIN orders o ON o.id = page.id
+         ORDER BY o.created_at DESC, o.id DESC"
     ))?
     .query_map(named.as_slice(), list_row)?
     .collect()

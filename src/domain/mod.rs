@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod messages;
 pub mod money;
 pub mod order_edit;
+pub mod order_export;
 pub mod order_lists;
 pub mod orders;
 pub mod outbox;

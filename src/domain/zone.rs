@@ -55,6 +55,11 @@ impl Zone {
         at.with_timezone(&self.0).format("%Y-%m-%dT%H:%M").to_string()
     }
 
+    /// A moment as `2026-12-02 09:31:05` in this zone, for a spreadsheet.
+    pub fn local_plain(self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.0).format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+
     /// The calendar date of a moment here.
     pub fn date(self, at: DateTime<Utc>) -> NaiveDate {
         at.with_timezone(&self.0).date_naive()

@@ -139,6 +139,38 @@ fn filters(p: &ListPage) -> Markup {
     }
 }
 
+/// Downloads every order these filters find (not just this page) as CSV.
+fn export_form(f: &Filter) -> Markup {
+    let kept = [
+        ("status", &f.status),
+        ("payment_status", &f.payment_status),
+        ("payment", &f.payment),
+        ("delivery", &f.delivery),
+        ("channel", &f.channel),
+        ("tag", &f.tag),
+        ("from", &f.from),
+        ("to", &f.to),
+        ("q", &f.q),
+    ];
+    html! {
+        form.export method="get" action="/admin/orders.csv" aria-labelledby="export-h" {
+            h2 #export-h { "Download these orders" }
+            @for (name, value) in kept {
+                @if !value.is_empty() { input type="hidden" name=(name) value=(value); }
+            }
+            span.choice-pair {
+                input #f-export-lines type="checkbox" name="lines" value="1";
+                label for="f-export-lines" { "One row per item" }
+            }
+            span.choice-pair {
+                input #f-export-bom type="checkbox" name="bom" value="1";
+                label for="f-export-bom" { "For Excel" }
+            }
+            button type="submit" { "Download CSV" }
+        }
+    }
+}
+
 pub fn list(ctx: &Admin, p: &ListPage) -> Markup {
     let tab = Tab::parse(&p.filter.tab).unwrap_or_default();
     let body = html! {
@@ -184,6 +216,7 @@ pub fn list(ctx: &Admin, p: &ListPage) -> Markup {
                     @if p.filter.page > 1 { a rel="prev" href=(format!("/admin/orders?{}", p.filter.query(p.filter.page - 1))) { "Previous" } }
                     @if *more { a rel="next" href=(format!("/admin/orders?{}", p.filter.query(p.filter.page.max(1) + 1))) { "Next" } }
                 }
+                (export_form(&p.filter))
             }
         }
     };

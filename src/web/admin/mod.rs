@@ -6,6 +6,7 @@ mod auth;
 mod checkout;
 mod collections;
 mod dashboard;
+pub(crate) mod export;
 mod multipart;
 mod new_order;
 mod ops;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/invite", web::get().to(auth::invite_form))
         .route("/admin/invite", web::post().to(auth::accept_invite))
         .route("/admin/orders", web::get().to(orders::list))
+        .route("/admin/orders.csv", web::get().to(export::orders))
         .route("/admin/orders/clear-drafts", web::get().to(orders::clear_drafts_review))
         .route("/admin/orders/clear-drafts", web::post().to(orders::clear_drafts))
         .route("/admin/orders/new", web::get().to(new_order::form))

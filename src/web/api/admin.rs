@@ -29,6 +29,7 @@ use crate::views::ClientInfo;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/admin/orders", web::get().to(list))
+        .route("/api/v1/admin/orders.csv", web::get().to(export))
         .route("/api/v1/admin/orders/{code}", web::get().to(read))
         .route("/api/v1/admin/orders/{code}/transitions", web::post().to(transition))
         .route("/api/v1/admin/orders/{code}/payments", web::post().to(payment));
@@ -110,6 +111,10 @@ struct ListParams {
     q: String,
     cursor: String,
     limit: Option<String>,
+    /// For `orders.csv`: one row per item.
+    lines: Option<String>,
+    /// For `orders.csv`: a byte order mark first, for Excel.
+    bom: Option<String>,
 }
 
 /// Orders per page: 50 unless `limit` says otherwise (1 to 200).
@@ -152,15 +157,36 @@ fn parse_cursor(s: &str) -> Option<(String, i64)> {
     Some((at.to_string(), id.parse().ok()?))
 }
 
+/// The list's parameters read and checked into the desk's query; a 400 naming the parameter otherwise.
+fn read_params(state: &AppState, req: &HttpRequest) -> Result<(ListParams, Filter, order_lists::Query), HttpResponse> {
+    let params: ListParams = serde_urlencoded::from_str(req.query_string()).map_err(|e| {
+        let name = e.to_string();
+        let field = name.split('`').nth(1).unwrap_or("query").to_string();
+        bad_parameter(&field, &format!("The query could not be read: {e}"))
+    })?;
+    let filter = Filter {
+        status: params.status.clone(),
+        payment_status: params.payment_status.clone(),
+        payment: params.payment.clone(),
+        delivery: params.delivery.clone(),
+        channel: params.channel.clone(),
+        tag: params.tag.clone(),
+        from: params.from.clone(),
+        to: params.to.clone(),
+        q: params.q.clone(),
+        ..Default::default()
+    };
+    let shop = state.shop();
+    let query = crate::web::admin::orders::query(&filter, shop.time_zone, &shop.country_calling_code)
+        .map_err(|(name, message)| bad_parameter(name, &message))?;
+    Ok((params, filter, query))
+}
+
 /// `GET /api/v1/admin/orders`: newest first, filtered like the desk's All tab.
 async fn list(_caller: Caller, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
-    let params: ListParams = match serde_urlencoded::from_str(req.query_string()) {
+    let (params, _, mut query) = match read_params(&state, &req) {
         Ok(p) => p,
-        Err(e) => {
-            let name = e.to_string();
-            let field = name.split('`').nth(1).unwrap_or("query");
-            return Ok(bad_parameter(field, &format!("The query could not be read: {e}")));
-        }
+        Err(res) => return Ok(res),
     };
     let limit = match params.limit.as_deref().map(str::parse::<usize>) {
         None => DEFAULT_LIMIT,
@@ -173,23 +199,6 @@ async fn list(_caller: Caller, state: web::Data<AppState>, req: HttpRequest) -> 
             Some(b) => Some(b),
             None => return Ok(bad_parameter("cursor", "The cursor is not one this API gave.")),
         },
-    };
-    let filter = Filter {
-        status: params.status,
-        payment_status: params.payment_status,
-        payment: params.payment,
-        delivery: params.delivery,
-        channel: params.channel,
-        tag: params.tag,
-        from: params.from,
-        to: params.to,
-        q: params.q,
-        ..Default::default()
-    };
-    let shop = state.shop();
-    let mut query = match crate::web::admin::orders::query(&filter, shop.time_zone, &shop.country_calling_code) {
-        Ok(q) => q,
-        Err((name, message)) => return Ok(bad_parameter(name, &message)),
     };
     query.before = before;
     let rows = state.db.read(move |c| Ok(order_lists::search(c, &query, limit + 1, 0)?)).await?;
@@ -212,6 +221,17 @@ async fn list(_caller: Caller, state: web::Data<AppState>, req: HttpRequest) -> 
         })).collect::<Vec<_>>(),
         "next": if more { shown.last().map(|r| json!(cursor(&r.created_at, r.id))).unwrap_or(Value::Null) } else { Value::Null },
     })))
+}
+
+/// `GET /api/v1/admin/orders.csv`: the list's filters (no cursor: the whole export streams), with
+/// `lines` and `bom` as on the desk's export.
+async fn export(caller: Caller, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let (params, filter, query) = match read_params(&state, &req) {
+        Ok(p) => p,
+        Err(res) => return Ok(res),
+    };
+    let switches = crate::web::admin::export::Switches { lines: params.lines, bom: params.bom };
+    crate::web::admin::export::csv_response(state, query, &filter, &switches, caller.actor()).await
 }
 
 /// An order as the admin API shows it: everything the desk shows but the notes' authorship.
