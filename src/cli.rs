@@ -306,6 +306,23 @@ pub fn doctor(config: &Config) -> Result<(), String> {
             Some((status, kept, n)) => format!("the desk counts {kept} {status} order(s), there are {n}"),
         },
     );
+    let (figures, unlinked) = db::customers::mismatches(&conn).map_err(|e| e.to_string())?;
+    report(
+        figures.is_empty() && unlinked.is_empty(),
+        false,
+        match (figures.first(), unlinked.first()) {
+            (None, None) => {
+                "every order belongs to the customer of its number, and customers' figures agree with their orders"
+                    .into()
+            }
+            (Some(phone), _) => {
+                format!("{} customer(s) have figures that differ from their orders, e.g. {phone}", figures.len())
+            }
+            (None, Some(code)) => {
+                format!("{} order(s) are not linked to the customer of their number, e.g. {code}", unlinked.len())
+            }
+        },
+    );
     let indexed = db::order_lists::search_index_ok(&conn).map_err(|e| e.to_string())?;
     report(
         indexed,

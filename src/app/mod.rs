@@ -10,6 +10,7 @@ pub mod api_tokens;
 pub mod cart;
 pub mod checkout;
 pub mod collections;
+pub mod customers;
 pub mod import;
 pub mod order_settings;
 pub mod orders;

@@ -190,7 +190,7 @@ pub fn set_tags(conn: &Connection, order_id: i64, tags: &[String]) -> rusqlite::
 
 /// Tags used before, most used first (suggestions for the tag field and the filter).
 pub fn known_tags(conn: &Connection, limit: usize) -> rusqlite::Result<Vec<String>> {
-    conn.prepare_cached("SELECT tag FROM order_tags GROUP BY tag ORDER BY count(*) DESC, tag LIMIT :l")?
+    conn.prepare_cached("SELECT tag FROM order_tag_counts ORDER BY n DESC, tag LIMIT :l")?
         .query_map(named_params! {":l": limit as i64}, |r| r.get(0))?
         .collect()
 }

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod carts;
 pub mod catalog;
 pub mod checkout;
+pub mod customers;
 pub mod desk;
 pub mod jobs;
 pub mod order_export;
@@ -47,6 +48,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0012_order_desk", include_str!("migrations/0012_order_desk.sql")),
     ("0013_api_tokens", include_str!("migrations/0013_api_tokens.sql")),
     ("0014_order_search", include_str!("migrations/0014_order_search.sql")),
+    ("0015_customers", include_str!("migrations/0015_customers.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -4,13 +4,14 @@
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
-use super::order_lists::{Query, where_clause};
+use super::order_lists::{Plan, Query, where_clause};
 use crate::domain::checkout::Address;
 use crate::domain::order_export::{ExportLine, ExportOrder};
 
 /// Up to `limit` orders matching `q` (its `before` is the cursor), newest first.
 pub fn orders(conn: &Connection, q: &Query, limit: usize) -> rusqlite::Result<Vec<ExportOrder>> {
-    let (filter, mut params) = where_clause(q);
+    // Every match is written, so each is looked up once and sorted.
+    let (filter, mut params) = where_clause(q, &Plan::default());
     params.push((":limit", Value::Integer(limit as i64)));
     let named: Vec<(&str, &dyn rusqlite::ToSql)> =
         params.iter().map(|(n, v)| (*n, v as &dyn rusqlite::ToSql)).collect();

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod checkout_admin;
 pub mod clock;
+pub mod customers;
 pub mod desk;
 pub mod jobs;
 pub mod messages;

@@ -84,6 +84,7 @@ fn frame(
 const NAV: &[(&str, &str, bool)] = &[
     ("/admin", "Dashboard", false),
     ("/admin/orders", "Orders", false),
+    ("/admin/customers", "Customers", false),
     ("/admin/products", "Products", false),
     ("/admin/collections", "Collections", false),
     ("/admin/checkout", "Checkout", true),

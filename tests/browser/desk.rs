@@ -97,6 +97,7 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
     harness::assert_accessible(b, "a delivered order at the desk").await;
 
     // The other new pages, on the phone.
+    let customer = app.count("SELECT id FROM customers WHERE phone = '+919876512345'");
     for (path, what) in [
         ("/admin/orders", "the active orders"),
         ("/admin/orders?tab=all&status=delivered", "all orders, filtered"),
@@ -105,6 +106,9 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         ("/admin/orders/clear-drafts?hours=1", "clearing old drafts"),
         (&format!("/admin/orders/{code}/packing-slip") as &str, "the packing slip"),
         (&format!("/admin/orders/{code}/receipt") as &str, "the receipt"),
+        ("/admin/customers", "the customers"),
+        (&format!("/admin/customers/{customer}") as &str, "a customer's page"),
+        ("/admin/settings/api", "the API tokens"),
     ] {
         b.goto(&app.url(path)).await.unwrap();
         harness::assert_accessible(b, what).await;
@@ -123,6 +127,10 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         "/admin/orders/new".into(),
         "/admin/orders/clear-drafts?hours=6".into(),
         "/admin/settings/orders".into(),
+        "/admin/settings".into(),
+        "/admin/settings/api".into(),
+        "/admin/customers?q=meera&open=1".into(),
+        format!("/admin/customers/{customer}"),
     ] {
         let res = app.get(&path).await;
         assert_eq!(res.status(), reqwest::StatusCode::OK, "{path}");
@@ -140,6 +148,15 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
     pages.push(("a manual order refused".into(), bad.text().await.unwrap()));
     let rules = app.submit("/admin/settings/orders", "/admin/settings/orders", &[("link_days", "x")]).await;
     pages.push(("order settings refused".into(), rules.text().await.unwrap()));
+    let page = format!("/admin/customers/{customer}");
+    let note = app.submit(&page, &format!("{page}/note"), &[("note", &"x".repeat(2001))]).await;
+    assert_eq!(note.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    pages.push(("a customer note refused".into(), note.text().await.unwrap()));
+    let api = "/admin/settings/api";
+    let made = app.submit(api, api, &[("name", "Courier sync"), ("scope", "write")]).await;
+    pages.push(("a token made".into(), made.text().await.unwrap()));
+    let refused = app.submit(api, api, &[("name", "")]).await;
+    pages.push(("a token refused".into(), refused.text().await.unwrap()));
     harness::assert_valid_html(&pages);
     chromium.client.clone().close().await.unwrap();
 }

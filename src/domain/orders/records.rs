@@ -47,6 +47,8 @@ pub struct Order {
     pub confirmed_at: Option<String>,
     pub shipped_at: Option<String>,
     pub delivered_at: Option<String>,
+    /// The customer of its WhatsApp number (linked by the database).
+    pub customer_id: Option<i64>,
 }
 
 /// What an order line keeps of the catalogue.

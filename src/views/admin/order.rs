@@ -163,7 +163,10 @@ fn customer(ctx: &Admin, d: &OrderDesk) -> Markup {
     html! {
         section.card aria-labelledby="customer-h" {
             h2 #customer-h { "Customer" }
-            p { strong { (o.customer_name) } }
+            p {
+                strong { (o.customer_name) }
+                @if let Some(id) = o.customer_id { " · " a href=(format!("/admin/customers/{id}")) { "Customer page" } }
+            }
             p {
                 @if let Some(href) = whatsapp::link(&o.customer_phone, "") { a href=(href.trim_end_matches("?text=")) rel="noopener" { "WhatsApp " (o.customer_phone) } }
                 @else { (o.customer_phone) }

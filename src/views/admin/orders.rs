@@ -57,7 +57,7 @@ pub fn age(from: &str, now: chrono::DateTime<chrono::Utc>) -> String {
     }
 }
 
-fn rows(ctx: &Admin, rows: &[ListRow], now: Option<chrono::DateTime<chrono::Utc>>) -> Markup {
+pub(crate) fn rows(ctx: &Admin, rows: &[ListRow], now: Option<chrono::DateTime<chrono::Utc>>) -> Markup {
     let minor = ctx.page.shop.currency_minor_units;
     html! {
         ul.order-list {
@@ -93,7 +93,7 @@ fn tabs(ctx: &Admin, current: Tab) -> Markup {
     }
 }
 
-fn select(name: &'static str, label: &str, value: &str, options: &[(String, String)]) -> Markup {
+pub(crate) fn select(name: &'static str, label: &str, value: &str, options: &[(String, String)]) -> Markup {
     let id = format!("f-{name}");
     html! {
         div.field {

@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod checkout;
 mod collections;
+pub(crate) mod customers;
 mod dashboard;
 pub(crate) mod export;
 mod multipart;
@@ -62,6 +63,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/settings/couriers", web::post().to(order_settings::save_courier))
         .route("/admin/settings/couriers/{id}/remove", web::post().to(order_settings::remove_courier))
         .route("/admin/settings/messages/{name}", web::post().to(order_settings::save_template))
+        .route("/admin/customers", web::get().to(customers::list))
+        .route("/admin/customers.csv", web::get().to(customers::export))
+        .route("/admin/customers/{id}", web::get().to(customers::show))
+        .route("/admin/customers/{id}/note", web::post().to(customers::note))
+        .route("/admin/customers/{id}/tags", web::post().to(customers::tags))
         .route("/admin/products", web::get().to(products::list))
         .route("/admin/products/bulk", web::post().to(products::bulk))
         .route("/admin/products.csv", web::get().to(products::export))
