@@ -193,6 +193,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             .configure(|cfg| web::configure(cfg, &data))
             .wrap(actix_web::middleware::from_fn(web::middleware::cookies))
             .wrap(actix_web::middleware::from_fn(web::middleware::render_errors))
+            .wrap(actix_web::middleware::from_fn(web::middleware::cors))
             .wrap(actix_web::middleware::from_fn(web::middleware::security_headers))
             .wrap(actix_web::middleware::Compress::default())
             .wrap(actix_web::middleware::from_fn(web::middleware::request_context))

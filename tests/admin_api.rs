@@ -367,3 +367,58 @@ async fn orders_export_as_csv_with_the_filters_and_nothing_a_spreadsheet_would_r
     assert_eq!(rows[0][0], plain);
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'orders.export'"), 4);
 }
+
+#[actix_web::test]
+async fn the_api_lists_and_reads_customers() {
+    let app = desk().await;
+    let spec = spec(&app).await;
+    let token = make_token(&app, "CRM sync", "read").await;
+    let sku = common::shop::stock(&app, "canvas-tote", 20);
+    let first = place(&app, &sku, 1, "+919876543210", "Meera Iyer").await;
+    place(&app, &sku, 2, "+919876543210", "Meera I.").await;
+    place(&app, &sku, 1, "+919812345678", "Kabir Rao").await;
+    let steps = format!("/admin/orders/{first}");
+    for to in ["pending", "confirmed"] {
+        let res = app.submit(&steps, &format!("{steps}/status"), &[("to", to)]).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+
+    // Pages of one, newest order first, each customer once.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/admin/customers?limit=1".to_string();
+    loop {
+        let (status, page) = call(&app, &token, "GET", &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        conforms(&spec, "AdminCustomerList", &page);
+        seen.extend(page["customers"].as_array().unwrap().iter().map(|c| c["phone"].as_str().unwrap().to_string()));
+        match page["next"].as_str() {
+            Some(c) => path = format!("/api/v1/admin/customers?limit=1&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["+919812345678", "+919876543210"]);
+    let (_, page) = call(&app, &token, "GET", "/api/v1/admin/customers?sort=value", None).await;
+    assert_eq!(page["customers"][0]["name"], "Meera I.");
+    assert!(page["customers"][0]["lifetime_value"].as_i64().unwrap() > 0);
+    let (_, page) = call(&app, &token, "GET", "/api/v1/admin/customers?q=98123%2045678", None).await;
+    assert_eq!(page["customers"].as_array().unwrap().len(), 1);
+    for (query, name) in [("sort=price", "sort"), ("open=maybe", "open"), ("cursor=zz", "cursor"), ("city=x", "city")] {
+        let (status, body) = call(&app, &token, "GET", &format!("/api/v1/admin/customers?{query}"), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        conforms(&spec, "Error", &body);
+        assert!(body["error"]["message"].as_str().unwrap().contains(name), "{query}: {body}");
+    }
+
+    let id = app.count("SELECT id FROM customers WHERE phone = '+919876543210'");
+    let (status, customer) = call(&app, &token, "GET", &format!("/api/v1/admin/customers/{id}"), None).await;
+    assert_eq!(status, StatusCode::OK, "{customer}");
+    conforms(&spec, "AdminCustomer", &customer);
+    assert_eq!(customer["order_count"], 2);
+    assert_eq!(customer["orders"].as_array().unwrap().len(), 2);
+    assert_eq!(customer["average_order"], customer["lifetime_value"]);
+    let (status, body) = call(&app, &token, "GET", "/api/v1/admin/customers/999999", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    conforms(&spec, "Error", &body);
+    let (status, _) = call(&app, "", "GET", "/api/v1/admin/customers", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

@@ -407,3 +407,38 @@ async fn null_optional_fields_are_taken_as_left_out() {
     assert_eq!(status, StatusCode::CREATED, "{order}");
     assert_eq!(order["discount"], 0);
 }
+
+/// CORS (issue 12): off by default; the origins in `server.cors_origins` may call the public API
+/// from a browser (preflight answered, the origin echoed), never the admin API.
+#[actix_web::test]
+async fn cross_origin_calls_only_from_the_configured_origins() {
+    let app = TestApp::spawn_with(|c| c.server.cors_origins = vec!["https://blog.example".into()]).await;
+    let client = reqwest::Client::new();
+    let preflight = |origin: &'static str, path: &'static str| {
+        client
+            .request(reqwest::Method::OPTIONS, app.url(path))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "content-type, idempotency-key")
+            .send()
+    };
+    let res = preflight("https://blog.example", "/api/v1/orders").await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(res.headers()["access-control-allow-origin"], "https://blog.example");
+    assert!(res.headers()["access-control-allow-headers"].to_str().unwrap().contains("Idempotency-Key"));
+    let res = client.get(app.url("/api/v1/shop")).header("Origin", "https://blog.example").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["access-control-allow-origin"], "https://blog.example");
+    // Another origin, the admin API and the pages get nothing a browser would accept.
+    let res = client.get(app.url("/api/v1/shop")).header("Origin", "https://evil.example").send().await.unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+    let res = preflight("https://blog.example", "/api/v1/admin/orders").await.unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+    let res = client.get(app.url("/")).header("Origin", "https://blog.example").send().await.unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+
+    // Off by default.
+    let plain = TestApp::spawn().await;
+    let res = client.get(plain.url("/api/v1/shop")).header("Origin", "https://blog.example").send().await.unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+}

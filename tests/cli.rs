@@ -41,11 +41,12 @@ fn config_errors_are_one_line_naming_the_key_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     // (environment, config.toml, the key the error must name)
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
-    let cases: [Case; 4] = [
+    let cases: [Case; 5] = [
         (&[("SOUK_SERVER__LISTEN", "not-an-address")], "", "server.listen"),
         (&[("SOUK_BACKUP__KEEP", "lots")], "", "backup.keep"),
         (&[], "[server]\nlisen = \"x\"\n", "lisen"),
         (&[], "[mail]\nsmtp_url = \"ftp://nope\"\n", "mail.smtp_url"),
+        (&[], "[server]\ncors_origins = [\"https://blog.example/feed\"]\n", "server.cors_origins"),
     ];
     for (env, file, key) in cases {
         let path = dir.path().join("config.toml");

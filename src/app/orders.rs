@@ -11,6 +11,7 @@ pub mod payments;
 mod place;
 mod place_order;
 mod quote;
+pub mod review;
 pub mod transition;
 
 pub use place_order::{Basket, Env, Outcome, PlacedOrder, Placing, Request, defaults, place_order};

@@ -38,6 +38,9 @@ pub struct ServerConfig {
     pub workers: usize,
     pub shutdown_timeout_secs: u64,
     pub page_cache_mb: usize,
+    /// Web origins ("https://mysite.example") whose pages may call the public JSON API from a
+    /// browser; none by default. The admin API is never offered to browsers.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -50,6 +53,7 @@ impl Default for ServerConfig {
             workers: 0,
             shutdown_timeout_secs: 10,
             page_cache_mb: 32,
+            cors_origins: Vec::new(),
         }
     }
 }

@@ -18,6 +18,14 @@ impl Config {
         if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
             return Err(err("server.public_url", "must start with http:// or https://"));
         }
+        for origin in &self.server.cors_origins {
+            if !crate::domain::cors::is_origin(origin) {
+                return Err(err(
+                    "server.cors_origins",
+                    format!("{origin:?} is not a web origin like \"https://shop.example\" (scheme and host, no path)"),
+                ));
+            }
+        }
         if self.server.max_body_kb < 16 {
             return Err(err("server.max_body_kb", "must be at least 16"));
         }

@@ -14,6 +14,7 @@ pub mod order_lists;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
+pub mod review;
 pub mod sessions;
 pub mod settings;
 pub mod text;
@@ -49,6 +50,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0013_api_tokens", include_str!("migrations/0013_api_tokens.sql")),
     ("0014_order_search", include_str!("migrations/0014_order_search.sql")),
     ("0015_customers", include_str!("migrations/0015_customers.sql")),
+    ("0016_review", include_str!("migrations/0016_review.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -232,6 +232,16 @@ pub fn counts(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
 }
 
+/// These orders, in this order.
+pub fn by_ids(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ListRow>> {
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    conn.prepare_cached(&format!(
+        "SELECT {LIST_COLUMNS} FROM json_each(:ids) AS j JOIN orders o ON o.id = j.value ORDER BY j.key"
+    ))?
+    .query_map(named_params! {":ids": ids}, list_row)?
+    .collect()
+}
+
 /// A customer's orders, newest first.
 pub fn by_customer(conn: &Connection, customer_id: i64, limit: usize) -> rusqlite::Result<Vec<ListRow>> {
     conn.prepare_cached(&format!(

@@ -9,6 +9,8 @@ pub enum Tab {
     Drafts,
     #[default]
     Active,
+    /// Orders the review rules flagged, waiting for someone to review them.
+    Review,
     All,
 }
 
@@ -18,6 +20,7 @@ impl Tab {
             "drafts" => Some(Tab::Drafts),
             "" | "active" => Some(Tab::Active),
             "all" => Some(Tab::All),
+            "review" => Some(Tab::Review),
             _ => None,
         }
     }
@@ -27,6 +30,7 @@ impl Tab {
             Tab::Drafts => "drafts",
             Tab::Active => "active",
             Tab::All => "all",
+            Tab::Review => "review",
         }
     }
 }

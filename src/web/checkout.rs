@@ -187,6 +187,10 @@ fn answer(
                         .into(),
             });
         }
+        Outcome::Blocked => FieldErrors::from([(
+            "phone",
+            "This shop cannot take orders from this number online. Please contact the shop.".to_string(),
+        )]),
         Outcome::KeyReused => {
             input.key = new_key();
             cart_error("This form was already used. Check your details and place the order again.")

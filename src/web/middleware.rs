@@ -258,6 +258,43 @@ pub async fn cookies(
 #[derive(Debug, Clone)]
 pub struct NewCsrfCookie(pub String);
 
+/// Cross-origin calls to the public JSON API from the origins in `server.cors_origins` (none by
+/// default): a preflight is answered here with 204, and answers carry the origin back. The admin
+/// API and the pages are never offered to another origin.
+pub async fn cors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let path = req.path();
+    let public_api = path.starts_with("/api/v1/") && !path.starts_with("/api/v1/admin");
+    let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let allowed = match (public_api, origin, req.app_data::<web::Data<AppState>>()) {
+        (true, Some(o), Some(state)) => crate::domain::cors::allowed(&o, &state.config.server.cors_origins).map(|_| o),
+        _ => None,
+    };
+    let Some(origin) = allowed else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let value = HeaderValue::from_str(&origin).map_err(actix_web::error::ErrorBadRequest)?;
+    if req.method() == actix_web::http::Method::OPTIONS && req.headers().contains_key("access-control-request-method") {
+        use crate::domain::cors::{ALLOW_HEADERS, ALLOW_METHODS, MAX_AGE};
+        let res = HttpResponse::NoContent()
+            .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, value))
+            .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, ALLOW_METHODS))
+            .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, ALLOW_HEADERS))
+            .insert_header((header::ACCESS_CONTROL_MAX_AGE, MAX_AGE))
+            .insert_header((header::VARY, "Origin"))
+            .finish();
+        return Ok(req.into_response(res));
+    }
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let headers = res.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+    headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Retry-After"));
+    headers.append(header::VARY, HeaderValue::from_static("Origin"));
+    Ok(res)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -107,6 +107,7 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         (&format!("/admin/orders/{code}/packing-slip") as &str, "the packing slip"),
         (&format!("/admin/orders/{code}/receipt") as &str, "the receipt"),
         ("/admin/customers", "the customers"),
+        ("/admin/orders?tab=review", "the review tab"),
         (&format!("/admin/customers/{customer}") as &str, "a customer's page"),
         ("/admin/settings/api", "the API tokens"),
     ] {
@@ -129,6 +130,7 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         "/admin/settings/orders".into(),
         "/admin/settings".into(),
         "/admin/settings/api".into(),
+        "/admin/orders?tab=review".into(),
         "/admin/customers?q=meera&open=1".into(),
         format!("/admin/customers/{customer}"),
     ] {
@@ -148,6 +150,31 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
     pages.push(("a manual order refused".into(), bad.text().await.unwrap()));
     let rules = app.submit("/admin/settings/orders", "/admin/settings/orders", &[("link_days", "x")]).await;
     pages.push(("order settings refused".into(), rules.text().await.unwrap()));
+    // A flagged order: its page with the reasons, and a confirmation refused without the tick.
+    let rules = [
+        ("postcodes_on", "on"),
+        ("postcodes", "302099"),
+        ("failed_min", "2"),
+        ("first_cod_over", "0"),
+        ("velocity_orders", "3"),
+        ("velocity_hours", "24"),
+    ];
+    assert_eq!(app.submit("/admin/settings/orders", "/admin/settings/review", &rules).await.status(), 303);
+    let body = json!({"items": [{"sku": sku, "quantity": 1}],
+        "customer": {"name": "Ravi", "phone": "+919876512399"},
+        "delivery": {"method": "standard", "address": {"line1": "9 Fort Road", "city": "Jaipur", "postal_code": "302099", "country": "IN"}},
+        "payment": {"method": "upi"}});
+    let flagged: serde_json::Value =
+        reqwest::Client::new().post(app.url("/api/v1/orders")).json(&body).send().await.unwrap().json().await.unwrap();
+    let flagged = flagged["code"].as_str().unwrap().to_string();
+    let path = format!("/admin/orders/{flagged}");
+    assert_eq!(app.submit(&path, &format!("{path}/status"), &[("to", "pending")]).await.status(), 303);
+    b.goto(&app.url(&path)).await.unwrap();
+    harness::assert_accessible(b, "a flagged order").await;
+    pages.push(("a flagged order".into(), app.get(&path).await.text().await.unwrap()));
+    let refused = app.submit(&path, &format!("{path}/status"), &[("to", "confirmed")]).await;
+    assert_eq!(refused.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    pages.push(("a flagged order's confirmation refused".into(), refused.text().await.unwrap()));
     let page = format!("/admin/customers/{customer}");
     let note = app.submit(&page, &format!("{page}/note"), &[("note", &"x".repeat(2001))]).await;
     assert_eq!(note.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);

@@ -76,6 +76,8 @@ pub enum Refused {
     },
     /// The idempotency key came with another request before.
     KeyReused,
+    /// The seller blocked this number.
+    Blocked,
     Failed(AppError),
 }
 
@@ -158,6 +160,9 @@ fn place_in(
         }
         let (token, _) = link_for_key(p.link_key, k, stored.order_id);
         return existing(tx, stored.order_id, Some(token));
+    }
+    if p.seller.is_none() && crate::db::review::blocked(tx, &p.customer.phone)? {
+        return Err(Refused::Blocked);
     }
     let quantities = format!("Quantities are whole numbers from 1 to {}.", rules::MAX_QUANTITY);
     if p.items.iter().any(|i| i.quantity < 1) {
@@ -302,7 +307,10 @@ fn place_in(
             let note = format!("Order taken by the shop ({})", p.channel.replace('_', " "));
             orders::add_event(tx, order_id, status, &note, seller, &now)?;
         }
-        None => orders::add_event(tx, order_id, status, "Order placed", "customer", &now)?,
+        None => {
+            orders::add_event(tx, order_id, status, "Order placed", "customer", &now)?;
+            super::review::flag(tx, order_id, status, &shop.currency, shop.currency_minor_units, p.now)?;
+        }
     }
     if let Some(k) = &p.key {
         orders::insert_idempotency(tx, k.scope, &k.key, &k.request_hash, order_id, k.cart_id, &now)?;

@@ -89,6 +89,8 @@ pub enum Outcome {
     },
     /// The one-time key came with another request (or, for a form, from another cart) before.
     KeyReused,
+    /// The seller blocked this number: nothing placed.
+    Blocked,
 }
 
 /// What placing came to, with what it was decided on: the form shows them again on a refusal.
@@ -379,6 +381,7 @@ fn refusal(r: Refused) -> Result<Outcome, AppError> {
         Refused::SoldOut(items) => Outcome::SoldOut(items),
         Refused::TooMany { retry_after } => Outcome::TooMany { retry_after },
         Refused::KeyReused => Outcome::KeyReused,
+        Refused::Blocked => Outcome::Blocked,
         Refused::Failed(e) => return Err(e),
     })
 }

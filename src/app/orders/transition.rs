@@ -10,7 +10,7 @@ use crate::app::Actor;
 use crate::db::{self, desk, order_lists, orders};
 use crate::domain::FieldErrors;
 use crate::domain::desk::{EventKind, FailedReason};
-use crate::domain::orders::{Status, check_transition};
+use crate::domain::orders::{Order, Status, check_transition};
 use crate::domain::payments::{Kind, NewPayment};
 use crate::error::AppError;
 
@@ -33,6 +33,8 @@ pub struct Step {
     pub restock: Vec<i64>,
     /// What the customer's timeline says instead of the usual words ("Cancelled by the customer").
     pub note: Option<String>,
+    /// For `confirmed`: the seller ticked that they reviewed an order the review rules flagged.
+    pub reviewed: bool,
 }
 
 impl Step {
@@ -116,6 +118,8 @@ pub struct SellerStep {
     /// Cash collected at the door, in minor units.
     pub cash: Option<i64>,
     pub restock: Vec<i64>,
+    /// Ticked "I have reviewed this order" (a flagged order's confirmation).
+    pub reviewed: bool,
 }
 
 /// A seller's step: the courier's tracking link looked up among the shop's couriers, then
@@ -140,6 +144,7 @@ pub fn seller_step(
         cash: s.cash,
         restock: s.restock.clone(),
         note: None,
+        reviewed: s.reviewed,
     };
     transition(tx, order_id, &step, actor, now)
 }
@@ -152,6 +157,26 @@ pub fn transition(
     now: DateTime<Utc>,
 ) -> Result<Transitioned, Refusal> {
     db::in_savepoint(tx, "souk_transition", || transition_in(tx, order_id, step, actor, now))
+}
+
+/// A flagged order is confirmed only once someone ticked "reviewed": then who and when are kept,
+/// on its timeline and in the audit log.
+fn check_review(tx: &Connection, order: &Order, ticked: bool, actor: &Actor, at: &str) -> Result<(), Refusal> {
+    let flags = db::review::flags(tx, order.id)?;
+    if flags.is_empty() || db::review::reviewed(tx, order.id)?.is_some() {
+        return Ok(());
+    }
+    let reasons = flags.iter().map(|f| f.reason.as_str()).collect::<Vec<_>>().join(" ");
+    if !ticked {
+        return Err(invalid(
+            "reviewed",
+            &format!("This order is flagged for review: {reasons} Tick “I have reviewed this order” to confirm it."),
+        ));
+    }
+    db::review::set_reviewed(tx, order.id, &actor.name, at)?;
+    super::desk::event(tx, order, EventKind::Note, &format!("Reviewed: {reasons}"), actor, at)?;
+    actor.record(tx, "order.reviewed", &order.code, &reasons)?;
+    Ok(())
 }
 
 fn transition_in(
@@ -172,6 +197,7 @@ fn transition_in(
     let reason = step.reason.trim();
     match to {
         Status::Confirmed => {
+            check_review(tx, &order, step.reviewed, actor, &at)?;
             commit_stock(tx, order_id, &order.code, actor, &at)?;
             desk::stamp(tx, order_id, desk::Milestone::Confirmed, &at)?;
         }

@@ -83,6 +83,8 @@ pub struct CustomerPage {
     pub orders: Vec<ListRow>,
     pub tags: Vec<String>,
     pub known_tags: Vec<String>,
+    /// Blocked: since when and why.
+    pub block: Option<(String, String)>,
 }
 
 /// What a refused form sent, to show it again.
@@ -90,6 +92,7 @@ pub struct CustomerPage {
 pub struct Echo {
     pub note: Option<String>,
     pub tags: Option<String>,
+    pub reason: Option<String>,
     pub errors: FieldErrors,
 }
 
@@ -103,6 +106,16 @@ pub fn page(ctx: &Admin, p: &CustomerPage, echo: &Echo) -> Markup {
     let tags = echo.tags.clone().unwrap_or_else(|| p.tags.join(", "));
     let body = html! {
         p { a href="/admin/customers" { "All customers" } }
+        @if let Some((at, why)) = &p.block {
+            section.card.blocked aria-labelledby="blocked-h" {
+                h2 #blocked-h { "Blocked" }
+                p { "Since " (time(at, ctx.page.zone)) @if !why.is_empty() { ": " (why) } ". Orders from this number are refused with a polite message." }
+                form method="post" action=(format!("/admin/customers/{}/unblock", c.id)) {
+                    (csrf(&ctx.page.csrf))
+                    button type="submit" { "Unblock this number" }
+                }
+            }
+        }
         section.card aria-labelledby="who-h" {
             h2 #who-h { "Contact" }
             p { (c.phone) @if !c.email.is_empty() { br; (c.email) } }
@@ -153,6 +166,21 @@ pub fn page(ctx: &Admin, p: &CustomerPage, echo: &Echo) -> Markup {
                     @if let Some(e) = echo.errors.get("tags") { p.error #f-tags-error { (e) } }
                 }
                 button type="submit" { "Save tags" }
+            }
+        }
+        @if p.block.is_none() {
+            section.card aria-labelledby="block-h" {
+                h2 #block-h { "Block this number" }
+                p.hint { "Orders from a blocked number are refused on the storefront and the API with a polite message. You can still take their orders by hand." }
+                form method="post" action=(format!("/admin/customers/{}/block", c.id)) {
+                    (csrf(&ctx.page.csrf))
+                    div.field {
+                        label for="f-reason" { "Why (only you and your staff see it)" }
+                        input #f-reason type="text" name="reason" maxlength="200" value=(echo.reason.as_deref().unwrap_or("")) aria-describedby=[echo.errors.get("reason").map(|_| "f-reason-error")];
+                        @if let Some(e) = echo.errors.get("reason") { p.error #f-reason-error { (e) } }
+                    }
+                    button.danger type="submit" { "Block " (c.phone) }
+                }
             }
         }
     };

@@ -32,6 +32,9 @@ pub struct OrderDesk {
     pub methods: Vec<(String, String)>,
     /// The block explorer template of the order's crypto method.
     pub explorer: String,
+    /// Why the review rules flagged it, and who reviewed it when (at, by).
+    pub flags: Vec<crate::domain::review::Flag>,
+    pub reviewed: Option<(String, String)>,
 }
 
 /// What a failed form sent back, to show it again with its messages.
@@ -250,6 +253,18 @@ pub fn page(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
         p.order-head {
             (status_badge(o.status)) " " (payment_badge(o.payment_status)) " · placed " (time(&o.created_at, ctx.page.zone)) " · " (o.channel.replace('_', " "))
             @if let Some(r) = o.cancel_reason.as_ref().filter(|_| o.status == Status::Cancelled) { " · " (r) }
+        }
+        @if !d.flags.is_empty() {
+            section.card.review aria-labelledby="review-h" {
+                h2 #review-h { @if d.reviewed.is_some() { "Reviewed" } @else { "Flagged for review" } }
+                ul { @for f in &d.flags { li { (f.reason) } } }
+                @if let Some((at, by)) = &d.reviewed {
+                    p { "Reviewed by " (by) ", " (time(at, ctx.page.zone)) "." }
+                } @else {
+                    p.hint { "Check with the customer before you confirm: confirming asks you to tick that you reviewed it." }
+                }
+                @if let Some(id) = o.customer_id { p { a href=(format!("/admin/customers/{id}")) { "The customer's history" } } }
+            }
         }
         (error_summary(&echo.errors))
         (super::order_steps::next_steps(ctx, d, echo))

@@ -5,6 +5,7 @@ use maud::{Markup, html};
 use crate::domain::FieldErrors;
 use crate::domain::desk::{Courier, RulesInput};
 use crate::domain::messages::{PLACEHOLDERS, Template};
+use crate::domain::review::{ReviewRules, RulesForm};
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::admin;
 
@@ -31,6 +32,75 @@ pub struct OrderSettings {
     pub failed: String,
     pub errors: FieldErrors,
     pub courier: crate::domain::desk::CourierInput,
+    /// The review rules as the form shows them.
+    pub review: RulesForm,
+}
+
+/// The stored review rules as the settings form shows them.
+pub fn review_form(r: &ReviewRules, minor_units: u8) -> RulesForm {
+    let on = |b: bool| b.then(|| "on".to_string());
+    RulesForm {
+        failed_on: on(r.failed_on),
+        failed_min: r.failed_min.to_string(),
+        first_cod_on: on(r.first_cod_on),
+        first_cod_over: crate::domain::money::decimal(r.first_cod_over, minor_units),
+        velocity_on: on(r.velocity_on),
+        velocity_orders: r.velocity_orders.to_string(),
+        velocity_hours: r.velocity_hours.to_string(),
+        postcodes_on: on(r.postcodes_on),
+        postcodes: r.postcodes.join("\n"),
+    }
+}
+
+fn toggle(name: &'static str, label: &str, on: &Option<String>) -> Markup {
+    let id = format!("f-{name}");
+    html! {
+        div.field.check {
+            input id=(id) type="checkbox" name=(name) value="on" checked[on.is_some()];
+            label for=(id) { (label) }
+        }
+    }
+}
+
+fn review(ctx: &Admin, s: &OrderSettings) -> Markup {
+    let f = &s.review;
+    let e = none("review", s);
+    html! {
+        section.card aria-labelledby="review-h" {
+            h2 #review-h { "Review rules" }
+            p.hint { "An order a rule flags waits under Orders › Review with the reasons, and is confirmed only once someone ticks that they reviewed it. Rules look at the customer's WhatsApp number, so a new name does not hide a history." }
+            (error_summary(&e))
+            form method="post" action="/admin/settings/review" {
+                (csrf(&ctx.page.csrf))
+                fieldset {
+                    legend { "Failed deliveries" }
+                    (toggle("failed_on", "Flag numbers whose deliveries failed before (refused cash on delivery counts)", &f.failed_on))
+                    (Field::new("failed_min", "From this many failed deliveries", &f.failed_min).inputmode("numeric").render(&e))
+                }
+                fieldset {
+                    legend { "First cash-on-delivery order" }
+                    (toggle("first_cod_on", "Flag a number's first cash-on-delivery order above an amount", &f.first_cod_on))
+                    (Field::new("first_cod_over", "Above", &f.first_cod_over).inputmode("decimal").hint("In the shop's currency, e.g. 5000.").render(&e))
+                }
+                fieldset {
+                    legend { "Many orders at once" }
+                    (toggle("velocity_on", "Flag more orders than this from one number or to one address", &f.velocity_on))
+                    (Field::new("velocity_orders", "More than this many orders", &f.velocity_orders).inputmode("numeric").render(&e))
+                    (Field::new("velocity_hours", "Within this many hours", &f.velocity_hours).inputmode("numeric").render(&e))
+                }
+                fieldset {
+                    legend { "Risky postal codes" }
+                    (toggle("postcodes_on", "Flag deliveries to these postal codes", &f.postcodes_on))
+                    div.field {
+                        label for="f-postcodes" { "Postal codes, one per line" }
+                        textarea #f-postcodes name="postcodes" rows="4" aria-describedby=[e.get("postcodes").map(|_| "f-postcodes-error")] { (f.postcodes) }
+                        @if let Some(m) = e.get("postcodes") { p.error #f-postcodes-error { (m) } }
+                    }
+                }
+                button.primary type="submit" { "Save review rules" }
+            }
+        }
+    }
 }
 
 fn none(form: &str, s: &OrderSettings) -> FieldErrors {
@@ -143,6 +213,7 @@ pub fn page(ctx: &Admin, s: &OrderSettings) -> Markup {
             (super::settings::tabs("/admin/settings/orders"))
             p { "Delivery fees and payment methods are under " a href="/admin/checkout" { "Checkout" } "." }
             (rules(ctx, s))
+            (review(ctx, s))
             (couriers(ctx, s))
             (templates(ctx, s))
         },

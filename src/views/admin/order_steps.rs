@@ -43,6 +43,23 @@ fn simple_step(ctx: &Admin, o: &Order, to: Status) -> Markup {
     }
 }
 
+/// Confirming a flagged order: the seller ticks that they reviewed it.
+fn review_step(ctx: &Admin, o: &Order, echo: &Echo) -> Markup {
+    let error = echo.errors.get("reviewed");
+    html! {
+        form.step.card method="post" action=(action(&o.code)) {
+            (csrf(&ctx.page.csrf))
+            input type="hidden" name="to" value="confirmed";
+            div.field.check.invalid[error.is_some()] {
+                input #f-reviewed type="checkbox" name="reviewed" value="1" required aria-describedby=[error.map(|_| "f-reviewed-error")];
+                label for="f-reviewed" { "I have reviewed this order" }
+                @if let Some(e) = error { p.error #f-reviewed-error { (e) } }
+            }
+            button.primary type="submit" { (step_label(Status::Confirmed)) }
+        }
+    }
+}
+
 fn ship_step(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
     let o = &d.order;
     let courier = if echo.courier.is_empty() { o.courier.as_str() } else { echo.courier.as_str() };
@@ -166,6 +183,7 @@ pub(super) fn next_steps(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
                         Status::Delivered => (deliver_step(ctx, o)),
                         Status::FailedDelivery => (failed_step(ctx, o, echo)),
                         Status::Cancelled | Status::Returned => {},
+                        Status::Confirmed if !d.flags.is_empty() && d.reviewed.is_none() => (review_step(ctx, o, echo)),
                         _ => (simple_step(ctx, o, *to)),
                     }
                 }

@@ -24,6 +24,11 @@ pub enum Listing {
         rows: Vec<ListRow>,
         more: bool,
     },
+    /// Flagged orders waiting for review, oldest first, and how many there are.
+    Review {
+        rows: Vec<ListRow>,
+        count: i64,
+    },
 }
 
 /// Everything the list page needs.
@@ -36,6 +41,8 @@ pub struct ListPage {
     pub tags: Vec<String>,
     /// Default hours for "clear drafts older than".
     pub draft_hours: i64,
+    /// Flagged orders waiting for review.
+    pub review_count: i64,
 }
 
 pub fn status_badge(s: Status) -> Markup {
@@ -79,11 +86,16 @@ pub(crate) fn rows(ctx: &Admin, rows: &[ListRow], now: Option<chrono::DateTime<c
     }
 }
 
-fn tabs(ctx: &Admin, current: Tab) -> Markup {
+fn tabs(ctx: &Admin, current: Tab, review: i64) -> Markup {
     let counts = ctx.counts;
+    let mut shown = vec![(Tab::Active, "Active", Some(counts.1)), (Tab::Drafts, "Drafts", Some(counts.0))];
+    if review > 0 || current == Tab::Review {
+        shown.push((Tab::Review, "Review", Some(review)));
+    }
+    shown.push((Tab::All, "All", None));
     html! {
         nav.tabs aria-label="Orders" {
-            @for (tab, label, n) in [(Tab::Active, "Active", Some(counts.1)), (Tab::Drafts, "Drafts", Some(counts.0)), (Tab::All, "All", None)] {
+            @for (tab, label, n) in shown {
                 a href=(format!("/admin/orders?tab={}", tab.as_str())) aria-current=[(tab == current).then_some("page")] {
                     (label) @if let Some(n) = n { " " span.count { (n) } }
                 }
@@ -174,7 +186,7 @@ fn export_form(f: &Filter) -> Markup {
 pub fn list(ctx: &Admin, p: &ListPage) -> Markup {
     let tab = Tab::parse(&p.filter.tab).unwrap_or_default();
     let body = html! {
-        (tabs(ctx, tab))
+        (tabs(ctx, tab, p.review_count))
         @match &p.listing {
             Listing::Active(groups) => {
                 @if groups.iter().all(|(_, _, _, n)| *n == 0) { p { "No open orders. New ones show here once acknowledged or placed." } }
@@ -206,6 +218,12 @@ pub fn list(ctx: &Admin, p: &ListPage) -> Markup {
                 }
                 @if *count == 0 { p { "No drafts." } }
                 (rows(ctx, list, Some(*now)))
+                @if (list.len() as i64) < *count { p { "Showing the oldest " (list.len()) " of " (count) "." } }
+            }
+            Listing::Review { rows: list, count } => {
+                p.hint { "Your review rules flagged these orders when they were placed. Open one to see why; confirming it asks you to tick that you reviewed it." }
+                @if *count == 0 { p { "Nothing to review." } }
+                (rows(ctx, list, Some(ctx.page.now)))
                 @if (list.len() as i64) < *count { p { "Showing the oldest " (list.len()) " of " (count) "." } }
             }
             Listing::All { rows: list, more } => {

@@ -8,6 +8,7 @@ use futures_util::stream;
 use super::html;
 use crate::AppState;
 use crate::app::customers as actions;
+use crate::app::orders::review;
 use crate::db::customers::{self as stored, Query};
 use crate::db::order_lists;
 use crate::domain::customers::{CSV_COLUMNS, CustomerFilter, PAGE_SIZE, Sort, csv_row};
@@ -69,6 +70,7 @@ async fn load(state: &AppState, id: i64) -> Result<CustomerPage, AppError> {
                 orders: order_lists::by_customer(c, id, 50)?,
                 tags: stored::tags(c, id)?,
                 known_tags: stored::known_tags(c, 30)?,
+                block: crate::db::review::block_of(c, id)?,
                 customer,
             })
         })
@@ -123,6 +125,42 @@ pub async fn tags(
         Ok(()) => Ok(see_other_with_flash(&format!("/admin/customers/{id}"), "Tags saved.")),
         Err(errors) => refused(&admin, &state, id, Echo { tags: Some(form.tags), errors, ..Default::default() }).await,
     }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct BlockForm {
+    reason: String,
+}
+
+pub async fn block(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<BlockForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (actor, clock, raw) = (admin.actor(), state.clock.clone(), form.reason.clone());
+    let done = state.db.write(move |tx| review::set_block(tx, id, Some(&raw), &actor, clock.now())).await?;
+    match done {
+        Ok(()) => Ok(see_other_with_flash(&format!("/admin/customers/{id}"), "Blocked: their orders are refused.")),
+        Err(errors) => {
+            refused(&admin, &state, id, Echo { reason: Some(form.reason), errors, ..Default::default() }).await
+        }
+    }
+}
+
+pub async fn unblock(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    _form: CsrfForm<super::Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (actor, clock) = (admin.actor(), state.clock.clone());
+    // Unblocking has nothing to refuse.
+    let _ = state.db.write(move |tx| review::set_block(tx, id, None, &actor, clock.now())).await?;
+    Ok(see_other_with_flash(&format!("/admin/customers/{id}"), "Unblocked."))
 }
 
 /// Customers read per chunk of the export.

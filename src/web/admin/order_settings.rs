@@ -7,10 +7,12 @@ use serde::Deserialize;
 use super::html;
 use crate::AppState;
 use crate::app::order_settings as settings;
+use crate::app::orders::review;
 use crate::db::desk;
 use crate::domain::FieldErrors;
 use crate::domain::desk::{CourierInput, RulesInput, check_courier, check_rules};
 use crate::domain::messages::Template;
+use crate::domain::review::RulesForm;
 use crate::error::AppError;
 use crate::views::admin::order_settings::{self as view, Defaults, OrderSettings};
 use crate::web::extract::{CsrfForm, Owner};
@@ -19,14 +21,18 @@ use crate::web::see_other_with_flash;
 async fn render(
     owner: &Owner,
     state: &AppState,
-    rules: Option<RulesInput>,
+    echo: Echoed,
     failed: &str,
     errors: FieldErrors,
     courier: CourierInput,
     edited: Option<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let (stored, couriers, own) =
-        state.db.read(|c| Ok((desk::rules(c)?, desk::couriers(c)?, desk::templates(c)?))).await?;
+    let Echoed { rules, review } = echo;
+    let (stored, couriers, own, review_rules) = state
+        .db
+        .read(|c| Ok((desk::rules(c)?, desk::couriers(c)?, desk::templates(c)?, crate::db::review::rules(c)?)))
+        .await?;
+    let minor = owner.0.page.shop.currency_minor_units;
     let templates = Template::all()
         .into_iter()
         .map(|t| {
@@ -55,13 +61,37 @@ async fn render(
         failed: failed.to_string(),
         errors,
         courier,
+        review: review.unwrap_or_else(|| view::review_form(&review_rules, minor)),
     };
     let status = if ok { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok(html(status, view::page(&owner.0, &s)))
 }
 
+/// A form sent back to correct.
+#[derive(Default)]
+struct Echoed {
+    rules: Option<RulesInput>,
+    review: Option<RulesForm>,
+}
+
+pub async fn save_review(
+    owner: Owner,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<RulesForm>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, clock, minor, f) =
+        (owner.0.actor(), state.clock.clone(), owner.0.page.shop.currency_minor_units, form.clone());
+    match state.db.write(move |tx| review::save_rules(tx, &f, minor, &actor, clock.now())).await? {
+        Ok(()) => Ok(see_other_with_flash("/admin/settings/orders", "Review rules saved.")),
+        Err(errors) => {
+            let echo = Echoed { review: Some(form), ..Default::default() };
+            render(&owner, &state, echo, "review", errors, CourierInput::default(), None).await
+        }
+    }
+}
+
 pub async fn show(owner: Owner, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    render(&owner, &state, None, "", FieldErrors::new(), CourierInput::default(), None).await
+    render(&owner, &state, Echoed::default(), "", FieldErrors::new(), CourierInput::default(), None).await
 }
 
 pub async fn save_rules(
@@ -75,7 +105,10 @@ pub async fn save_rules(
             state.db.write(move |tx| settings::save_rules(tx, &rules, &actor)).await?;
             Ok(see_other_with_flash("/admin/settings/orders", "Order settings saved."))
         }
-        Err(errors) => render(&owner, &state, Some(input), "rules", errors, CourierInput::default(), None).await,
+        Err(errors) => {
+            let echo = Echoed { rules: Some(input), ..Default::default() };
+            render(&owner, &state, echo, "rules", errors, CourierInput::default(), None).await
+        }
     }
 }
 
@@ -91,7 +124,7 @@ pub async fn save_courier(
             state.db.write(move |tx| settings::save_courier(tx, &name, &url, &actor)).await?;
             Ok(see_other_with_flash("/admin/settings/orders", &flash))
         }
-        Err(errors) => render(&owner, &state, None, "courier", errors, input, None).await,
+        Err(errors) => render(&owner, &state, Echoed::default(), "courier", errors, input, None).await,
     }
 }
 
@@ -129,7 +162,7 @@ pub async fn save_template(
         Ok(()) => Ok(see_other_with_flash("/admin/settings/orders", &format!("“{}” saved.", template.title()))),
         Err(errors) => {
             let edited = Some((template.name(), form.body));
-            render(&owner, &state, None, &template.name(), errors, CourierInput::default(), edited).await
+            render(&owner, &state, Echoed::default(), &template.name(), errors, CourierInput::default(), edited).await
         }
     }
 }

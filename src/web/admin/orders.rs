@@ -76,10 +76,14 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
     let page = filter.page.max(1) as usize;
     let now = admin.page.now;
     let default_hours = state.config.orders.draft_hours;
-    let (listing, deliveries, payments, tags, draft_hours) = state
+    let (listing, deliveries, payments, tags, draft_hours, review_count) = state
         .db
         .read(move |c| {
             let listing = match (tab, checked) {
+                (Tab::Review, _) => {
+                    let (ids, count) = crate::db::review::waiting(c, 200)?;
+                    Listing::Review { rows: order_lists::by_ids(c, &ids)?, count }
+                }
                 (Tab::Drafts, _) => {
                     let (rows, count) = order_lists::in_statuses(c, &[Status::Draft], 200)?;
                     Listing::Drafts { rows, count, now }
@@ -103,10 +107,10 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
             let payments = methods::payment_methods(c)?.into_iter().map(|p| (p.code, p.name)).collect();
             // "Clear drafts older than" starts at the drafts' own lifetime.
             let hours = desk::rules(c)?.draft_minutes.map_or(default_hours, |m| (m + 59) / 60).max(1);
-            Ok((listing, deliveries, payments, desk::known_tags(c, 50)?, hours))
+            Ok((listing, deliveries, payments, desk::known_tags(c, 50)?, hours, crate::db::review::review_count(c)?))
         })
         .await?;
-    let p = ListPage { filter, listing, deliveries, payments, tags, draft_hours };
+    let p = ListPage { filter, listing, deliveries, payments, tags, draft_hours, review_count };
     Ok(html(StatusCode::OK, view::list(&admin, &p)))
 }
 
@@ -132,6 +136,8 @@ async fn load(state: &AppState, code: String) -> Result<OrderDesk, AppError> {
                 couriers: desk::couriers(c)?,
                 methods: methods.into_iter().map(|m| (m.code, m.name)).collect(),
                 explorer: explorer.unwrap_or_default(),
+                flags: crate::db::review::flags(c, id)?,
+                reviewed: crate::db::review::reviewed(c, id)?,
                 order,
             })
         })
@@ -176,6 +182,7 @@ pub struct StepForm {
     pub failed: String,
     pub cash: String,
     pub restock: Vec<i64>,
+    pub reviewed: bool,
 }
 
 pub async fn step(
@@ -194,6 +201,7 @@ pub async fn step(
         failed: get("failed"),
         cash: get("cash"),
         restock: form.iter().filter(|(k, _)| k == "restock").filter_map(|(_, v)| v.parse().ok()).collect(),
+        reviewed: !get("reviewed").is_empty(),
     };
     let echo = Echo {
         courier: f.courier.clone(),
@@ -215,6 +223,7 @@ pub async fn step(
                 failed: f.failed,
                 cash: f.cash.parse().ok(),
                 restock: f.restock,
+                reviewed: f.reviewed,
             };
             Ok(lifecycle::seller_step(tx, id, &step, &actor, clock.now()))
         })

@@ -28,7 +28,9 @@ use crate::error::AppError;
 use crate::views::ClientInfo;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/admin/orders", web::get().to(list))
+    cfg.route("/api/v1/admin/customers", web::get().to(super::admin_customers::list))
+        .route("/api/v1/admin/customers/{id}", web::get().to(super::admin_customers::read))
+        .route("/api/v1/admin/orders", web::get().to(list))
         .route("/api/v1/admin/orders.csv", web::get().to(export))
         .route("/api/v1/admin/orders/{code}", web::get().to(read))
         .route("/api/v1/admin/orders/{code}/transitions", web::post().to(transition))
@@ -121,13 +123,14 @@ struct ListParams {
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 200;
 
-fn bad_parameter(name: &str, message: &str) -> HttpResponse {
-    let fields = FieldErrors::from([(leak(name), message.to_string())]);
+pub(super) fn bad_parameter(name: &str, message: &str) -> HttpResponse {
+    let fields = FieldErrors::from([(static_name(name), message.to_string())]);
     error(StatusCode::BAD_REQUEST, "bad_parameter", message, Some(&fields), None)
 }
 
-/// The field names the API can name are a fixed few; this maps one to its static name.
-fn leak(name: &str) -> &'static str {
+/// The parameters the admin API can name in `error.fields` are a fixed few: this gives one's
+/// static name ("query" for anything else).
+fn static_name(name: &str) -> &'static str {
     const NAMES: &[&str] = &[
         "status",
         "payment_status",
@@ -140,6 +143,8 @@ fn leak(name: &str) -> &'static str {
         "q",
         "cursor",
         "limit",
+        "sort",
+        "open",
         "query",
     ];
     NAMES.iter().find(|n| **n == name).copied().unwrap_or("query")
@@ -243,6 +248,8 @@ fn order_json(c: &Connection, code: &str) -> Result<Option<Value>, AppError> {
     let payments = payments_db::payments(c, o.id)?;
     let timeline = desk::timeline(c, o.id)?;
     let tags = desk::tags(c, o.id)?;
+    let flags = db::review::flags(c, o.id)?;
+    let reviewed = db::review::reviewed(c, o.id)?;
     let opt = |s: &str| if s.is_empty() { Value::Null } else { json!(s) };
     let a = &o.address;
     Ok(Some(json!({
@@ -280,6 +287,8 @@ fn order_json(c: &Connection, code: &str) -> Result<Option<Value>, AppError> {
             "quantity": l.quantity, "line_total": l.line_total,
         })).collect::<Vec<_>>(),
         "tags": tags,
+        "flags": flags.iter().map(|f| json!({"rule": f.rule.as_str(), "reason": f.reason})).collect::<Vec<_>>(),
+        "reviewed": reviewed.map(|(at, by)| json!({"at": at, "by": by})),
         "payments": payments.iter().map(|p| json!({
             "kind": p.kind.as_str(), "amount": p.amount, "method": p.method, "reference": p.reference,
             "recorded_by": p.recorded_by, "at": p.at,
@@ -424,6 +433,8 @@ struct TransitionBody {
     cash_collected: Option<i64>,
     /// For `returned`: the SKUs whose units go back into stock.
     restock: Vec<String>,
+    /// For `confirmed`: the order was flagged by the review rules and the caller reviewed it.
+    reviewed: bool,
 }
 
 /// `POST /api/v1/admin/orders/{code}/transitions`: one step of the lifecycle, as the desk's buttons.
@@ -460,6 +471,7 @@ async fn transition(
             failed: b.failed_reason,
             cash: b.cash_collected,
             restock,
+            reviewed: b.reviewed,
         };
         match lifecycle::seller_step(tx, id, &step, actor, now) {
             Ok(t) => Ok((StatusCode::OK, order_json(tx, &t.code)?.unwrap_or_default())),

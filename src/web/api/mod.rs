@@ -2,6 +2,7 @@
 //! magic-link token; and the admin API for integrations holding an API token (`admin.rs`). Described by `/api/v1/openapi.json` (`openapi.rs`).
 
 pub mod admin;
+mod admin_customers;
 mod openapi;
 mod placing;
 

@@ -69,6 +69,7 @@ fn public() -> Value {
                     "400": error_response("A malformed header"),
                     "409": error_response("Sold out: `error.skus` lists what cannot be had in the wanted quantity"),
                     "422": error_response("Fields to correct (`error.fields`), unknown SKUs (`error.skus`), an unreadable body, or a reused Idempotency-Key"),
+                    "403": error_response("The shop blocked this phone number (`blocked`): nothing placed"),
                     "413": error_response("The body is larger than an order can be"),
                     "429": {"description": "Too many orders from this address (an IPv6 client counts by its /64)", "headers": {"Retry-After": {"schema": {"type": "integer"}}},
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -226,7 +227,107 @@ fn public() -> Value {
 
 /// The admin API's routes and the schemas only they use (API tokens).
 fn admin() -> Value {
-    json!({"paths": admin_paths(), "schemas": admin_schemas()})
+    let mut paths = admin_paths();
+    let mut schemas = admin_schemas();
+    if let (Some(p), Some(s), Value::Object(cp), Value::Object(cs)) =
+        (paths.as_object_mut(), schemas.as_object_mut(), customer_paths(), customer_schemas())
+    {
+        p.extend(cp);
+        s.extend(cs);
+    }
+    json!({"paths": paths, "schemas": schemas})
+}
+
+/// The admin API's customers.
+fn customer_paths() -> Value {
+    json!({
+        "/admin/customers": {"get": {
+            "summary": "Customers (one per WhatsApp number), as the admin's list: search, filters, sorts",
+            "security": [{"apiToken": []}],
+            "parameters": [
+                {"name": "q", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Part of a name, phone or email (a phone number is matched whole, local numbers with the shop's country code)"},
+                {"name": "tag", "in": "query", "required": false, "schema": {"type": "string"}},
+                {"name": "open", "in": "query", "required": false, "schema": {"enum": ["", "0", "1"]}, "description": "1: only customers with an order neither delivered, cancelled nor returned"},
+                {"name": "sort", "in": "query", "required": false, "schema": {"enum": ["last_order", "value", "orders"], "default": "last_order"}},
+                {"name": "cursor", "in": "query", "required": false, "schema": {"type": "string"}, "description": "The `next` of the previous page"},
+                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}
+            ],
+            "responses": {
+                "200": {"description": "A page of customers", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AdminCustomerList"}}}},
+                "400": error_response("A parameter this API does not know, or a value it does not accept (`error.fields` names it)"),
+                "401": error_response("No working API token")
+            }
+        }},
+        "/admin/customers/{id}": {"get": {
+            "summary": "One customer with their figures, notes, tags and latest 50 orders",
+            "security": [{"apiToken": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {
+                "200": {"description": "The customer", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AdminCustomer"}}}},
+                "401": error_response("No working API token"),
+                "404": error_response("No customer has this id")
+            }
+        }}
+    })
+}
+
+fn customer_schemas() -> Value {
+    let money = json!({"type": "integer", "description": "Minor units of `currency` (paise, cents)."});
+    let base = json!({
+        "id": {"type": "integer"}, "phone": {"type": "string", "description": "E.164"}, "name": {"type": "string", "description": "As their latest order gave it"},
+        "email": {"type": ["string", "null"]}, "order_count": {"type": "integer", "minimum": 0},
+        "open_orders": {"type": "integer", "minimum": 0},
+        "lifetime_value": {"type": "integer", "minimum": 0, "description": "Totals of confirmed orders not cancelled or returned, in minor units"},
+        "currency": {"type": "string"}, "last_order_at": {"type": ["string", "null"], "format": "date-time"},
+        "created_at": {"type": "string", "format": "date-time"}
+    });
+    let required = json!([
+        "id",
+        "phone",
+        "name",
+        "email",
+        "order_count",
+        "open_orders",
+        "lifetime_value",
+        "currency",
+        "last_order_at",
+        "created_at"
+    ]);
+    let mut full = base.clone();
+    if let Value::Object(f) = &mut full {
+        f.insert("note".into(), json!({"type": "string"}));
+        f.insert("tags".into(), json!({"type": "array", "items": {"type": "string"}}));
+        f.insert(
+            "average_order".into(),
+            json!({"type": ["integer", "null"], "description": "Lifetime value over its orders, in minor units"}),
+        );
+        f.insert("record".into(), json!({"type": "object", "additionalProperties": false,
+            "required": ["delivered", "cancelled", "returned", "failed_delivery", "refused_cod"],
+            "properties": {"delivered": {"type": "integer"}, "cancelled": {"type": "integer"}, "returned": {"type": "integer"},
+                           "failed_delivery": {"type": "integer"}, "refused_cod": {"type": "integer"}}}));
+        f.insert(
+            "orders".into(),
+            json!({"type": "array", "items": {"type": "object", "additionalProperties": false,
+            "required": ["code", "status", "payment_status", "total", "created_at"],
+            "properties": {"code": {"type": "string"}, "status": {"$ref": "#/components/schemas/Status"},
+                           "payment_status": {"$ref": "#/components/schemas/PaymentStatus"}, "total": money,
+                           "created_at": {"type": "string", "format": "date-time"}}}}),
+        );
+    }
+    let mut full_required = required.clone();
+    if let Value::Array(r) = &mut full_required {
+        r.extend(["note", "tags", "average_order", "record", "orders"].map(|k| json!(k)));
+    }
+    json!({
+        "AdminCustomerList": {
+            "type": "object", "required": ["customers", "next"], "additionalProperties": false,
+            "properties": {
+                "customers": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": required, "properties": base}},
+                "next": {"type": ["string", "null"]}
+            }
+        },
+        "AdminCustomer": {"type": "object", "additionalProperties": false, "required": full_required, "properties": full}
+    })
 }
 
 fn admin_paths() -> Value {
@@ -337,7 +438,8 @@ fn admin_schemas() -> Value {
                         "tracking_number": {"type": "string", "description": "For shipped: spaces are removed; a web address is refused"},
                         "failed_reason": {"enum": ["customer_unavailable", "wrong_address", "refused", "other"], "description": "For failed_delivery"},
                         "cash_collected": {"type": ["integer", "null"], "minimum": 1, "description": "For delivered: cash taken at the door, in minor units"},
-                        "restock": {"type": "array", "items": {"type": "string"}, "description": "For returned: the SKUs of the lines whose units go back into stock"}
+                        "restock": {"type": "array", "items": {"type": "string"}, "description": "For returned: the SKUs of the lines whose units go back into stock"},
+                        "reviewed": {"type": "boolean", "default": false, "description": "For confirmed: an order the review rules flagged (`flags`) needs this, and the caller is recorded as its reviewer"}
                     }
                 },
                 "PaymentRequest": {
@@ -389,6 +491,12 @@ fn admin_order() -> Value {
                                "unit_price": money, "quantity": {"type": "integer", "minimum": 1}, "line_total": money}
             }},
             "tags": {"type": "array", "items": {"type": "string"}},
+            "flags": {"type": "array", "description": "Why the review rules flagged it when it was placed; confirming needs `reviewed` until someone has", "items": {
+                "type": "object", "required": ["rule", "reason"], "additionalProperties": false,
+                "properties": {"rule": {"enum": ["failed", "first_cod", "velocity", "postcode"]}, "reason": {"type": "string"}}
+            }},
+            "reviewed": {"type": ["object", "null"], "required": ["at", "by"], "additionalProperties": false,
+                         "properties": {"at": {"type": "string", "format": "date-time"}, "by": {"type": "string"}}},
             "payments": {"type": "array", "items": {
                 "type": "object", "required": ["kind", "amount", "method", "reference", "recorded_by", "at"], "additionalProperties": false,
                 "properties": {"kind": {"enum": ["payment", "refund"]}, "amount": money, "method": {"type": "string"},

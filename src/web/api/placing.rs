@@ -214,6 +214,10 @@ fn answer(state: &AppState, page: &Page, placing: Placing) -> Result<HttpRespons
             }
             res
         }
+        Outcome::Blocked => {
+            let message = "This shop cannot take orders from this number online. Please contact the shop.";
+            error(StatusCode::FORBIDDEN, "blocked", message, None, None)
+        }
         Outcome::KeyReused => {
             let message = "This Idempotency-Key was used with another request.";
             error(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", message, None, None)
