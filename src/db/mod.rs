@@ -7,6 +7,7 @@ pub mod carts;
 pub mod catalog;
 pub mod checkout;
 pub mod customers;
+pub mod dashboard;
 pub mod desk;
 pub mod jobs;
 pub mod order_export;
@@ -51,6 +52,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0014_order_search", include_str!("migrations/0014_order_search.sql")),
     ("0015_customers", include_str!("migrations/0015_customers.sql")),
     ("0016_review", include_str!("migrations/0016_review.sql")),
+    ("0017_dashboard", include_str!("migrations/0017_dashboard.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -75,6 +75,7 @@ pub fn facts(conn: &Connection, order_id: i64, since: &str) -> rusqlite::Result<
 pub fn insert_flag(conn: &Connection, order_id: i64, flag: &Flag) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT OR REPLACE INTO order_flags (order_id, rule, reason) VALUES (:o, :r, :why)")?
         .execute(named_params! {":o": order_id, ":r": flag.rule.as_str(), ":why": flag.reason})?;
+    conn.prepare_cached("UPDATE orders SET flagged = 1 WHERE id = :o")?.execute(named_params! {":o": order_id})?;
     Ok(())
 }
 
@@ -108,9 +109,8 @@ pub fn set_reviewed(conn: &Connection, order_id: i64, by: &str, now: &str) -> ru
 pub fn waiting(conn: &Connection, limit: usize) -> rusqlite::Result<(Vec<i64>, i64)> {
     let ids: Vec<i64> = conn
         .prepare_cached(
-            "SELECT o.id FROM orders o WHERE o.reviewed_at IS NULL
+            "SELECT o.id FROM orders o WHERE o.flagged = 1 AND o.reviewed_at IS NULL
                AND o.status IN ('draft', 'pending', 'awaiting_payment')
-               AND EXISTS (SELECT 1 FROM order_flags f WHERE f.order_id = o.id)
              ORDER BY o.created_at, o.id LIMIT :l",
         )?
         .query_map(named_params! {":l": limit as i64}, |r| r.get(0))?
@@ -122,8 +122,8 @@ pub fn waiting(conn: &Connection, limit: usize) -> rusqlite::Result<(Vec<i64>, i
 /// How many orders wait for review (the tab's count).
 pub fn review_count(conn: &Connection) -> rusqlite::Result<i64> {
     conn.prepare_cached(
-        "SELECT count(DISTINCT f.order_id) FROM order_flags f JOIN orders o ON o.id = f.order_id
-         WHERE o.reviewed_at IS NULL AND o.status IN ('draft', 'pending', 'awaiting_payment')",
+        "SELECT count(*) FROM orders WHERE flagged = 1 AND reviewed_at IS NULL
+           AND status IN ('draft', 'pending', 'awaiting_payment')",
     )?
     .query_row([], |r| r.get(0))
 }

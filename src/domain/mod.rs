@@ -10,6 +10,7 @@ pub mod checkout_admin;
 pub mod clock;
 pub mod cors;
 pub mod customers;
+pub mod dashboard;
 pub mod desk;
 pub mod jobs;
 pub mod messages;

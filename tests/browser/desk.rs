@@ -108,6 +108,7 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         (&format!("/admin/orders/{code}/receipt") as &str, "the receipt"),
         ("/admin/customers", "the customers"),
         ("/admin/orders?tab=review", "the review tab"),
+        ("/admin?period=7d", "the dashboard"),
         (&format!("/admin/customers/{customer}") as &str, "a customer's page"),
         ("/admin/settings/api", "the API tokens"),
     ] {
@@ -131,6 +132,8 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         "/admin/settings".into(),
         "/admin/settings/api".into(),
         "/admin/orders?tab=review".into(),
+        "/admin?period=today".into(),
+        "/admin?period=30d".into(),
         "/admin/customers?q=meera&open=1".into(),
         format!("/admin/customers/{customer}"),
     ] {

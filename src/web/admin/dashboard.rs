@@ -5,18 +5,47 @@ use actix_web::{HttpResponse, web};
 
 use super::html;
 use crate::AppState;
-use crate::db::{audit, backup, outbox, sessions};
+use chrono::{DateTime, Utc};
+
+use crate::db::{self, audit, backup, dashboard, outbox, sessions};
+use crate::domain::dashboard::{Figures, Period, add_up, median};
+use crate::domain::zone::Zone;
 use crate::error::AppError;
 use crate::views::admin::dashboard::{self as view, Status};
 use crate::web::extract::Admin;
 
-pub async fn show(admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PeriodQuery {
+    period: String,
+}
+
+/// The period's figures, added up from the orders.
+fn figures(c: &rusqlite::Connection, period: Period, now: DateTime<Utc>, zone: Zone) -> Result<Figures, AppError> {
+    let (from, days) = period.range(now, zone);
+    let (from, to) = (db::ts(from), db::ts(now + chrono::Duration::seconds(1)));
+    let mut f = add_up(&dashboard::buckets(c, &from, &to)?, &days, zone);
+    f.median_to_ship = median(dashboard::ship_times(c, &from, &to)?).map(chrono::Duration::seconds);
+    (f.awaiting, f.awaiting_total) = dashboard::awaiting(c)?;
+    f.top = dashboard::top_products(c, &from, &to, 5)?;
+    f.low_stock = dashboard::low_stock(c, crate::domain::catalog::FEW, 10)?;
+    Ok(f)
+}
+
+pub async fn show(
+    admin: Admin,
+    state: web::Data<AppState>,
+    q: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, AppError> {
+    let period =
+        Period::parse(&q.period).ok_or_else(|| AppError::BadRequest("The period is today, 7d or 30d.".into()))?;
     let (uid, owner) = (admin.user.id, admin.is_owner());
-    let (backlog, my_sessions, recent) = state
+    let (now, zone) = (admin.page.now, admin.page.zone);
+    let (backlog, my_sessions, recent, figures) = state
         .db
         .read(move |c| {
             let recent = if owner { audit::list(c, &crate::domain::audit::Filter::default(), 8)? } else { Vec::new() };
-            Ok((outbox::backlog(c)?, sessions::count_for_user(c, uid)?, recent))
+            Ok((outbox::backlog(c)?, sessions::count_for_user(c, uid)?, recent, figures(c, period, now, zone)?))
         })
         .await?;
     let status = Status {
@@ -27,6 +56,8 @@ pub async fn show(admin: Admin, state: web::Data<AppState>) -> Result<HttpRespon
         backups_scheduled: !state.config.jobs.backup.is_empty(),
         my_sessions,
         recent,
+        period,
+        figures,
     };
     Ok(html(StatusCode::OK, view::page(&admin, &status)))
 }
