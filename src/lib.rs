@@ -50,6 +50,8 @@ pub struct AppState {
     pub clock: domain::clock::Clock,
     /// Checkout forms that placed nothing, kept for the page they redirect to (issue 11).
     pub checkout_forms: Arc<web::form_stash::FormStash>,
+    /// The dashboard's figures until the orders change (`web::admin::dashboard::Cache`).
+    pub dashboard: Arc<web::admin::dashboard::Cache>,
 }
 
 impl AppState {
@@ -155,6 +157,7 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         pages,
         clock: domain::clock::Clock::default(),
         checkout_forms: Arc::default(),
+        dashboard: Arc::default(),
         proxies: Arc::new(config.trusted_proxies()?),
         config: Arc::new(config),
         shop: Arc::new(RwLock::new(shop)),

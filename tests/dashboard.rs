@@ -145,4 +145,13 @@ async fn the_figures_add_up_the_orders_of_each_day_in_the_shops_time_zone() {
     let (_, month) = app.page("/admin?period=30d").await;
     assert_eq!(stat(&month, "Orders placed"), "3");
     assert_eq!(app.get("/admin?period=year").await.status(), StatusCode::BAD_REQUEST);
+
+    // The figures follow the orders at once (the dashboard keeps them only until an order changes).
+    place(&app, &sku, 1, "+919800000104").await;
+    let (_, week) = app.page("/admin?period=7d").await;
+    assert_eq!(stat(&week, "Orders placed"), "4");
+    // And the day: a day later, today starts empty.
+    clock.advance(Duration::days(1));
+    let (_, today) = app.page("/admin?period=today").await;
+    assert_eq!(stat(&today, "Orders placed"), "0");
 }

@@ -77,3 +77,8 @@ pub fn low_stock(conn: &Connection, few: i64, limit: usize) -> rusqlite::Result<
     })?
     .collect()
 }
+
+/// The orders' version: it moves with every change to an order or its lines.
+pub fn orders_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT n FROM orders_version")?.query_row([], |r| r.get(0))
+}

@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0015_customers", include_str!("migrations/0015_customers.sql")),
     ("0016_review", include_str!("migrations/0016_review.sql")),
     ("0017_dashboard", include_str!("migrations/0017_dashboard.sql")),
+    ("0018_orders_version", include_str!("migrations/0018_orders_version.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

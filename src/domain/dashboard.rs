@@ -7,7 +7,7 @@ use super::orders::Status;
 use super::zone::Zone;
 
 /// The period the dashboard shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Period {
     Today,
     #[default]

@@ -6,6 +6,7 @@
 # of pending orders (`souk demo --orders … --backlog`) confirmed through the desk's form at 16
 # connections, each request as one of the 16 sessions with its cookies and CSRF token
 # (tests/bench/desk_confirm.lua), and afterwards `souk doctor` and SQL check that stock is exact.
+# Also the dashboard, customers, the admin API and the orders export (rows/s, peak RSS growth).
 # Usage: tests/bench/desk.sh   (DURATION=seconds per route, default 10; PORT, default 18800;
 # ORDERS, default 100000; CUSTOMERS, default 20000; BACKLOG, pending orders to confirm, default 50000;
 # SOUK_BIN, another build to measure)
@@ -117,6 +118,35 @@ run "customer page (busiest)" "/admin/customers/$CUSTOMER"
 run "API: orders, status shipped" "/api/v1/admin/orders?status=shipped"
 run "API: orders, one week, 100" "/api/v1/admin/orders?from=$FROM&to=$TO&limit=100"
 run "API: one order" "/api/v1/admin/orders/$ORDER"
+
+# The orders export: every order as CSV (one row per order, then one per item), streamed; its rate
+# and how much the server's resident memory grew (peak, sampled every 20 ms) while it ran.
+export_run() {
+    local name=$1 path=$2
+    local rss0 peak rows secs
+    rss0=$(awk '/^VmRSS/ {print $2}' /proc/$PID/status)
+    peak=$rss0
+    curl -s -o "$DATA/export.csv" -w '%{time_total}\n' -H "Cookie: $COOKIE" "$BASE$path" >"$DATA/export.time" &
+    local curl_pid=$!
+    while kill -0 $curl_pid 2>/dev/null; do
+        local now_rss
+        now_rss=$(awk '/^VmRSS/ {print $2}' /proc/$PID/status)
+        [ "$now_rss" -le "$peak" ] || peak=$now_rss
+        sleep 0.02
+    done
+    wait $curl_pid
+    secs=$(cat "$DATA/export.time")
+    rows=$(($(python3 -c 'import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))))' "$DATA/export.csv") - 1))
+    printf '| %s | %s | %s s | %s | %s MB |\n' "$name" "$rows" "$secs" \
+        "$(python3 -c "print(f'{$rows / $secs:,.0f}')")" "$(python3 -c "print(f'{($peak - $rss0) / 1024:.1f}')")"
+}
+echo
+echo "The orders export (rows/s; growth of the server's resident memory at its peak)"
+echo
+echo "| export | rows | time | rows/s | peak RSS growth |"
+echo "|---|---|---|---|---|"
+export_run "orders, one row each" "/admin/orders.csv"
+export_run "orders, one row per item" "/admin/orders.csv?lines=1"
 stop
 
 # The confirmation run: a backlog of pending orders, each confirmed once by one of the sessions.

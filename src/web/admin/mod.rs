@@ -6,7 +6,7 @@ mod auth;
 mod checkout;
 mod collections;
 pub(crate) mod customers;
-mod dashboard;
+pub mod dashboard;
 pub(crate) mod export;
 mod multipart;
 mod new_order;
