@@ -86,6 +86,20 @@ pub(crate) struct Plan {
     walk_tag: bool,
 }
 
+/// Whether text is the list's only condition (no filter, no cursor).
+fn text_alone(q: &Query) -> bool {
+    q.status.is_none()
+        && q.payment_status.is_none()
+        && q.payment.is_none()
+        && q.delivery.is_none()
+        && q.channel.is_none()
+        && q.tag.is_none()
+        && q.from.is_none()
+        && q.until.is_none()
+        && q.phone.is_none()
+        && q.before.is_none()
+}
+
 /// Walks when the matches are so many that the page's end is expected within a few times their
 /// number of orders from the newest: `matches² × 4 ≥ orders × page_end`, counted first from the
 /// indexes up to that number (0.2 ms for 100,000 orders).
@@ -107,6 +121,19 @@ fn plan(conn: &Connection, q: &Query, page_end: usize) -> rusqlite::Result<Plan>
         plan.walk_text = ids.len() as i64 >= enough;
         if !plan.walk_text {
             plan.text_ids = Some(ids);
+        } else if text_alone(q) {
+            // Orders are numbered as they are placed (placing times follow the numbers, but for
+            // placements racing within milliseconds), so the newest matches are the highest
+            // numbered: the index hands over just the page's worth of them (0.1 ms, where walking
+            // every order newest first to test it against all the matches takes 1.5 ms).
+            let newest: Vec<i64> = conn
+                .prepare_cached(
+                    "SELECT rowid FROM order_search WHERE order_search MATCH :m ORDER BY rowid DESC LIMIT :n",
+                )?
+                .query_map(named_params! {":m": match_phrase(t), ":n": page_end as i64}, |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            plan.walk_text = false;
+            plan.text_ids = Some(newest);
         }
     }
     if let Some(tag) = &q.tag {
@@ -403,7 +430,16 @@ mod tests {
         assert_eq!(page(&c, &queries[0], &walk, 3, 0), ["ORD-1297", "ORD-1294", "ORD-1291"]);
         assert_eq!(page(&c, &queries[1], &walk, 20, 0).len(), 10, "ORD-1020 to ORD-1029");
         // Many matches walk, few are sorted.
-        assert!(plan(&c, &queries[0], 51).unwrap().walk_text);
+        // Text alone: the newest matches straight from the index.
+        let alone = plan(&c, &queries[0], 51).unwrap();
+        assert!(!alone.walk_text && alone.text_ids.map(|ids| ids.len()) == Some(51));
+        // Text with a filter: many matches walk.
+        let with_tag = Query { tag: Some("gift".into()), text: Some("meera".into()), ..Default::default() };
+        assert!(plan(&c, &with_tag, 51).unwrap().walk_text);
+        for (limit, offset) in [(51, 0), (20, 40)] {
+            let sorted = page(&c, &with_tag, &Plan::default(), limit, offset);
+            assert_eq!(page(&c, &with_tag, &plan(&c, &with_tag, limit + offset).unwrap(), limit, offset), sorted);
+        }
         assert!(!plan(&c, &queries[1], 51).unwrap().walk_text);
         assert_eq!(plan(&c, &queries[1], 51).unwrap().text_ids.map(|ids| ids.len()), Some(10));
         assert!(plan(&c, &queries[2], 51).unwrap().walk_tag);
