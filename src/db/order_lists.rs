@@ -84,20 +84,26 @@ pub(crate) struct Plan {
     /// The matches of the text, when they are few: found once while counting, not again.
     text_ids: Option<Vec<i64>>,
     walk_tag: bool,
+    /// The newest orders with the tag, when the tag is the only condition.
+    tag_ids: Option<Vec<i64>>,
 }
 
-/// Whether text is the list's only condition (no filter, no cursor).
+/// Whether the list has a condition besides its text and tag (a filter, a phone, a cursor).
+fn other_conditions(q: &Query) -> bool {
+    q.status.is_some()
+        || q.payment_status.is_some()
+        || q.payment.is_some()
+        || q.delivery.is_some()
+        || q.channel.is_some()
+        || q.from.is_some()
+        || q.until.is_some()
+        || q.phone.is_some()
+        || q.before.is_some()
+}
+
+/// Whether text is the list's only condition.
 fn text_alone(q: &Query) -> bool {
-    q.status.is_none()
-        && q.payment_status.is_none()
-        && q.payment.is_none()
-        && q.delivery.is_none()
-        && q.channel.is_none()
-        && q.tag.is_none()
-        && q.from.is_none()
-        && q.until.is_none()
-        && q.phone.is_none()
-        && q.before.is_none()
+    !other_conditions(q) && q.tag.is_none()
 }
 
 /// Walks when the matches are so many that the page's end is expected within a few times their
@@ -141,6 +147,15 @@ fn plan(conn: &Connection, q: &Query, page_end: usize) -> rusqlite::Result<Plan>
             .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM order_tags WHERE tag = :t LIMIT :enough)")?
             .query_row(named_params! {":t": tag, ":enough": enough}, |r| r.get(0))?;
         plan.walk_tag = k >= enough;
+        if plan.walk_tag && q.text.is_none() && !other_conditions(q) {
+            // As for text alone: the tag's index gives its highest-numbered orders directly.
+            let newest: Vec<i64> = conn
+                .prepare_cached("SELECT order_id FROM order_tags WHERE tag = :t ORDER BY order_id DESC LIMIT :n")?
+                .query_map(named_params! {":t": tag, ":n": page_end as i64}, |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            plan.walk_tag = false;
+            plan.tag_ids = Some(newest);
+        }
     }
     Ok(plan)
 }
@@ -172,7 +187,12 @@ pub(crate) fn where_clause(q: &Query, plan: &Plan) -> (String, Vec<(&'static str
         add("o.channel = :channel", vec![(":channel", text(v))]);
     }
     if let Some(v) = &q.tag {
-        if plan.walk_tag {
+        if let Some(ids) = &plan.tag_ids {
+            add(
+                "o.id IN (SELECT value FROM json_each(:tag_ids))",
+                vec![(":tag_ids", Value::Text(serde_json::to_string(ids).unwrap_or_default()))],
+            );
+        } else if plan.walk_tag {
             add(
                 "EXISTS (SELECT 1 FROM order_tags t WHERE t.order_id = o.id AND t.tag = :tag)",
                 vec![(":tag", text(v))],
@@ -412,7 +432,7 @@ mod tests {
     #[test]
     fn walking_and_sorting_find_the_same_pages() {
         let c = shop();
-        let walk = Plan { walk_text: true, walk_tag: true, text_ids: None };
+        let walk = Plan { walk_text: true, walk_tag: true, text_ids: None, tag_ids: None };
         let queries = [
             Query { text: Some("meera".into()), ..Default::default() },
             Query { text: Some("ORD-102".into()), ..Default::default() },
@@ -442,7 +462,9 @@ mod tests {
         }
         assert!(!plan(&c, &queries[1], 51).unwrap().walk_text);
         assert_eq!(plan(&c, &queries[1], 51).unwrap().text_ids.map(|ids| ids.len()), Some(10));
-        assert!(plan(&c, &queries[2], 51).unwrap().walk_tag);
+        // A tag alone: its newest orders straight from its index; with text: many matches walk.
+        assert_eq!(plan(&c, &queries[2], 51).unwrap().tag_ids.map(|ids| ids.len()), Some(51));
+        assert!(plan(&c, &with_tag, 51).unwrap().walk_tag);
         // search() gives the same as either.
         let found: Vec<String> = search(&c, &queries[0], 51, 0).unwrap().into_iter().map(|r| r.code).collect();
         assert_eq!(found, page(&c, &queries[0], &Plan::default(), 51, 0));

@@ -100,6 +100,10 @@ impl Filter {
 /// Orders shown on one page of a list.
 pub const PAGE_SIZE: usize = 50;
 
+/// Orders shown in each of the Active tab's groups (oldest first; "See all" lists the rest): a
+/// phone screen of work per group, and six groups stay one quick page.
+pub const ACTIVE_ROWS: usize = 20;
+
 /// One order in a list.
 #[derive(Debug, Clone)]
 pub struct ListRow {

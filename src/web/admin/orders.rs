@@ -13,7 +13,7 @@ use crate::app::orders::payments;
 use crate::app::orders::transition::{self as lifecycle, Refusal, SellerStep};
 use crate::db::{self, checkout as methods, desk, order_lists, orders, payments as payments_db};
 use crate::domain::messages::Template;
-use crate::domain::order_lists::{ACTIVE_GROUPS, Filter, PAGE_SIZE, Tab};
+use crate::domain::order_lists::{ACTIVE_GROUPS, ACTIVE_ROWS, Filter, PAGE_SIZE, Tab};
 use crate::domain::orders::{PaymentStatus, Status};
 use crate::domain::payments::PaymentInput;
 use crate::error::AppError;
@@ -98,7 +98,7 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
                     ACTIVE_GROUPS
                         .iter()
                         .map(|(title, statuses)| {
-                            order_lists::in_statuses(c, statuses, PAGE_SIZE).map(|(r, n)| (*title, *statuses, r, n))
+                            order_lists::in_statuses(c, statuses, ACTIVE_ROWS).map(|(r, n)| (*title, *statuses, r, n))
                         })
                         .collect::<Result<_, _>>()?,
                 ),
