@@ -42,17 +42,6 @@ fn customer_id(app: &TestApp, phone: &str) -> i64 {
     app.count(&format!("SELECT id FROM customers WHERE phone = '{phone}'"))
 }
 
-fn doctor(app: &TestApp) -> (i32, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_souk"))
-        .arg("doctor")
-        .current_dir(app.dir.path())
-        .env("SOUK_DATA__DIR", &app.config.data.dir)
-        .env_remove("SOUK_CONFIG")
-        .output()
-        .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_customer_per_number_with_figures_from_their_orders() {
     let app = desk().await;
@@ -178,7 +167,7 @@ async fn one_customer_per_number_with_figures_from_their_orders() {
     assert_eq!(app.get_as(&staff, "/admin/customers.csv").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'customers.export'"), 1);
 
-    let (code, out) = doctor(&app);
+    let (code, out) = app.doctor();
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("every order belongs to the customer of its number"), "{out}");
 }

@@ -809,18 +809,6 @@ async fn before_confirmation_everything_can_change_after_it_only_the_address_and
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action LIKE 'order.edit_%'"), 6);
 }
 
-/// `souk doctor` on the running shop's data folder: its exit code and report.
-fn doctor(app: &TestApp) -> (i32, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_souk"))
-        .arg("doctor")
-        .current_dir(app.dir.path())
-        .env("SOUK_DATA__DIR", &app.config.data.dir)
-        .env_remove("SOUK_CONFIG")
-        .output()
-        .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn direct_flow_pending_orders_expire_and_doctor_checks_payments_and_commitments() {
     let app = desk().await;
@@ -847,12 +835,12 @@ async fn direct_flow_pending_orders_expire_and_doctor_checks_payments_and_commit
     assert_eq!((status(&app, &waiting), status(&app, &taken)), ("cancelled".into(), "confirmed".into()));
     assert_eq!(on_hand(&app, &sku), (8, 0), "the expired order's unit is back on sale; the confirmed two are gone");
 
-    let (code, out) = doctor(&app);
+    let (code, out) = app.doctor();
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("ok      every order's payment status agrees with its payments"), "{out}");
     assert!(out.contains("ok      confirmed orders hold no reservation"), "{out}");
     app.db().execute("UPDATE orders SET payment_status = 'paid' WHERE code = ?1", [&taken]).unwrap();
-    let (code, out) = doctor(&app);
+    let (code, out) = app.doctor();
     assert_eq!(code, 1);
     assert!(out.contains(&format!("disagree with their payment rows, e.g. {taken}")), "{out}");
 }

@@ -163,6 +163,18 @@ impl TestApp {
     pub fn count(&self, sql: &str) -> i64 {
         self.db().query_row(sql, [], |r| r.get(0)).unwrap()
     }
+
+    /// `souk doctor` on this shop's data folder: its exit code and what it printed.
+    pub fn doctor(&self) -> (i32, String) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_souk"))
+            .arg("doctor")
+            .current_dir(self.dir.path())
+            .env("SOUK_DATA__DIR", &self.config.data.dir)
+            .env_remove("SOUK_CONFIG")
+            .output()
+            .unwrap();
+        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    }
 }
 
 /// The CSRF token in a page's first form.

@@ -1,40 +1,31 @@
-//! The admin JSON API (`/api/v1/admin/…`): integrations holding an API token list, read and work
-//! orders through the same use cases as the order desk. A read token answers GET calls; a write
-//! token may also move orders and record payments. Write calls honour `Idempotency-Key`.
+//! The admin JSON API (`/api/v1/admin/…`) for integrations holding an API token: the caller (the
+//! token and the account it acts as), and what every route shares. A read token answers GET
+//! calls; a write token may also move orders and record payments. The orders are in
+//! `admin_orders.rs`, the customers in `admin_customers.rs`.
 
 use actix_web::dev::Payload;
 use actix_web::error::InternalError;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
-use rusqlite::Connection;
-use serde::Deserialize;
-use serde_json::{Value, json};
-use sha2::Digest;
 
 use super::error;
+use super::{admin_customers as customers, admin_orders as orders};
 use crate::AppState;
 use crate::app::Actor;
 use crate::app::api_tokens;
-use crate::app::orders::payments as pay;
-use crate::app::orders::transition::{self as lifecycle, Refusal, SellerStep};
-use crate::db::{self, desk, order_lists, orders, payments as payments_db};
 use crate::domain::FieldErrors;
 use crate::domain::api_tokens::{ApiToken, Scope};
 use crate::domain::auth::User;
-use crate::domain::order_lists::Filter;
-use crate::domain::orders::Status;
-use crate::domain::payments::PaymentInput;
-use crate::error::AppError;
 use crate::views::ClientInfo;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/admin/customers", web::get().to(super::admin_customers::list))
-        .route("/api/v1/admin/customers/{id}", web::get().to(super::admin_customers::read))
-        .route("/api/v1/admin/orders", web::get().to(list))
-        .route("/api/v1/admin/orders.csv", web::get().to(export))
-        .route("/api/v1/admin/orders/{code}", web::get().to(read))
-        .route("/api/v1/admin/orders/{code}/transitions", web::post().to(transition))
-        .route("/api/v1/admin/orders/{code}/payments", web::post().to(payment));
+    cfg.route("/api/v1/admin/customers", web::get().to(customers::list))
+        .route("/api/v1/admin/customers/{id}", web::get().to(customers::read))
+        .route("/api/v1/admin/orders", web::get().to(orders::list))
+        .route("/api/v1/admin/orders.csv", web::get().to(orders::export))
+        .route("/api/v1/admin/orders/{code}", web::get().to(orders::read))
+        .route("/api/v1/admin/orders/{code}/transitions", web::post().to(orders::transition))
+        .route("/api/v1/admin/orders/{code}/payments", web::post().to(orders::payment));
 }
 
 /// An integration with a working API token, and the account the token acts as.
@@ -52,7 +43,7 @@ impl Caller {
     }
 
     /// 403 for a read-only token on a write call.
-    fn need_write(&self) -> Result<(), actix_web::Error> {
+    pub(super) fn need_write(&self) -> Result<(), actix_web::Error> {
         if self.token.scope == Scope::Write {
             return Ok(());
         }
@@ -98,30 +89,27 @@ impl FromRequest for Caller {
     }
 }
 
-/// The list's query: the desk's All-tab filters, and a cursor.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct ListParams {
-    status: String,
-    payment_status: String,
-    payment: String,
-    delivery: String,
-    channel: String,
-    tag: String,
-    from: String,
-    to: String,
-    q: String,
-    cursor: String,
-    limit: Option<String>,
-    /// For `orders.csv`: one row per item.
-    lines: Option<String>,
-    /// For `orders.csv`: a byte order mark first, for Excel.
-    bom: Option<String>,
-}
-
-/// Orders per page: 50 unless `limit` says otherwise (1 to 200).
+/// Items per page: 50 unless `limit` says otherwise (1 to 200).
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 200;
+
+/// The `limit` parameter as sent (absent: the default); a 400 naming it otherwise.
+pub(super) fn parse_limit(raw: Option<&str>) -> Result<usize, HttpResponse> {
+    match raw.map(str::parse::<usize>) {
+        None => Ok(DEFAULT_LIMIT),
+        Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(bad_parameter("limit", &format!("limit is a whole number from 1 to {MAX_LIMIT}."))),
+    }
+}
+
+/// The query string read as `T`; a 400 naming the parameter it could not take otherwise.
+pub(super) fn read_query<T: serde::de::DeserializeOwned>(req: &HttpRequest) -> Result<T, HttpResponse> {
+    serde_urlencoded::from_str(req.query_string()).map_err(|e| {
+        let text = e.to_string();
+        let field = text.split('`').nth(1).unwrap_or("query").to_string();
+        bad_parameter(&field, &format!("The query could not be read: {e}"))
+    })
+}
 
 pub(super) fn bad_parameter(name: &str, message: &str) -> HttpResponse {
     let fields = FieldErrors::from([(static_name(name), message.to_string())]);
@@ -148,378 +136,4 @@ fn static_name(name: &str) -> &'static str {
         "query",
     ];
     NAMES.iter().find(|n| **n == name).copied().unwrap_or("query")
-}
-
-/// A page's cursor: the last order's placing time and id, so pages hold still as orders arrive.
-fn cursor(created_at: &str, id: i64) -> String {
-    hex::encode(format!("{created_at}|{id}"))
-}
-
-fn parse_cursor(s: &str) -> Option<(String, i64)> {
-    let text = String::from_utf8(hex::decode(s).ok()?).ok()?;
-    let (at, id) = text.split_once('|')?;
-    db::parse_ts(at)?;
-    Some((at.to_string(), id.parse().ok()?))
-}
-
-/// The list's parameters read and checked into the desk's query; a 400 naming the parameter otherwise.
-fn read_params(state: &AppState, req: &HttpRequest) -> Result<(ListParams, Filter, order_lists::Query), HttpResponse> {
-    let params: ListParams = serde_urlencoded::from_str(req.query_string()).map_err(|e| {
-        let name = e.to_string();
-        let field = name.split('`').nth(1).unwrap_or("query").to_string();
-        bad_parameter(&field, &format!("The query could not be read: {e}"))
-    })?;
-    let filter = Filter {
-        status: params.status.clone(),
-        payment_status: params.payment_status.clone(),
-        payment: params.payment.clone(),
-        delivery: params.delivery.clone(),
-        channel: params.channel.clone(),
-        tag: params.tag.clone(),
-        from: params.from.clone(),
-        to: params.to.clone(),
-        q: params.q.clone(),
-        ..Default::default()
-    };
-    let shop = state.shop();
-    let query = crate::web::admin::orders::query(&filter, shop.time_zone, &shop.country_calling_code)
-        .map_err(|(name, message)| bad_parameter(name, &message))?;
-    Ok((params, filter, query))
-}
-
-/// `GET /api/v1/admin/orders`: newest first, filtered like the desk's All tab.
-async fn list(_caller: Caller, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
-    let (params, _, mut query) = match read_params(&state, &req) {
-        Ok(p) => p,
-        Err(res) => return Ok(res),
-    };
-    let limit = match params.limit.as_deref().map(str::parse::<usize>) {
-        None => DEFAULT_LIMIT,
-        Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
-        Some(_) => return Ok(bad_parameter("limit", &format!("limit is a whole number from 1 to {MAX_LIMIT}."))),
-    };
-    let before = match params.cursor.trim() {
-        "" => None,
-        c => match parse_cursor(c) {
-            Some(b) => Some(b),
-            None => return Ok(bad_parameter("cursor", "The cursor is not one this API gave.")),
-        },
-    };
-    query.before = before;
-    let rows = state.db.read(move |c| Ok(order_lists::search(c, &query, limit + 1, 0)?)).await?;
-    let more = rows.len() > limit;
-    let shown = &rows[..rows.len().min(limit)];
-    Ok(HttpResponse::Ok().json(json!({
-        "orders": shown.iter().map(|r| json!({
-            "code": r.code,
-            "status": r.status.as_str(),
-            "payment_status": r.payment_status.as_str(),
-            "channel": r.channel,
-            "customer": {"name": r.customer_name, "phone": r.customer_phone},
-            "currency": r.currency,
-            "total": r.total,
-            "paid": r.paid,
-            "payment_method": r.payment_name,
-            "delivery_method": r.delivery_name,
-            "units": r.units,
-            "created_at": r.created_at,
-        })).collect::<Vec<_>>(),
-        "next": if more { shown.last().map(|r| json!(cursor(&r.created_at, r.id))).unwrap_or(Value::Null) } else { Value::Null },
-    })))
-}
-
-/// `GET /api/v1/admin/orders.csv`: the list's filters (no cursor: the whole export streams), with
-/// `lines` and `bom` as on the desk's export.
-async fn export(caller: Caller, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
-    let (params, filter, query) = match read_params(&state, &req) {
-        Ok(p) => p,
-        Err(res) => return Ok(res),
-    };
-    let switches = crate::web::admin::export::Switches { lines: params.lines, bom: params.bom };
-    crate::web::admin::export::csv_response(state, query, &filter, &switches, caller.actor()).await
-}
-
-/// An order as the admin API shows it: everything the desk shows but the notes' authorship.
-fn order_json(c: &Connection, code: &str) -> Result<Option<Value>, AppError> {
-    let Some(o) = orders::by_code(c, code)? else {
-        return Ok(None);
-    };
-    let lines = orders::lines(c, o.id)?;
-    let payments = payments_db::payments(c, o.id)?;
-    let timeline = desk::timeline(c, o.id)?;
-    let tags = desk::tags(c, o.id)?;
-    let flags = db::review::flags(c, o.id)?;
-    let reviewed = db::review::reviewed(c, o.id)?;
-    let opt = |s: &str| if s.is_empty() { Value::Null } else { json!(s) };
-    let a = &o.address;
-    Ok(Some(json!({
-        "code": o.code,
-        "status": o.status.as_str(),
-        "payment_status": o.payment_status.as_str(),
-        "allowed_transitions": o.status.next().iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        "channel": o.channel,
-        "currency": o.currency,
-        "subtotal": o.subtotal,
-        "delivery_fee": o.delivery_fee,
-        "discount": o.discount,
-        "total": o.total,
-        "paid": o.paid,
-        "balance": (o.total - o.paid).max(0),
-        "customer": {"name": o.customer_name, "phone": o.customer_phone, "email": opt(&o.customer_email)},
-        "delivery": {
-            "method": o.delivery_code,
-            "name": o.delivery_name,
-            "address": if a.line1.is_empty() { Value::Null } else { json!({
-                "line1": a.line1, "line2": a.line2, "city": a.city, "region": a.region,
-                "postal_code": a.postal_code, "country": a.country,
-            }) },
-        },
-        "payment": {"method": o.payment_code, "name": o.payment_name, "kind": o.payment_kind},
-        "discount_code": o.discount_code,
-        "note": o.note,
-        "cancel_reason": o.cancel_reason,
-        "tracking": if o.tracking_number.is_empty() { Value::Null } else { json!({
-            "courier": o.courier, "number": o.tracking_number, "url": opt(&o.tracking_url),
-        }) },
-        "failed_reason": opt(&o.failed_reason),
-        "items": lines.iter().map(|l| json!({
-            "sku": l.sku, "title": l.title, "options": l.options, "unit_price": l.unit_price,
-            "quantity": l.quantity, "line_total": l.line_total,
-        })).collect::<Vec<_>>(),
-        "tags": tags,
-        "flags": flags.iter().map(|f| json!({"rule": f.rule.as_str(), "reason": f.reason})).collect::<Vec<_>>(),
-        "reviewed": reviewed.map(|(at, by)| json!({"at": at, "by": by})),
-        "payments": payments.iter().map(|p| json!({
-            "kind": p.kind.as_str(), "amount": p.amount, "method": p.method, "reference": p.reference,
-            "recorded_by": p.recorded_by, "at": p.at,
-        })).collect::<Vec<_>>(),
-        "timeline": timeline.iter().map(|e| json!({
-            "kind": e.kind.as_str(), "from": e.from_status, "status": e.status, "note": e.note,
-            "detail": e.detail, "by": e.actor, "at": e.at,
-        })).collect::<Vec<_>>(),
-        "created_at": o.created_at,
-        "expires_at": o.expires_at,
-        "confirmed_at": o.confirmed_at,
-        "shipped_at": o.shipped_at,
-        "delivered_at": o.delivered_at,
-    })))
-}
-
-fn not_found() -> (StatusCode, Value) {
-    let message = "No order has this code.";
-    (StatusCode::NOT_FOUND, json!({"error": {"code": "not_found", "message": message}}))
-}
-
-/// `GET /api/v1/admin/orders/{code}`.
-async fn read(_caller: Caller, state: web::Data<AppState>, code: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let code = code.into_inner();
-    let (status, body) = state
-        .db
-        .read(move |c| Ok(order_json(c, &code)?.map(|v| (StatusCode::OK, v)).unwrap_or_else(not_found)))
-        .await?;
-    Ok(HttpResponse::build(status).json(body))
-}
-
-/// A refusal as the API answers it: 409 with the allowed statuses for an illegal step, 409 with
-/// the short lines for stock, 422 with fields to fix.
-fn refusal(r: Refusal) -> Result<(StatusCode, Value), AppError> {
-    let message = r.message();
-    Ok(match r {
-        Refusal::Illegal { from, allowed, .. } => (
-            StatusCode::CONFLICT,
-            json!({"error": {"code": "illegal_transition", "message": message, "from": from.as_str(),
-                "allowed": allowed.iter().map(|s| s.as_str()).collect::<Vec<_>>()}}),
-        ),
-        Refusal::Short(lines) => (
-            StatusCode::CONFLICT,
-            json!({"error": {"code": "short_stock", "message": message, "lines": lines.iter().map(|s| json!({
-                "sku": s.0, "title": s.1, "wanted": s.2, "available": s.3,
-            })).collect::<Vec<_>>()}}),
-        ),
-        Refusal::Invalid(fields) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({"error": {"code": "invalid", "message": message, "fields": fields}}),
-        ),
-        Refusal::NotNow(_) => (StatusCode::CONFLICT, json!({"error": {"code": "conflict", "message": message}})),
-        Refusal::NotFound => not_found(),
-        failed @ Refusal::Failed(_) => return Err(lifecycle::into_error(failed)),
-    })
-}
-
-/// A write call: the body read as `T`, the `Idempotency-Key` honoured (the same key and body get
-/// the stored answer; the same key with another body is refused), and `act` run on the order in
-/// one transaction with the stored answer.
-async fn write_call<T, F>(
-    caller: Caller,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    code: String,
-    body: web::Bytes,
-    act: F,
-) -> Result<HttpResponse, actix_web::Error>
-where
-    T: serde::de::DeserializeOwned + Send + 'static,
-    F: FnOnce(&Connection, i64, T, &Actor, chrono::DateTime<chrono::Utc>) -> Result<(StatusCode, Value), AppError>
-        + Send
-        + 'static,
-{
-    caller.need_write()?;
-    let input: T = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            let message = format!("The request body could not be read: {e}");
-            return Ok(error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", &message, None, None));
-        }
-    };
-    let key = match req.headers().get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
-        None => None,
-        Some(Ok(k)) if !k.is_empty() && k.len() <= 200 => Some(k.to_string()),
-        Some(_) => {
-            let message = "The Idempotency-Key header must be 1 to 200 characters.";
-            return Ok(error(StatusCode::BAD_REQUEST, "bad_request", message, None, None));
-        }
-    };
-    let hash =
-        sha2::Sha256::new().chain_update(req.path().as_bytes()).chain_update(b"\n").chain_update(&body).finalize();
-    let actor = caller.actor();
-    let token_id = caller.token.id;
-    let clock = state.clock.clone();
-    let (status, value) = state
-        .db
-        .write(move |tx| {
-            let now = clock.now();
-            if let Some(k) = &key
-                && let Some((stored_hash, status, body)) = db::api_tokens::reply(tx, token_id, k)?
-            {
-                if stored_hash != hash.as_slice() {
-                    let message = "This Idempotency-Key was used with another request.";
-                    let e = json!({"error": {"code": "idempotency_key_reused", "message": message}});
-                    return Ok((StatusCode::UNPROCESSABLE_ENTITY, e));
-                }
-                let status = StatusCode::from_u16(status).map_err(AppError::internal)?;
-                return Ok((status, serde_json::from_str(&body).map_err(AppError::internal)?));
-            }
-            let Some(id) = orders::by_code(tx, &code)?.map(|o| o.id) else {
-                return Ok(not_found());
-            };
-            let (status, value) = act(tx, id, input, &actor, now)?;
-            if let Some(k) = &key
-                && status.is_success()
-            {
-                db::api_tokens::insert_reply(
-                    tx,
-                    token_id,
-                    k,
-                    &hash,
-                    status.as_u16(),
-                    &value.to_string(),
-                    &db::ts(now),
-                )?;
-            }
-            Ok((status, value))
-        })
-        .await?;
-    Ok(HttpResponse::build(status).json(value))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct TransitionBody {
-    to: String,
-    reason: String,
-    courier: String,
-    tracking_number: String,
-    failed_reason: String,
-    cash_collected: Option<i64>,
-    /// For `returned`: the SKUs whose units go back into stock.
-    restock: Vec<String>,
-    /// For `confirmed`: the order was flagged by the review rules and the caller reviewed it.
-    reviewed: bool,
-}
-
-/// `POST /api/v1/admin/orders/{code}/transitions`: one step of the lifecycle, as the desk's buttons.
-async fn transition(
-    caller: Caller,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    code: web::Path<String>,
-    body: web::Bytes,
-) -> Result<HttpResponse, actix_web::Error> {
-    let code = code.into_inner();
-    write_call(caller, state, req, code, body, |tx, id, b: TransitionBody, actor, now| {
-        if Status::parse(b.to.trim()).is_none() {
-            let allowed: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
-            let fields = FieldErrors::from([("to", format!("Use one of: {}.", allowed.join(", ")))]);
-            return refusal(Refusal::Invalid(fields));
-        }
-        let lines = orders::lines(tx, id)?;
-        let mut restock = Vec::new();
-        for sku in &b.restock {
-            match lines.iter().find(|l| &l.sku == sku) {
-                Some(l) => restock.push(l.id),
-                None => {
-                    let fields = FieldErrors::from([("restock", format!("The order has no line with SKU {sku}."))]);
-                    return refusal(Refusal::Invalid(fields));
-                }
-            }
-        }
-        let step = SellerStep {
-            to: b.to,
-            reason: b.reason,
-            courier: b.courier,
-            tracking_number: b.tracking_number,
-            failed: b.failed_reason,
-            cash: b.cash_collected,
-            restock,
-            reviewed: b.reviewed,
-        };
-        match lifecycle::seller_step(tx, id, &step, actor, now) {
-            Ok(t) => Ok((StatusCode::OK, order_json(tx, &t.code)?.unwrap_or_default())),
-            Err(r) => refusal(r),
-        }
-    })
-    .await
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct PaymentBody {
-    /// `payment` (the default) or `refund`.
-    kind: String,
-    /// In minor units.
-    amount: i64,
-    method: String,
-    reference: String,
-    /// More than the balance (or a refund of more than was kept) on purpose.
-    over_balance: bool,
-}
-
-/// `POST /api/v1/admin/orders/{code}/payments`: a payment or refund, as the desk's form records it.
-async fn payment(
-    caller: Caller,
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    code: web::Path<String>,
-    body: web::Bytes,
-) -> Result<HttpResponse, actix_web::Error> {
-    let code = code.into_inner();
-    let minor_units = state.shop().currency_minor_units;
-    write_call(caller, state, req, code, body, move |tx, id, b: PaymentBody, actor, now| {
-        if !["", "payment", "refund"].contains(&b.kind.as_str()) {
-            let fields = FieldErrors::from([("kind", "Use payment or refund.".to_string())]);
-            return refusal(Refusal::Invalid(fields));
-        }
-        let input = PaymentInput {
-            kind: if b.kind.is_empty() { "payment".into() } else { b.kind },
-            amount: crate::domain::money::decimal(b.amount, minor_units),
-            method: b.method,
-            reference: b.reference,
-            over: b.over_balance,
-        };
-        match pay::record(tx, id, &input, actor, now) {
-            Ok(r) => Ok((StatusCode::CREATED, order_json(tx, &r.code)?.unwrap_or_default())),
-            Err(r) => refusal(r),
-        }
-    })
-    .await
 }

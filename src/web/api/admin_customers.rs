@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::admin::{Caller, bad_parameter};
+use super::admin::{Caller, bad_parameter, parse_limit, read_query};
 use super::error;
 use crate::AppState;
 use crate::db::{customers as stored, order_lists};
@@ -23,9 +23,6 @@ struct Params {
     cursor: String,
     limit: Option<String>,
 }
-
-const DEFAULT_LIMIT: usize = 50;
-const MAX_LIMIT: usize = 200;
 
 /// The cursor of the next page: how many customers came before it, in the list's order.
 fn cursor(offset: usize) -> String {
@@ -54,18 +51,13 @@ fn customer_json(c: &Customer, currency: &str) -> Value {
 
 /// `GET /api/v1/admin/customers`.
 pub async fn list(_caller: Caller, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
-    let p: Params = match serde_urlencoded::from_str(req.query_string()) {
+    let p: Params = match read_query(&req) {
         Ok(p) => p,
-        Err(e) => {
-            let text = e.to_string();
-            let field = text.split('`').nth(1).unwrap_or("query").to_string();
-            return Ok(bad_parameter(&field, &format!("The query could not be read: {e}")));
-        }
+        Err(res) => return Ok(res),
     };
-    let limit = match p.limit.as_deref().map(str::parse::<usize>) {
-        None => DEFAULT_LIMIT,
-        Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
-        Some(_) => return Ok(bad_parameter("limit", &format!("limit is a whole number from 1 to {MAX_LIMIT}."))),
+    let limit = match parse_limit(p.limit.as_deref()) {
+        Ok(n) => n,
+        Err(res) => return Ok(res),
     };
     let offset = match p.cursor.trim() {
         "" => 0,

@@ -3,7 +3,9 @@
 
 pub mod admin;
 mod admin_customers;
+mod admin_orders;
 mod openapi;
+mod openapi_admin;
 mod placing;
 
 use actix_web::http::StatusCode;
