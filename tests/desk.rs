@@ -507,23 +507,7 @@ async fn staff_work_orders_but_owner_pages_and_forged_forms_are_refused() {
     let sku = stock(&app, "canvas-tote", 10);
     let code = place(&app, &[(&sku, 1)], "+919876500050", "upi").await;
     // An invited staff member.
-    let res =
-        app.submit("/admin/users", "/admin/users/invite", &[("email", "ravi@example.com"), ("role", "staff")]).await;
-    let html = res.text().await.unwrap();
-    let at = html.find("/admin/invite?token=").unwrap();
-    let link = html[at..][..html[at..].find('"').unwrap()].to_string();
-    let token = link.split("token=").nth(1).unwrap().to_string();
-    let staff = browser();
-    let pw = "saffron-bicycle-77";
-    let res = app
-        .submit_as(
-            &staff,
-            &link,
-            "/admin/invite",
-            &[("token", &token), ("name", "Ravi"), ("password", pw), ("confirm", pw)],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let staff = app.staff().await;
 
     assert_eq!(app.get_as(&staff, "/admin/orders").await.status(), StatusCode::OK);
     assert_eq!(step_as(&app, &staff, &code, "pending").await.status(), StatusCode::SEE_OTHER);

@@ -12,6 +12,7 @@ pub mod desk;
 pub mod jobs;
 pub mod order_export;
 pub mod order_lists;
+pub mod order_search;
 pub mod orders;
 pub mod outbox;
 pub mod payments;

@@ -164,6 +164,22 @@ impl TestApp {
         self.db().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
+    /// Invites ravi@example.com as staff (as the signed-in owner) and accepts the invitation in a
+    /// browser of his own; returns that browser, signed in.
+    pub async fn staff(&self) -> Client {
+        let invite = [("email", "ravi@example.com"), ("role", "staff")];
+        let html = self.submit("/admin/users", "/admin/users/invite", &invite).await.text().await.unwrap();
+        let at = html.find("/admin/invite?token=").expect("the invitation link");
+        let link = html[at..][..html[at..].find('"').unwrap()].to_string();
+        let token = link.split("token=").nth(1).unwrap().to_string();
+        let staff = browser();
+        let pw = "saffron-bicycle-77";
+        let fields = [("token", token.as_str()), ("name", "Ravi"), ("password", pw), ("confirm", pw)];
+        let res = self.submit_as(&staff, &link, "/admin/invite", &fields).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "the invitation is accepted");
+        staff
+    }
+
     /// `souk doctor` on this shop's data folder: its exit code and what it printed.
     pub fn doctor(&self) -> (i32, String) {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_souk"))
