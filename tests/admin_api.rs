@@ -69,6 +69,7 @@ async fn call_keyed(
     let c = Client::new();
     let mut req = match method {
         "GET" => c.get(app.url(path)),
+        "PATCH" => c.patch(app.url(path)),
         _ => c.post(app.url(path)),
     };
     if !token.is_empty() {
@@ -270,6 +271,141 @@ async fn the_api_lists_reads_moves_and_records_payments_like_the_desk() {
     let (status, body) = call(&app, &token, "POST", &pays, Some(json!({"amount": 100, "method": "upi"}))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(app.count("SELECT count(*) FROM payments"), 1);
+}
+
+#[actix_web::test]
+async fn the_api_creates_and_changes_products_by_the_importers_rules() {
+    let app = desk().await;
+    let spec = spec(&app).await;
+    let reader = make_token(&app, "Catalogue reader", "read").await;
+    let token = make_token(&app, "Supplier sync", "write").await;
+    let tote = json!({
+        "title": "Block-print tote",
+        "status": "active",
+        "description": "Hand-printed in **Bagru**.",
+        "tags": ["bags", "cotton"],
+        "options": ["Colour"],
+        "collections": ["Bags", "Gifts under 1000"],
+        "variants": [
+            {"sku": "TOTE-INDIGO", "options": {"Colour": "Indigo"}, "price": 79900, "on_hand": 4},
+            {"sku": "tote-madder", "options": {"colour": "Madder"}, "price": 79900, "compare_at_price": 99900},
+        ],
+    });
+
+    // A read token cannot write.
+    let (status, body) = call(&app, &reader, "POST", "/api/v1/admin/products", Some(tote.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    conforms(&spec, "Error", &body);
+
+    // Created once, however often the same keyed request is sent.
+    let (status, made) =
+        call_keyed(&app, &token, "POST", "/api/v1/admin/products", Some(tote.clone()), Some("tote-1")).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    conforms(&spec, "AdminProduct", &made);
+    let (status, again) =
+        call_keyed(&app, &token, "POST", "/api/v1/admin/products", Some(tote.clone()), Some("tote-1")).await;
+    assert_eq!((status, &again), (StatusCode::CREATED, &made));
+    assert_eq!(app.count("SELECT count(*) FROM products WHERE slug = 'block-print-tote'"), 1);
+    assert_eq!(made["slug"], "block-print-tote");
+    assert_eq!(made["collections"], json!(["Bags", "Gifts under 1000"]));
+    let skus: Vec<&str> = made["variants"].as_array().unwrap().iter().map(|v| v["sku"].as_str().unwrap()).collect();
+    assert_eq!(skus, ["TOTE-INDIGO", "TOTE-MADDER"]);
+    assert_eq!(made["variants"][0]["available"], 4);
+    assert_eq!(made["variants"][1]["available"], 0);
+    assert_eq!(made["variants"][1]["options"], json!({"Colour": "Madder"}));
+    assert_eq!(made["variants"][1]["compare_at_price"], 99900);
+    // Sent again without a key, the slug is taken: 422 naming it.
+    let (status, body) = call(&app, &token, "POST", "/api/v1/admin/products", Some(tote.clone())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["slug"].as_str().unwrap().contains("taken"), "{body}");
+
+    // On the storefront at once, with its stock.
+    let page = app.get("/p/block-print-tote").await.text().await.unwrap();
+    assert!(page.contains("Block-print tote") && page.contains("Indigo"));
+
+    // A change names only what changes: stock through the ledger, a price, a new variant; the rest stays.
+    let change = json!({"variants": [
+        {"sku": "TOTE-MADDER", "on_hand": 6, "price": 74900},
+        {"sku": "TOTE-SAFFRON", "options": {"Colour": "Saffron"}, "price": 79900, "on_hand": 2},
+    ]});
+    let (status, changed) = call(&app, &token, "PATCH", "/api/v1/admin/products/block-print-tote", Some(change)).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    conforms(&spec, "AdminProduct", &changed);
+    assert_eq!(changed["title"], "Block-print tote");
+    assert_eq!(changed["description"], made["description"]);
+    let stock: Vec<(String, i64, i64)> = changed["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["sku"].as_str().unwrap().to_string(), v["on_hand"].as_i64().unwrap(), v["price"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        stock,
+        [("TOTE-INDIGO".into(), 4, 79900), ("TOTE-MADDER".into(), 6, 74900), ("TOTE-SAFFRON".into(), 2, 79900)]
+    );
+    assert_eq!(app.count("SELECT count(*) FROM stock_ledger l JOIN variants v ON v.id = l.variant_id WHERE v.sku = 'TOTE-MADDER' AND l.delta = 6"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM variants WHERE sku LIKE 'TOTE-%' AND on_hand != (SELECT sum(delta) FROM stock_ledger WHERE variant_id = variants.id)"), 0);
+
+    // Bad input: every problem at the request's path, nothing written.
+    let bad = json!({"title": "", "variants": [
+        {"sku": "TOTE-INDIGO", "price": -5},
+        {"sku": "TOTE-NEW", "options": {"Size": "L"}},
+        {"sku": "TOTE-MADDER", "on_hand": -1},
+    ]});
+    let (status, body) = call(&app, &token, "PATCH", "/api/v1/admin/products/block-print-tote", Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    conforms(&spec, "Error", &body);
+    for field in ["variants[1].options", "variants[2].on_hand"] {
+        assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
+    }
+    let bad = json!({"title": "", "variants": [{"sku": "TOTE-INDIGO", "price": -5}, {"sku": "TOTE-NEW"}]});
+    let (status, body) = call(&app, &token, "PATCH", "/api/v1/admin/products/block-print-tote", Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    for field in ["title", "variants[0].price", "variants[1].price", "variants[1].options"] {
+        assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
+    }
+    // A collection the bad request named is not left behind.
+    let bad = json!({"collections": ["Brand new"], "variants": [{"sku": "BAD SKU!", "price": 100}]});
+    let (status, body) = call(&app, &token, "PATCH", "/api/v1/admin/products/block-print-tote", Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["variants[0].sku"].is_string(), "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM collections WHERE title = 'Brand new'"), 0);
+    let (status, now) = call(&app, &reader, "GET", "/api/v1/admin/products/block-print-tote", None).await;
+    assert_eq!(status, StatusCode::OK);
+    conforms(&spec, "AdminProduct", &now);
+    assert_eq!(now, changed);
+
+    // Removing a variant; an unknown product is 404.
+    let (status, body) = call(
+        &app,
+        &token,
+        "PATCH",
+        "/api/v1/admin/products/block-print-tote",
+        Some(json!({"status": "draft", "collections": [], "variants": [{"sku": "TOTE-SAFFRON", "remove": true}]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["variants"].as_array().unwrap().len(), 2);
+    assert_eq!((body["url"].clone(), body["collections"].clone()), (Value::Null, json!([])));
+    assert_eq!(app.get("/p/block-print-tote").await.status(), StatusCode::NOT_FOUND);
+    let (status, body) = call(&app, &token, "PATCH", "/api/v1/admin/products/nope", Some(json!({"title": "X"}))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    conforms(&spec, "Error", &body);
+
+    // Each write is in the audit log under the token's name.
+    let by = format!("API token “Supplier sync” ({OWNER_EMAIL})");
+    assert_eq!(
+        app.count(&format!("SELECT count(*) FROM audit_log WHERE actor = '{by}' AND action = 'product.create'")),
+        1
+    );
+    assert_eq!(
+        app.count(&format!("SELECT count(*) FROM audit_log WHERE actor = '{by}' AND action = 'product.update'")),
+        2
+    );
+    assert_eq!(
+        app.count(&format!("SELECT count(*) FROM audit_log WHERE actor = '{by}' AND action = 'stock.adjust'")),
+        1
+    );
 }
 
 /// Reads a CSV answer back with the csv crate: (header, rows).

@@ -1,4 +1,5 @@
-//! The CSV import: every product of a file created or updated, all or nothing.
+//! The CSV import: every product of a file created or updated, all or nothing; and one product
+//! created or changed through the admin API by the same rules.
 
 use rusqlite::{Connection, OptionalExtension, named_params};
 
@@ -7,6 +8,7 @@ use super::collections::arrange;
 use super::products::save;
 use crate::db::{self, catalog};
 use crate::domain::catalog::slugify;
+use crate::domain::product_change::{self, PathErrors, ProductChange};
 use crate::domain::product_csv::{CsvError, ImportedProduct, place_errors};
 use crate::domain::product_form;
 use crate::error::AppError;
@@ -108,6 +110,72 @@ fn import_all(
     }
     actor.record(conn, "product.import", "", &format!("{} created, {} updated", summary.created, summary.updated))?;
     Ok(Ok(summary))
+}
+
+/// Creates (`existing` None) or changes one product from the admin API: the change merged over the
+/// product as it is (`domain::product_change`), checked by the product form's rules, saved, and
+/// each named variant's on-hand count set through the stock ledger. All or nothing: problems come
+/// back by the request's field paths with nothing written.
+pub fn change_product(
+    conn: &Connection,
+    actor: &Actor,
+    existing: Option<i64>,
+    change: ProductChange,
+    minor_units: u8,
+) -> Result<Result<i64, PathErrors>, AppError> {
+    conn.execute_batch("SAVEPOINT change_product")?;
+    let result = change_one(conn, actor, existing, change, minor_units);
+    if matches!(result, Ok(Ok(_))) {
+        conn.execute_batch("RELEASE change_product")?;
+    } else {
+        conn.execute_batch("ROLLBACK TO change_product; RELEASE change_product")?;
+    }
+    result
+}
+
+fn change_one(
+    conn: &Connection,
+    actor: &Actor,
+    existing: Option<i64>,
+    change: ProductChange,
+    minor_units: u8,
+) -> Result<Result<i64, PathErrors>, AppError> {
+    let current = match existing {
+        Some(id) => Some(catalog::for_edit(conn, id)?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let merged = match product_change::merge(change, current.as_ref().map(|(p, v, _)| (p, v.as_slice())), minor_units) {
+        Ok(m) => m,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut input = merged.input;
+    input.collections = match &merged.collections {
+        Some(titles) => titles
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .map(|t| collection_for_title(conn, t))
+            .collect::<Result<_, _>>()?,
+        None => current.as_ref().map(|(_, _, c)| c.clone()).unwrap_or_default(),
+    };
+    let valid = match product_form::validate(&input, minor_units) {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(product_change::paths(&e, &merged.sources))),
+    };
+    let id = match save(conn, actor, existing, &valid)? {
+        Ok(id) => id,
+        Err(e) => return Ok(Err(product_change::paths(&e, &merged.sources))),
+    };
+    let known = current.map(|(_, v, _)| v).unwrap_or_default();
+    for (row, wanted) in input.rows.iter().zip(&merged.on_hand) {
+        let (Some(wanted), Some(v)) = (wanted, known.iter().find(|v| v.id.to_string() == row.id)) else { continue };
+        if !row.remove && *wanted != v.on_hand {
+            let delta = wanted - v.on_hand;
+            catalog::adjust_stock(conn, v.id, delta, "api", &actor.name, &db::now())?;
+            actor.record(conn, "stock.adjust", &v.sku, &format!("{delta:+} (api: on hand {wanted})"))?;
+        }
+    }
+    Ok(Ok(id))
 }
 
 /// The collection with this title (any case), as it is; when there is none, a new one that is not

@@ -136,3 +136,20 @@ pub fn export_rows(conn: &Connection) -> rusqlite::Result<Vec<crate::domain::pro
     })?;
     rows.collect()
 }
+
+/// The id of the product at this slug, any status.
+pub fn product_id_by_slug(conn: &Connection, slug: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT id FROM products WHERE slug = :slug")?
+        .query_row(named_params! {":slug": slug}, |r| r.get(0))
+        .optional()
+}
+
+/// The titles of a product's collections, in the shop's collection order.
+pub fn collection_titles_of(conn: &Connection, product_id: i64) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached(
+        "SELECT c.title FROM collection_products cp JOIN collections c ON c.id = cp.collection_id
+         WHERE cp.product_id = :id ORDER BY c.position, c.id",
+    )?
+    .query_map(named_params! {":id": product_id}, |r| r.get(0))?
+    .collect()
+}

@@ -8,20 +8,29 @@ use actix_web::error::InternalError;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 
+use rusqlite::Connection;
+use serde_json::{Value, json};
+use sha2::Digest;
+
 use super::error;
-use super::{admin_customers as customers, admin_orders as orders};
+use super::{admin_customers as customers, admin_orders as orders, admin_products as products};
 use crate::AppState;
 use crate::app::Actor;
 use crate::app::api_tokens;
+use crate::db;
 use crate::domain::FieldErrors;
 use crate::domain::api_tokens::{ApiToken, Scope};
 use crate::domain::auth::User;
+use crate::error::AppError;
 use crate::views::ClientInfo;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/admin/customers", web::get().to(customers::list))
         .route("/api/v1/admin/customers/{id}", web::get().to(customers::read))
         .route("/api/v1/admin/orders", web::get().to(orders::list))
+        .route("/api/v1/admin/products", web::post().to(products::create))
+        .route("/api/v1/admin/products/{slug}", web::get().to(products::read))
+        .route("/api/v1/admin/products/{slug}", web::patch().to(products::update))
         .route("/api/v1/admin/orders.csv", web::get().to(orders::export))
         .route("/api/v1/admin/orders/{code}", web::get().to(orders::read))
         .route("/api/v1/admin/orders/{code}/transitions", web::post().to(orders::transition))
@@ -136,4 +145,81 @@ fn static_name(name: &str) -> &'static str {
         "query",
     ];
     NAMES.iter().find(|n| **n == name).copied().unwrap_or("query")
+}
+
+/// A write call: the token's write scope checked, the body read as `T`, the `Idempotency-Key`
+/// honoured (the same key and body get the stored answer; the same key with another body is
+/// refused), and `act` run in one transaction with the stored answer.
+pub(super) async fn write_call<T, F>(
+    caller: Caller,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+    act: F,
+) -> Result<HttpResponse, actix_web::Error>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+    F: FnOnce(&Connection, T, &Actor, chrono::DateTime<chrono::Utc>) -> Result<(StatusCode, Value), AppError>
+        + Send
+        + 'static,
+{
+    caller.need_write()?;
+    let input: T = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            let message = format!("The request body could not be read: {e}");
+            return Ok(error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", &message, None, None));
+        }
+    };
+    let key = match req.headers().get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
+        None => None,
+        Some(Ok(k)) if !k.is_empty() && k.len() <= 200 => Some(k.to_string()),
+        Some(_) => {
+            let message = "The Idempotency-Key header must be 1 to 200 characters.";
+            return Ok(error(StatusCode::BAD_REQUEST, "bad_request", message, None, None));
+        }
+    };
+    let hash = sha2::Sha256::new()
+        .chain_update(req.method().as_str().as_bytes())
+        .chain_update(b" ")
+        .chain_update(req.path().as_bytes())
+        .chain_update(b"\n")
+        .chain_update(&body)
+        .finalize();
+    let actor = caller.actor();
+    let token_id = caller.token.id;
+    let clock = state.clock.clone();
+    let (status, value) = state
+        .db
+        .write(move |tx| {
+            let now = clock.now();
+            if let Some(k) = &key
+                && let Some((stored_hash, status, body)) = db::api_tokens::reply(tx, token_id, k)?
+            {
+                if stored_hash != hash.as_slice() {
+                    let message = "This Idempotency-Key was used with another request.";
+                    let e = json!({"error": {"code": "idempotency_key_reused", "message": message}});
+                    return Ok((StatusCode::UNPROCESSABLE_ENTITY, e));
+                }
+                let status = StatusCode::from_u16(status).map_err(AppError::internal)?;
+                return Ok((status, serde_json::from_str(&body).map_err(AppError::internal)?));
+            }
+            let (status, value) = act(tx, input, &actor, now)?;
+            if let Some(k) = &key
+                && status.is_success()
+            {
+                db::api_tokens::insert_reply(
+                    tx,
+                    token_id,
+                    k,
+                    &hash,
+                    status.as_u16(),
+                    &value.to_string(),
+                    &db::ts(now),
+                )?;
+            }
+            Ok((status, value))
+        })
+        .await?;
+    Ok(HttpResponse::build(status).json(value))
 }

@@ -7,10 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use sha2::Digest;
 
-use super::admin::{Caller, bad_parameter, parse_limit, read_query};
-use super::error;
+use super::admin::{Caller, bad_parameter, parse_limit, read_query, write_call};
 use crate::AppState;
 use crate::app::Actor;
 use crate::app::orders::payments as pay;
@@ -246,10 +244,9 @@ fn refusal(r: Refusal) -> Result<(StatusCode, Value), AppError> {
     })
 }
 
-/// A write call: the body read as `T`, the `Idempotency-Key` honoured (the same key and body get
-/// the stored answer; the same key with another body is refused), and `act` run on the order in
-/// one transaction with the stored answer.
-async fn write_call<T, F>(
+/// A write call on the order with this code: `act` runs on its id, in the API's idempotent write
+/// (`admin::write_call`); 404 when no order has the code.
+async fn on_order<T, F>(
     caller: Caller,
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -263,63 +260,13 @@ where
         + Send
         + 'static,
 {
-    caller.need_write()?;
-    let input: T = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            let message = format!("The request body could not be read: {e}");
-            return Ok(error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", &message, None, None));
-        }
-    };
-    let key = match req.headers().get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
-        None => None,
-        Some(Ok(k)) if !k.is_empty() && k.len() <= 200 => Some(k.to_string()),
-        Some(_) => {
-            let message = "The Idempotency-Key header must be 1 to 200 characters.";
-            return Ok(error(StatusCode::BAD_REQUEST, "bad_request", message, None, None));
-        }
-    };
-    let hash =
-        sha2::Sha256::new().chain_update(req.path().as_bytes()).chain_update(b"\n").chain_update(&body).finalize();
-    let actor = caller.actor();
-    let token_id = caller.token.id;
-    let clock = state.clock.clone();
-    let (status, value) = state
-        .db
-        .write(move |tx| {
-            let now = clock.now();
-            if let Some(k) = &key
-                && let Some((stored_hash, status, body)) = db::api_tokens::reply(tx, token_id, k)?
-            {
-                if stored_hash != hash.as_slice() {
-                    let message = "This Idempotency-Key was used with another request.";
-                    let e = json!({"error": {"code": "idempotency_key_reused", "message": message}});
-                    return Ok((StatusCode::UNPROCESSABLE_ENTITY, e));
-                }
-                let status = StatusCode::from_u16(status).map_err(AppError::internal)?;
-                return Ok((status, serde_json::from_str(&body).map_err(AppError::internal)?));
-            }
-            let Some(id) = orders::by_code(tx, &code)?.map(|o| o.id) else {
-                return Ok(not_found());
-            };
-            let (status, value) = act(tx, id, input, &actor, now)?;
-            if let Some(k) = &key
-                && status.is_success()
-            {
-                db::api_tokens::insert_reply(
-                    tx,
-                    token_id,
-                    k,
-                    &hash,
-                    status.as_u16(),
-                    &value.to_string(),
-                    &db::ts(now),
-                )?;
-            }
-            Ok((status, value))
-        })
-        .await?;
-    Ok(HttpResponse::build(status).json(value))
+    write_call(caller, state, req, body, move |tx, input: T, actor, now| {
+        let Some(id) = orders::by_code(tx, &code)?.map(|o| o.id) else {
+            return Ok(not_found());
+        };
+        act(tx, id, input, actor, now)
+    })
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -346,7 +293,7 @@ pub(super) async fn transition(
     body: web::Bytes,
 ) -> Result<HttpResponse, actix_web::Error> {
     let code = code.into_inner();
-    write_call(caller, state, req, code, body, |tx, id, b: TransitionBody, actor, now| {
+    on_order(caller, state, req, code, body, |tx, id, b: TransitionBody, actor, now| {
         if Status::parse(b.to.trim()).is_none() {
             let allowed: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
             let fields = FieldErrors::from([("to", format!("Use one of: {}.", allowed.join(", ")))]);
@@ -404,7 +351,7 @@ pub(super) async fn payment(
 ) -> Result<HttpResponse, actix_web::Error> {
     let code = code.into_inner();
     let minor_units = state.shop().currency_minor_units;
-    write_call(caller, state, req, code, body, move |tx, id, b: PaymentBody, actor, now| {
+    on_order(caller, state, req, code, body, move |tx, id, b: PaymentBody, actor, now| {
         if !["", "payment", "refund"].contains(&b.kind.as_str()) {
             let fields = FieldErrors::from([("kind", "Use payment or refund.".to_string())]);
             return refusal(Refusal::Invalid(fields));

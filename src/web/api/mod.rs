@@ -4,6 +4,7 @@
 pub mod admin;
 mod admin_customers;
 mod admin_orders;
+mod admin_products;
 mod openapi;
 mod openapi_admin;
 mod placing;

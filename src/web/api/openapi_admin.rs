@@ -1,4 +1,4 @@
-//! The admin API's part of `/api/v1/openapi.json`: its routes (orders, customers) and the
+//! The admin API's part of `/api/v1/openapi.json`: its routes (orders, customers, products) and the
 //! schemas only they use, merged into the document by `openapi::spec`.
 
 use serde_json::{Value, json};
@@ -9,13 +9,132 @@ use super::openapi::error_response;
 pub(super) fn admin() -> Value {
     let mut paths = admin_paths();
     let mut schemas = admin_schemas();
-    if let (Some(p), Some(s), Value::Object(cp), Value::Object(cs)) =
-        (paths.as_object_mut(), schemas.as_object_mut(), customer_paths(), customer_schemas())
-    {
-        p.extend(cp);
-        s.extend(cs);
+    for (more_paths, more_schemas) in [(customer_paths(), customer_schemas()), (product_paths(), product_schemas())] {
+        if let (Some(p), Some(s), Value::Object(mp), Value::Object(ms)) =
+            (paths.as_object_mut(), schemas.as_object_mut(), more_paths, more_schemas)
+        {
+            p.extend(mp);
+            s.extend(ms);
+        }
     }
     json!({"paths": paths, "schemas": schemas})
+}
+
+/// The admin API's products.
+fn product_paths() -> Value {
+    let write_responses = |ok: &str, code: &str| {
+        json!({
+            code: {"description": ok, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AdminProduct"}}}},
+            "400": error_response("A malformed Idempotency-Key"),
+            "401": error_response("No working API token"),
+            "403": error_response("The token can only read"),
+            "422": error_response("Fields to correct, by the request's paths (`error.fields`, e.g. `variants[1].price`), an unreadable body, or a reused Idempotency-Key; nothing was saved")
+        })
+    };
+    let key = json!({"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 200}});
+    let slug = json!({"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}});
+    let mut update = write_responses("Changed; the product as it is now", "200");
+    update["404"] = error_response("No product has this slug");
+    json!({
+        "/admin/products": {"post": {
+            "summary": "Create a product with its variants and their stock (write scope)",
+            "description": "The CSV importer's rules: the product form's checks, SKUs unique in the shop, collections named by title (one not found is created), stock set through the ledger. A new variant tracks stock unless `track_stock` is false. With an `Idempotency-Key`, a retry creates nothing twice.",
+            "security": [{"apiToken": []}],
+            "parameters": [key],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProductChange"}}}},
+            "responses": write_responses("Created", "201")
+        }},
+        "/admin/products/{slug}": {
+            "get": {
+                "summary": "One product in any status, with its variants' stock on hand, reserved and available",
+                "security": [{"apiToken": []}],
+                "parameters": [slug],
+                "responses": {
+                    "200": {"description": "The product", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AdminProduct"}}}},
+                    "401": error_response("No working API token"),
+                    "404": error_response("No product has this slug")
+                }
+            },
+            "patch": {
+                "summary": "Change a product (write scope): what the body names changes, the rest stays",
+                "description": "Variants are matched by SKU: a named one changes, a new SKU is added, `remove: true` deletes one (refused while open orders hold units of it), variants not named stay as they are. `on_hand` sets the units on hand through the stock ledger. `collections`, when given, is the whole list. Photos are never touched.",
+                "security": [{"apiToken": []}],
+                "parameters": [slug, key],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProductChange"}}}},
+                "responses": update
+            }
+        }
+    })
+}
+
+fn product_schemas() -> Value {
+    let money = json!({"type": "integer", "description": "Minor units of `currency` (paise, cents)."});
+    let nullable_money =
+        json!({"type": ["integer", "null"], "minimum": 0, "description": "Minor units; null for none"});
+    let options = json!({"type": "object", "additionalProperties": {"type": "string"}, "description": "Option name → value, for the product's option names"});
+    json!({
+        "ProductChange": {
+            "type": "object", "additionalProperties": false,
+            "properties": {
+                "slug": {"type": "string", "maxLength": 100, "description": "Lower-case letters, digits and single dashes; made from the title when left out on create"},
+                "title": {"type": "string", "minLength": 1, "maxLength": 200},
+                "status": {"enum": ["draft", "active", "archived"], "description": "A new product is a draft unless this says otherwise"},
+                "description": {"type": "string", "maxLength": 20000, "description": "Markdown"},
+                "tags": {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 30},
+                "seo_title": {"type": "string", "maxLength": 70},
+                "seo_description": {"type": "string", "maxLength": 160},
+                "publish_at": {"type": ["string", "null"], "format": "date-time", "description": "A scheduled drop: on sale from this time; null clears it"},
+                "options": {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 3, "description": "Option names, like Size and Colour"},
+                "collections": {"type": "array", "items": {"type": "string"}, "description": "Collection titles: the product is in exactly these"},
+                "variants": {"type": "array", "maxItems": 100, "items": {
+                    "type": "object", "required": ["sku"], "additionalProperties": false,
+                    "properties": {
+                        "sku": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9_./-]+$"},
+                        "options": options,
+                        "price": {"type": "integer", "minimum": 0, "description": "Minor units; needed for a new variant"},
+                        "compare_at_price": nullable_money,
+                        "track_stock": {"type": "boolean", "description": "True for a new variant unless this says otherwise"},
+                        "allow_backorder": {"type": "boolean"},
+                        "max_per_order": {"type": ["integer", "null"], "minimum": 1, "maximum": 10000},
+                        "barcode": {"type": "string", "maxLength": 64},
+                        "weight_grams": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000000},
+                        "on_hand": {"type": "integer", "minimum": 0, "maximum": 1000000, "description": "Units on hand, set through the stock ledger; left out, stock stays (0 for a new variant)"},
+                        "remove": {"type": "boolean", "default": false, "description": "Delete this variant"}
+                    }
+                }}
+            }
+        },
+        "AdminProduct": {
+            "type": "object", "additionalProperties": false,
+            "required": ["slug", "title", "status", "description", "tags", "seo_title", "seo_description", "publish_at", "options", "collections", "currency", "url", "images", "variants", "updated_at"],
+            "properties": {
+                "slug": {"type": "string"}, "title": {"type": "string"}, "status": {"enum": ["draft", "active", "archived"]},
+                "description": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
+                "seo_title": {"type": "string"}, "seo_description": {"type": "string"},
+                "publish_at": {"type": ["string", "null"], "format": "date-time"},
+                "options": {"type": "array", "items": {"type": "string"}},
+                "collections": {"type": "array", "items": {"type": "string"}},
+                "currency": {"type": "string"},
+                "url": {"type": ["string", "null"], "description": "The storefront page; null unless active"},
+                "images": {"type": "array", "items": {"type": "object", "required": ["url", "alt", "sku"], "additionalProperties": false, "properties": {
+                    "url": {"type": "string"}, "alt": {"type": "string"}, "sku": {"type": ["string", "null"], "description": "The variant the photo shows; null for any"}
+                }}},
+                "variants": {"type": "array", "items": {
+                    "type": "object", "additionalProperties": false,
+                    "required": ["sku", "options", "price", "compare_at_price", "track_stock", "allow_backorder", "max_per_order", "barcode", "weight_grams", "on_hand", "reserved", "available"],
+                    "properties": {
+                        "sku": {"type": "string"}, "options": options, "price": money, "compare_at_price": nullable_money,
+                        "track_stock": {"type": "boolean"}, "allow_backorder": {"type": "boolean"},
+                        "max_per_order": {"type": ["integer", "null"]}, "barcode": {"type": "string"},
+                        "weight_grams": {"type": ["integer", "null"]},
+                        "on_hand": {"type": "integer"}, "reserved": {"type": "integer", "minimum": 0, "description": "Units held by open orders"},
+                        "available": {"type": ["integer", "null"], "minimum": 0, "description": "On hand less reserved; null when stock is not tracked"}
+                    }
+                }},
+                "updated_at": {"type": "string"}
+            }
+        }
+    })
 }
 
 /// The admin API's customers.
