@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod mail;
 pub mod views;
 pub mod web;
+pub mod webhooks;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::AtomicI64;
@@ -97,7 +98,7 @@ pub enum StartError {
     Config(#[from] config::ConfigError),
 }
 
-/// A started shop: the HTTP server, the scheduler and the mail sender.
+/// A started shop: the HTTP server, the scheduler, the mail sender and the webhook sender.
 pub struct Running {
     pub addr: SocketAddr,
     /// The first-run setup link, while no owner account exists.
@@ -107,6 +108,7 @@ pub struct Running {
     scheduler: JobScheduler,
     shutdown: watch::Sender<bool>,
     sender: tokio::task::JoinHandle<()>,
+    hooks: tokio::task::JoinHandle<()>,
     _lock: std::fs::File,
 }
 
@@ -121,6 +123,7 @@ impl Running {
         let _ = self.shutdown.send(true);
         let _ = self.scheduler.shutdown().await;
         let _ = self.sender.await;
+        let _ = self.hooks.await;
         tracing::info!("stopped");
         served
     }
@@ -175,12 +178,13 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         state.config.mail.clone(),
         move || shop.read().unwrap_or_else(|p| p.into_inner()).clone(),
         state.mail_wake.clone(),
-        shutdown_rx,
+        shutdown_rx.clone(),
     ));
+    let hooks = tokio::spawn(webhooks::run_sender(state.db.clone(), state.config.webhooks.clone(), shutdown_rx));
     let scheduler =
         jobs::start(state.db.clone(), state.config.clone(), state.clock.clone(), state.heartbeat.clone()).await?;
     let server = build_server(listener, state.clone())?;
-    Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, _lock: lock })
+    Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, hooks, _lock: lock })
 }
 
 fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {

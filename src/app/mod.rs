@@ -15,5 +15,6 @@ pub mod import;
 pub mod order_settings;
 pub mod orders;
 pub mod products;
+pub mod webhooks;
 
 pub use actor::Actor;

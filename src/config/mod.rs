@@ -21,6 +21,7 @@ pub struct Config {
     pub session: SessionConfig,
     pub security: SecurityConfig,
     pub mail: MailConfig,
+    pub webhooks: WebhooksConfig,
     pub jobs: JobsConfig,
     pub backup: BackupConfig,
     pub uploads: UploadsConfig,
@@ -130,6 +131,24 @@ impl Default for MailConfig {
             max_attempts: 8,
             retry_base_secs: 30,
         }
+    }
+}
+
+/// Outgoing webhooks' delivery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhooksConfig {
+    /// Allows endpoints on loopback, private and link-local addresses (a receiver on this machine or
+    /// the shop's own network). Off: only public internet addresses, checked again at every delivery.
+    pub allow_private: bool,
+    pub timeout_secs: u64,
+    pub max_attempts: u32,
+    pub retry_base_secs: i64,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        Self { allow_private: false, timeout_secs: 10, max_attempts: 10, retry_base_secs: 30 }
     }
 }
 

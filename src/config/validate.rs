@@ -52,6 +52,9 @@ impl Config {
         if self.mail.max_attempts == 0 || self.mail.retry_base_secs < 1 {
             return Err(err("mail", "max_attempts and retry_base_secs must be at least 1"));
         }
+        if self.webhooks.max_attempts == 0 || self.webhooks.retry_base_secs < 1 || self.webhooks.timeout_secs == 0 {
+            return Err(err("webhooks", "max_attempts, retry_base_secs and timeout_secs must be at least 1"));
+        }
         for (key, cron) in [
             ("jobs.backup", &self.jobs.backup),
             ("jobs.purge", &self.jobs.purge),

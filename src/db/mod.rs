@@ -23,6 +23,7 @@ pub mod text;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -55,6 +56,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0016_review", include_str!("migrations/0016_review.sql")),
     ("0017_dashboard", include_str!("migrations/0017_dashboard.sql")),
     ("0018_orders_version", include_str!("migrations/0018_orders_version.sql")),
+    ("0019_webhooks", include_str!("migrations/0019_webhooks.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -173,11 +175,29 @@ fn apply(conn: &mut Connection, current: i64, target: i64) -> rusqlite::Result<(
 #[derive(Clone)]
 pub struct Db {
     pool: r2d2::Pool<SqliteConnectionManager>,
+    /// Moves after every commit that queued mail or a webhook delivery (see [`Db::outbox_changes`]).
+    outbox: Arc<Outbox>,
     writer: Arc<parking_lot::Mutex<()>>,
     queue: std::sync::mpsc::Sender<Job>,
     /// How long a writer may queue for its turn; past it the caller gets 503 like a busy database.
     queue_timeout: Duration,
     path: PathBuf,
+}
+
+/// Tells the outbox senders that a commit may have queued something: each pooled connection's
+/// update hook marks a row of `outbox` inserted or updated (or a webhook endpoint changed), and the
+/// writer, once its transaction has committed, moves `signal` when one was marked.
+struct Outbox {
+    queued: std::sync::atomic::AtomicBool,
+    signal: tokio::sync::watch::Sender<u64>,
+}
+
+impl Outbox {
+    fn committed(&self) {
+        if self.queued.swap(false, std::sync::atomic::Ordering::AcqRel) {
+            self.signal.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
 }
 
 /// Most writes one transaction takes.
@@ -216,6 +236,7 @@ fn batch_error(e: &rusqlite::Error) -> AppError {
 /// The writer thread: takes what is queued (up to [`MAX_BATCH`]), runs it in one transaction and commits.
 fn write_loop(
     pool: r2d2::Pool<SqliteConnectionManager>,
+    outbox: Arc<Outbox>,
     lock: Arc<parking_lot::Mutex<()>>,
     jobs: std::sync::mpsc::Receiver<Job>,
     queue_timeout: Duration,
@@ -239,11 +260,11 @@ fn write_loop(
             continue;
         }
         let _guard = lock.lock();
-        run_batch(&pool, batch);
+        run_batch(&pool, &outbox, batch);
     }
 }
 
-fn run_batch(pool: &r2d2::Pool<SqliteConnectionManager>, batch: Vec<Job>) {
+fn run_batch(pool: &r2d2::Pool<SqliteConnectionManager>, outbox: &Outbox, batch: Vec<Job>) {
     let mut conn = match pool.get() {
         Ok(c) => c,
         Err(e) => {
@@ -308,7 +329,10 @@ fn run_batch(pool: &r2d2::Pool<SqliteConnectionManager>, batch: Vec<Job>) {
         return;
     }
     match tx.commit() {
-        Ok(()) => done.into_iter().for_each(|d| (d.answer)(None)),
+        Ok(()) => {
+            outbox.committed();
+            done.into_iter().for_each(|d| (d.answer)(None))
+        }
         Err(e) => done.into_iter().for_each(|d| (d.answer)(Some(batch_error(&e)))),
     }
 }
@@ -341,24 +365,44 @@ impl Db {
     }
 
     fn connect(path: &Path, busy_timeout_ms: u64, max_db_mb: u64, pool_size: u32) -> Result<Db, OpenError> {
+        let outbox = Arc::new(Outbox {
+            queued: std::sync::atomic::AtomicBool::new(false),
+            signal: tokio::sync::watch::Sender::new(0),
+        });
+        let marks = outbox.clone();
         let manager = SqliteConnectionManager::file(path)
             .with_flags(rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_URI)
-            .with_init(move |c| configure(c, busy_timeout_ms, max_db_mb));
+            .with_init(move |c| {
+                let marks = marks.clone();
+                c.update_hook(Some(move |action, _: &str, table: &str, _| {
+                    // Queued (insert), put back in the queue (update), or an endpoint resumed.
+                    let queue = table == "outbox" && action != rusqlite::hooks::Action::SQLITE_DELETE;
+                    if queue || table == "webhook_endpoints" {
+                        marks.queued.store(true, std::sync::atomic::Ordering::Release);
+                    }
+                }))?;
+                configure(c, busy_timeout_ms, max_db_mb)
+            });
         let pool =
             r2d2::Pool::builder().max_size(pool_size).connection_timeout(Duration::from_secs(10)).build(manager)?;
         let writer = Arc::new(parking_lot::Mutex::new(()));
         let queue_timeout = Duration::from_millis(busy_timeout_ms);
         let (queue, jobs) = std::sync::mpsc::channel();
-        let (p, w) = (pool.clone(), writer.clone());
+        let (p, o, w) = (pool.clone(), outbox.clone(), writer.clone());
         std::thread::Builder::new()
             .name("souk-writer".into())
-            .spawn(move || write_loop(p, w, jobs, queue_timeout))
+            .spawn(move || write_loop(p, o, w, jobs, queue_timeout))
             .map_err(OpenError::Writer)?;
-        Ok(Db { pool, writer, queue, queue_timeout, path: path.to_path_buf() })
+        Ok(Db { pool, outbox, writer, queue, queue_timeout, path: path.to_path_buf() })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Changes after every commit that queued mail or a webhook delivery: the senders wait on it.
+    pub fn outbox_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.outbox.signal.subscribe()
     }
 
     /// Runs `f` on a pooled connection off the async executor.
@@ -429,6 +473,7 @@ impl Db {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        self.outbox.committed();
         Ok(out)
     }
 

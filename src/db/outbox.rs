@@ -1,4 +1,6 @@
 //! The mail outbox: messages written in the same transaction as the change that caused them.
+//! Webhook deliveries share the table on their own channel (`db::webhooks`); what is here reads
+//! and writes mail (`channel = 'email'`), except marking a row, which works on either.
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
@@ -41,7 +43,7 @@ pub fn enqueue(conn: &Connection, m: &NewMessage, now: &str) -> rusqlite::Result
 /// Pending messages whose next attempt is due, oldest first.
 pub fn due(conn: &Connection, now: &str, limit: i64) -> rusqlite::Result<Vec<Message>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now ORDER BY id LIMIT :limit"
+        "SELECT {COLUMNS} FROM outbox WHERE channel = 'email' AND status = 'pending' AND next_attempt_at <= :now ORDER BY id LIMIT :limit"
     ))?;
     let rows = stmt.query_map(named_params! {":now": now, ":limit": limit}, message_from_row)?;
     rows.collect()
@@ -49,7 +51,9 @@ pub fn due(conn: &Connection, now: &str, limit: i64) -> rusqlite::Result<Vec<Mes
 
 /// When the next pending message is due; `None` when nothing is pending.
 pub fn next_due_at(conn: &Connection) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT min(next_attempt_at) FROM outbox WHERE status = 'pending'", [], |r| r.get(0))
+    conn.query_row("SELECT min(next_attempt_at) FROM outbox WHERE channel = 'email' AND status = 'pending'", [], |r| {
+        r.get(0)
+    })
 }
 
 pub fn mark_sent(conn: &Connection, id: i64, attempts: u32, now: &str) -> rusqlite::Result<()> {
@@ -94,7 +98,8 @@ pub fn withdraw(conn: &Connection, kind: &str, to: &str, reason: &str) -> rusqli
 /// Puts a failed or waiting message back at the front of the queue; returns its recipient, `None` if it was already sent.
 pub fn retry_now(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row(
-        "UPDATE outbox SET status = 'pending', next_attempt_at = :now WHERE id = :id AND status != 'sent' AND NOT (sensitive AND body_text = :wiped) RETURNING to_addr",
+        "UPDATE outbox SET status = 'pending', next_attempt_at = :now
+         WHERE id = :id AND channel = 'email' AND status != 'sent' AND NOT (sensitive AND body_text = :wiped) RETURNING to_addr",
         named_params! {":now": now, ":id": id, ":wiped": WIPED},
         |r| r.get(0),
     )
@@ -104,7 +109,8 @@ pub fn retry_now(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<Opti
 /// Counts of messages by status: (pending, failed).
 pub fn backlog(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     conn.query_row(
-        "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') FROM outbox",
+        "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') FROM outbox
+         WHERE channel = 'email'",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
@@ -113,7 +119,8 @@ pub fn backlog(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
 /// The newest messages, of one status or (`None`) any, at most `limit`.
 pub fn list(conn: &Connection, status: Option<MessageStatus>, limit: i64) -> rusqlite::Result<Vec<Message>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE (:status = '' OR status = :status) ORDER BY id DESC LIMIT :limit"
+        "SELECT {COLUMNS} FROM outbox WHERE channel = 'email' AND (:status = '' OR status = :status)
+         ORDER BY id DESC LIMIT :limit"
     ))?;
     let rows = stmt.query_map(
         named_params! {":status": status.map_or("", MessageStatus::as_str), ":limit": limit},

@@ -31,6 +31,7 @@ pub mod theme;
 pub mod throttle;
 pub mod time;
 pub mod tokens;
+pub mod webhooks;
 pub mod whatsapp;
 pub mod zone;
 

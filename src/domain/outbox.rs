@@ -53,3 +53,9 @@ impl MessageStatus {
         MessageStatus::ALL.into_iter().find(|m| m.as_str() == s)
     }
 }
+
+/// Exponential backoff: base, 2×base, 4×base … capped at one hour.
+pub fn retry_delay(base_secs: i64, attempts: u32) -> chrono::Duration {
+    let secs = base_secs.saturating_mul(1i64 << (attempts.saturating_sub(1)).min(20));
+    chrono::Duration::seconds(secs.min(3600))
+}

@@ -12,7 +12,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::config::MailConfig;
 use crate::db::{self, Db, outbox};
-use crate::domain::outbox::Message as OutboxMessage;
+use crate::domain::outbox::{Message as OutboxMessage, retry_delay};
 use crate::domain::shop::ShopSettings;
 
 pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
@@ -129,12 +129,6 @@ async fn deliver(
     .await
 }
 
-/// Exponential backoff: base, 2×base, 4×base … capped at one hour.
-pub fn retry_delay(base_secs: i64, attempts: u32) -> chrono::Duration {
-    let secs = base_secs.saturating_mul(1i64 << (attempts.saturating_sub(1)).min(20));
-    chrono::Duration::seconds(secs.min(3600))
-}
-
 fn build(from: &Mailbox, m: &OutboxMessage) -> Result<Message, String> {
     let to: Mailbox = m.to.parse().map_err(|e| format!("bad recipient {:?}: {e}", m.to))?;
     let domain = from.email.domain().to_string();
@@ -154,7 +148,7 @@ fn build(from: &Mailbox, m: &OutboxMessage) -> Result<Message, String> {
 mod tests {
     #[test]
     fn backoff_doubles_and_caps() {
-        let d: Vec<i64> = (1..=9).map(|a| super::retry_delay(30, a).num_seconds()).collect();
+        let d: Vec<i64> = (1..=9).map(|a| crate::domain::outbox::retry_delay(30, a).num_seconds()).collect();
         assert_eq!(d, [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]);
     }
 }

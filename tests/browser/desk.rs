@@ -32,9 +32,13 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
     };
     let b = &chromium.client;
     b.set_window_size(390, 844).await.unwrap();
-    let app = TestApp::spawn_demo().await;
+    // Webhooks to a closed port on this machine: each delivery fails at once and waits for its retry.
+    let app = TestApp::spawn_demo_with(|c| c.webhooks.allow_private = true).await;
     let sku = shop::stock(&app, "canvas-tote", 5);
     app.setup_owner().await;
+    let hook = [("url", "http://127.0.0.1:9/hooks"), ("events", "order.placed"), ("events", "order.status_changed")];
+    let res = app.submit("/admin/settings/webhooks", "/admin/settings/webhooks", &hook).await;
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
     // The owner's choices: the full amount confirms an order, and a courier with a tracking link.
     let res = app.submit("/admin/settings/orders", "/admin/settings/orders", &[("paid_confirms", "on")]).await;
     assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
@@ -111,9 +115,13 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         ("/admin?period=7d", "the dashboard"),
         (&format!("/admin/customers/{customer}") as &str, "a customer's page"),
         ("/admin/settings/api", "the API tokens"),
+        ("/admin/settings/webhooks", "the webhooks and their deliveries"),
     ] {
         b.goto(&app.url(path)).await.unwrap();
         harness::assert_accessible(b, what).await;
+        if path.ends_with("webhooks") {
+            shot(b, "webhooks").await;
+        }
     }
     shot(b, "desk-receipt").await;
 
@@ -131,6 +139,7 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         "/admin/settings/orders".into(),
         "/admin/settings".into(),
         "/admin/settings/api".into(),
+        "/admin/settings/webhooks".into(),
         "/admin/orders?tab=review".into(),
         "/admin?period=today".into(),
         "/admin?period=30d".into(),
@@ -187,6 +196,15 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
     pages.push(("a token made".into(), made.text().await.unwrap()));
     let refused = app.submit(api, api, &[("name", "")]).await;
     pages.push(("a token refused".into(), refused.text().await.unwrap()));
+    let hooks = "/admin/settings/webhooks";
+    let refused = app.submit(hooks, hooks, &[("url", "ftp://example.com")]).await;
+    assert_eq!(refused.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    pages.push(("an endpoint refused".into(), refused.text().await.unwrap()));
+    let added =
+        app.submit(hooks, hooks, &[("url", "https://hooks.example.com/souk"), ("events", "payment.recorded")]).await;
+    pages.push(("an endpoint added".into(), added.text().await.unwrap()));
+    let (_, page) = app.page(hooks).await;
+    assert!(page.contains("failed; next try"), "the failed deliveries are listed");
     harness::assert_valid_html(&pages);
     chromium.client.clone().close().await.unwrap();
 }

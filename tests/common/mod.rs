@@ -61,8 +61,14 @@ impl TestApp {
 
     /// A shop filled by `souk demo` before the server starts.
     pub async fn spawn_demo() -> TestApp {
+        Self::spawn_demo_with(|_| {}).await
+    }
+
+    /// A shop filled by `souk demo`, with `tweak` applied to the config.
+    pub async fn spawn_demo_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let config = test_config(dir.path());
+        let mut config = test_config(dir.path());
+        tweak(&mut config);
         let db = souk::db::Db::open(&config.db_path(), 5000, 0, 2).unwrap();
         db.write_blocking(|tx| souk::demo::fill(tx, false).map_err(souk::error::AppError::Conflict)).unwrap();
         drop(db);

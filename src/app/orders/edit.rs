@@ -223,6 +223,7 @@ pub fn edit_customer(
         super::desk::event(tx, &order, EventKind::Edit, &detail, actor, &at)?;
         let fields: Vec<&str> = changed.iter().filter_map(|c| c.split(':').next()).collect();
         actor.record(tx, "order.edit_customer", &order.code, &fields.join(", "))?;
+        crate::app::webhooks::customer_if_new(tx, order_id, &at)?;
         Ok(order.code)
     })
 }

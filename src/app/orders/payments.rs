@@ -52,6 +52,7 @@ pub fn add(tx: &Connection, order: &Order, p: &NewPayment, actor: &Actor, at: &s
         at,
     )?;
     actor.record(tx, &format!("order.{}", p.kind.as_str()), &order.code, &detail)?;
+    crate::app::webhooks::payment_recorded(tx, order.id, p, at)?;
     Ok(status)
 }
 

@@ -315,6 +315,7 @@ fn place_in(
     if let Some(k) = &p.key {
         orders::insert_idempotency(tx, k.scope, &k.key, &k.request_hash, order_id, k.cart_id, &now)?;
     }
+    crate::app::webhooks::order_placed(tx, order_id, &now)?;
     let token = match &p.key {
         Some(k) => {
             let (token, hash) = link_for_key(p.link_key, k, order_id);

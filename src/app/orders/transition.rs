@@ -278,6 +278,7 @@ fn transition_in(
         let why = if reason.is_empty() { String::new() } else { format!(": {reason}") };
         actor.record(tx, "order.status", &order.code, &format!("{from} → {to}{why}"))?;
     }
+    crate::app::webhooks::status_changed(tx, order_id, from, &at)?;
     Ok(Transitioned { order_id, code: order.code, from, to })
 }
 

@@ -17,3 +17,4 @@ pub mod print;
 pub mod products;
 pub mod settings;
 pub mod users;
+pub mod webhooks;

@@ -18,6 +18,7 @@ mod photos;
 mod products;
 mod settings;
 mod users;
+mod webhooks;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -58,6 +59,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/settings/api", web::get().to(api_tokens::list))
         .route("/admin/settings/api", web::post().to(api_tokens::create))
         .route("/admin/settings/api/{id}/revoke", web::post().to(api_tokens::revoke))
+        .route("/admin/settings/webhooks", web::get().to(webhooks::list))
+        .route("/admin/settings/webhooks", web::post().to(webhooks::create))
+        .route("/admin/settings/webhooks/{id}/pause", web::post().to(webhooks::pause))
+        .route("/admin/settings/webhooks/{id}/resume", web::post().to(webhooks::resume))
+        .route("/admin/settings/webhooks/{id}/secret", web::post().to(webhooks::roll_secret))
+        .route("/admin/settings/webhooks/{id}/delete", web::post().to(webhooks::delete))
+        .route("/admin/settings/webhooks/deliveries/{id}/resend", web::post().to(webhooks::resend))
         .route("/admin/settings/orders", web::get().to(order_settings::show))
         .route("/admin/settings/orders", web::post().to(order_settings::save_rules))
         .route("/admin/settings/review", web::post().to(order_settings::save_review))
