@@ -82,6 +82,28 @@ pub fn stale(token: &ApiToken, now: DateTime<Utc>) -> bool {
     token.last_used_at.as_deref().and_then(db::parse_ts).is_none_or(|t| now - t >= chrono::Duration::minutes(1))
 }
 
+/// Records a read call in the audit log under the token's name (write calls are recorded by the
+/// use cases they run): the path and the names of its query's parameters, not their values, which
+/// may be a customer's phone number. Notes the token's use when `stale`.
+pub fn record_read(
+    tx: &Connection,
+    actor: &Actor,
+    token: &ApiToken,
+    path: &str,
+    query: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut names: Vec<&str> = query.split('&').filter_map(|p| p.split('=').next()).filter(|n| !n.is_empty()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let detail = if names.is_empty() { String::new() } else { format!("parameters: {}", names.join(", ")) };
+    actor.record(tx, "api.read", path, &detail)?;
+    if stale(token, now) {
+        touch(tx, token.id, now)?;
+    }
+    Ok(())
+}
+
 /// Notes that a token was used now.
 pub fn touch(tx: &Connection, id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
     Ok(api_tokens::touch(tx, id, &db::ts(now))?)

@@ -88,12 +88,19 @@ impl FromRequest for Caller {
             let found = state.db.read(move |c| api_tokens::authenticate(c, &presented)).await?;
             let (token, user) = found.ok_or_else(unauthorized)?;
             let now = state.clock.now();
-            if api_tokens::stale(&token, now) {
-                let id = token.id;
+            let ip = req.extensions().get::<ClientInfo>().map(|c| c.ip.clone()).unwrap_or_default();
+            let caller = Caller { token, user, ip };
+            // Every call is in the audit log under the token's name: a write by the use case it runs,
+            // the export by the export, and a read here, before it is answered.
+            if req.method() == actix_web::http::Method::GET && !req.path().ends_with(".csv") {
+                let (actor, token, path, query) =
+                    (caller.actor(), caller.token.clone(), req.path().to_string(), req.query_string().to_string());
+                state.db.write(move |tx| api_tokens::record_read(tx, &actor, &token, &path, &query, now)).await?;
+            } else if api_tokens::stale(&caller.token, now) {
+                let id = caller.token.id;
                 state.db.write(move |tx| api_tokens::touch(tx, id, now)).await?;
             }
-            let ip = req.extensions().get::<ClientInfo>().map(|c| c.ip.clone()).unwrap_or_default();
-            Ok(Caller { token, user, ip })
+            Ok(caller)
         })
     }
 }
