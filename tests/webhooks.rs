@@ -185,10 +185,22 @@ async fn webhooks_are_signed_retried_after_a_500_and_delivered_once() {
         json!({"kind": "payment", "amount": 1000, "method": "upi", "reference": "412345678901"})
     );
 
-    // Every request is signed as documented; a wrong secret does not verify.
+    // Every request is signed as documented, and its body is as /api/v1/openapi.json describes
+    // the event; a wrong secret does not verify.
+    let spec: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
     let all = receiver.got.lock().unwrap().clone();
     assert_eq!(all.len(), 5);
     for r in &all {
+        let schema = spec["webhooks"][r.header("souk-event")]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{} is in the document", r.header("souk-event")))
+            .to_string();
+        let mut root = spec.clone();
+        root["$ref"] = json!(schema);
+        let validator = jsonschema::validator_for(&root).expect("the document's schemas compile");
+        let errors: Vec<String> =
+            validator.iter_errors(&r.json()).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{schema}: {errors:?}\n{:#}", r.json());
         assert!(signed_correctly(&secret, r), "{:?}", r.headers);
         assert!(!signed_correctly("whsec_wrong", r));
         assert_eq!(r.header("content-type"), "application/json");

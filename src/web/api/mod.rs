@@ -7,6 +7,7 @@ mod admin_orders;
 mod admin_products;
 mod openapi;
 mod openapi_admin;
+mod openapi_webhooks;
 mod placing;
 
 use actix_web::http::StatusCode;

@@ -8,14 +8,16 @@ pub(super) fn error_response(description: &str) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
 }
 
-/// The document itself: the public routes, then the admin API's.
+/// The document itself: the public routes, then the admin API's, and the webhooks Souk sends.
 pub fn spec() -> Value {
     let mut doc = public();
-    let admin = super::openapi_admin::admin();
-    for (key, target) in [("paths", "/paths"), ("schemas", "/components/schemas")] {
-        if let (Some(Value::Object(from)), Some(Value::Object(to))) = (admin.get(key).cloned(), doc.pointer_mut(target))
-        {
-            to.extend(from);
+    for part in [super::openapi_admin::admin(), super::openapi_webhooks::webhooks()] {
+        for (key, target) in [("paths", "/paths"), ("schemas", "/components/schemas"), ("webhooks", "/webhooks")] {
+            if let (Some(Value::Object(from)), Some(Value::Object(to))) =
+                (part.get(key).cloned(), doc.pointer_mut(target))
+            {
+                to.extend(from);
+            }
         }
     }
     doc
@@ -34,6 +36,7 @@ fn public() -> Value {
             "description": "Products and guest orders of one Souk shop, and (with an API token) its order desk. Money is in integer minor units with a `currency`; times are RFC 3339 UTC. Errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`."
         },
         "servers": [{"url": "/api/v1"}],
+        "webhooks": {},
         "paths": {
             "/shop": {"get": {
                 "summary": "The shop: name, currency, how orders are delivered and paid",
