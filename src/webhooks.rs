@@ -174,3 +174,27 @@ async fn deliver(
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name that resolves to this machine is refused by the resolver itself, before any
+    /// connection, so an address that passed the check when saved cannot be turned inward later.
+    #[test]
+    fn the_resolver_refuses_names_that_lead_to_private_addresses() {
+        let strict = agent(&WebhooksConfig::default());
+        let refused = strict.post("http://localhost:9/hooks").send("{}").unwrap_err();
+        match refused {
+            ureq::Error::Io(e) => {
+                assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+                assert!(e.to_string().contains("loopback, private or reserved"), "{e}");
+            }
+            other => panic!("refused by the resolver, not {other:?}"),
+        }
+        // Allowed, the same call gets as far as connecting (nothing listens on port 9).
+        let lax = agent(&WebhooksConfig { allow_private: true, ..Default::default() });
+        let e = lax.post("http://localhost:9/hooks").send("{}").unwrap_err();
+        assert!(!matches!(&e, ureq::Error::Io(io) if io.kind() == io::ErrorKind::PermissionDenied), "{e}");
+    }
+}
