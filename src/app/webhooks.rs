@@ -116,9 +116,20 @@ pub fn emit(
     if endpoints.is_empty() {
         return Ok(0);
     }
+    queue(conn, event, &endpoints, now, data()?)
+}
+
+/// Queues one event, with one id, for each of `endpoints`.
+fn queue(
+    conn: &Connection,
+    event: Event,
+    endpoints: &[(i64, String)],
+    now: &str,
+    data: Value,
+) -> Result<usize, AppError> {
     let id = rules::new_event_id();
-    let body = json!({"id": id, "type": event.as_str(), "created_at": now, "data": data()?}).to_string();
-    for (endpoint, url) in &endpoints {
+    let body = json!({"id": id, "type": event.as_str(), "created_at": now, "data": data}).to_string();
+    for (endpoint, url) in endpoints {
         stored::enqueue(conn, *endpoint, url, event.as_str(), &id, &body, now)?;
     }
     Ok(endpoints.len())
@@ -164,30 +175,47 @@ fn order(conn: &Connection, order_id: i64) -> Result<Order, AppError> {
     orders::by_id(conn, order_id)?.ok_or(AppError::NotFound)
 }
 
-/// `order.placed`, and `customer.created` when the order's number is new to the shop.
+/// `order.placed`, and `customer.created` when the order's number is new to the shop. The order
+/// is read once, and only when an endpoint receives one of them.
 pub fn order_placed(conn: &Connection, order_id: i64, now: &str) -> Result<(), AppError> {
-    emit(conn, Event::OrderPlaced, now, || Ok(json!({"order": order_json(conn, &order(conn, order_id)?)?})))?;
-    customer_if_new(conn, order_id, now)
+    let placed = stored::subscribers(conn, Event::OrderPlaced)?;
+    let created = stored::subscribers(conn, Event::CustomerCreated)?;
+    if placed.is_empty() && created.is_empty() {
+        return Ok(());
+    }
+    let o = order(conn, order_id)?;
+    if !placed.is_empty() {
+        queue(conn, Event::OrderPlaced, &placed, now, json!({"order": order_json(conn, &o)?}))?;
+    }
+    if !created.is_empty() {
+        new_customer(conn, &o, &created, now)?;
+    }
+    Ok(())
 }
 
 /// `customer.created` when the order's customer was made by this change (a first order, or an
 /// order moved to a number the shop had not seen).
 pub fn customer_if_new(conn: &Connection, order_id: i64, now: &str) -> Result<(), AppError> {
-    if stored::subscribers(conn, Event::CustomerCreated)?.is_empty() {
+    let created = stored::subscribers(conn, Event::CustomerCreated)?;
+    if created.is_empty() {
         return Ok(());
     }
-    let Some(customer_id) = order(conn, order_id)?.customer_id else { return Ok(()) };
-    let Some(c) = db::customers::by_id(conn, customer_id)? else { return Ok(()) };
+    new_customer(conn, &order(conn, order_id)?, &created, now)
+}
+
+fn new_customer(conn: &Connection, o: &Order, endpoints: &[(i64, String)], now: &str) -> Result<(), AppError> {
+    let Some(c) = o.customer_id.map(|id| db::customers::by_id(conn, id)).transpose()?.flatten() else {
+        return Ok(());
+    };
     if c.created_at != now {
         return Ok(());
     }
-    emit(conn, Event::CustomerCreated, now, || {
-        Ok(json!({"customer": {
-            "id": c.id, "phone": c.phone, "name": c.name,
-            "email": if c.email.is_empty() { Value::Null } else { json!(c.email) },
-            "created_at": c.created_at,
-        }}))
-    })?;
+    let data = json!({"customer": {
+        "id": c.id, "phone": c.phone, "name": c.name,
+        "email": if c.email.is_empty() { Value::Null } else { json!(c.email) },
+        "created_at": c.created_at,
+    }});
+    queue(conn, Event::CustomerCreated, endpoints, now, data)?;
     Ok(())
 }
 

@@ -4,7 +4,10 @@
 # counts oversold units (must be 0). The control, in the same run: the machine's raw SQLite
 # ceiling, single-row insert transactions per second with the same settings (WAL, synchronous=FULL).
 # Usage: tests/bench/orders.sh   (DURATION=seconds per run, default 15; PORT, default 18700;
-# MAIL=0: the shop has no contact email, so orders queue no seller notice)
+# MAIL=0: the shop has no contact email, so orders queue no seller notice; WEBHOOK=1: a paused
+# webhook endpoint receives every event, so each order also queues its order.placed and
+# customer.created deliveries in its transaction, which is what the write path pays; paused, none
+# is sent, so the sender's work does not blur the figure)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
@@ -19,7 +22,7 @@ PID=
 trap '[ -z "$PID" ] || kill $PID 2>/dev/null; wait 2>/dev/null; rm -rf "$DATA"' EXIT
 "$BIN" demo --products 1000 --variants 5 >/dev/null
 # Plenty of stock everywhere but on 20 hot variants, which have 25 units each and sell out.
-python3 - "$DATA/souk.db" "${MAIL:-1}" <<'PY'
+python3 - "$DATA/souk.db" "${MAIL:-1}" "${WEBHOOK:-0}" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 hot = "CAST(substr(sku, 2, instr(sku, '-') - 2) AS INTEGER) <= 20 AND sku LIKE '%-M'"
@@ -31,6 +34,10 @@ db.execute("""UPDATE variants SET track_stock = 1, allow_backorder = 0,
 # so no order queues mail: the figures of runs before 2026-12-01).
 if sys.argv[2] != "0":
     db.execute("UPDATE shop_settings SET contact_email = 'orders@shop.example'")
+if sys.argv[3] == "1":
+    db.execute("""INSERT INTO webhook_endpoints (url, events, secret, active, created_at, created_by)
+        VALUES ('https://hooks.example.com/souk', 'order.placed order.status_changed payment.recorded customer.created',
+                'whsec_bench', 0, '2026-01-01T00:00:00.000Z', 'bench')""")
 db.commit()
 PY
 
@@ -73,6 +80,7 @@ oversold = db.execute("SELECT coalesce(sum(reserved - on_hand), 0) FROM variants
 mismatch = db.execute("""SELECT count(*) FROM variants v WHERE v.reserved !=
     (SELECT coalesce(sum(l.reserved), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.variant_id = v.id)""").fetchone()[0]
 orders = db.execute("SELECT count(*) FROM orders").fetchone()[0]
-mails = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
-print(f"\nOrders stored: {orders}. Seller emails queued: {mails}. Oversold units: {oversold}. Variants whose reservation differs from their order lines: {mismatch}.")
+mails = db.execute("SELECT count(*) FROM outbox WHERE channel = 'email'").fetchone()[0]
+hooks = db.execute("SELECT count(*) FROM outbox WHERE channel = 'webhook'").fetchone()[0]
+print(f"\nOrders stored: {orders}. Seller emails queued: {mails}. Webhook deliveries queued: {hooks}. Oversold units: {oversold}. Variants whose reservation differs from their order lines: {mismatch}.")
 PY
