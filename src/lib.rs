@@ -53,6 +53,8 @@ pub struct AppState {
     pub checkout_forms: Arc<web::form_stash::FormStash>,
     /// The dashboard's figures until the orders change (`web::admin::dashboard::Cache`).
     pub dashboard: Arc<web::admin::dashboard::Cache>,
+    /// Admin API reads counted for the audit log, written once a second (`app::api_tokens::ReadTally`).
+    pub api_reads: Arc<app::api_tokens::ReadTally>,
 }
 
 impl AppState {
@@ -109,6 +111,7 @@ pub struct Running {
     shutdown: watch::Sender<bool>,
     sender: tokio::task::JoinHandle<()>,
     hooks: tokio::task::JoinHandle<()>,
+    reads: tokio::task::JoinHandle<()>,
     _lock: std::fs::File,
 }
 
@@ -124,6 +127,7 @@ impl Running {
         let _ = self.scheduler.shutdown().await;
         let _ = self.sender.await;
         let _ = self.hooks.await;
+        let _ = self.reads.await;
         tracing::info!("stopped");
         served
     }
@@ -161,6 +165,7 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         clock: domain::clock::Clock::default(),
         checkout_forms: Arc::default(),
         dashboard: Arc::default(),
+        api_reads: Arc::default(),
         proxies: Arc::new(config.trusted_proxies()?),
         config: Arc::new(config),
         shop: Arc::new(RwLock::new(shop)),
@@ -180,11 +185,32 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         state.mail_wake.clone(),
         shutdown_rx.clone(),
     ));
-    let hooks = tokio::spawn(webhooks::run_sender(state.db.clone(), state.config.webhooks.clone(), shutdown_rx));
+    let hooks =
+        tokio::spawn(webhooks::run_sender(state.db.clone(), state.config.webhooks.clone(), shutdown_rx.clone()));
+    let reads = tokio::spawn(write_api_reads(state.db.clone(), state.api_reads.clone(), shutdown_rx));
     let scheduler =
         jobs::start(state.db.clone(), state.config.clone(), state.clock.clone(), state.heartbeat.clone()).await?;
     let server = build_server(listener, state.clone())?;
-    Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, hooks, _lock: lock })
+    Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, hooks, reads, _lock: lock })
+}
+
+/// Writes the counted admin API reads to the audit log once a second, and a last time at shutdown.
+async fn write_api_reads(db: db::Db, reads: Arc<app::api_tokens::ReadTally>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let stop = tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => false,
+            _ = shutdown.changed() => true,
+        };
+        if !reads.is_empty() {
+            let tally = reads.clone();
+            if let Err(e) = db.write(move |tx| tally.flush(tx)).await {
+                tracing::warn!("API reads not written to the audit log: {e}");
+            }
+        }
+        if stop {
+            break;
+        }
+    }
 }
 
 fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {

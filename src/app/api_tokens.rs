@@ -82,26 +82,63 @@ pub fn stale(token: &ApiToken, now: DateTime<Utc>) -> bool {
     token.last_used_at.as_deref().and_then(db::parse_ts).is_none_or(|t| now - t >= chrono::Duration::minutes(1))
 }
 
-/// Records a read call in the audit log under the token's name (write calls are recorded by the
-/// use cases they run): the path and the names of its query's parameters, not their values, which
-/// may be a customer's phone number. Notes the token's use when `stale`.
-pub fn record_read(
-    tx: &Connection,
-    actor: &Actor,
-    token: &ApiToken,
-    path: &str,
-    query: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let mut names: Vec<&str> = query.split('&').filter_map(|p| p.split('=').next()).filter(|n| !n.is_empty()).collect();
-    names.sort_unstable();
-    names.dedup();
-    let detail = if names.is_empty() { String::new() } else { format!("parameters: {}", names.join(", ")) };
-    actor.record(tx, "api.read", path, &detail)?;
-    if stale(token, now) {
-        touch(tx, token.id, now)?;
+/// API reads waiting to be written to the audit log: one entry per token, address, path and set
+/// of parameter names, with how many calls it stands for and when the first and last came.
+#[derive(Debug, Default)]
+pub struct ReadTally {
+    reads: parking_lot::Mutex<std::collections::BTreeMap<ReadKey, (u64, String, String)>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct ReadKey {
+    user_id: Option<i64>,
+    actor: String,
+    ip: String,
+    path: String,
+    parameters: String,
+}
+
+impl ReadTally {
+    /// Counts one read: the path and the names of its query's parameters, not their values
+    /// (which may be a customer's phone number).
+    pub fn note(&self, actor: &Actor, path: &str, query: &str, now: DateTime<Utc>) {
+        let mut names: Vec<&str> =
+            query.split('&').filter_map(|p| p.split('=').next()).filter(|n| !n.is_empty()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let key = ReadKey {
+            user_id: actor.user_id,
+            actor: actor.name.clone(),
+            ip: actor.ip.clone(),
+            path: path.to_string(),
+            parameters: names.join(", "),
+        };
+        let at = db::ts(now);
+        let mut reads = self.reads.lock();
+        let entry = reads.entry(key).or_insert_with(|| (0, at.clone(), at.clone()));
+        entry.0 += 1;
+        entry.2 = at;
     }
-    Ok(())
+
+    /// Writes what was counted since the last time as `api.read` entries; returns how many calls
+    /// they stand for.
+    pub fn flush(&self, tx: &Connection) -> Result<u64, AppError> {
+        let reads = std::mem::take(&mut *self.reads.lock());
+        let mut calls = 0;
+        for (k, (n, first, last)) in reads {
+            let actor = Actor { user_id: k.user_id, name: k.actor, ip: k.ip };
+            let parameters =
+                if k.parameters.is_empty() { String::new() } else { format!("; parameters: {}", k.parameters) };
+            let when = if first == last { format!("at {first}") } else { format!("from {first} to {last}") };
+            actor.record(tx, "api.read", &k.path, &format!("{n} call(s) {when}{parameters}"))?;
+            calls += n;
+        }
+        Ok(calls)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reads.lock().is_empty()
+    }
 }
 
 /// Notes that a token was used now.

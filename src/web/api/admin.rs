@@ -91,21 +91,12 @@ impl FromRequest for Caller {
             let ip = req.extensions().get::<ClientInfo>().map(|c| c.ip.clone()).unwrap_or_default();
             let caller = Caller { token, user, ip };
             // Every call is in the audit log under the token's name: a write by the use case it runs,
-            // the export by the export, and a read here. A read's entry is queued for the writer
-            // before the read runs but not waited for: it is committed with the next batch of
-            // writes, so a read does not wait for a disk flush (a crash in those milliseconds can
-            // lose the entry, never a change).
+            // the export by the export, and reads counted here and written once a second (one entry
+            // per path and set of parameters, with how many calls), so a read never waits for a write.
             if req.method() == actix_web::http::Method::GET && !req.path().ends_with(".csv") {
-                let (actor, token, path, query) =
-                    (caller.actor(), caller.token.clone(), req.path().to_string(), req.query_string().to_string());
-                let db = state.db.clone();
-                actix_web::rt::spawn(async move {
-                    let recorded = db.write(move |tx| api_tokens::record_read(tx, &actor, &token, &path, &query, now));
-                    if let Err(e) = recorded.await {
-                        tracing::warn!("the audit entry of an API read was not recorded: {e}");
-                    }
-                });
-            } else if api_tokens::stale(&caller.token, now) {
+                state.api_reads.note(&caller.actor(), req.path(), req.query_string(), now);
+            }
+            if api_tokens::stale(&caller.token, now) {
                 let id = caller.token.id;
                 state.db.write(move |tx| api_tokens::touch(tx, id, now)).await?;
             }
