@@ -84,6 +84,20 @@ fn of_type(receiver: &Receiver, event: &str) -> Vec<Received> {
     receiver.got.lock().unwrap().iter().filter(|r| r.header("souk-event") == event).cloned().collect()
 }
 
+/// The body is as `/api/v1/openapi.json` describes its event.
+fn as_documented(spec: &Value, r: &Received) {
+    let schema = spec["webhooks"][r.header("souk-event")]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{} is in the document", r.header("souk-event")))
+        .to_string();
+    let mut root = spec.clone();
+    root["$ref"] = json!(schema);
+    let validator = jsonschema::validator_for(&root).expect("the document's schemas compile");
+    let errors: Vec<String> =
+        validator.iter_errors(&r.json()).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{schema}: {errors:?}\n{:#}", r.json());
+}
+
 /// Adds an endpoint on the admin page; returns the page's answer.
 async fn add_endpoint(app: &TestApp, url: &str, events: &[&str]) -> (StatusCode, String) {
     let mut fields = vec![("url", url), ("description", "Order automation")];
@@ -124,6 +138,18 @@ async fn webhooks_are_signed_retried_after_a_500_and_delivered_once() {
     assert!(!again.contains(&secret));
     assert!(again.contains(&url));
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'webhook.create'"), 1);
+
+    // A test event reaches the receiver, signed, whatever the endpoint's events.
+    let endpoint = app.count("SELECT id FROM webhook_endpoints");
+    let res = app.submit("/admin/settings/webhooks", &format!("/admin/settings/webhooks/{endpoint}/ping"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(eventually(10, || of_type(&receiver, "ping").len() == 1).await);
+    let ping = of_type(&receiver, "ping").remove(0);
+    assert!(signed_correctly(&secret, &ping));
+    assert_eq!(ping.json()["type"], "ping");
+    assert_eq!(ping.json()["data"]["endpoint"], url.as_str());
+    as_documented(&app.get("/api/v1/openapi.json").await.json().await.unwrap(), &ping);
+    receiver.got.lock().unwrap().clear();
 
     // The endpoint's first answer is 500: order.placed comes again with the same id and body.
     receiver.fail_next.lock().unwrap().push("order.placed".into());
@@ -191,16 +217,7 @@ async fn webhooks_are_signed_retried_after_a_500_and_delivered_once() {
     let all = receiver.got.lock().unwrap().clone();
     assert_eq!(all.len(), 5);
     for r in &all {
-        let schema = spec["webhooks"][r.header("souk-event")]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{} is in the document", r.header("souk-event")))
-            .to_string();
-        let mut root = spec.clone();
-        root["$ref"] = json!(schema);
-        let validator = jsonschema::validator_for(&root).expect("the document's schemas compile");
-        let errors: Vec<String> =
-            validator.iter_errors(&r.json()).map(|e| format!("{e} at {}", e.instance_path())).collect();
-        assert!(errors.is_empty(), "{schema}: {errors:?}\n{:#}", r.json());
+        as_documented(&spec, r);
         assert!(signed_correctly(&secret, r), "{:?}", r.headers);
         assert!(!signed_correctly("whsec_wrong", r));
         assert_eq!(r.header("content-type"), "application/json");
@@ -231,7 +248,6 @@ async fn webhooks_are_signed_retried_after_a_500_and_delivered_once() {
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'webhook.resend'"), 1);
 
     // A new secret signs from then on.
-    let endpoint = app.count("SELECT id FROM webhook_endpoints");
     let res = app.submit("/admin/settings/webhooks", &format!("/admin/settings/webhooks/{endpoint}/secret"), &[]).await;
     let page = res.text().await.unwrap();
     let at = page.find("value=\"whsec_").expect("the new secret is shown") + 7;

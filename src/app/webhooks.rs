@@ -104,6 +104,19 @@ pub fn resend(conn: &Connection, actor: &Actor, delivery_id: i64, now: &str) -> 
     Ok(id)
 }
 
+/// Queues a test event (`ping`) for one endpoint, whatever its events, so the owner can see the
+/// receiver answer and check the signature.
+pub fn ping(conn: &Connection, actor: &Actor, endpoint_id: i64, shop_name: &str, now: &str) -> Result<i64, AppError> {
+    let url = endpoint_url(conn, endpoint_id)?;
+    let id = rules::new_event_id();
+    let data =
+        json!({"message": format!("A test event from {shop_name}, sent from the webhooks page."), "endpoint": url});
+    let body = json!({"id": id, "type": rules::PING, "created_at": now, "data": data}).to_string();
+    let delivery = stored::enqueue(conn, endpoint_id, &url, rules::PING, &id, &body, now)?;
+    actor.record(conn, "webhook.ping", &url, &id)?;
+    Ok(delivery)
+}
+
 /// Queues `event` for every endpoint that receives it, in the caller's transaction; `data`
 /// is built only when one does. Returns how many deliveries were queued.
 pub fn emit(

@@ -50,6 +50,9 @@ impl Event {
     }
 }
 
+/// The type of the test event the owner sends from the webhooks page; every endpoint takes it.
+pub const PING: &str = "ping";
+
 /// The events of an endpoint as stored (space-separated), unknown names dropped.
 pub fn parse_events(stored: &str) -> Vec<Event> {
     stored.split_whitespace().filter_map(Event::parse).collect()

@@ -81,6 +81,10 @@ pub fn page(ctx: &Admin, l: &Listing, form: &EndpointForm, errors: &FieldErrors,
                                         td { @for (i, ev) in e.events.iter().enumerate() { @if i > 0 { ", " } code { (ev.as_str()) } } }
                                         td { @if e.active { "Active" } @else { "Paused: deliveries wait" } }
                                         td.actions {
+                                            form method="post" action=(format!("/admin/settings/webhooks/{}/ping", e.id)) {
+                                                (csrf(token))
+                                                button type="submit" aria-label=(format!("Send test event to {}", e.url)) { "Send test event" }
+                                            }
                                             form method="post" action=(format!("/admin/settings/webhooks/{}/{}", e.id, if e.active { "pause" } else { "resume" })) {
                                                 (csrf(token))
                                                 button type="submit" aria-label=(format!("{} {}", if e.active { "Pause" } else { "Resume" }, e.url)) {
@@ -137,7 +141,7 @@ pub fn page(ctx: &Admin, l: &Listing, form: &EndpointForm, errors: &FieldErrors,
                 ul {
                     li { code { "Souk-Signature: t=<unix seconds>,v1=<hex>" } ": HMAC-SHA256, keyed with the signing secret, over " code { "<t>.<raw body>" } "." }
                     li { code { "Souk-Event-Id" } ": the same on every retry and resend of one event; drop an id you have already handled." }
-                    li { code { "Souk-Event" } ", " code { "Souk-Timestamp" } ", " code { "Souk-Delivery" } "." }
+                    li { code { "Souk-Event" } " (the event's type; " code { "ping" } " for a test event), " code { "Souk-Timestamp" } ", " code { "Souk-Delivery" } "." }
                 }
                 p { "Compute the HMAC over the body exactly as received (before parsing it), compare it in constant time, and refuse a " code { "t" } " more than five minutes from your clock. Answer 2xx quickly; anything else, or no answer in time, is retried." }
                 pre { code { "import hmac, hashlib, time\n\ndef valid(secret, header, body):\n    parts = dict(p.split('=', 1) for p in header.split(','))\n    expected = hmac.new(secret.encode(), parts['t'].encode() + b'.' + body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(expected, parts['v1']) and abs(time.time() - int(parts['t'])) < 300" } }

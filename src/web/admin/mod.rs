@@ -64,6 +64,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/settings/webhooks/{id}/pause", web::post().to(webhooks::pause))
         .route("/admin/settings/webhooks/{id}/resume", web::post().to(webhooks::resume))
         .route("/admin/settings/webhooks/{id}/secret", web::post().to(webhooks::roll_secret))
+        .route("/admin/settings/webhooks/{id}/ping", web::post().to(webhooks::ping))
         .route("/admin/settings/webhooks/{id}/delete", web::post().to(webhooks::delete))
         .route("/admin/settings/webhooks/deliveries/{id}/resend", web::post().to(webhooks::resend))
         .route("/admin/settings/orders", web::get().to(order_settings::show))

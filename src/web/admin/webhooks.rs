@@ -125,6 +125,20 @@ pub async fn roll_secret(
     Ok(html(StatusCode::OK, view::page(&admin, &l, &EndpointForm::default(), &FieldErrors::new(), Some(shown))))
 }
 
+pub async fn ping(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    _f: CsrfForm<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, id, now, shop) = (admin.actor(), id.into_inner(), crate::db::ts(state.clock.now()), state.shop().name);
+    state.db.write(move |tx| webhooks::ping(tx, &actor, id, &shop, &now)).await?;
+    Ok(see_other_with_flash(
+        PAGE,
+        "A test event is on its way: its delivery and the answer show under Recent deliveries.",
+    ))
+}
+
 pub async fn resend(
     Owner(admin): Owner,
     state: web::Data<AppState>,

@@ -33,6 +33,15 @@ pub(super) fn webhooks() -> Value {
             }}),
         );
     }
+    hooks.insert(
+        crate::domain::webhooks::PING.to_string(),
+        json!({"post": {
+            "summary": "A test event, sent when the owner presses “Send test event” for this endpoint",
+            "description": "Signed and retried like every event; `Souk-Event` is `ping`.",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookPing"}}}},
+            "responses": {"2XX": {"description": "Received"}, "default": {"description": "Sent again later"}}
+        }}),
+    );
     let money = json!({"type": "integer", "description": "Minor units of `currency`"});
     let envelope = |event: &str, data: Value| {
         json!({
@@ -78,6 +87,9 @@ pub(super) fn webhooks() -> Value {
                     "created_at": {"type": "string"}
                 }
             },
+            "WebhookPing": envelope("ping", json!({"type": "object", "required": ["message", "endpoint"], "additionalProperties": false, "properties": {
+                "message": {"type": "string"}, "endpoint": {"type": "string", "description": "The address it was sent to"}
+            }})),
             "WebhookOrderPlaced": envelope("order.placed", json!({"type": "object", "required": ["order"], "additionalProperties": false, "properties": {"order": order}})),
             "WebhookOrderStatusChanged": envelope("order.status_changed", json!({"type": "object", "required": ["from", "order"], "additionalProperties": false,
                 "properties": {"from": {"$ref": "#/components/schemas/Status"}, "order": order}})),
