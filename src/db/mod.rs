@@ -17,6 +17,7 @@ pub mod orders;
 pub mod outbox;
 pub mod payments;
 pub mod review;
+mod schema;
 pub mod sessions;
 pub mod settings;
 pub mod text;
@@ -24,6 +25,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod users;
 pub mod webhooks;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -31,35 +33,12 @@ use std::time::Duration;
 
 use chrono::Utc;
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use crate::domain::time::{parse_ts, ts};
 use crate::error::AppError;
-
-/// Numbered migrations; the position (1-based) is the schema version kept in `PRAGMA user_version`.
-pub const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_accounts", include_str!("migrations/0001_accounts.sql")),
-    ("0002_outbox_jobs", include_str!("migrations/0002_outbox_jobs.sql")),
-    ("0003_catalog", include_str!("migrations/0003_catalog.sql")),
-    ("0004_early_access", include_str!("migrations/0004_early_access.sql")),
-    ("0005_product_cards", include_str!("migrations/0005_product_cards.sql")),
-    ("0006_storefront_version", include_str!("migrations/0006_storefront_version.sql")),
-    ("0007_orders", include_str!("migrations/0007_orders.sql")),
-    ("0008_order_upkeep", include_str!("migrations/0008_order_upkeep.sql")),
-    ("0009_shop_look", include_str!("migrations/0009_shop_look.sql")),
-    ("0010_kept_photos", include_str!("migrations/0010_kept_photos.sql")),
-    ("0011_listing_keys", include_str!("migrations/0011_listing_keys.sql")),
-    ("0012_order_desk", include_str!("migrations/0012_order_desk.sql")),
-    ("0013_api_tokens", include_str!("migrations/0013_api_tokens.sql")),
-    ("0014_order_search", include_str!("migrations/0014_order_search.sql")),
-    ("0015_customers", include_str!("migrations/0015_customers.sql")),
-    ("0016_review", include_str!("migrations/0016_review.sql")),
-    ("0017_dashboard", include_str!("migrations/0017_dashboard.sql")),
-    ("0018_orders_version", include_str!("migrations/0018_orders_version.sql")),
-    ("0019_webhooks", include_str!("migrations/0019_webhooks.sql")),
-];
-
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+pub use schema::{MIGRATIONS, SCHEMA_VERSION, migrate, migrate_to};
+use writer::{Done, Job, Outbox};
 
 /// Settings applied to every connection. `synchronous=FULL`: orders are money, and a power cut on
 /// a Raspberry Pi must not lose a committed order (NORMAL in WAL mode may drop the last commits).
@@ -124,47 +103,6 @@ pub enum OpenError {
     Writer(std::io::Error),
 }
 
-/// Applies pending migrations, each in its own transaction. Fails when the file is newer than the binary.
-pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<i64, (i64, i64)>> {
-    migrate_to(conn, SCHEMA_VERSION)
-}
-
-/// Applies migrations up to `target` (tests use it to build an older schema).
-pub fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<Result<i64, (i64, i64)>> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if current > SCHEMA_VERSION {
-        return Ok(Err((current, SCHEMA_VERSION)));
-    }
-    // A migration may rebuild a table (SQLite cannot change a column's CHECK): SQLite's way is to
-    // turn foreign keys off outside the transaction and check them all before committing, so
-    // dropping the old table does not cascade to the rows that point at it.
-    let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
-    conn.pragma_update(None, "foreign_keys", false)?;
-    let applied = apply(conn, current, target);
-    conn.pragma_update(None, "foreign_keys", foreign_keys)?;
-    applied?;
-    Ok(Ok(target.max(current)))
-}
-
-fn apply(conn: &mut Connection, current: i64, target: i64) -> rusqlite::Result<()> {
-    for (i, (name, sql)) in MIGRATIONS.iter().enumerate().take(target as usize).skip(current as usize) {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
-        tx.execute_batch(sql)?;
-        let broken: Option<String> =
-            tx.query_row("SELECT \"table\" FROM pragma_foreign_key_check LIMIT 1", [], |r| r.get(0)).optional()?;
-        if let Some(table) = broken {
-            return Err(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
-                Some(format!("migration {name} left rows in {table} pointing at nothing")),
-            ));
-        }
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
-        tracing::info!(migration = name, "applied database migration");
-    }
-    Ok(())
-}
-
 /// The database: a pool of readers and one writer at a time.
 ///
 /// SQLite allows one writer; letting pooled connections race for it leaves them polling in the busy
@@ -182,159 +120,6 @@ pub struct Db {
     /// How long a writer may queue for its turn; past it the caller gets 503 like a busy database.
     queue_timeout: Duration,
     path: PathBuf,
-}
-
-/// Tells the outbox senders that a commit may have queued something: each pooled connection's
-/// update hook marks a row of `outbox` inserted or updated (or a webhook endpoint changed), and the
-/// writer, once its transaction has committed, moves `signal` when one was marked.
-struct Outbox {
-    queued: std::sync::atomic::AtomicBool,
-    signal: tokio::sync::watch::Sender<u64>,
-}
-
-impl Outbox {
-    fn committed(&self) {
-        if self.queued.swap(false, std::sync::atomic::Ordering::AcqRel) {
-            self.signal.send_modify(|n| *n = n.wrapping_add(1));
-        }
-    }
-}
-
-/// Most writes one transaction takes.
-const MAX_BATCH: usize = 64;
-
-/// A queued write: `run` does the work inside the batch's transaction; `fail` answers instead when
-/// the job is not run (it waited too long, or the batch could not start).
-struct Job {
-    queued: std::time::Instant,
-    run: Box<dyn FnOnce(&Transaction) -> Done + Send>,
-    fail: Box<dyn FnOnce(AppError) + Send>,
-}
-
-/// A job that ran: whether its changes stand, and how to answer once the batch's commit is known.
-struct Done {
-    ok: bool,
-    answer: Box<dyn FnOnce(Option<AppError>) + Send>,
-}
-
-/// The error every job of a batch gets when the batch's transaction fails.
-fn batch_error(e: &rusqlite::Error) -> AppError {
-    use rusqlite::ErrorCode;
-    match e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) =>
-        {
-            AppError::Unavailable { retry_after: 5 }
-        }
-        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DiskFull => {
-            AppError::Unavailable { retry_after: 60 }
-        }
-        other => AppError::internal(other.to_string()),
-    }
-}
-
-/// The writer thread: takes what is queued (up to [`MAX_BATCH`]), runs it in one transaction and commits.
-fn write_loop(
-    pool: r2d2::Pool<SqliteConnectionManager>,
-    outbox: Arc<Outbox>,
-    lock: Arc<parking_lot::Mutex<()>>,
-    jobs: std::sync::mpsc::Receiver<Job>,
-    queue_timeout: Duration,
-) {
-    while let Ok(first) = jobs.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
-                Ok(j) => batch.push(j),
-                Err(_) => break,
-            }
-        }
-        let (stale, batch): (Vec<Job>, Vec<Job>) = batch.into_iter().partition(|j| j.queued.elapsed() > queue_timeout);
-        if !stale.is_empty() {
-            tracing::warn!(count = stale.len(), "writes queued past the busy timeout");
-        }
-        for j in stale {
-            (j.fail)(AppError::Unavailable { retry_after: 5 });
-        }
-        if batch.is_empty() {
-            continue;
-        }
-        let _guard = lock.lock();
-        run_batch(&pool, &outbox, batch);
-    }
-}
-
-fn run_batch(pool: &r2d2::Pool<SqliteConnectionManager>, outbox: &Outbox, batch: Vec<Job>) {
-    let mut conn = match pool.get() {
-        Ok(c) => c,
-        Err(e) => {
-            let msg = e.to_string();
-            for j in batch {
-                (j.fail)(AppError::internal(msg.clone()));
-            }
-            return;
-        }
-    };
-    let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
-        Ok(tx) => tx,
-        Err(e) => {
-            for j in batch {
-                (j.fail)(batch_error(&e));
-            }
-            return;
-        }
-    };
-    let mut done: Vec<Done> = Vec::with_capacity(batch.len());
-    let mut jobs = batch.into_iter();
-    let mut broken = None;
-    let mut breaker_done = false;
-    for job in jobs.by_ref() {
-        if let Err(e) = run_cached(&tx, "SAVEPOINT souk_write") {
-            broken = Some(batch_error(&e));
-            (job.fail)(batch_error(&e));
-            break;
-        }
-        let d = (job.run)(&tx);
-        // An error such as a full disk can end the whole transaction: nothing after it may run
-        // outside one, and nothing before it stands.
-        if tx.is_autocommit() {
-            broken = Some(AppError::Unavailable { retry_after: 5 });
-            breaker_done = true;
-            done.push(d);
-            break;
-        }
-        let end = if d.ok { Ok(()) } else { run_cached(&tx, "ROLLBACK TO souk_write") };
-        if let Err(e) = end.and_then(|()| run_cached(&tx, "RELEASE souk_write")) {
-            broken = Some(batch_error(&e));
-            breaker_done = true;
-            done.push(d);
-            break;
-        }
-        done.push(d);
-    }
-    if let Some(e) = broken {
-        drop(tx);
-        // The job that broke the transaction hears why; the ones before it did nothing wrong and
-        // are told to try again, as are those that did not run.
-        let breaker = if breaker_done { done.pop() } else { None };
-        for d in done {
-            (d.answer)(Some(AppError::Unavailable { retry_after: 5 }));
-        }
-        if let Some(d) = breaker {
-            (d.answer)(Some(e));
-        }
-        for j in jobs {
-            (j.fail)(AppError::Unavailable { retry_after: 5 });
-        }
-        return;
-    }
-    match tx.commit() {
-        Ok(()) => {
-            outbox.committed();
-            done.into_iter().for_each(|d| (d.answer)(None))
-        }
-        Err(e) => done.into_iter().for_each(|d| (d.answer)(Some(batch_error(&e)))),
-    }
 }
 
 impl Db {
@@ -391,7 +176,7 @@ impl Db {
         let (p, o, w) = (pool.clone(), outbox.clone(), writer.clone());
         std::thread::Builder::new()
             .name("souk-writer".into())
-            .spawn(move || write_loop(p, o, w, jobs, queue_timeout))
+            .spawn(move || writer::write_loop(p, o, w, jobs, queue_timeout))
             .map_err(OpenError::Writer)?;
         Ok(Db { pool, outbox, writer, queue, queue_timeout, path: path.to_path_buf() })
     }
