@@ -202,9 +202,12 @@ async fn write_api_reads(db: db::Db, reads: Arc<app::api_tokens::ReadTally>, mut
             _ = shutdown.changed() => true,
         };
         if !reads.is_empty() {
-            let tally = reads.clone();
-            if let Err(e) = db.write(move |tx| tally.flush(tx)).await {
-                tracing::warn!("API reads not written to the audit log: {e}");
+            let taken = Arc::new(reads.take());
+            let entries = taken.clone();
+            if let Err(e) = db.write(move |tx| app::api_tokens::ReadTally::write(tx, &entries)).await {
+                // Counted again: they go out with the next ones.
+                tracing::warn!("API reads not written to the audit log yet: {e}");
+                reads.restore(Arc::try_unwrap(taken).unwrap_or_else(|shared| (*shared).clone()));
             }
         }
         if stop {

@@ -23,6 +23,22 @@ use crate::error::AppError;
 /// Deliveries sent at once.
 const PARALLEL: i64 = 4;
 
+/// Why the resolver refused an address: told apart from other I/O errors, since it is permanent.
+#[derive(Debug)]
+struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+fn refused_by_resolver(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<Refused>())
+}
+
 /// Resolves as usual, then refuses a name that leads to a loopback, private or reserved address.
 #[derive(Debug)]
 struct PublicOnly {
@@ -42,7 +58,11 @@ impl Resolver for PublicOnly {
         {
             return Err(ureq::Error::Io(io::Error::new(
                 io::ErrorKind::PermissionDenied,
-                format!("{} leads to {}, a loopback, private or reserved address", uri.host().unwrap_or(""), bad.ip()),
+                Refused(format!(
+                    "{} leads to {}, a loopback, private or reserved address",
+                    uri.host().unwrap_or(""),
+                    bad.ip()
+                )),
             )));
         }
         Ok(found)
@@ -137,7 +157,7 @@ fn attempt(agent: &ureq::Agent, cfg: &WebhooksConfig, d: &rules::Delivery, secre
             };
             Attempt { status: Some(status), failure }
         }
-        Err(ureq::Error::Io(e)) if e.kind() == io::ErrorKind::PermissionDenied => {
+        Err(ureq::Error::Io(e)) if refused_by_resolver(&e) => {
             Attempt { status: None, failure: Some((true, e.to_string())) }
         }
         Err(e) => Attempt { status: None, failure: Some((false, e.to_string())) },
@@ -187,7 +207,7 @@ mod tests {
         let refused = strict.post("http://localhost:9/hooks").send("{}").unwrap_err();
         match refused {
             ureq::Error::Io(e) => {
-                assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+                assert!(refused_by_resolver(&e));
                 assert!(e.to_string().contains("loopback, private or reserved"), "{e}");
             }
             other => panic!("refused by the resolver, not {other:?}"),
@@ -195,6 +215,6 @@ mod tests {
         // Allowed, the same call gets as far as connecting (nothing listens on port 9).
         let lax = agent(&WebhooksConfig { allow_private: true, ..Default::default() });
         let e = lax.post("http://localhost:9/hooks").send("{}").unwrap_err();
-        assert!(!matches!(&e, ureq::Error::Io(io) if io.kind() == io::ErrorKind::PermissionDenied), "{e}");
+        assert!(!matches!(&e, ureq::Error::Io(io) if refused_by_resolver(io)), "{e}");
     }
 }

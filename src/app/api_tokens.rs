@@ -89,6 +89,10 @@ pub struct ReadTally {
     reads: parking_lot::Mutex<std::collections::BTreeMap<ReadKey, (u64, String, String)>>,
 }
 
+/// Reads taken from the tally to be written.
+#[derive(Debug, Clone, Default)]
+pub struct Reads(std::collections::BTreeMap<ReadKey, (u64, String, String)>);
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct ReadKey {
     user_id: Option<i64>,
@@ -120,13 +124,28 @@ impl ReadTally {
         entry.2 = at;
     }
 
-    /// Writes what was counted since the last time as `api.read` entries; returns how many calls
-    /// they stand for.
-    pub fn flush(&self, tx: &Connection) -> Result<u64, AppError> {
-        let reads = std::mem::take(&mut *self.reads.lock());
+    /// Takes what was counted since the last time, to be written with [`ReadTally::write`].
+    pub fn take(&self) -> Reads {
+        Reads(std::mem::take(&mut *self.reads.lock()))
+    }
+
+    /// Counts again reads whose entries could not be written (the write failed), so they go out
+    /// with the next ones.
+    pub fn restore(&self, failed: Reads) {
+        let mut reads = self.reads.lock();
+        for (k, (n, first, last)) in failed.0 {
+            let entry = reads.entry(k).or_insert_with(|| (0, first.clone(), last.clone()));
+            entry.0 += n;
+            entry.1 = first.min(entry.1.clone());
+            entry.2 = last.max(entry.2.clone());
+        }
+    }
+
+    /// Writes taken reads as `api.read` entries; returns how many calls they stand for.
+    pub fn write(tx: &Connection, reads: &Reads) -> Result<u64, AppError> {
         let mut calls = 0;
-        for (k, (n, first, last)) in reads {
-            let actor = Actor { user_id: k.user_id, name: k.actor, ip: k.ip };
+        for (k, (n, first, last)) in &reads.0 {
+            let actor = Actor { user_id: k.user_id, name: k.actor.clone(), ip: k.ip.clone() };
             let parameters =
                 if k.parameters.is_empty() { String::new() } else { format!("; parameters: {}", k.parameters) };
             let when = if first == last { format!("at {first}") } else { format!("from {first} to {last}") };

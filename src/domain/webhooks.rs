@@ -112,7 +112,9 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || (a == 198 && (18..20).contains(&b)))
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) addresses are checked as
+            // IPv4 (so ::1 becomes 0.0.0.1, refused as well).
+            if let Some(v4) = v6.to_ipv4() {
                 return is_public(IpAddr::V4(v4));
             }
             let first = v6.segments()[0];
@@ -198,6 +200,13 @@ pub fn check_url(url: &str, allow_private: bool) -> Result<Target, String> {
         }
         Ok(_) => {}
         Err(_) if !valid_name(&host) => return Err("The address has no valid host name.".into()),
+        // 127.1, 0177.0.0.1 or 0x7f.0.0.1 are IPv4 addresses to some resolvers: never names.
+        Err(_)
+            if host.split('.').next_back().is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()))
+                || host.split('.').any(|l| l.starts_with("0x")) =>
+        {
+            return Err("Write the host as a name, or as an IPv4 address of four numbers like 203.0.113.7.".into());
+        }
         Err(_) => {
             let local = host == "localhost"
                 || [".localhost", ".local", ".internal", ".lan", ".home.arpa"].iter().any(|s| host.ends_with(s))
@@ -281,6 +290,8 @@ mod tests {
             "http://0.0.0.0/",
             "http://printer.local/",
             "http://router/",
+            "http://[::127.0.0.1]/",
+            "http://[::10.0.0.1]/",
         ] {
             assert!(check_url(bad, false).is_err(), "{bad}");
             assert!(check_url(bad, true).is_ok(), "{bad} allowed");

@@ -19,7 +19,7 @@ pub(super) fn webhooks() -> Value {
             event.as_str().to_string(),
             json!({"post": {
                 "summary": event.describe(),
-                "description": "Sent to every endpoint the owner subscribed to this event (Settings › Webhooks), after the change is committed; retried with growing pauses until the endpoint answers 2xx. Check `Souk-Signature` before trusting the body.",
+                "description": "Sent to every endpoint the owner subscribed to this event (Settings › Webhooks), after the change is committed; retried with growing pauses until the endpoint answers 2xx, at most `[webhooks] max_attempts` times (10 by default; the owner can send it again); an address that is or resolves to a private one is not tried again. Check `Souk-Signature` before trusting the body.",
                 "parameters": [
                     {"name": "Souk-Signature", "in": "header", "required": true, "schema": {"type": "string", "pattern": "^t=[0-9]+,v1=[0-9a-f]{64}$"},
                      "description": "`t=<unix seconds>,v1=<hex HMAC-SHA256>`, the HMAC keyed with the endpoint's signing secret over `<t>.<raw body>`; refuse a `t` more than five minutes from your clock"},
