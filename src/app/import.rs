@@ -30,12 +30,22 @@ pub fn import(
     items: &mut [ImportedProduct],
     minor_units: u8,
 ) -> Result<Result<ImportSummary, Vec<CsvError>>, AppError> {
-    conn.execute_batch("SAVEPOINT import")?;
-    let result = import_all(conn, actor, items, minor_units);
+    all_or_nothing(conn, "import", || import_all(conn, actor, items, minor_units))
+}
+
+/// Runs `work` in the savepoint `name`: kept only when it succeeds with no problems to report, so
+/// a refused import or change leaves nothing behind (a collection it made, a product before it).
+fn all_or_nothing<T, E>(
+    conn: &Connection,
+    name: &str,
+    work: impl FnOnce() -> Result<Result<T, E>, AppError>,
+) -> Result<Result<T, E>, AppError> {
+    conn.execute_batch(&format!("SAVEPOINT {name}"))?;
+    let result = work();
     if matches!(result, Ok(Ok(_))) {
-        conn.execute_batch("RELEASE import")?;
+        conn.execute_batch(&format!("RELEASE {name}"))?;
     } else {
-        conn.execute_batch("ROLLBACK TO import; RELEASE import")?;
+        conn.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))?;
     }
     result
 }
@@ -123,14 +133,7 @@ pub fn change_product(
     change: ProductChange,
     minor_units: u8,
 ) -> Result<Result<i64, PathErrors>, AppError> {
-    conn.execute_batch("SAVEPOINT change_product")?;
-    let result = change_one(conn, actor, existing, change, minor_units);
-    if matches!(result, Ok(Ok(_))) {
-        conn.execute_batch("RELEASE change_product")?;
-    } else {
-        conn.execute_batch("ROLLBACK TO change_product; RELEASE change_product")?;
-    }
-    result
+    all_or_nothing(conn, "change_product", || change_one(conn, actor, existing, change, minor_units))
 }
 
 fn change_one(
