@@ -953,3 +953,70 @@ ALTER TABLE outbox ADD COLUMN response_status INTEGER;
 DROP INDEX outbox_due;
 CREATE INDEX outbox_due ON outbox (channel, status, next_attempt_at);
 CREATE INDEX outbox_endpoint ON outbox (endpoint_id, id) WHERE endpoint_id IS NOT NULL;
+-- Notices (issue 13): the owner's choices, one row per order and event sent, addresses that
+-- unsubscribed from follow-ups, and the outbox rebuilt to take WhatsApp messages and what a
+-- notice needs at sending time.
+CREATE TABLE notice_settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    -- The notices switched off, space-separated (order_shipped payment_reminder …).
+    off TEXT NOT NULL DEFAULT 'seller_daily_summary',
+    reminder_hours INTEGER NOT NULL DEFAULT 24 CHECK (reminder_hours BETWEEN 1 AND 720),
+    review_days INTEGER NOT NULL DEFAULT 7 CHECK (review_days BETWEEN 1 AND 90),
+    processing_time TEXT NOT NULL DEFAULT '',
+    summary_hour INTEGER NOT NULL DEFAULT 8 CHECK (summary_hour BETWEEN 0 AND 23),
+    -- The shop's day (YYYY-MM-DD) whose summary was last queued.
+    summary_sent_on TEXT NOT NULL DEFAULT ''
+);
+
+-- At most one message per order and event: the row is written in the transaction that queues
+-- the message, and a second attempt finds it. `detail` tells apart what is truly another event
+-- (a payment that completes what a part payment began).
+CREATE TABLE order_notices (
+    order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    notice TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    PRIMARY KEY (order_id, notice, detail)
+) WITHOUT ROWID;
+
+-- Addresses that asked for no more reminders or review requests (List-Unsubscribe).
+CREATE TABLE mail_optouts (
+    email TEXT PRIMARY KEY COLLATE NOCASE,
+    at TEXT NOT NULL
+) WITHOUT ROWID;
+-- The links in follow-ups: the SHA-256 of a random token, and the address it unsubscribes.
+CREATE TABLE unsubscribe_tokens (
+    token_hash BLOB PRIMARY KEY,
+    email TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE outbox_new (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    to_addr TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body_text TEXT NOT NULL,
+    body_html TEXT NOT NULL,
+    -- 1 when the body holds a secret (a one-time link): wiped once the message is sent or given up.
+    sensitive INTEGER NOT NULL DEFAULT 0 CHECK (sensitive IN (0, 1)),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    channel TEXT NOT NULL DEFAULT 'email' CHECK (channel IN ('email', 'webhook', 'whatsapp')),
+    endpoint_id INTEGER REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+    event_id TEXT NOT NULL DEFAULT '',
+    response_status INTEGER,
+    -- The order a notice is about: its link is made when the message is sent, so no secret waits
+    -- in the outbox (the body holds a placeholder).
+    order_id INTEGER REFERENCES orders (id) ON DELETE SET NULL,
+    order_link INTEGER NOT NULL DEFAULT 0 CHECK (order_link IN (0, 1))
+);
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (channel, status, next_attempt_at);
+CREATE INDEX outbox_endpoint ON outbox (endpoint_id, id) WHERE endpoint_id IS NOT NULL;
+CREATE INDEX outbox_order ON outbox (order_id) WHERE order_id IS NOT NULL;

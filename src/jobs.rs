@@ -20,6 +20,10 @@ pub const JOBS: &[(&str, &str)] = &[
         "expire_drafts",
         "Cancels draft orders not sent to the shop in time, and pending orders of the direct flow not confirmed in time (reason: expired), and releases their stock",
     ),
+    (
+        "follow_ups",
+        "Emails payment reminders and review requests when they fall due, and the daily summary when it is on",
+    ),
 ];
 
 /// The configured schedule of a job ("" when disabled).
@@ -28,6 +32,7 @@ pub fn schedule_of<'a>(jobs: &'a JobsConfig, job: &str) -> &'a str {
         "backup" => &jobs.backup,
         "purge" => &jobs.purge,
         "expire_drafts" => &jobs.expire_drafts,
+        "follow_ups" => &jobs.follow_ups,
         _ => "",
     }
 }
@@ -82,6 +87,7 @@ pub async fn run(
         "backup" => run_backup(&d, &config),
         "purge" => run_purge(&d, &config, now),
         "expire_drafts" => run_expire_drafts(&d, now),
+        "follow_ups" => run_follow_ups(&d, now),
         other => Err(format!("unknown job {other}")),
     })
     .await
@@ -123,6 +129,8 @@ fn run_purge(db: &Db, config: &Config, now: DateTime<Utc>) -> Result<String, Str
         let th = throttle::purge(tx, &day_ago)?;
         let j = jobs::purge(tx, &quarter_ago)?;
         let o = outbox::purge_sent(tx, &quarter_ago)?;
+        // An unsubscribe link outlives the follow-up it came in by a season, then stops working.
+        crate::db::notify::purge_unsubscribe_tokens(tx, &quarter_ago)?;
         let c = crate::db::carts::purge(tx, &db::ts(now))?;
         let (k, l) = crate::db::orders::purge(tx, &day_ago, &db::ts(now))?;
         Ok(format!(
@@ -138,4 +146,12 @@ fn run_expire_drafts(db: &Db, now: DateTime<Utc>) -> Result<String, String> {
         .write_blocking(|tx| app::orders::expire_drafts(tx, now, &Actor::scheduler()))
         .map_err(|e: AppError| e.to_string())?;
     Ok(format!("cancelled {n} expired order(s)"))
+}
+
+fn run_follow_ups(db: &Db, now: DateTime<Utc>) -> Result<String, String> {
+    let done = db.write_blocking(|tx| app::notify::follow_ups(tx, now)).map_err(|e: AppError| e.to_string())?;
+    Ok(format!(
+        "queued {} payment reminder(s), {} review request(s), {} summary message(s)",
+        done.reminders, done.reviews, done.summaries
+    ))
 }

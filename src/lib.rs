@@ -178,9 +178,15 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
     };
     let (shutdown, shutdown_rx) = watch::channel(false);
     let shop = state.shop.clone();
+    let site = mail::Site {
+        base: state.base_url.to_string(),
+        link_days: state.config.orders.link_days,
+        clock: state.clock.clone(),
+    };
     let sender = tokio::spawn(mail::run_sender(
         state.db.clone(),
         state.config.mail.clone(),
+        site,
         move || shop.read().unwrap_or_else(|p| p.into_inner()).clone(),
         state.mail_wake.clone(),
         shutdown_rx.clone(),

@@ -260,7 +260,7 @@ async fn a_repeated_sku_counts_once_and_a_repeat_order_gives_no_link() {
     assert_eq!(again["code"], order["code"]);
     assert!(again["tracking_url"].is_null(), "{again}");
     assert_eq!(app.count("SELECT count(*) FROM order_tokens"), 1, "no token issued for the repeat");
-    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_customer'"), 1, "no second email");
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_received'"), 1, "no second email");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

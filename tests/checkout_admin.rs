@@ -95,7 +95,7 @@ async fn the_owner_sets_up_delivery_payment_and_a_discount_that_customers_then_u
     // The shop has no contact email: the notice goes to its owner.
     assert_eq!(
         app.count(&format!(
-            "SELECT count(*) FROM outbox WHERE kind = 'order_seller' AND to_addr = '{OWNER_EMAIL}' AND subject LIKE '%AK-1001%'"
+            "SELECT count(*) FROM outbox WHERE kind = 'seller_new_order' AND to_addr = '{OWNER_EMAIL}' AND subject LIKE '%AK-1001%'"
         )),
         1
     );

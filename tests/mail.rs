@@ -3,55 +3,10 @@
 mod common;
 
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 
+use common::smtp::*;
 use common::*;
-use mailin_embedded::response::{self, Response};
-use mailin_embedded::{Handler, Server, SslConfig};
 use reqwest::StatusCode;
-
-/// A real SMTP server (mailin-embedded) that keeps every message it receives.
-#[derive(Clone, Default)]
-struct Inbox {
-    received: Arc<Mutex<Vec<String>>>,
-    current: Vec<u8>,
-    /// Recipients this server refuses with 550 (a permanent failure).
-    refuse: Option<String>,
-}
-
-impl Handler for Inbox {
-    fn rcpt(&mut self, to: &str) -> Response {
-        if self.refuse.as_deref() == Some(to) { response::NO_MAILBOX } else { response::OK }
-    }
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, _to: &[String]) -> Response {
-        self.current.clear();
-        response::OK
-    }
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.extend_from_slice(buf);
-        Ok(())
-    }
-    fn data_end(&mut self) -> Response {
-        let msg = String::from_utf8_lossy(&self.current).to_string();
-        self.received.lock().unwrap().push(msg);
-        response::OK
-    }
-}
-
-fn smtp_server(listener: TcpListener) -> Arc<Mutex<Vec<String>>> {
-    smtp_server_refusing(listener, None)
-}
-
-fn smtp_server_refusing(listener: TcpListener, refuse: Option<&str>) -> Arc<Mutex<Vec<String>>> {
-    let inbox = Inbox { refuse: refuse.map(str::to_string), ..Default::default() };
-    let received = inbox.received.clone();
-    let mut server = Server::new(inbox);
-    server.with_name("smtp.test").with_ssl(SslConfig::None).unwrap().with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
-    received
-}
 
 async fn send_test_email(app: &TestApp, to: &str) {
     let res = app.submit("/admin/settings", "/admin/settings/test-email", &[("to", to)]).await;

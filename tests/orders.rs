@@ -118,13 +118,13 @@ async fn a_guest_orders_from_a_phone_and_hands_the_order_to_whatsapp() {
 
     // The shop hears of it, and so does the customer (with the link, marked to be wiped once sent).
     assert_eq!(
-        app.count("SELECT count(*) FROM outbox WHERE kind = 'order_seller' AND to_addr = 'shop@example.com'"),
+        app.count("SELECT count(*) FROM outbox WHERE kind = 'seller_new_order' AND to_addr = 'shop@example.com'"),
         1
     );
-    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_customer' AND sensitive = 1"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_received' AND sensitive = 1"), 1);
     // The seller's notice takes them to the order at the desk (issue 11).
     let notice: String =
-        app.db().query_row("SELECT body_text FROM outbox WHERE kind = 'order_seller'", [], |r| r.get(0)).unwrap();
+        app.db().query_row("SELECT body_text FROM outbox WHERE kind = 'seller_new_order'", [], |r| r.get(0)).unwrap();
     assert!(notice.contains("/admin/orders/ORD-1001") && notice.contains("WhatsApp received"), "{notice}");
 }
 
@@ -474,7 +474,7 @@ async fn a_customer_cancels_an_unconfirmed_order_after_confirming_and_the_seller
     let (to, subject, text, html): (String, String, String, String) = app
         .db()
         .query_row(
-            "SELECT to_addr, subject, body_text, body_html FROM outbox WHERE kind = 'order_cancelled_seller'",
+            "SELECT to_addr, subject, body_text, body_html FROM outbox WHERE kind = 'seller_cancelled'",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
@@ -487,7 +487,7 @@ async fn a_customer_cancels_an_unconfirmed_order_after_confirming_and_the_seller
     // Once cancelled, the question is not asked again.
     let res = app.get_as(&shopper, &ask).await;
     assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, link.clone()));
-    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_cancelled_seller'"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'seller_cancelled'"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,6 +12,7 @@ pub mod checkout;
 pub mod collections;
 pub mod customers;
 pub mod import;
+pub mod notify;
 pub mod order_settings;
 pub mod orders;
 pub mod products;

@@ -5,7 +5,6 @@
 pub mod desk;
 pub mod edit;
 pub mod links;
-mod mail;
 pub mod manual;
 pub mod payments;
 mod place;

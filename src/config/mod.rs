@@ -158,11 +158,18 @@ pub struct JobsConfig {
     pub backup: String,
     pub purge: String,
     pub expire_drafts: String,
+    /// Payment reminders, review requests and the seller's daily summary, as they fall due.
+    pub follow_ups: String,
 }
 
 impl Default for JobsConfig {
     fn default() -> Self {
-        Self { backup: "0 30 3 * * *".into(), purge: "0 17 * * * *".into(), expire_drafts: "0 */5 * * * *".into() }
+        Self {
+            backup: "0 30 3 * * *".into(),
+            purge: "0 17 * * * *".into(),
+            expire_drafts: "0 */5 * * * *".into(),
+            follow_ups: "0 */10 * * * *".into(),
+        }
     }
 }
 

@@ -59,6 +59,7 @@ impl Config {
             ("jobs.backup", &self.jobs.backup),
             ("jobs.purge", &self.jobs.purge),
             ("jobs.expire_drafts", &self.jobs.expire_drafts),
+            ("jobs.follow_ups", &self.jobs.follow_ups),
         ] {
             if !cron.is_empty() && check_cron(cron).is_err() {
                 return Err(err(key, format!("{cron:?} is not a cron schedule with seconds, like \"0 30 3 * * *\"")));

@@ -10,6 +10,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod desk;
 pub mod jobs;
+pub mod notify;
 pub mod order_export;
 pub mod order_lists;
 pub mod order_search;

@@ -24,18 +24,21 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
         last_error: r.get("last_error")?,
         created_at: r.get("created_at")?,
         sent_at: r.get("sent_at")?,
+        order_id: r.get("order_id")?,
+        order_link: r.get("order_link")?,
     })
 }
 
-const COLUMNS: &str = "id, kind, to_addr, subject, body_text, body_html, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+const COLUMNS: &str = "id, kind, to_addr, subject, body_text, body_html, status, attempts, next_attempt_at, last_error, created_at, sent_at, order_id, order_link";
 
 /// Queues a message for the sender; returns its id.
 pub fn enqueue(conn: &Connection, m: &NewMessage, now: &str) -> rusqlite::Result<i64> {
     conn.execute(
-        "INSERT INTO outbox (kind, to_addr, subject, body_text, body_html, sensitive, status, next_attempt_at, created_at)
-         VALUES (:kind, :to, :subject, :text, :html, :sensitive, 'pending', :now, :now)",
+        "INSERT INTO outbox (kind, to_addr, subject, body_text, body_html, sensitive, status, next_attempt_at, created_at,
+           order_id, order_link)
+         VALUES (:kind, :to, :subject, :text, :html, :sensitive, 'pending', :now, :now, :order, :link)",
         named_params! {":kind": m.kind, ":to": m.to, ":subject": m.subject, ":text": m.text, ":html": m.html,
-                       ":sensitive": m.sensitive, ":now": now},
+                       ":sensitive": m.sensitive, ":now": now, ":order": m.order_id, ":link": m.order_link},
     )?;
     Ok(conn.last_insert_rowid())
 }

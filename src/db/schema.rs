@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0017_dashboard", include_str!("migrations/0017_dashboard.sql")),
     ("0018_orders_version", include_str!("migrations/0018_orders_version.sql")),
     ("0019_webhooks", include_str!("migrations/0019_webhooks.sql")),
+    ("0020_notices", include_str!("migrations/0020_notices.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -15,6 +15,7 @@ pub mod desk;
 pub mod jobs;
 pub mod messages;
 pub mod money;
+pub mod notify;
 pub mod order_edit;
 pub mod order_export;
 pub mod order_lists;

@@ -6,8 +6,9 @@ mod records;
 pub use records::{Event, Line, LinkScope, Order};
 
 /// An order's status; the names are the product contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Status {
+    #[default]
     Draft,
     Pending,
     AwaitingPayment,
@@ -109,8 +110,9 @@ impl fmt::Display for Status {
 }
 
 /// Whether an order's money came in (PRODUCT.md); follows from its payment rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum PaymentStatus {
+    #[default]
     Unpaid,
     PartiallyPaid,
     Paid,

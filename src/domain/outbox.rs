@@ -1,7 +1,7 @@
 //! Mail as queued in the outbox and as read back from it.
 
 /// A message to queue: written in the same transaction as the change that caused it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewMessage {
     pub kind: String,
     pub to: String,
@@ -10,6 +10,10 @@ pub struct NewMessage {
     pub html: String,
     /// The body holds a secret (a one-time link): it is wiped once sent or given up.
     pub sensitive: bool,
+    /// The order it is about (a notice).
+    pub order_id: Option<i64>,
+    /// The body holds the order-link placeholder: a new link is made when it is sent.
+    pub order_link: bool,
 }
 
 /// A queued message with its delivery state.
@@ -27,6 +31,8 @@ pub struct Message {
     pub last_error: String,
     pub created_at: String,
     pub sent_at: Option<String>,
+    pub order_id: Option<i64>,
+    pub order_link: bool,
 }
 
 /// Where a queued message is: waiting to be sent (or retried), sent, or given up.

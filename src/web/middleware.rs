@@ -145,13 +145,17 @@ pub async fn security_headers(
          base-uri 'none'; form-action {forms}; frame-ancestors {frame}"
     );
     let own_referrer_policy = res.headers().contains_key("referrer-policy");
+    // A page that sets its own policy (an email's preview, with its inline styles) keeps it.
+    let own_csp = res.headers().contains_key("content-security-policy");
     let h = res.headers_mut();
     let mut set = |name: &'static str, value: &str| {
         if let Ok(v) = HeaderValue::from_str(value) {
             h.insert(HeaderName::from_static(name), v);
         }
     };
-    set("content-security-policy", &csp);
+    if !own_csp {
+        set("content-security-policy", &csp);
+    }
     set("x-content-type-options", "nosniff");
     // A page whose address holds a secret (an order's magic link) sets a stricter policy itself.
     if !own_referrer_policy {

@@ -12,6 +12,7 @@ pub mod middleware;
 pub mod order_page;
 pub mod page_cache;
 pub mod storefront;
+pub mod unsubscribe;
 
 use actix_web::cookie::Cookie;
 use actix_web::http::header;
@@ -41,6 +42,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/checkout", web::get().to(checkout::form))
         .route("/checkout", web::post().to(checkout::place))
         .route("/checkout/quote", web::post().to(checkout::quote))
+        .route("/unsubscribe", web::get().to(unsubscribe::ask))
+        .route("/unsubscribe", web::post().to(unsubscribe::confirm))
         .route("/o/{code}", web::get().to(order_page::show))
         .route("/o/{code}/cancel", web::get().to(order_page::confirm_cancel))
         .route("/o/{code}/cancel", web::post().to(order_page::cancel))

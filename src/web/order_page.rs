@@ -117,7 +117,7 @@ pub async fn cancel(
         }
         return Ok(super::see_other(&format!("/o/{asked}/cancel?t={token}")));
     }
-    match links::cancel(&state.db, &page.shop, asked.clone(), &token, page.now).await? {
+    match links::cancel(&state.db, asked.clone(), &token, page.now).await? {
         Some(cancelled) => {
             let told = if cancelled.mail {
                 state.wake_mailer();

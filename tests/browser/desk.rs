@@ -100,7 +100,15 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
     assert_eq!(customer_sees(&app, &link).await, "Delivered");
     harness::assert_accessible(b, "a delivered order at the desk").await;
 
-    // The other new pages, on the phone.
+    // The other new pages, on the phone. An unsubscribe link as a follow-up carries it.
+    let (unsubscribe_token, hash) = souk::domain::tokens::new_token();
+    app.db()
+        .execute(
+            "INSERT INTO unsubscribe_tokens (token_hash, email, created_at) VALUES (?1, 'meera@example.com', '2026-01-01T00:00:00.000Z')",
+            [hash],
+        )
+        .unwrap();
+    let unsubscribe = format!("/unsubscribe?t={unsubscribe_token}");
     let customer = app.count("SELECT id FROM customers WHERE phone = '+919876512345'");
     for (path, what) in [
         ("/admin/orders", "the active orders"),
@@ -116,6 +124,8 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         (&format!("/admin/customers/{customer}") as &str, "a customer's page"),
         ("/admin/settings/api", "the API tokens"),
         ("/admin/settings/webhooks", "the webhooks and their deliveries"),
+        ("/admin/settings/notifications", "the notification settings"),
+        (&unsubscribe as &str, "an unsubscribe link's question"),
     ] {
         b.goto(&app.url(path)).await.unwrap();
         harness::assert_accessible(b, what).await;
@@ -140,6 +150,8 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         "/admin/settings".into(),
         "/admin/settings/api".into(),
         "/admin/settings/webhooks".into(),
+        "/admin/settings/notifications".into(),
+        unsubscribe.clone(),
         "/admin/orders?tab=review".into(),
         "/admin?period=today".into(),
         "/admin?period=30d".into(),
@@ -162,6 +174,13 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
     pages.push(("a manual order refused".into(), bad.text().await.unwrap()));
     let rules = app.submit("/admin/settings/orders", "/admin/settings/orders", &[("link_days", "x")]).await;
     pages.push(("order settings refused".into(), rules.text().await.unwrap()));
+    let notices = "/admin/settings/notifications";
+    let refused = app.submit(notices, notices, &[("reminder_hours", "0")]).await;
+    assert_eq!(refused.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    pages.push(("notification settings refused".into(), refused.text().await.unwrap()));
+    let done = reqwest::Client::new().post(app.url(&unsubscribe)).send().await.unwrap();
+    assert_eq!(done.status(), reqwest::StatusCode::OK);
+    pages.push(("unsubscribed".into(), done.text().await.unwrap()));
     // A flagged order: its page with the reasons, and a confirmation refused without the tick.
     let rules = [
         ("postcodes_on", "on"),

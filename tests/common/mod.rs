@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod shop;
+pub mod smtp;
 
 use std::net::TcpListener;
 use std::time::Duration;

@@ -5,7 +5,6 @@
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 
-use super::mail::queue_cancelled_mail;
 use super::transition::{Step, transition};
 use crate::app::Actor;
 use crate::db::{self, Db, checkout as methods, orders};
@@ -67,15 +66,8 @@ pub struct Cancelled {
 /// stock is released, the timeline says the customer cancelled it, and the seller's notice is
 /// queued in the same transaction (to the shop's contact email, or every owner). `None` when the
 /// link opens nothing; Conflict when the order can no longer be cancelled here.
-pub async fn cancel(
-    db: &Db,
-    shop: &ShopSettings,
-    code: String,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<Cancelled>, AppError> {
+pub async fn cancel(db: &Db, code: String, token: &str, now: DateTime<Utc>) -> Result<Option<Cancelled>, AppError> {
     let hash = hash_token(token);
-    let shop = shop.clone();
     db.write(move |tx| {
         let Some(order) = managed(tx, &code, &hash, &db::ts(now))? else { return Ok(None) };
         if !order.status.customer_may_cancel() {
@@ -86,7 +78,7 @@ pub async fn cancel(
             ..Step::to(Status::Cancelled, "cancelled by the customer")
         };
         transition(tx, order.id, &step, &Actor::customer(), now).map_err(super::transition::into_error)?;
-        let mail = queue_cancelled_mail(tx, &shop, order.id, now)? > 0;
+        let mail = crate::app::notify::customer_cancelled(tx, order.id, &db::ts(now))? > 0;
         Ok(Some(Cancelled { code: order.code, mail }))
     })
     .await

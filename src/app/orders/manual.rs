@@ -117,6 +117,7 @@ fn place_and_confirm(
         Err(other) => return Ok(Taken::Refused(format!("The order could not be placed: {other:?}"))),
     };
     order.actor.record(tx, "order.manual", &placed.code, &order.channel)?;
+    crate::app::notify::order_placed(tx, placed.order_id, None, false, &db::ts(placement.now))?;
     if order.confirm {
         match transition::transition(tx, placed.order_id, &Step::to(Status::Confirmed, ""), &order.actor, placement.now)
         {

@@ -53,6 +53,7 @@ pub fn add(tx: &Connection, order: &Order, p: &NewPayment, actor: &Actor, at: &s
     )?;
     actor.record(tx, &format!("order.{}", p.kind.as_str()), &order.code, &detail)?;
     crate::app::webhooks::payment_recorded(tx, order.id, p, at)?;
+    crate::app::notify::payment_recorded(tx, order.id, p.kind, p.amount, at)?;
     Ok(status)
 }
 

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use rusqlite::Transaction;
 use sha2::Digest;
 
-use super::mail::queue_mail;
 use super::place::{Item, Key, Placed, Placement, Refused, place};
 use crate::app::cart::recheck;
 use crate::config::OrdersConfig;
@@ -292,8 +291,7 @@ fn write(
     let mut mail = false;
     if let (Some(token), false) = (&placed.token, placed.existing) {
         let link = format!("{mail_base}/o/{}?t={token}", placed.code);
-        let desk = format!("{mail_base}/admin/orders/{}", placed.code);
-        mail = queue_mail(tx, p.shop, placed.order_id, &placement.customer.email, &link, &desk, now)? > 0;
+        mail = crate::app::notify::order_placed(tx, placed.order_id, Some(&link), true, &db::ts(now))? > 0;
     }
     if let Some(id) = cart_id {
         carts::clear(tx, id)?;

@@ -279,6 +279,7 @@ fn transition_in(
         actor.record(tx, "order.status", &order.code, &format!("{from} → {to}{why}"))?;
     }
     crate::app::webhooks::status_changed(tx, order_id, from, &at)?;
+    crate::app::notify::status_changed(tx, order_id, to, &at)?;
     Ok(Transitioned { order_id, code: order.code, from, to })
 }
 

@@ -4,7 +4,7 @@ use super::{PaymentStatus, Status};
 use crate::domain::checkout::Address;
 
 /// An order as stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Order {
     pub id: i64,
     pub code: String,
@@ -52,7 +52,7 @@ pub struct Order {
 }
 
 /// What an order line keeps of the catalogue.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Line {
     pub id: i64,
     pub variant_id: Option<i64>,

@@ -7,6 +7,7 @@ pub mod collections;
 pub mod customers;
 pub mod dashboard;
 pub mod new_order;
+pub mod notices;
 pub mod ops;
 pub mod order;
 pub mod order_edit;

@@ -8,11 +8,11 @@ use crate::views::Admin;
 use crate::views::components::{Field, csrf, error_summary};
 use crate::views::layout::admin;
 
-/// The settings pages' own menu: the shop, orders, API tokens, webhooks.
+/// The settings pages' own menu: the shop, orders, notifications, API tokens, webhooks.
 pub fn tabs(current: &str) -> Markup {
     html! {
         nav.tabs aria-label="Settings" {
-            @for (href, label) in [("/admin/settings", "Shop"), ("/admin/settings/orders", "Orders"), ("/admin/settings/api", "API tokens"), ("/admin/settings/webhooks", "Webhooks")] {
+            @for (href, label) in [("/admin/settings", "Shop"), ("/admin/settings/orders", "Orders"), ("/admin/settings/notifications", "Notifications"), ("/admin/settings/api", "API tokens"), ("/admin/settings/webhooks", "Webhooks")] {
                 a href=(href) aria-current=[(href == current).then_some("page")] { (label) }
             }
         }

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub(crate) mod export;
 mod multipart;
 mod new_order;
+mod notices;
 mod ops;
 mod order_edit;
 mod order_settings;
@@ -67,6 +68,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/settings/webhooks/{id}/ping", web::post().to(webhooks::ping))
         .route("/admin/settings/webhooks/{id}/delete", web::post().to(webhooks::delete))
         .route("/admin/settings/webhooks/deliveries/{id}/resend", web::post().to(webhooks::resend))
+        .route("/admin/settings/notifications", web::get().to(notices::show))
+        .route("/admin/settings/notifications", web::post().to(notices::save))
+        .route("/admin/settings/notifications/{notice}/preview", web::get().to(notices::preview))
         .route("/admin/settings/orders", web::get().to(order_settings::show))
         .route("/admin/settings/orders", web::post().to(order_settings::save_rules))
         .route("/admin/settings/review", web::post().to(order_settings::save_review))

@@ -1,0 +1,365 @@
+//! Notices (issue 13): the messages an order's events send, each queued in the transaction of the
+//! change that caused it and at most once per order and event (`order_notices`), whatever retries,
+//! restarts or repeated scheduler runs happen; the follow-ups the scheduler sends when they fall
+//! due; the seller's daily summary; and the previews the settings page shows.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Connection;
+
+use crate::db::{self, notify, orders, outbox};
+use crate::domain::checkout::Address;
+use crate::domain::notify::{Audience, Notice, NoticeSettings, mask_email};
+use crate::domain::orders::{Line, Order, PaymentStatus, Status};
+use crate::domain::outbox::NewMessage;
+use crate::domain::payments::Kind;
+use crate::domain::shop::ShopSettings;
+use crate::error::AppError;
+use crate::mail::notices::{self, DayFigures, ORDER_LINK, OrderMail};
+
+/// Who hears of an order on the seller's side: the shop's contact email, or every owner when it
+/// has none.
+pub fn sellers(tx: &Connection, shop: &ShopSettings) -> Result<Vec<String>, AppError> {
+    Ok(match shop.contact_email.as_str() {
+        "" => db::users::owner_emails(tx)?,
+        email => vec![email.to_string()],
+    })
+}
+
+/// Everything a notice about one order is built from, read once.
+struct Context {
+    shop: ShopSettings,
+    settings: NoticeSettings,
+    order: Order,
+    lines: Vec<Line>,
+}
+
+impl Context {
+    fn load(tx: &Connection, order_id: i64) -> Result<Context, AppError> {
+        let order = orders::by_id(tx, order_id)?.ok_or(AppError::NotFound)?;
+        Ok(Context {
+            shop: db::settings::get(tx)?,
+            settings: notify::settings(tx)?,
+            lines: orders::lines(tx, order_id)?,
+            order,
+        })
+    }
+
+    fn mail<'a>(&'a self, link: &'a str, amount: i64, flags: &'a str) -> OrderMail<'a> {
+        OrderMail {
+            shop: &self.shop,
+            settings: &self.settings,
+            order: &self.order,
+            lines: &self.lines,
+            link,
+            amount,
+            flags,
+        }
+    }
+}
+
+fn queue(tx: &Connection, m: NewMessage, order_id: i64, at: &str) -> Result<(), AppError> {
+    let m = NewMessage { order_id: Some(order_id), ..m };
+    outbox::enqueue(tx, &m, at)?;
+    Ok(())
+}
+
+/// Sends the customer `notice` about this order unless it is off, the customer gave no email,
+/// a follow-up's address unsubscribed, or it was sent already. Returns whether it was queued.
+fn to_customer(
+    tx: &Connection,
+    c: &Context,
+    notice: Notice,
+    detail: &str,
+    amount: i64,
+    at: &str,
+) -> Result<bool, AppError> {
+    let email = c.order.customer_email.as_str();
+    if email.is_empty() || !c.settings.sends(notice) || (notice.is_follow_up() && notify::opted_out(tx, email)?) {
+        return Ok(false);
+    }
+    if !notify::claim(tx, c.order.id, notice, detail, at)? {
+        return Ok(false);
+    }
+    let m = notices::customer(notice, &c.mail(ORDER_LINK, amount, ""));
+    queue(tx, NewMessage { order_link: true, ..m }, c.order.id, at)?;
+    Ok(true)
+}
+
+/// A new order: the customer's "order received" with the link the confirmation page showed (the
+/// one time the link is known when queuing: the body is wiped once sent; a new link otherwise),
+/// and, when `tell_seller` (not for an order the seller typed in), the seller's notice and the flag
+/// notice when the review rules flagged it. Returns how many were queued.
+pub fn order_placed(
+    tx: &Connection,
+    order_id: i64,
+    link: Option<&str>,
+    tell_seller: bool,
+    at: &str,
+) -> Result<usize, AppError> {
+    let c = Context::load(tx, order_id)?;
+    let mut queued = 0;
+    let email = &c.order.customer_email;
+    if !email.is_empty()
+        && c.settings.sends(Notice::OrderReceived)
+        && notify::claim(tx, order_id, Notice::OrderReceived, "", at)?
+    {
+        let m = match link {
+            Some(link) => {
+                NewMessage { sensitive: true, ..notices::customer(Notice::OrderReceived, &c.mail(link, 0, "")) }
+            }
+            None => {
+                NewMessage { order_link: true, ..notices::customer(Notice::OrderReceived, &c.mail(ORDER_LINK, 0, "")) }
+            }
+        };
+        queue(tx, m, order_id, at)?;
+        queued += 1;
+    }
+    if !tell_seller {
+        return Ok(queued);
+    }
+    let sellers = sellers(tx, &c.shop)?;
+    if c.settings.sends(Notice::SellerNewOrder) && notify::claim(tx, order_id, Notice::SellerNewOrder, "", at)? {
+        for to in &sellers {
+            queue(tx, notices::seller_new_order(&c.mail("", 0, ""), to), order_id, at)?;
+            queued += 1;
+        }
+    }
+    let flags = db::review::flags(tx, order_id)?;
+    if !flags.is_empty()
+        && c.settings.sends(Notice::SellerFlagged)
+        && notify::claim(tx, order_id, Notice::SellerFlagged, "", at)?
+    {
+        let reasons = flags.iter().map(|f| f.reason.as_str()).collect::<Vec<_>>().join(" ");
+        for to in &sellers {
+            queue(tx, notices::seller_flagged(&c.mail("", 0, &reasons), to), order_id, at)?;
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// A status change's notice to the customer (confirmed, shipped, delivered, delivery failed,
+/// cancelled), in the transaction of the change. A second shipment (after a failed delivery)
+/// is another event: its tracking number tells it apart.
+pub fn status_changed(tx: &Connection, order_id: i64, to: Status, at: &str) -> Result<bool, AppError> {
+    let Some(notice) = Notice::for_status(to) else { return Ok(false) };
+    let c = Context::load(tx, order_id)?;
+    let detail = if notice == Notice::OrderShipped { c.order.tracking_number.clone() } else { String::new() };
+    to_customer(tx, &c, notice, &detail, 0, at)
+}
+
+/// The seller's notice that the customer cancelled from the order's page. Returns how many were queued.
+pub fn customer_cancelled(tx: &Connection, order_id: i64, at: &str) -> Result<usize, AppError> {
+    let c = Context::load(tx, order_id)?;
+    if !c.settings.sends(Notice::SellerCancelled) || !notify::claim(tx, order_id, Notice::SellerCancelled, "", at)? {
+        return Ok(0);
+    }
+    let sellers = sellers(tx, &c.shop)?;
+    for to in &sellers {
+        queue(tx, notices::seller_cancelled(&c.mail("", 0, ""), to), order_id, at)?;
+    }
+    Ok(sellers.len())
+}
+
+/// A payment or refund just recorded: "payment received" once for a part payment and once when
+/// it is paid in full; "refunded" once for a part refund and once when all is refunded.
+pub fn payment_recorded(tx: &Connection, order_id: i64, kind: Kind, amount: i64, at: &str) -> Result<bool, AppError> {
+    let c = Context::load(tx, order_id)?;
+    let status = c.order.payment_status;
+    let notice = match (kind, status) {
+        (Kind::Payment, PaymentStatus::PartiallyPaid | PaymentStatus::Paid) => Notice::PaymentReceived,
+        (Kind::Refund, _) => Notice::OrderRefunded,
+        _ => return Ok(false),
+    };
+    to_customer(tx, &c, notice, status.as_str(), amount, at)
+}
+
+/// What one run of the follow-ups did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FollowUps {
+    pub reminders: usize,
+    pub reviews: usize,
+    pub summaries: usize,
+}
+
+/// The scheduler's follow-ups at `now`: the payment reminder of every order awaiting payment with
+/// nothing paid for the configured hours, the review request of every order delivered the
+/// configured days ago, and the seller's summary of yesterday once the shop's day reaches the
+/// configured hour. Each at most once, however often it runs.
+pub fn follow_ups(tx: &Connection, now: DateTime<Utc>) -> Result<FollowUps, AppError> {
+    let settings = notify::settings(tx)?;
+    let at = db::ts(now);
+    let mut done = FollowUps::default();
+    if settings.sends(Notice::PaymentReminder) {
+        for id in notify::reminders_due(tx, &db::ts(now - Duration::hours(settings.reminder_hours)))? {
+            let c = Context::load(tx, id)?;
+            // Claimed even without an email: the reminder's moment has passed for this order.
+            if to_customer(tx, &c, Notice::PaymentReminder, "", 0, &at)? {
+                done.reminders += 1;
+            } else {
+                notify::claim(tx, id, Notice::PaymentReminder, "", &at)?;
+            }
+        }
+    }
+    if settings.sends(Notice::ReviewRequest) {
+        for id in notify::reviews_due(tx, &db::ts(now - Duration::days(settings.review_days)))? {
+            let c = Context::load(tx, id)?;
+            if to_customer(tx, &c, Notice::ReviewRequest, "", 0, &at)? {
+                done.reviews += 1;
+            } else {
+                notify::claim(tx, id, Notice::ReviewRequest, "", &at)?;
+            }
+        }
+    }
+    if settings.sends(Notice::SellerDailySummary) {
+        done.summaries = daily_summary(tx, &settings, now)?;
+    }
+    Ok(done)
+}
+
+/// Yesterday's summary, once the shop's day has reached the configured hour; at most once a day.
+fn daily_summary(tx: &Connection, settings: &NoticeSettings, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let shop = db::settings::get(tx)?;
+    let zone = shop.time_zone;
+    let today = zone.date(now);
+    let due = zone.start_of(today) + Duration::hours(i64::from(settings.summary_hour));
+    if now < due || notify::summary_sent_on(tx)? == today.to_string() {
+        return Ok(0);
+    }
+    let yesterday = today - Duration::days(1);
+    let (from, to) = (db::ts(zone.start_of(yesterday)), db::ts(zone.start_of(today)));
+    let (orders, value, waiting, failed) = notify::day_figures(tx, &from, &to)?;
+    let figures = DayFigures { day: yesterday.format("%A %-d %B").to_string(), orders, value, waiting, failed };
+    let sellers = sellers(tx, &shop)?;
+    let at = db::ts(now);
+    for to in &sellers {
+        outbox::enqueue(tx, &notices::seller_daily_summary(&shop, &figures, to), &at)?;
+    }
+    notify::set_summary_sent_on(tx, &today.to_string())?;
+    Ok(sellers.len())
+}
+
+/// What a notice looks like with the shop's own name, colours, logo, payment methods and
+/// settings: on the newest order that suits it, or on a made-up order when the shop has none.
+pub fn preview(conn: &Connection, notice: Notice, base: &str) -> Result<NewMessage, AppError> {
+    let shop = db::settings::get(conn)?;
+    let settings = notify::settings(conn)?;
+    if notice == Notice::SellerDailySummary {
+        let figures = DayFigures { day: "Yesterday".into(), orders: 3, value: 450_000, waiting: 2, failed: 1 };
+        return Ok(notices::seller_daily_summary(&shop, &figures, &shop.contact_email));
+    }
+    let (order, lines) = match notify::newest_order(conn)? {
+        Some(id) => (orders::by_id(conn, id)?.ok_or(AppError::NotFound)?, orders::lines(conn, id)?),
+        None => sample_order(&shop),
+    };
+    let link = format!("{base}/o/{}?t=…", order.code);
+    let m = OrderMail {
+        shop: &shop,
+        settings: &settings,
+        order: &order,
+        lines: &lines,
+        link: &link,
+        amount: order.total,
+        flags: "The delivery address is far from earlier orders of this phone number.",
+    };
+    Ok(match notice.audience() {
+        Audience::Customer => notices::customer(notice, &m),
+        Audience::Seller => match notice {
+            Notice::SellerCancelled => notices::seller_cancelled(&m, &shop.contact_email),
+            Notice::SellerFlagged => notices::seller_flagged(&m, &shop.contact_email),
+            _ => notices::seller_new_order(&m, &shop.contact_email),
+        },
+    })
+}
+
+fn sample_order(shop: &ShopSettings) -> (Order, Vec<Line>) {
+    let unit = 10i64.pow(u32::from(shop.currency_minor_units)) * 25;
+    let order = Order {
+        id: 0,
+        code: "ORD-1001".into(),
+        status: Status::AwaitingPayment,
+        payment_status: PaymentStatus::Unpaid,
+        channel: "web".into(),
+        currency: shop.currency.clone(),
+        subtotal: unit * 2,
+        delivery_fee: unit / 5,
+        discount: 0,
+        total: unit * 2 + unit / 5,
+        customer_name: "Asha Rao".into(),
+        customer_phone: "+919876543210".into(),
+        customer_email: "asha@example.com".into(),
+        delivery_code: "standard".into(),
+        delivery_name: "Standard delivery".into(),
+        address: Address { line1: "12 Lake Road".into(), city: "Pune".into(), ..Default::default() },
+        payment_code: "upi".into(),
+        payment_kind: "upi".into(),
+        payment_name: "UPI".into(),
+        payment_account: "shop@upi".into(),
+        courier: "India Post".into(),
+        tracking_number: "EE123456789IN".into(),
+        failed_reason: "customer_unavailable".into(),
+        cancel_reason: Some("Out of stock".into()),
+        ..Default::default()
+    };
+    let line = Line {
+        title: "Block-printed scarf".into(),
+        options: "Madder Red".into(),
+        sku: "SCARF-RED".into(),
+        unit_price: unit,
+        quantity: 2,
+        line_total: unit * 2,
+        ..Default::default()
+    };
+    (order, vec![line])
+}
+
+/// Saves the owner's notice settings, or names what to fix; the audit log says what changed.
+pub fn save_settings(
+    tx: &Connection,
+    actor: &crate::app::Actor,
+    input: &crate::domain::notify::NoticeSettingsInput,
+) -> Result<Result<NoticeSettings, crate::domain::FieldErrors>, AppError> {
+    let new = match input.check() {
+        Ok(s) => s,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let old = notify::settings(tx)?;
+    notify::save(tx, &new)?;
+    let switched = |from: &NoticeSettings, to: &NoticeSettings| -> Vec<&'static str> {
+        Notice::ALL.into_iter().filter(|n| from.sends(*n) && !to.sends(*n)).map(Notice::as_str).collect()
+    };
+    let (off, on) = (switched(&old, &new), switched(&new, &old));
+    let mut detail = format!(
+        "reminder after {} h, review request after {} d, summary at {}:00",
+        new.reminder_hours, new.review_days, new.summary_hour
+    );
+    if !off.is_empty() {
+        detail.push_str(&format!("; off: {}", off.join(" ")));
+    }
+    if !on.is_empty() {
+        detail.push_str(&format!("; on: {}", on.join(" ")));
+    }
+    actor.record(tx, "settings.notices", "", &detail)?;
+    Ok(Ok(new))
+}
+
+/// The address an unsubscribe link stands for (shown before the customer confirms); `None` for a
+/// link that is not one.
+pub fn unsubscribe_address(conn: &Connection, token: &str) -> Result<Option<String>, AppError> {
+    Ok(notify::unsubscribe_email(conn, &crate::domain::tokens::hash_token(token))?)
+}
+
+/// Stops reminders and review requests to the link's address (order messages still go). Returns
+/// the address; `None` for a link that is not one.
+pub fn unsubscribe(tx: &Connection, token: &str, at: &str) -> Result<Option<String>, AppError> {
+    let Some(email) = unsubscribe_address(tx, token)? else { return Ok(None) };
+    if notify::opt_out(tx, &email, at)? {
+        crate::app::Actor::customer().record(
+            tx,
+            "mail.unsubscribed",
+            &mask_email(&email),
+            "reminders and review requests",
+        )?;
+    }
+    Ok(Some(email))
+}

@@ -1,0 +1,139 @@
+//! Notices: the owner's settings, the one-per-order-and-event record, follow-ups due, unsubscribes.
+
+use rusqlite::{Connection, OptionalExtension, named_params};
+
+use crate::domain::notify::{Notice, NoticeSettings};
+
+pub fn settings(conn: &Connection) -> rusqlite::Result<NoticeSettings> {
+    conn.prepare_cached(
+        "SELECT off, reminder_hours, review_days, processing_time, summary_hour FROM notice_settings WHERE id = 1",
+    )?
+    .query_row([], |r| {
+        Ok(NoticeSettings {
+            on: NoticeSettings::on_from_off_list(&r.get::<_, String>(0)?),
+            reminder_hours: r.get(1)?,
+            review_days: r.get(2)?,
+            processing_time: r.get(3)?,
+            summary_hour: r.get(4)?,
+        })
+    })
+}
+
+pub fn save(conn: &Connection, s: &NoticeSettings) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE notice_settings SET off = :off, reminder_hours = :rh, review_days = :rd, processing_time = :pt,
+           summary_hour = :sh WHERE id = 1",
+        named_params! {":off": s.off_list(), ":rh": s.reminder_hours, ":rd": s.review_days,
+        ":pt": s.processing_time, ":sh": s.summary_hour},
+    )?;
+    Ok(())
+}
+
+/// Records that this order's notice is being sent; false when it already was (nothing to do).
+pub fn claim(conn: &Connection, order_id: i64, notice: Notice, detail: &str, now: &str) -> rusqlite::Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO order_notices (order_id, notice, detail, at) VALUES (:o, :n, :d, :now)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(named_params! {":o": order_id, ":n": notice.as_str(), ":d": detail, ":now": now})?;
+    Ok(n == 1)
+}
+
+/// The notices an order was sent (or had queued), oldest first: (notice, detail, at).
+pub fn sent_for_order(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<(String, String, String)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT notice, detail, at FROM order_notices WHERE order_id = :o ORDER BY at, notice")?;
+    let rows = stmt.query_map(named_params! {":o": order_id}, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect()
+}
+
+/// Orders awaiting payment with nothing paid that entered that status at or before `cutoff` and
+/// were not reminded yet.
+pub fn reminders_due(conn: &Connection, cutoff: &str) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id FROM orders o
+         WHERE o.status = 'awaiting_payment' AND o.payment_status = 'unpaid' AND o.paid = 0
+           AND (SELECT min(e.at) FROM order_events e WHERE e.order_id = o.id AND e.status = 'awaiting_payment') <= :cutoff
+           AND NOT EXISTS (SELECT 1 FROM order_notices n WHERE n.order_id = o.id AND n.notice = 'payment_reminder')
+         ORDER BY o.id",
+    )?;
+    let rows = stmt.query_map(named_params! {":cutoff": cutoff}, |r| r.get(0))?;
+    rows.collect()
+}
+
+/// Orders still delivered that were delivered at or before `cutoff` and not asked for a review yet.
+pub fn reviews_due(conn: &Connection, cutoff: &str) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id FROM orders o
+         WHERE o.status = 'delivered' AND o.delivered_at <= :cutoff
+           AND NOT EXISTS (SELECT 1 FROM order_notices n WHERE n.order_id = o.id AND n.notice = 'review_request')
+         ORDER BY o.id",
+    )?;
+    let rows = stmt.query_map(named_params! {":cutoff": cutoff}, |r| r.get(0))?;
+    rows.collect()
+}
+
+/// The shop's day whose summary was last queued ("" before the first).
+pub fn summary_sent_on(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row("SELECT summary_sent_on FROM notice_settings WHERE id = 1", [], |r| r.get(0))
+}
+
+pub fn set_summary_sent_on(conn: &Connection, day: &str) -> rusqlite::Result<()> {
+    conn.execute("UPDATE notice_settings SET summary_sent_on = :d WHERE id = 1", named_params! {":d": day})?;
+    Ok(())
+}
+
+pub fn opted_out(conn: &Connection, email: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM mail_optouts WHERE email = :e")?
+        .query_row(named_params! {":e": email}, |_| Ok(()))
+        .optional()
+        .map(|r| r.is_some())
+}
+
+pub fn insert_unsubscribe_token(conn: &Connection, hash: &[u8], email: &str, now: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO unsubscribe_tokens (token_hash, email, created_at) VALUES (:h, :e, :now)")?
+        .execute(named_params! {":h": hash, ":e": email, ":now": now})?;
+    Ok(())
+}
+
+/// The address an unsubscribe token stands for.
+pub fn unsubscribe_email(conn: &Connection, hash: &[u8]) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT email FROM unsubscribe_tokens WHERE token_hash = :h")?
+        .query_row(named_params! {":h": hash}, |r| r.get(0))
+        .optional()
+}
+
+/// Adds an address to the opt-outs; false when it was there already.
+pub fn opt_out(conn: &Connection, email: &str, now: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "INSERT INTO mail_optouts (email, at) VALUES (:e, :now) ON CONFLICT DO NOTHING",
+        named_params! {":e": email, ":now": now},
+    )?;
+    Ok(n == 1)
+}
+
+/// A day's figures for the seller's summary: orders placed, their value, orders waiting on the
+/// seller (pending, awaiting payment, confirmed, processing, ready to ship), failed deliveries.
+pub fn day_figures(conn: &Connection, from: &str, to: &str) -> rusqlite::Result<(i64, i64, i64, i64)> {
+    conn.query_row(
+        "SELECT
+           (SELECT count(*) FROM orders WHERE created_at >= :from AND created_at < :to AND status != 'draft'),
+           (SELECT coalesce(sum(total), 0) FROM orders WHERE created_at >= :from AND created_at < :to
+              AND status NOT IN ('draft', 'cancelled')),
+           (SELECT count(*) FROM orders WHERE status IN ('pending', 'awaiting_payment', 'confirmed', 'processing', 'ready_to_ship')),
+           (SELECT count(*) FROM orders WHERE status = 'failed_delivery')",
+        named_params! {":from": from, ":to": to},
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )
+}
+
+/// The newest order that is not a draft (the settings page previews notices on it).
+pub fn newest_order(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    conn.query_row("SELECT max(id) FROM orders WHERE status != 'draft'", [], |r| r.get(0))
+}
+
+/// Removes unsubscribe links made before `before`; returns how many.
+pub fn purge_unsubscribe_tokens(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
+    conn.execute("DELETE FROM unsubscribe_tokens WHERE created_at < :b", named_params! {":b": before})
+}
