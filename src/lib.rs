@@ -16,6 +16,7 @@ pub mod mail;
 pub mod views;
 pub mod web;
 pub mod webhooks;
+pub mod whatsapp;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::AtomicI64;
@@ -111,6 +112,7 @@ pub struct Running {
     shutdown: watch::Sender<bool>,
     sender: tokio::task::JoinHandle<()>,
     hooks: tokio::task::JoinHandle<()>,
+    whatsapp: tokio::task::JoinHandle<()>,
     reads: tokio::task::JoinHandle<()>,
     _lock: std::fs::File,
 }
@@ -127,6 +129,7 @@ impl Running {
         let _ = self.scheduler.shutdown().await;
         let _ = self.sender.await;
         let _ = self.hooks.await;
+        let _ = self.whatsapp.await;
         let _ = self.reads.await;
         tracing::info!("stopped");
         served
@@ -193,11 +196,19 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
     ));
     let hooks =
         tokio::spawn(webhooks::run_sender(state.db.clone(), state.config.webhooks.clone(), shutdown_rx.clone()));
+    let links = whatsapp::Links { base: state.base_url.to_string(), days: state.config.orders.link_days };
+    let whatsapp = tokio::spawn(whatsapp::run_sender(
+        state.db.clone(),
+        state.config.whatsapp.clone(),
+        links,
+        state.clock.clone(),
+        shutdown_rx.clone(),
+    ));
     let reads = tokio::spawn(write_api_reads(state.db.clone(), state.api_reads.clone(), shutdown_rx));
     let scheduler =
         jobs::start(state.db.clone(), state.config.clone(), state.clock.clone(), state.heartbeat.clone()).await?;
     let server = build_server(listener, state.clone())?;
-    Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, hooks, reads, _lock: lock })
+    Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, hooks, whatsapp, reads, _lock: lock })
 }
 
 /// Writes the counted admin API reads to the audit log once a second, and a last time at shutdown.

@@ -23,6 +23,7 @@ const RULES: &[(&str, May)] = &[
     ("app", May::Only(&["db", "domain", "mail", "config", "error", "images"])),
     ("jobs", May::Only(&["app", "db", "domain", "config", "error"])),
     ("webhooks", May::Only(&["db", "domain", "config", "error"])),
+    ("whatsapp", May::Only(&["db", "domain", "config", "error"])),
     ("demo", May::Only(&["app", "db", "domain", "images", "error"])),
     ("web", May::AllBut(&["cli", "main"])),
     ("cli", May::AllBut(&["main"])),

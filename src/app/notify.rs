@@ -63,8 +63,64 @@ fn queue(tx: &Connection, m: NewMessage, order_id: i64, at: &str) -> Result<(), 
     Ok(())
 }
 
-/// Sends the customer `notice` about this order unless it is off, the customer gave no email,
-/// a follow-up's address unsubscribed, or it was sent already. Returns whether it was queued.
+/// How a customer notice goes: by email, by WhatsApp (the template's name), or both.
+struct Channels {
+    email: bool,
+    whatsapp: Option<(String, String)>,
+}
+
+/// Where this notice can reach the customer: their email unless WhatsApp replaces it or (for a
+/// follow-up) the address unsubscribed; their WhatsApp number when the Cloud API is on and the
+/// notice has a template.
+fn channels(tx: &Connection, c: &Context, notice: Notice) -> Result<Channels, AppError> {
+    let cloud = notify::cloud_settings(tx)?;
+    let to = crate::domain::whatsapp_cloud::recipient(&c.order.customer_phone);
+    let whatsapp = match (cloud.template(notice), to) {
+        (Some(template), Some(_)) => Some((template.to_string(), cloud.language.clone())),
+        _ => None,
+    };
+    let email = c.order.customer_email.as_str();
+    let replaced = whatsapp.is_some() && cloud.replaces_email(notice);
+    let unsubscribed = notice.is_follow_up() && !email.is_empty() && notify::opted_out(tx, email)?;
+    let email = !email.is_empty() && !replaced && !unsubscribed;
+    Ok(Channels { email, whatsapp })
+}
+
+/// Sends the customer `notice` about this order unless it is off, nothing reaches them, or it was
+/// sent already; `link` is the order link when one is known now (else one is made at sending).
+/// Returns whether it was queued.
+fn to_customer_with(
+    tx: &Connection,
+    c: &Context,
+    notice: Notice,
+    detail: &str,
+    amount: i64,
+    link: Option<&str>,
+    at: &str,
+) -> Result<bool, AppError> {
+    if !c.settings.sends(notice) {
+        return Ok(false);
+    }
+    let ways = channels(tx, c, notice)?;
+    if (!ways.email && ways.whatsapp.is_none()) || !notify::claim(tx, c.order.id, notice, detail, at)? {
+        return Ok(false);
+    }
+    if ways.email {
+        let m = match link {
+            Some(link) => NewMessage { sensitive: true, ..notices::customer(notice, &c.mail(link, amount, "")) },
+            None => NewMessage { order_link: true, ..notices::customer(notice, &c.mail(ORDER_LINK, amount, "")) },
+        };
+        queue(tx, m, c.order.id, at)?;
+    }
+    if let (Some((template, language)), Some(to)) =
+        (&ways.whatsapp, crate::domain::whatsapp_cloud::recipient(&c.order.customer_phone))
+    {
+        let m = notices::whatsapp(notice, &c.mail(ORDER_LINK, amount, ""), &to, template, language);
+        queue(tx, m, c.order.id, at)?;
+    }
+    Ok(true)
+}
+
 fn to_customer(
     tx: &Connection,
     c: &Context,
@@ -73,16 +129,7 @@ fn to_customer(
     amount: i64,
     at: &str,
 ) -> Result<bool, AppError> {
-    let email = c.order.customer_email.as_str();
-    if email.is_empty() || !c.settings.sends(notice) || (notice.is_follow_up() && notify::opted_out(tx, email)?) {
-        return Ok(false);
-    }
-    if !notify::claim(tx, c.order.id, notice, detail, at)? {
-        return Ok(false);
-    }
-    let m = notices::customer(notice, &c.mail(ORDER_LINK, amount, ""));
-    queue(tx, NewMessage { order_link: true, ..m }, c.order.id, at)?;
-    Ok(true)
+    to_customer_with(tx, c, notice, detail, amount, None, at)
 }
 
 /// A new order: the customer's "order received" with the link the confirmation page showed (the
@@ -97,23 +144,7 @@ pub fn order_placed(
     at: &str,
 ) -> Result<usize, AppError> {
     let c = Context::load(tx, order_id)?;
-    let mut queued = 0;
-    let email = &c.order.customer_email;
-    if !email.is_empty()
-        && c.settings.sends(Notice::OrderReceived)
-        && notify::claim(tx, order_id, Notice::OrderReceived, "", at)?
-    {
-        let m = match link {
-            Some(link) => {
-                NewMessage { sensitive: true, ..notices::customer(Notice::OrderReceived, &c.mail(link, 0, "")) }
-            }
-            None => {
-                NewMessage { order_link: true, ..notices::customer(Notice::OrderReceived, &c.mail(ORDER_LINK, 0, "")) }
-            }
-        };
-        queue(tx, m, order_id, at)?;
-        queued += 1;
-    }
+    let mut queued = usize::from(to_customer_with(tx, &c, Notice::OrderReceived, "", 0, link, at)?);
     if !tell_seller {
         return Ok(queued);
     }
@@ -362,4 +393,35 @@ pub fn unsubscribe(tx: &Connection, token: &str, at: &str) -> Result<Option<Stri
         )?;
     }
     Ok(Some(email))
+}
+
+/// Saves the WhatsApp Cloud API settings, or names what to fix. The audit log says what changed
+/// about the token (set, replaced, kept, removed), never the token.
+pub fn save_cloud_settings(
+    tx: &Connection,
+    actor: &crate::app::Actor,
+    input: &crate::domain::whatsapp_cloud::CloudInput,
+) -> Result<Result<crate::domain::whatsapp_cloud::CloudSettings, crate::domain::FieldErrors>, AppError> {
+    let saved = notify::cloud_settings(tx)?;
+    let new = match input.check(&saved) {
+        Ok(s) => s,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    notify::save_cloud_settings(tx, &new)?;
+    let token = match (saved.access_token.is_empty(), new.access_token.is_empty()) {
+        (_, true) if !saved.access_token.is_empty() => "token removed",
+        (true, false) => "token set",
+        (false, false) if saved.access_token != new.access_token => "token replaced",
+        _ => "token unchanged",
+    };
+    let templates = new.templates.iter().map(|(n, t)| format!("{n}={t}")).collect::<Vec<_>>().join(" ");
+    let detail = format!(
+        "mode {}, phone number id {}, language {}, {token}; templates: {}",
+        new.mode.as_str(),
+        if new.phone_number_id.is_empty() { "none" } else { &new.phone_number_id },
+        new.language,
+        if templates.is_empty() { "none".into() } else { templates }
+    );
+    actor.record(tx, "settings.whatsapp", "", &detail)?;
+    Ok(Ok(new))
 }

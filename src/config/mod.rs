@@ -22,6 +22,7 @@ pub struct Config {
     pub security: SecurityConfig,
     pub mail: MailConfig,
     pub webhooks: WebhooksConfig,
+    pub whatsapp: WhatsAppConfig,
     pub jobs: JobsConfig,
     pub backup: BackupConfig,
     pub uploads: UploadsConfig,
@@ -127,6 +128,29 @@ impl Default for MailConfig {
         Self {
             smtp_url: Secret::default(),
             from: String::new(),
+            timeout_secs: 15,
+            max_attempts: 8,
+            retry_base_secs: 30,
+        }
+    }
+}
+
+/// WhatsApp template messages through Meta's Cloud API (the number, token and templates are in
+/// the admin: Settings → Notifications).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WhatsAppConfig {
+    /// The Graph API's address with its version; messages go to `{api_base}/{phone_number_id}/messages`.
+    pub api_base: String,
+    pub timeout_secs: u64,
+    pub max_attempts: u32,
+    pub retry_base_secs: i64,
+}
+
+impl Default for WhatsAppConfig {
+    fn default() -> Self {
+        Self {
+            api_base: "https://graph.facebook.com/v21.0".into(),
             timeout_secs: 15,
             max_attempts: 8,
             retry_base_secs: 30,

@@ -52,6 +52,16 @@ impl Config {
         if self.mail.max_attempts == 0 || self.mail.retry_base_secs < 1 {
             return Err(err("mail", "max_attempts and retry_base_secs must be at least 1"));
         }
+        if self.whatsapp.max_attempts == 0 || self.whatsapp.retry_base_secs < 1 || self.whatsapp.timeout_secs == 0 {
+            return Err(err("whatsapp", "max_attempts, retry_base_secs and timeout_secs must be at least 1"));
+        }
+        let api = &self.whatsapp.api_base;
+        if !(api.starts_with("https://") || api.starts_with("http://")) {
+            return Err(err(
+                "whatsapp.api_base",
+                "must start with https:// (or http:// for a stand-in on this machine)",
+            ));
+        }
         if self.webhooks.max_attempts == 0 || self.webhooks.retry_base_secs < 1 || self.webhooks.timeout_secs == 0 {
             return Err(err("webhooks", "max_attempts, retry_base_secs and timeout_secs must be at least 1"));
         }

@@ -1,8 +1,11 @@
 //! Notices: the owner's settings, the one-per-order-and-event record, follow-ups due, unsubscribes.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, named_params};
 
 use crate::domain::notify::{Notice, NoticeSettings};
+use crate::domain::orders::LinkScope;
+use crate::domain::whatsapp_cloud::{CloudSettings, Mode};
 
 pub fn settings(conn: &Connection) -> rusqlite::Result<NoticeSettings> {
     conn.prepare_cached(
@@ -136,4 +139,44 @@ pub fn newest_order(conn: &Connection) -> rusqlite::Result<Option<i64>> {
 /// Removes unsubscribe links made before `before`; returns how many.
 pub fn purge_unsubscribe_tokens(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
     conn.execute("DELETE FROM unsubscribe_tokens WHERE created_at < :b", named_params! {":b": before})
+}
+
+pub fn cloud_settings(conn: &Connection) -> rusqlite::Result<CloudSettings> {
+    conn.prepare_cached(
+        "SELECT mode, phone_number_id, access_token, language, templates FROM whatsapp_settings WHERE id = 1",
+    )?
+    .query_row([], |r| {
+        Ok(CloudSettings {
+            mode: Mode::parse(&r.get::<_, String>(0)?).unwrap_or_default(),
+            phone_number_id: r.get(1)?,
+            access_token: r.get(2)?,
+            language: r.get(3)?,
+            templates: CloudSettings::templates_from_text(&r.get::<_, String>(4)?),
+        })
+    })
+}
+
+pub fn save_cloud_settings(conn: &Connection, s: &CloudSettings) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE whatsapp_settings SET mode = :mode, phone_number_id = :id, access_token = :token, language = :lang,
+           templates = :templates WHERE id = 1",
+        named_params! {":mode": s.mode.as_str(), ":id": s.phone_number_id, ":token": s.access_token,
+        ":lang": s.language, ":templates": s.templates_text()},
+    )?;
+    Ok(())
+}
+
+/// Issues a new manage link for a message about to be sent: the order's code and the token
+/// (stored hashed), lasting the owner's link lifetime or `default_days`. `None` when the order is gone.
+pub fn new_order_link(
+    conn: &Connection,
+    order_id: i64,
+    default_days: i64,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Option<(String, String)>> {
+    let Some(order) = super::orders::by_id(conn, order_id)? else { return Ok(None) };
+    let days = super::desk::rules(conn)?.link_days.unwrap_or(default_days);
+    let (at, expires) = (super::ts(now), super::ts(now + chrono::Duration::days(days)));
+    let token = super::orders::new_token(conn, order.id, LinkScope::Manage, &at, &expires)?;
+    Ok(Some((order.code, token)))
 }

@@ -1,11 +1,12 @@
-//! The mail outbox: messages written in the same transaction as the change that caused them.
-//! Webhook deliveries share the table on their own channel (`db::webhooks`); what is here reads
-//! and writes mail (`channel = 'email'`), except marking a row, which works on either.
+//! The outbox: messages written in the same transaction as the change that caused them, on their
+//! channel: `email`, `whatsapp` (template messages through the Cloud API) or `webhook` (whose
+//! deliveries `db::webhooks` reads). Messages to people (email and WhatsApp) are listed, counted
+//! and retried here together; marking a row works on any channel.
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
 use super::text::Text;
-use crate::domain::outbox::{Message, MessageStatus, NewMessage};
+use crate::domain::outbox::{Channel, Message, MessageStatus, NewMessage};
 
 /// What a wiped body says instead.
 pub const WIPED: &str = "(This message held a one-time link; it was removed from the outbox after delivery.)";
@@ -26,37 +27,46 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<Message> {
         sent_at: r.get("sent_at")?,
         order_id: r.get("order_id")?,
         order_link: r.get("order_link")?,
+        channel: Channel::parse(&r.get::<_, String>("channel")?).unwrap_or_default(),
     })
 }
 
-const COLUMNS: &str = "id, kind, to_addr, subject, body_text, body_html, status, attempts, next_attempt_at, last_error, created_at, sent_at, order_id, order_link";
+const COLUMNS: &str = "id, kind, to_addr, subject, body_text, body_html, status, attempts, next_attempt_at, last_error, created_at, sent_at, order_id, order_link, channel";
 
 /// Queues a message for the sender; returns its id.
 pub fn enqueue(conn: &Connection, m: &NewMessage, now: &str) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO outbox (kind, to_addr, subject, body_text, body_html, sensitive, status, next_attempt_at, created_at,
-           order_id, order_link)
-         VALUES (:kind, :to, :subject, :text, :html, :sensitive, 'pending', :now, :now, :order, :link)",
+           order_id, order_link, channel)
+         VALUES (:kind, :to, :subject, :text, :html, :sensitive, 'pending', :now, :now, :order, :link, :channel)",
         named_params! {":kind": m.kind, ":to": m.to, ":subject": m.subject, ":text": m.text, ":html": m.html,
-                       ":sensitive": m.sensitive, ":now": now, ":order": m.order_id, ":link": m.order_link},
+                       ":sensitive": m.sensitive, ":now": now, ":order": m.order_id, ":link": m.order_link,
+                       ":channel": m.channel.as_str()},
     )?;
     Ok(conn.last_insert_rowid())
 }
 
-/// Pending messages whose next attempt is due, oldest first.
-pub fn due(conn: &Connection, now: &str, limit: i64) -> rusqlite::Result<Vec<Message>> {
+/// Pending messages on a channel whose next attempt is due, oldest first.
+pub fn due(conn: &Connection, channel: Channel, now: &str, limit: i64) -> rusqlite::Result<Vec<Message>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE channel = 'email' AND status = 'pending' AND next_attempt_at <= :now ORDER BY id LIMIT :limit"
+        "SELECT {COLUMNS} FROM outbox WHERE channel = :channel AND status = 'pending' AND next_attempt_at <= :now
+         ORDER BY id LIMIT :limit"
     ))?;
-    let rows = stmt.query_map(named_params! {":now": now, ":limit": limit}, message_from_row)?;
+    let rows =
+        stmt.query_map(named_params! {":channel": channel.as_str(), ":now": now, ":limit": limit}, message_from_row)?;
     rows.collect()
 }
 
-/// When the next pending message is due; `None` when nothing is pending.
-pub fn next_due_at(conn: &Connection) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT min(next_attempt_at) FROM outbox WHERE channel = 'email' AND status = 'pending'", [], |r| {
-        r.get(0)
-    })
+/// When the next pending message on a channel is due; `None` when nothing is pending.
+pub fn next_due_at(conn: &Connection, channel: Channel) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT min(next_attempt_at) FROM outbox WHERE channel = :channel AND status = 'pending'")?
+        .query_row(named_params! {":channel": channel.as_str()}, |r| r.get(0))
+}
+
+/// Keeps the message id the service gave (WhatsApp's `wamid.…`).
+pub fn set_service_id(conn: &Connection, id: i64, service_id: &str) -> rusqlite::Result<()> {
+    conn.execute("UPDATE outbox SET event_id = :s WHERE id = :id", named_params! {":s": service_id, ":id": id})?;
+    Ok(())
 }
 
 pub fn mark_sent(conn: &Connection, id: i64, attempts: u32, now: &str) -> rusqlite::Result<()> {
@@ -102,7 +112,7 @@ pub fn withdraw(conn: &Connection, kind: &str, to: &str, reason: &str) -> rusqli
 pub fn retry_now(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row(
         "UPDATE outbox SET status = 'pending', next_attempt_at = :now
-         WHERE id = :id AND channel = 'email' AND status != 'sent' AND NOT (sensitive AND body_text = :wiped) RETURNING to_addr",
+         WHERE id = :id AND channel IN ('email', 'whatsapp') AND status != 'sent' AND NOT (sensitive AND body_text = :wiped) RETURNING to_addr",
         named_params! {":now": now, ":id": id, ":wiped": WIPED},
         |r| r.get(0),
     )
@@ -113,7 +123,7 @@ pub fn retry_now(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<Opti
 pub fn backlog(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
     conn.query_row(
         "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') FROM outbox
-         WHERE channel = 'email'",
+         WHERE channel IN ('email', 'whatsapp')",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
@@ -122,7 +132,7 @@ pub fn backlog(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
 /// The newest messages, of one status or (`None`) any, at most `limit`.
 pub fn list(conn: &Connection, status: Option<MessageStatus>, limit: i64) -> rusqlite::Result<Vec<Message>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE channel = 'email' AND (:status = '' OR status = :status)
+        "SELECT {COLUMNS} FROM outbox WHERE channel IN ('email', 'whatsapp') AND (:status = '' OR status = :status)
          ORDER BY id DESC LIMIT :limit"
     ))?;
     let rows = stmt.query_map(

@@ -34,6 +34,7 @@ pub mod time;
 pub mod tokens;
 pub mod webhooks;
 pub mod whatsapp;
+pub mod whatsapp_cloud;
 pub mod zone;
 
 use std::collections::BTreeMap;

@@ -8,6 +8,13 @@ use serde::Deserialize;
 
 use super::FieldErrors;
 
+/// Replaced by the shop's public address (`[server] public_url`) when a message is sent.
+pub const BASE: &str = "[[souk:base]]";
+/// Replaced by a new manage link of the message's order when it is sent: no secret waits in the outbox.
+pub const ORDER_LINK: &str = "[[souk:order-link]]";
+/// Replaced by a follow-up's unsubscribe address when it is sent.
+pub const UNSUBSCRIBE: &str = "[[souk:unsubscribe]]";
+
 /// One kind of message about an order (or, for the daily summary, about the day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Notice {

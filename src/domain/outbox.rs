@@ -14,6 +14,7 @@ pub struct NewMessage {
     pub order_id: Option<i64>,
     /// The body holds the order-link placeholder: a new link is made when it is sent.
     pub order_link: bool,
+    pub channel: Channel,
 }
 
 /// A queued message with its delivery state.
@@ -33,6 +34,39 @@ pub struct Message {
     pub sent_at: Option<String>,
     pub order_id: Option<i64>,
     pub order_link: bool,
+    pub channel: Channel,
+}
+
+/// How a queued message travels: an email, a WhatsApp template message (its body the Cloud API
+/// request, its recipient the number's digits), or a webhook delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Channel {
+    #[default]
+    Email,
+    WhatsApp,
+    Webhook,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::WhatsApp => "whatsapp",
+            Channel::Webhook => "webhook",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Channel> {
+        [Channel::Email, Channel::WhatsApp, Channel::Webhook].into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Email => "Email",
+            Channel::WhatsApp => "WhatsApp",
+            Channel::Webhook => "Webhook",
+        }
+    }
 }
 
 /// Where a queued message is: waiting to be sent (or retried), sent, or given up.

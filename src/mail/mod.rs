@@ -16,8 +16,7 @@ use tokio::sync::{Notify, watch};
 use crate::config::MailConfig;
 use crate::db::{self, Db, outbox};
 use crate::domain::notify::Notice;
-use crate::domain::orders::LinkScope;
-use crate::domain::outbox::{Message as OutboxMessage, retry_delay};
+use crate::domain::outbox::{Channel, Message as OutboxMessage, retry_delay};
 use crate::domain::shop::ShopSettings;
 use crate::domain::valid_email;
 
@@ -142,7 +141,7 @@ async fn send_due(
     let db = s.db;
     loop {
         let now = db::ts(s.site.clock.now());
-        let due = db.read(move |c| Ok(outbox::due(c, &now, 20)?)).await?;
+        let due = db.read(move |c| Ok(outbox::due(c, Channel::Email, &now, 20)?)).await?;
         if due.is_empty() {
             break;
         }
@@ -155,7 +154,7 @@ async fn send_due(
             deliver(s, png.as_deref(), m).await?;
         }
     }
-    let next = db.read(|c| Ok(outbox::next_due_at(c)?)).await?;
+    let next = db.read(|c| Ok(outbox::next_due_at(c, Channel::Email)?)).await?;
     let now = s.site.clock.now();
     Ok(next.and_then(|t| db::parse_ts(&t)).map(|t| (t - now).to_std().unwrap_or(Duration::ZERO)))
 }
@@ -179,12 +178,10 @@ async fn fill(s: &Sending<'_>, m: &OutboxMessage) -> Result<Filled, crate::error
     s.db.write(move |tx| {
         let at = db::ts(now);
         let mut filled = Filled::default();
-        if let Some(order) = order.and_then(|id| db::orders::by_id(tx, id).transpose()) {
-            let order = order?;
-            let days = db::desk::rules(tx)?.link_days.unwrap_or(default_days);
-            let expires = db::ts(now + chrono::Duration::days(days));
-            let token = db::orders::new_token(tx, order.id, LinkScope::Manage, &at, &expires)?;
-            filled.order_link = Some(format!("{base}/o/{}?t={token}", order.code));
+        if let Some(id) = order
+            && let Some((code, token)) = db::notify::new_order_link(tx, id, default_days, now)?
+        {
+            filled.order_link = Some(format!("{base}/o/{code}?t={token}"));
         }
         if follow_up {
             let (token, hash) = crate::domain::tokens::new_token();

@@ -12,12 +12,7 @@ use crate::domain::outbox::NewMessage;
 use crate::domain::shop::ShopSettings;
 use crate::domain::theme::{Rgb, palette};
 
-/// Replaced by the shop's public address (`[server] public_url`) when the message is sent.
-pub const BASE: &str = "[[souk:base]]";
-/// Replaced by a new manage link of the message's order when it is sent: no secret waits in the outbox.
-pub const ORDER_LINK: &str = "[[souk:order-link]]";
-/// Replaced by the follow-up's unsubscribe address when it is sent.
-pub const UNSUBSCRIBE: &str = "[[souk:unsubscribe]]";
+pub use crate::domain::notify::{BASE, ORDER_LINK, UNSUBSCRIBE};
 /// The logo's Content-ID (attached to the message when the shop has one).
 pub const LOGO_CID: &str = "logo@souk";
 
@@ -474,4 +469,40 @@ pub fn seller_daily_summary(shop: &ShopSettings, f: &DayFigures, to: &str) -> Ne
     d.button("Open the order desk", &format!("{BASE}/admin/orders"), &colors(shop));
     let subject = format!("{}: {} order(s) on {}", shop.name, f.orders, f.day);
     finish(shop, Notice::SellerDailySummary, to, subject, d, &format!("{} waiting on you", f.waiting))
+}
+
+/// A notice as a WhatsApp template message: the Cloud API request, with the documented four body
+/// parameters (first name, order code, what it is about, the order link, made when it is sent).
+pub fn whatsapp(notice: Notice, m: &OrderMail, to: &str, template: &str, language: &str) -> NewMessage {
+    let o = m.order;
+    let first = o.customer_name.split_whitespace().next().unwrap_or("").to_string();
+    let about = match notice {
+        Notice::OrderReceived => format!("{} to pay by {}", m.money(m.due()), o.payment_name),
+        Notice::PaymentReceived => format!("{} received, {} still due", m.money(m.amount), m.money(m.due())),
+        Notice::OrderConfirmed => m.money(o.total),
+        Notice::OrderShipped => format!("{} {}", o.courier, o.tracking_number),
+        Notice::OrderDelivered => m.money(o.total),
+        Notice::DeliveryFailed => {
+            FailedReason::parse(&o.failed_reason).map(|r| r.label()).unwrap_or("Other").to_string()
+        }
+        Notice::OrderCancelled => match o.cancel_reason.as_deref() {
+            Some("expired") => "not confirmed in time".to_string(),
+            Some(r) => r.to_string(),
+            None => String::new(),
+        },
+        Notice::OrderRefunded => m.money(m.amount),
+        Notice::PaymentReminder => m.money(m.due()),
+        _ => String::new(),
+    };
+    let params = [first, o.code.clone(), about, ORDER_LINK.to_string()];
+    let body = crate::domain::whatsapp_cloud::template_message(to, template, language, &params);
+    NewMessage {
+        kind: notice.as_str().into(),
+        to: to.into(),
+        subject: format!("WhatsApp template {template}"),
+        text: body.to_string(),
+        channel: crate::domain::outbox::Channel::WhatsApp,
+        order_link: true,
+        ..Default::default()
+    }
 }

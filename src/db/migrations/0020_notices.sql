@@ -37,6 +37,19 @@ CREATE TABLE unsubscribe_tokens (
     created_at TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- WhatsApp Business Cloud API (optional): template messages through the outbox. The access token
+-- is kept as it is because every send carries it; the admin never shows it again.
+CREATE TABLE whatsapp_settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    mode TEXT NOT NULL DEFAULT 'off' CHECK (mode IN ('off', 'also', 'instead')),
+    phone_number_id TEXT NOT NULL DEFAULT '',
+    access_token TEXT NOT NULL DEFAULT '',
+    language TEXT NOT NULL DEFAULT 'en',
+    -- notice=template lines.
+    templates TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO whatsapp_settings (id) VALUES (1);
+
 CREATE TABLE outbox_new (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,

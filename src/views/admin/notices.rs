@@ -7,6 +7,7 @@ use maud::{Markup, html};
 use super::super::components::{Field, csrf, error_summary};
 use crate::domain::FieldErrors;
 use crate::domain::notify::{Audience, Notice, NoticeSettingsInput};
+use crate::domain::whatsapp_cloud::{CloudInput, Mode, customer_notices, template_field};
 use crate::views::layout::admin;
 use crate::views::page::Admin;
 
@@ -40,7 +41,68 @@ fn notice_rows(form: &NoticeSettingsInput, audience: Audience) -> Markup {
     }
 }
 
-pub fn page(ctx: &Admin, form: &NoticeSettingsInput, errors: &FieldErrors, mail: &MailState) -> Markup {
+/// The WhatsApp section's form as shown: what was typed (or saved), whether a token is saved.
+pub struct CloudForm<'a> {
+    pub input: &'a CloudInput,
+    pub token_saved: bool,
+    pub errors: &'a FieldErrors,
+}
+
+fn whatsapp(ctx: &Admin, f: &CloudForm) -> Markup {
+    let e = f.errors;
+    html! {
+        section aria-labelledby="whatsapp" {
+            h2 #whatsapp { "WhatsApp messages (Cloud API)" }
+            p { "With Meta's WhatsApp Business Cloud API, the notices that have a template also go to the customer's WhatsApp. Without it, keep using the order desk's one-tap WhatsApp buttons. "
+                "What to set up at Meta is in the README (“WhatsApp notifications”)." }
+            p { "Every template takes four body parameters, in this order: " code { "{{1}}" } " the customer's first name, " code { "{{2}}" } " the order code, "
+                code { "{{3}}" } " what the message is about (an amount, the courier and tracking number, a reason), " code { "{{4}}" } " the order's link." }
+            (error_summary(e))
+            form method="post" action="/admin/settings/notifications/whatsapp" {
+                (csrf(&ctx.page.csrf))
+                fieldset {
+                    legend { "Sending" }
+                    @if let Some(m) = e.get("mode") { p.error #mode-error { (m) } }
+                    @for mode in Mode::ALL {
+                        span.choice-pair {
+                            input id=(format!("f-mode-{}", mode.as_str())) type="radio" name="mode" value=(mode.as_str())
+                                checked[f.input.mode == mode.as_str()];
+                            label for=(format!("f-mode-{}", mode.as_str())) { (mode.label()) }
+                        }
+                    }
+                }
+                (Field::new("phone_number_id", "Phone number ID", &f.input.phone_number_id).inputmode("numeric")
+                    .hint("WhatsApp Manager → Phone numbers: the long number under “Phone number ID”, not the phone number.").render(e))
+                (Field::new("access_token", "Access token", "").kind("password").autocomplete("off")
+                    .hint(if f.token_saved { "A token is saved; it is never shown. Leave this empty to keep it." } else { "A permanent System User token with the whatsapp_business_messaging permission." }).render(e))
+                @if f.token_saved {
+                    p {
+                        span.choice-pair {
+                            input #f-forget_token type="checkbox" name="forget_token" value="on";
+                            label for="f-forget_token" { "Remove the saved token" }
+                        }
+                    }
+                }
+                (Field::new("language", "Templates' language code", &f.input.language).hint("As approved at Meta: en, en_US, hi, pt_BR.").render(e))
+                fieldset {
+                    legend { "Approved template for each message (empty: email only)" }
+                    @for n in customer_notices() {
+                        (Field::new(template_field(n), n.label(), f.input.templates.get(&n).map(String::as_str).unwrap_or("")).render(e))
+                    }
+                }
+                button type="submit" { "Save WhatsApp settings" }
+            }
+        }
+    }
+}
+
+pub fn page(
+    ctx: &Admin,
+    form: &NoticeSettingsInput,
+    errors: &FieldErrors,
+    mail: &MailState,
+    cloud: &CloudForm,
+) -> Markup {
     admin(
         ctx,
         "Notifications",
@@ -75,6 +137,7 @@ pub fn page(ctx: &Admin, form: &NoticeSettingsInput, errors: &FieldErrors, mail:
                 button type="submit" { "Save" }
             }
             p { "Every message is sent at most once per order and event, even when a restart or a retry comes in between. Reminders and review requests carry a one-click unsubscribe; messages about an order the customer placed always go." }
+            (whatsapp(ctx, cloud))
             section aria-labelledby="deliverability" {
                 h2 #deliverability { "Making sure messages arrive" }
                 p { "Messages come from " strong { (mail.from) } ". Mail providers trust a message when the domain " strong { (mail.domain) } " says who may send for it. Your mail provider (the one whose SMTP server Souk uses) shows the exact records to add at whoever manages your domain's DNS:" }

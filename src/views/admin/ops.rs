@@ -131,11 +131,11 @@ pub fn outbox(ctx: &Admin, status: &str, messages: &[Message], problem: Option<&
             @if messages.is_empty() { p { "No messages." } } @else {
                 div.table-wrap tabindex="0" role="region" aria-label="Table, scrolls sideways on small screens" {
                     table {
-                        thead { tr { th { "Created" } th { "To" } th { "Subject" } th { "Status" } th { "Attempts" } th { "Last error" } th { span.visually-hidden { "Retry" } } } }
+                        thead { tr { th { "Created" } th { "Channel" } th { "To" } th { "Subject" } th { "Status" } th { "Attempts" } th { "Last error" } th { span.visually-hidden { "Retry" } } } }
                         tbody {
                             @for m in messages {
                                 tr {
-                                    td { (time(&m.created_at, ctx.page.zone)) } td { (m.to) } td { (m.subject) }
+                                    td { (time(&m.created_at, ctx.page.zone)) } td { (m.channel.label()) } td { (m.to) } td { (m.subject) }
                                     td { span class=(format!("badge {}", m.status.as_str())) { (m.status.as_str()) } }
                                     td { (m.attempts) } td { (m.last_error) }
                                     td {

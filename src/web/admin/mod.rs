@@ -70,6 +70,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/settings/webhooks/deliveries/{id}/resend", web::post().to(webhooks::resend))
         .route("/admin/settings/notifications", web::get().to(notices::show))
         .route("/admin/settings/notifications", web::post().to(notices::save))
+        .route("/admin/settings/notifications/whatsapp", web::post().to(notices::save_whatsapp))
         .route("/admin/settings/notifications/{notice}/preview", web::get().to(notices::preview))
         .route("/admin/settings/orders", web::get().to(order_settings::show))
         .route("/admin/settings/orders", web::post().to(order_settings::save_rules))

@@ -11,20 +11,33 @@ use crate::app::notify;
 use crate::db::{self, outbox};
 use crate::domain::FieldErrors;
 use crate::domain::notify::{Notice, NoticeSettingsInput};
+use crate::domain::whatsapp_cloud::CloudInput;
 use crate::error::AppError;
-use crate::views::admin::notices::{self as view, MailState};
+use crate::views::admin::notices::{self as view, CloudForm, MailState};
 use crate::views::page::Admin;
 use crate::web::extract::{CsrfForm, Owner};
 use crate::web::see_other_with_flash;
 
-async fn render(
-    admin: &Admin,
-    state: &AppState,
-    form: Option<NoticeSettingsInput>,
-    errors: FieldErrors,
-) -> Result<HttpResponse, AppError> {
-    let (stored, (pending, failed)) = state.db.read(|c| Ok((db::notify::settings(c)?, outbox::backlog(c)?))).await?;
+/// A form sent back to correct, with its field messages.
+enum Echo {
+    None,
+    Notices(NoticeSettingsInput, FieldErrors),
+    Cloud(CloudInput, FieldErrors),
+}
+
+async fn render(admin: &Admin, state: &AppState, echo: Echo) -> Result<HttpResponse, AppError> {
+    let (stored, cloud, (pending, failed)) =
+        state.db.read(|c| Ok((db::notify::settings(c)?, db::notify::cloud_settings(c)?, outbox::backlog(c)?))).await?;
+    let (form, errors, cloud_input, cloud_errors) = match echo {
+        Echo::None => (None, FieldErrors::new(), None, FieldErrors::new()),
+        Echo::Notices(f, e) => (Some(f), e, None, FieldErrors::new()),
+        Echo::Cloud(f, e) => (None, FieldErrors::new(), Some(f), e),
+    };
+    let failed_form = !errors.is_empty() || !cloud_errors.is_empty();
     let form = form.unwrap_or_else(|| NoticeSettingsInput::from_settings(&stored));
+    let cloud_input = cloud_input.unwrap_or_else(|| CloudInput::from_settings(&cloud));
+    let cloud_form =
+        CloudForm { input: &cloud_input, token_saved: !cloud.access_token.is_empty(), errors: &cloud_errors };
     let shop = state.shop();
     let from = crate::mail::sender_address(&state.config.mail, &shop);
     let mail = MailState {
@@ -34,12 +47,54 @@ async fn render(
         from: from.as_ref().map(|m| m.to_string()).unwrap_or_else(|| "(no sender address yet)".into()),
         domain: from.map(|m| m.email.domain().to_string()).unwrap_or_else(|| "your domain".into()),
     };
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(html(status, view::page(admin, &form, &errors, &mail)))
+    let status = if failed_form { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok(html(status, view::page(admin, &form, &errors, &mail, &cloud_form)))
 }
 
 pub async fn show(Owner(admin): Owner, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    render(&admin, &state, None, FieldErrors::new()).await
+    render(&admin, &state, Echo::None).await
+}
+
+fn read_cloud_form(pairs: &[(String, String)]) -> CloudInput {
+    let mut f = CloudInput::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "mode" => f.mode = v.clone(),
+            "phone_number_id" => f.phone_number_id = v.clone(),
+            "access_token" => f.access_token = v.clone(),
+            "forget_token" => f.forget_token = true,
+            "language" => f.language = v.clone(),
+            other => {
+                if let Some(n) = other.strip_prefix("t_").and_then(Notice::parse) {
+                    f.templates.insert(n, v.clone());
+                }
+            }
+        }
+    }
+    f
+}
+
+pub async fn save_whatsapp(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let form = read_cloud_form(&pairs);
+    let (actor, input) = (admin.actor(), form.clone());
+    match state.db.write(move |tx| notify::save_cloud_settings(tx, &actor, &input)).await? {
+        Ok(s) => {
+            let said = if s.is_on() {
+                "WhatsApp settings saved: messages with a template now go by WhatsApp too."
+            } else {
+                "WhatsApp settings saved: WhatsApp messages are off."
+            };
+            Ok(see_other_with_flash("/admin/settings/notifications#whatsapp", said))
+        }
+        // The typed token is not sent back into the page.
+        Err(errors) => {
+            render(&admin, &state, Echo::Cloud(CloudInput { access_token: String::new(), ..form }, errors)).await
+        }
+    }
 }
 
 /// The form's fields: a checkbox per notice switched on comes as one `on` pair each.
@@ -67,7 +122,7 @@ pub async fn save(
     let (actor, input) = (admin.actor(), form.clone());
     match state.db.write(move |tx| notify::save_settings(tx, &actor, &input)).await? {
         Ok(_) => Ok(see_other_with_flash("/admin/settings/notifications", "Notification settings saved.")),
-        Err(errors) => render(&admin, &state, Some(form), errors).await,
+        Err(errors) => render(&admin, &state, Echo::Notices(form, errors)).await,
     }
 }
 

@@ -1,0 +1,273 @@
+//! Issue 13, part 2: notices as WhatsApp template messages through the Cloud API, received by a
+//! stand-in Graph API on loopback that checks the documented request shape and answers as Meta
+//! does: a message id, a server error (retried), or a template error (retried, then failed and
+//! shown in the outbox with Meta's words, and sent again from there).
+
+mod common;
+
+use std::sync::Mutex;
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use common::*;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+const PHONE_ID: &str = "106540352242922";
+const TOKEN: &str = "EAAGtestToken123";
+
+#[derive(Default)]
+struct GraphApi {
+    /// Every well-formed message received: (template name, recipient, parameters).
+    got: Mutex<Vec<(String, String, Vec<String>)>>,
+    /// Requests refused for their shape or credentials, with why.
+    refused: Mutex<Vec<String>>,
+    /// Answer the next this many well-formed requests with 500.
+    fail_next: Mutex<u32>,
+}
+
+fn meta_error(status: actix_web::http::StatusCode, code: i64, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(json!({"error": {"message": message, "type": "OAuthException", "code": code,
+        "error_data": {"messaging_product": "whatsapp", "details": message}, "fbtrace_id": "AbCdEf"}}))
+}
+
+/// The documented request: `POST /v21.0/{phone-number-id}/messages`, a bearer token, JSON with
+/// messaging_product, recipient_type, to (digits), type template, the template's name, language
+/// code and a body component of text parameters.
+async fn messages(
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+    api: web::Data<GraphApi>,
+) -> HttpResponse {
+    let refuse = |why: String| {
+        api.refused.lock().unwrap().push(why.clone());
+        meta_error(actix_web::http::StatusCode::BAD_REQUEST, 100, &format!("(#100) {why}"))
+    };
+    if path.as_str() != PHONE_ID {
+        return refuse(format!("unknown phone number id {path}"));
+    }
+    let auth = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if auth != format!("Bearer {TOKEN}") {
+        return meta_error(actix_web::http::StatusCode::UNAUTHORIZED, 190, "Invalid OAuth access token.");
+    }
+    if !req.headers().get("content-type").is_some_and(|v| v.as_bytes().starts_with(b"application/json")) {
+        return refuse("not JSON".into());
+    }
+    let Ok(b) = serde_json::from_slice::<Value>(&body) else { return refuse("unreadable JSON".into()) };
+    let to = b["to"].as_str().unwrap_or("");
+    let t = &b["template"];
+    let params: Vec<String> = t["components"][0]["parameters"]
+        .as_array()
+        .map(|ps| {
+            ps.iter().filter(|p| p["type"] == "text").filter_map(|p| p["text"].as_str().map(str::to_string)).collect()
+        })
+        .unwrap_or_default();
+    let shape_ok = b["messaging_product"] == "whatsapp"
+        && b["recipient_type"] == "individual"
+        && b["type"] == "template"
+        && !to.is_empty()
+        && to.chars().all(|c| c.is_ascii_digit())
+        && t["name"].is_string()
+        && t["language"]["code"] == "en"
+        && t["components"][0]["type"] == "body"
+        && params.len() == 4
+        && params.iter().all(|p| !p.is_empty() && !p.contains('\n'));
+    if !shape_ok {
+        return refuse(format!("bad shape: {b}"));
+    }
+    let name = t["name"].as_str().unwrap().to_string();
+    if name == "missing_template" {
+        return meta_error(
+            actix_web::http::StatusCode::NOT_FOUND,
+            132001,
+            "(#132001) Template name does not exist in the translation",
+        );
+    }
+    {
+        let mut fail = api.fail_next.lock().unwrap();
+        if *fail > 0 {
+            *fail -= 1;
+            return HttpResponse::InternalServerError()
+                .json(json!({"error": {"message": "Service temporarily unavailable", "code": 2}}));
+        }
+    }
+    let mut got = api.got.lock().unwrap();
+    got.push((name, to.to_string(), params));
+    HttpResponse::Ok().json(json!({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
+        "messages": [{"id": format!("wamid.TEST{}", got.len())}]}))
+}
+
+async fn graph_api() -> (String, web::Data<GraphApi>) {
+    let api = web::Data::new(GraphApi::default());
+    let shared = api.clone();
+    let server = HttpServer::new(move || {
+        App::new().app_data(api.clone()).route("/v21.0/{phone}/messages", web::post().to(messages))
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let addr = server.addrs()[0];
+    actix_web::rt::spawn(server.run());
+    (format!("http://{addr}/v21.0"), shared)
+}
+
+async fn make_token(app: &TestApp) -> String {
+    let res =
+        app.submit("/admin/settings/api", "/admin/settings/api", &[("name", "WA test"), ("scope", "write")]).await;
+    let html = res.text().await.unwrap();
+    let at = html.find("value=\"souk_").expect("the new token is shown") + 7;
+    html[at..at + 69].to_string()
+}
+
+async fn step(app: &TestApp, token: &str, code: &str, body: Value) {
+    let path = format!("/api/v1/admin/orders/{code}/transitions");
+    let res = Client::new().post(app.url(&path)).bearer_auth(token).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{body}");
+}
+
+fn got(api: &GraphApi, template: &str) -> Vec<(String, String, Vec<String>)> {
+    api.got.lock().unwrap().iter().filter(|(t, _, _)| t == template).cloned().collect()
+}
+
+const SETTINGS: &str = "/admin/settings/notifications";
+const WHATSAPP: &str = "/admin/settings/notifications/whatsapp";
+
+#[actix_web::test]
+async fn notices_go_as_template_messages_retried_and_never_lost() {
+    let (api_base, api) = graph_api().await;
+    let app = TestApp::spawn_demo_with(|c| {
+        c.whatsapp.api_base = api_base.clone();
+        c.whatsapp.retry_base_secs = 1;
+        c.whatsapp.max_attempts = 2;
+    })
+    .await;
+    app.setup_owner().await;
+    let res = app.submit("/admin/settings/orders", "/admin/settings/orders", &[("placements_per_hour", "0")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // On without a token: refused with the reason, nothing saved.
+    let res =
+        app.submit(SETTINGS, WHATSAPP, &[("mode", "instead"), ("phone_number_id", PHONE_ID), ("language", "en")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("give the phone number ID and an access token"));
+    let fields = [
+        ("mode", "instead"),
+        ("phone_number_id", PHONE_ID),
+        ("access_token", TOKEN),
+        ("language", "en"),
+        ("t_order_received", "order_received_v1"),
+        ("t_order_shipped", "order_shipped"),
+        ("t_order_delivered", "missing_template"),
+    ];
+    let res = app.submit(SETTINGS, WHATSAPP, &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The token is kept to send with, and never shown or logged again.
+    let (_, page) = app.page(SETTINGS).await;
+    assert!(!page.contains(TOKEN) && page.contains("A token is saved"));
+    assert_eq!(app.count(&format!("SELECT count(*) FROM audit_log WHERE detail LIKE '%{TOKEN}%'")), 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'settings.whatsapp' AND detail LIKE '%token set%'"),
+        1
+    );
+
+    // A new order: the customer's "order received" goes by WhatsApp instead of email, with the
+    // four documented parameters; its link opens the order.
+    let sku = shop::stock(&app, "canvas-tote", 20);
+    let body = json!({"items": [{"sku": sku, "quantity": 1}],
+        "customer": {"name": "Meera Iyer", "phone": "+919812345678", "email": "meera@example.com"},
+        "delivery": {"method": "standard", "address": {"line1": "4 Lake View Road", "city": "Jaipur", "postal_code": "302001", "country": "IN"}},
+        "payment": {"method": "upi"}});
+    let placed: Value =
+        Client::new().post(app.url("/api/v1/orders")).json(&body).send().await.unwrap().json().await.unwrap();
+    let code = placed["code"].as_str().unwrap().to_string();
+    assert!(
+        eventually(10, || got(&api, "order_received_v1").len() == 1).await,
+        "refused: {:?}",
+        api.refused.lock().unwrap()
+    );
+    let (_, to, params) = got(&api, "order_received_v1").remove(0);
+    assert_eq!(to, "919812345678");
+    assert_eq!(params[0], "Meera");
+    assert_eq!(params[1], code);
+    assert!(params[2].ends_with("to pay by UPI"), "{params:?}");
+    let link = params[3].strip_prefix(&app.url("")).expect("the shop's own address").to_string();
+    assert!(link.starts_with(&format!("/o/{code}?t=")));
+    assert_eq!(app.get(&link).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox WHERE kind = 'order_received' AND channel = 'email'"),
+        0,
+        "instead of email"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'seller_new_order' AND channel = 'email'"), 1);
+    assert!(
+        eventually(5, || app.count(
+            "SELECT count(*) FROM outbox WHERE channel = 'whatsapp' AND status = 'sent' AND event_id = 'wamid.TEST1'"
+        ) == 1)
+        .await
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox WHERE channel = 'whatsapp' AND body_text LIKE '%?t=%'"),
+        0,
+        "no link waits in the outbox"
+    );
+
+    // A notice without a template still goes by email.
+    let token = make_token(&app).await;
+    for to in ["pending", "confirmed"] {
+        step(&app, &token, &code, json!({"to": to})).await;
+    }
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_confirmed' AND channel = 'email'"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'order_confirmed' AND channel = 'whatsapp'"), 0);
+
+    // Meta answers 500 once: retried with backoff and delivered once.
+    *api.fail_next.lock().unwrap() = 1;
+    step(&app, &token, &code, json!({"to": "shipped", "courier": "India Post", "tracking_number": "EE123456789IN"}))
+        .await;
+    assert!(eventually(15, || got(&api, "order_shipped").len() == 1).await);
+    assert_eq!(got(&api, "order_shipped")[0].2[2], "India Post EE123456789IN");
+    assert!(
+        eventually(5, || app
+            .count("SELECT count(*) FROM outbox WHERE kind = 'order_shipped' AND status = 'sent' AND attempts = 2")
+            == 1)
+        .await
+    );
+
+    // A template Meta does not know: retried, then failed, shown in the outbox with Meta's words.
+    step(&app, &token, &code, json!({"to": "delivered"})).await;
+    assert!(
+        eventually(15, || app.count(
+            "SELECT count(*) FROM outbox WHERE kind = 'order_delivered' AND status = 'failed' AND attempts = 2"
+        ) == 1)
+        .await
+    );
+    let (_, outbox) = app.page("/admin/outbox?status=failed").await;
+    assert!(outbox.contains("WhatsApp") && outbox.contains("(#132001) Template name does not exist"), "{outbox}");
+    assert!(!outbox.contains(TOKEN));
+    // The owner fixes the template's name and sends it again from the outbox.
+    let fixed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| if *k == "t_order_delivered" { (*k, "order_delivered") } else { (*k, *v) })
+        .collect();
+    let mut fixed = fixed;
+    fixed.retain(|(k, _)| *k != "access_token");
+    assert_eq!(app.submit(SETTINGS, WHATSAPP, &fixed).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count(&format!("SELECT count(*) FROM whatsapp_settings WHERE access_token = '{TOKEN}'")),
+        1,
+        "an empty field keeps the token"
+    );
+    let id = app.count("SELECT id FROM outbox WHERE kind = 'order_delivered' AND channel = 'whatsapp'");
+    let res = app.submit("/admin/outbox?status=failed", &format!("/admin/outbox/{id}/retry"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // The retry goes with the template's name as it is now.
+    assert!(eventually(15, || got(&api, "order_delivered").len() == 1).await);
+    assert!(
+        eventually(5, || app.count(&format!("SELECT count(*) FROM outbox WHERE id = {id} AND status = 'sent'")) == 1)
+            .await
+    );
+    assert!(
+        api.refused.lock().unwrap().is_empty(),
+        "every request had the documented shape: {:?}",
+        api.refused.lock().unwrap()
+    );
+}
