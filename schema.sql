@@ -1003,6 +1003,49 @@ CREATE TABLE whatsapp_settings (
     templates TEXT NOT NULL DEFAULT ''
 );
 
+-- Order self-service: what a customer asks through the order's link, and the seller's answer.
+CREATE TABLE order_requests (
+    id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('cancel', 'address', 'return')),
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'approved', 'declined')),
+    -- The customer's words (why; for an address, anything the courier should know).
+    message TEXT NOT NULL DEFAULT '',
+    -- For 'address': the new address as JSON.
+    address TEXT NOT NULL DEFAULT '',
+    -- The seller's reason when declining (or note when approving).
+    answer TEXT NOT NULL DEFAULT '',
+    answered_by TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    answered_at TEXT
+);
+CREATE INDEX order_requests_open ON order_requests (status, id);
+CREATE INDEX order_requests_order ON order_requests (order_id, id);
+CREATE UNIQUE INDEX order_requests_one_open ON order_requests (order_id, kind) WHERE status = 'open';
+
+-- A delivered order's rating by its customer; the seller may publish the comment (reviews).
+CREATE TABLE order_ratings (
+    order_id INTEGER PRIMARY KEY REFERENCES orders (id) ON DELETE CASCADE,
+    stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+    comment TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    published_at TEXT
+);
+
+-- What customers may do themselves (one row).
+CREATE TABLE self_service (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    cancel_requests INTEGER NOT NULL DEFAULT 1 CHECK (cancel_requests IN (0, 1)),
+    return_days INTEGER NOT NULL DEFAULT 7 CHECK (return_days BETWEEN 0 AND 365)
+);
+
+-- Requests counted against a rate (a lost link asked for again by address and by order).
+CREATE TABLE rate_events (
+    key TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX rate_events_key ON rate_events (key, at);
+
 CREATE TABLE outbox_new (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,

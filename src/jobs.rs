@@ -131,6 +131,7 @@ fn run_purge(db: &Db, config: &Config, now: DateTime<Utc>) -> Result<String, Str
         let o = outbox::purge_sent(tx, &quarter_ago)?;
         // An unsubscribe link outlives the follow-up it came in by a season, then stops working.
         crate::db::notify::purge_unsubscribe_tokens(tx, &quarter_ago)?;
+        crate::db::requests::purge_rate_events(tx, &day_ago)?;
         let c = crate::db::carts::purge(tx, &db::ts(now))?;
         let (k, l) = crate::db::orders::purge(tx, &day_ago, &db::ts(now))?;
         Ok(format!(

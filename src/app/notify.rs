@@ -44,7 +44,7 @@ impl Context {
         })
     }
 
-    fn mail<'a>(&'a self, link: &'a str, amount: i64, flags: &'a str) -> OrderMail<'a> {
+    fn mail<'a>(&'a self, link: &'a str, amount: i64, note: &'a str) -> OrderMail<'a> {
         OrderMail {
             shop: &self.shop,
             settings: &self.settings,
@@ -52,7 +52,7 @@ impl Context {
             lines: &self.lines,
             link,
             amount,
-            flags,
+            note,
         }
     }
 }
@@ -89,15 +89,23 @@ fn channels(tx: &Connection, c: &Context, notice: Notice) -> Result<Channels, Ap
 /// Sends the customer `notice` about this order unless it is off, nothing reaches them, or it was
 /// sent already; `link` is the order link when one is known now (else one is made at sending).
 /// Returns whether it was queued.
+/// What a notice says besides the order: `detail` tells events of one kind apart, `amount` a
+/// payment's, `note` a request's answer.
+struct Said<'a> {
+    detail: &'a str,
+    amount: i64,
+    note: &'a str,
+}
+
 fn to_customer_with(
     tx: &Connection,
     c: &Context,
     notice: Notice,
-    detail: &str,
-    amount: i64,
+    said: &Said,
     link: Option<&str>,
     at: &str,
 ) -> Result<bool, AppError> {
+    let Said { detail, amount, note } = *said;
     if !c.settings.sends(notice) {
         return Ok(false);
     }
@@ -107,18 +115,46 @@ fn to_customer_with(
     }
     if ways.email {
         let m = match link {
-            Some(link) => NewMessage { sensitive: true, ..notices::customer(notice, &c.mail(link, amount, "")) },
-            None => NewMessage { order_link: true, ..notices::customer(notice, &c.mail(ORDER_LINK, amount, "")) },
+            Some(link) => NewMessage { sensitive: true, ..notices::customer(notice, &c.mail(link, amount, note)) },
+            None => NewMessage { order_link: true, ..notices::customer(notice, &c.mail(ORDER_LINK, amount, note)) },
         };
         queue(tx, m, c.order.id, at)?;
     }
     if let (Some((template, language)), Some(to)) =
         (&ways.whatsapp, crate::domain::whatsapp_cloud::recipient(&c.order.customer_phone))
     {
-        let m = notices::whatsapp(notice, &c.mail(ORDER_LINK, amount, ""), &to, template, language);
+        let m = notices::whatsapp(notice, &c.mail(ORDER_LINK, amount, note), &to, template, language);
         queue(tx, m, c.order.id, at)?;
     }
     Ok(true)
+}
+
+/// A customer's request reached the seller: their notice (`detail` tells requests apart).
+pub fn request_made(tx: &Connection, order_id: i64, request_id: i64, about: &str, at: &str) -> Result<usize, AppError> {
+    let c = Context::load(tx, order_id)?;
+    if !c.settings.sends(Notice::SellerRequest)
+        || !notify::claim(tx, order_id, Notice::SellerRequest, &request_id.to_string(), at)?
+    {
+        return Ok(0);
+    }
+    let sellers = sellers(tx, &c.shop)?;
+    for to in &sellers {
+        queue(tx, notices::seller_request(&c.mail("", 0, about), to), order_id, at)?;
+    }
+    Ok(sellers.len())
+}
+
+/// The seller answered a customer's request: the customer is told (`answer` says what and why).
+pub fn request_answered(
+    tx: &Connection,
+    order_id: i64,
+    request_id: i64,
+    answer: &str,
+    at: &str,
+) -> Result<bool, AppError> {
+    let c = Context::load(tx, order_id)?;
+    let said = Said { detail: &request_id.to_string(), amount: 0, note: answer };
+    to_customer_with(tx, &c, Notice::RequestAnswered, &said, None, at)
 }
 
 fn to_customer(
@@ -129,7 +165,7 @@ fn to_customer(
     amount: i64,
     at: &str,
 ) -> Result<bool, AppError> {
-    to_customer_with(tx, c, notice, detail, amount, None, at)
+    to_customer_with(tx, c, notice, &Said { detail, amount, note: "" }, None, at)
 }
 
 /// A new order: the customer's "order received" with the link the confirmation page showed (the
@@ -144,7 +180,14 @@ pub fn order_placed(
     at: &str,
 ) -> Result<usize, AppError> {
     let c = Context::load(tx, order_id)?;
-    let mut queued = usize::from(to_customer_with(tx, &c, Notice::OrderReceived, "", 0, link, at)?);
+    let mut queued = usize::from(to_customer_with(
+        tx,
+        &c,
+        Notice::OrderReceived,
+        &Said { detail: "", amount: 0, note: "" },
+        link,
+        at,
+    )?);
     if !tell_seller {
         return Ok(queued);
     }
@@ -291,13 +334,18 @@ pub fn preview(conn: &Connection, notice: Notice, base: &str) -> Result<NewMessa
         lines: &lines,
         link: &link,
         amount: order.total,
-        flags: "The delivery address is far from earlier orders of this phone number.",
+        note: match notice {
+            Notice::RequestAnswered => "Change the delivery address: approved. We will deliver to the new address.",
+            Notice::SellerRequest => "Asks to change the delivery address to 5 Hill Road, Pune.",
+            _ => "The delivery address is far from earlier orders of this phone number.",
+        },
     };
     Ok(match notice.audience() {
         Audience::Customer => notices::customer(notice, &m),
         Audience::Seller => match notice {
             Notice::SellerCancelled => notices::seller_cancelled(&m, &shop.contact_email),
             Notice::SellerFlagged => notices::seller_flagged(&m, &shop.contact_email),
+            Notice::SellerRequest => notices::seller_request(&m, &shop.contact_email),
             _ => notices::seller_new_order(&m, &shop.contact_email),
         },
     })

@@ -10,6 +10,7 @@ pub mod payments;
 mod place;
 mod place_order;
 mod quote;
+pub mod requests;
 pub mod review;
 pub mod transition;
 

@@ -17,6 +17,7 @@ pub mod order_search;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
+pub mod requests;
 pub mod review;
 mod schema;
 pub mod sessions;

@@ -25,6 +25,7 @@ pub mod payments;
 pub mod product_change;
 pub mod product_csv;
 pub mod product_form;
+pub mod requests;
 pub mod review;
 pub mod search;
 pub mod shop;

@@ -28,7 +28,9 @@ pub enum Notice {
     OrderRefunded,
     PaymentReminder,
     ReviewRequest,
+    RequestAnswered,
     SellerNewOrder,
+    SellerRequest,
     SellerCancelled,
     SellerFlagged,
     SellerDailySummary,
@@ -42,7 +44,7 @@ pub enum Audience {
 }
 
 impl Notice {
-    pub const ALL: [Notice; 14] = [
+    pub const ALL: [Notice; 16] = [
         Notice::OrderReceived,
         Notice::PaymentReceived,
         Notice::OrderConfirmed,
@@ -53,7 +55,9 @@ impl Notice {
         Notice::OrderRefunded,
         Notice::PaymentReminder,
         Notice::ReviewRequest,
+        Notice::RequestAnswered,
         Notice::SellerNewOrder,
+        Notice::SellerRequest,
         Notice::SellerCancelled,
         Notice::SellerFlagged,
         Notice::SellerDailySummary,
@@ -72,7 +76,9 @@ impl Notice {
             Notice::OrderRefunded => "order_refunded",
             Notice::PaymentReminder => "payment_reminder",
             Notice::ReviewRequest => "review_request",
+            Notice::RequestAnswered => "request_answered",
             Notice::SellerNewOrder => "seller_new_order",
+            Notice::SellerRequest => "seller_request",
             Notice::SellerCancelled => "seller_cancelled",
             Notice::SellerFlagged => "seller_flagged",
             Notice::SellerDailySummary => "seller_daily_summary",
@@ -96,7 +102,9 @@ impl Notice {
             Notice::OrderRefunded => "Refunded",
             Notice::PaymentReminder => "Payment reminder (once, when nothing is paid)",
             Notice::ReviewRequest => "Review request (once, after delivery)",
+            Notice::RequestAnswered => "Your answer to their request (cancel, address, return)",
             Notice::SellerNewOrder => "New order",
+            Notice::SellerRequest => "A customer's request is waiting",
             Notice::SellerCancelled => "A customer cancelled an order",
             Notice::SellerFlagged => "An order is flagged for review",
             Notice::SellerDailySummary => "Daily summary",
@@ -105,9 +113,11 @@ impl Notice {
 
     pub fn audience(self) -> Audience {
         match self {
-            Notice::SellerNewOrder | Notice::SellerCancelled | Notice::SellerFlagged | Notice::SellerDailySummary => {
-                Audience::Seller
-            }
+            Notice::SellerNewOrder
+            | Notice::SellerRequest
+            | Notice::SellerCancelled
+            | Notice::SellerFlagged
+            | Notice::SellerDailySummary => Audience::Seller,
             _ => Audience::Customer,
         }
     }

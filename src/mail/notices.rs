@@ -26,8 +26,8 @@ pub struct OrderMail<'a> {
     pub link: &'a str,
     /// The amount of the payment or refund just recorded (payment received, refunded).
     pub amount: i64,
-    /// Why an order is flagged for review (the seller's notice).
-    pub flags: &'a str,
+    /// Why an order is flagged for review (the seller's notice); a request and its answer.
+    pub note: &'a str,
 }
 
 impl OrderMail<'_> {
@@ -380,9 +380,16 @@ pub fn customer(notice: Notice, m: &OrderMail) -> NewMessage {
             d.para("A few words about what you bought help us and other customers. Rate it from the order's page.");
             (format!("How was order {}?", o.code), "Tell us how it went".to_string())
         }
-        Notice::SellerNewOrder | Notice::SellerCancelled | Notice::SellerFlagged | Notice::SellerDailySummary => {
-            unreachable!("a seller's notice is built by its own function")
+        Notice::RequestAnswered => {
+            d.strong(&format!("About your request for order {}:", o.code));
+            d.para(m.note);
+            (format!("Your request about order {}", o.code), m.note.to_string())
         }
+        Notice::SellerNewOrder
+        | Notice::SellerRequest
+        | Notice::SellerCancelled
+        | Notice::SellerFlagged
+        | Notice::SellerDailySummary => unreachable!("a seller's notice is built by its own function"),
     };
     follow(&mut d, m);
     finish(shop, notice, &o.customer_email, subject, d, &preheader)
@@ -435,17 +442,29 @@ pub fn seller_cancelled(m: &OrderMail, to: &str) -> NewMessage {
     finish(m.shop, Notice::SellerCancelled, to, subject, d, "Cancelled by the customer")
 }
 
+/// The seller's notice that a customer asked for something through the order's link.
+pub fn seller_request(m: &OrderMail, to: &str) -> NewMessage {
+    let o = m.order;
+    let mut d = Draft::new();
+    d.strong(&format!("{} asks about order {}.", o.customer_name, o.code));
+    d.para(m.note);
+    d.para("Approve or decline it at the order desk; the customer is told either way.");
+    d.button("Answer at the order desk", &format!("{BASE}/admin/orders/requests"), &colors(m.shop));
+    let subject = format!("Order {}: a request from {}", o.code, o.customer_name);
+    finish(m.shop, Notice::SellerRequest, to, subject, d, m.note)
+}
+
 /// The seller's notice that an order needs a look before it is confirmed.
 pub fn seller_flagged(m: &OrderMail, to: &str) -> NewMessage {
     let o = m.order;
     let mut d = Draft::new();
     d.strong(&format!("Order {} is flagged for review.", o.code));
-    d.para(m.flags);
+    d.para(m.note);
     d.para(&format!("Customer: {}, {}. Total: {}.", o.customer_name, o.customer_phone, m.money(o.total)));
     d.para("Check it before you confirm it: the order desk asks you to tick that you reviewed it.");
     d.button(&format!("Review {}", o.code), &desk_link(&o.code), &colors(m.shop));
     let subject = format!("Order {} needs a look before you confirm it", o.code);
-    finish(m.shop, Notice::SellerFlagged, to, subject, d, m.flags)
+    finish(m.shop, Notice::SellerFlagged, to, subject, d, m.note)
 }
 
 /// A day's figures for the seller's summary.
@@ -492,6 +511,7 @@ pub fn whatsapp(notice: Notice, m: &OrderMail, to: &str, template: &str, languag
         },
         Notice::OrderRefunded => m.money(m.amount),
         Notice::PaymentReminder => m.money(m.due()),
+        Notice::RequestAnswered => m.note.to_string(),
         _ => String::new(),
     };
     let params = [first, o.code.clone(), about, ORDER_LINK.to_string()];
@@ -502,6 +522,28 @@ pub fn whatsapp(notice: Notice, m: &OrderMail, to: &str, template: &str, languag
         subject: format!("WhatsApp template {template}"),
         text: body.to_string(),
         channel: crate::domain::outbox::Channel::WhatsApp,
+        order_link: true,
+        ..Default::default()
+    }
+}
+
+/// "Lost your link?": a new link to the order, sent to the order's email (made when it is sent).
+pub fn link_resent(m: &OrderMail) -> NewMessage {
+    let o = m.order;
+    let mut d = Draft::new();
+    d.strong(&format!("Here is a new link to your order {}.", o.code));
+    d.para(
+        "Someone (we hope you) asked for it with the order code and your WhatsApp number. Earlier links still work.",
+    );
+    d.button(&format!("See order {}", o.code), ORDER_LINK, &colors(m.shop));
+    d.para("Keep this link to yourself: it opens your order.");
+    NewMessage {
+        kind: "order_link".into(),
+        to: o.customer_email.clone(),
+        subject: header_text(&format!("Your link to order {} at {}", o.code, m.shop.name)),
+        text: format!("{}{}", d.text, footer_text(m.shop, false)),
+        html: document(m.shop, "A new link to your order", &d.html, footer_html(m.shop, false)),
+        order_id: Some(o.id),
         order_link: true,
         ..Default::default()
     }

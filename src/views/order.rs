@@ -3,9 +3,11 @@
 
 use maud::{Markup, PreEscaped, html};
 
-use super::components::{csrf, time};
+use super::components::{Field, csrf, error_summary, time};
+use crate::domain::FieldErrors;
 use crate::domain::checkout::{PaymentKind, payment_uri};
 use crate::domain::orders::{Event, Line, Order, PaymentStatus, Status};
+use crate::domain::requests::{Ask, Can, RequestStatus, SelfService};
 use crate::domain::{money, whatsapp};
 use crate::views::Page;
 
@@ -20,6 +22,122 @@ pub struct OrderView {
     pub token: String,
     /// The "Send order on WhatsApp" link (`None` without a shop number).
     pub whatsapp: Option<String>,
+    /// What the customer can do themselves, their requests and rating.
+    pub self_service: SelfService,
+    /// A self-service form sent back to correct: which one (`request-<kind>`, `rating`), what was
+    /// typed, and the field messages.
+    pub echo: Option<Echo>,
+}
+
+/// A form sent back: its name, the fields as typed, the field messages.
+pub type Echo = (String, Vec<(String, String)>, FieldErrors);
+
+impl OrderView {
+    fn typed(&self, form: &str, field: &str) -> String {
+        match &self.echo {
+            Some((f, pairs, _)) if f == form => {
+                pairs.iter().find(|(k, _)| k == field).map(|(_, v)| v.clone()).unwrap_or_default()
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// What was typed into an echoed form's field, else `current`.
+    fn typed_or(&self, form: &str, field: &str, current: &str) -> String {
+        match &self.echo {
+            Some((f, _, _)) if f == form => self.typed(form, field),
+            _ => current.to_string(),
+        }
+    }
+
+    fn errors(&self, form: &str) -> FieldErrors {
+        match &self.echo {
+            Some((f, _, e)) if f == form => e.clone(),
+            _ => FieldErrors::new(),
+        }
+    }
+}
+
+fn hidden_token(page: &Page, v: &OrderView) -> Markup {
+    html! { (csrf(&page.csrf)) input type="hidden" name="t" value=(v.token); }
+}
+
+/// "Need something?": each thing the customer may do now, as a form; their requests with the
+/// shop's answers; their rating.
+fn self_service(page: &Page, v: &OrderView) -> Markup {
+    let o = &v.order;
+    let ss = &v.self_service;
+    let action = |path: &str| format!("/o/{}/{path}", o.code);
+    let a = &o.address;
+    html! {
+        @if !ss.possible.is_empty() || !ss.requests.is_empty() || ss.rating.is_some() {
+            section.card #help aria-labelledby="help-h" {
+                h2 #help-h { "Need something?" }
+                @for r in &ss.requests {
+                    p.request {
+                        strong { (r.kind.label()) } " — " (r.status.label())
+                        @if r.status != RequestStatus::Open && !r.answer.is_empty() { ": " (r.answer) }
+                    }
+                }
+                @if let Some((stars, comment, _, _)) = &ss.rating {
+                    p { "Your rating: " strong { (stars) " of 5" } @if !comment.is_empty() { " — “" (comment) "”" } }
+                }
+                @for can in &ss.possible {
+                    @match can {
+                        Can::CancelNow => {}
+                        Can::ConfirmDelivery => {
+                            form method="post" action=(action("delivered")) {
+                                (hidden_token(page, v))
+                                button type="submit" { "It arrived: confirm delivery" }
+                            }
+                        }
+                        Can::Rate => {
+                            @let e = v.errors("rating");
+                            form.rating method="post" action=(action("rating")) {
+                                (hidden_token(page, v))
+                                (error_summary(&e))
+                                fieldset {
+                                    legend { "Rate your order" }
+                                    @if let Some(m) = e.get("stars") { p.error #stars-error { (m) } }
+                                    @for n in 1..=5u8 {
+                                        span.choice-pair {
+                                            input id=(format!("f-stars-{n}")) type="radio" name="stars" value=(n) checked[v.typed("rating", "stars") == n.to_string()];
+                                            label for=(format!("f-stars-{n}")) { (n) @if n == 1 { " star" } @else { " stars" } }
+                                        }
+                                    }
+                                }
+                                (Field::new("comment", "A few words (optional; the shop may show them on its product pages with your first name)", &v.typed("rating", "comment")).kind("textarea").render(&e))
+                                button type="submit" { "Send my rating" }
+                            }
+                        }
+                        Can::Ask(kind) => {
+                            @let form_id = format!("request-{}", kind.as_str());
+                            @let e = v.errors(&form_id);
+                            details open[v.echo.as_ref().is_some_and(|(f, _, _)| *f == form_id)] {
+                                summary { (match kind { Ask::Cancel => "Ask to cancel", Ask::Address => "Ask to change the delivery address", Ask::Return => "Ask to return it" }) }
+                                form method="post" action=(action("requests")) {
+                                    (hidden_token(page, v))
+                                    input type="hidden" name="kind" value=(kind.as_str());
+                                    (error_summary(&e))
+                                    @if *kind == Ask::Address {
+                                        @let typed = |f: &str, current: &str| v.typed_or(&form_id, f, current);
+                                        (Field::new("line1", "Street and number", &typed("line1", &a.line1)).scope(kind.as_str()).autocomplete("address-line1").render(&e))
+                                        (Field::new("line2", "Apartment, landmark (optional)", &typed("line2", &a.line2)).scope(kind.as_str()).autocomplete("address-line2").render(&e))
+                                        (Field::new("city", "Town or city", &typed("city", &a.city)).scope(kind.as_str()).autocomplete("address-level2").render(&e))
+                                        (Field::new("region", "State or region", &typed("region", &a.region)).scope(kind.as_str()).autocomplete("address-level1").render(&e))
+                                        (Field::new("postal_code", "Postal code", &typed("postal_code", &a.postal_code)).scope(kind.as_str()).autocomplete("postal-code").render(&e))
+                                    }
+                                    (Field::new("message", if *kind == Ask::Address { "Anything the courier should know (optional)" } else { "Why? (the shop reads it)" }, &v.typed(&form_id, "message")).kind("textarea").scope(kind.as_str()).render(&e))
+                                    @if *kind == Ask::Return { p.hint { "Returns are accepted within " (ss.return_days) " days of delivery." } }
+                                    button type="submit" { "Send the request" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A QR code as inline SVG (drawn here from a URI this shop built).
@@ -108,6 +226,7 @@ pub fn page(page: &Page, v: &OrderView) -> Markup {
             @if !o.note.is_empty() { p { "Your note: " (o.note) } }
         }
         (payment(page, v))
+        @if v.manage { (self_service(page, v)) }
         section.card aria-labelledby="timeline-h" {
             h2 #timeline-h { "Timeline" }
             ol.timeline {
@@ -230,9 +349,47 @@ pub fn invalid_link(page: &Page, code: &str) -> Markup {
         } @else {
             p { "Ask the shop where you ordered for a new link, in the chat or app you used." }
         }
+        p { a href="/o/lost" { "Lost your link? Get a new one with your order code and WhatsApp number." } }
         p { a.button href="/" { "Back to the shop" } }
     };
     super::layout::storefront_with_head(page, "Link not valid", html! { meta name="robots" content="noindex"; }, body)
+}
+
+/// "Lost your link?": the order code and the WhatsApp number it was placed with.
+pub fn lost_link(page: &Page, code: &str, phone: &str, errors: &FieldErrors) -> Markup {
+    let body = html! {
+        h1 { "Lost your order's link?" }
+        p { "Enter the order code (for example ORD-1001) and the WhatsApp number you ordered with. If the order has an email, a new link goes there." }
+        (error_summary(errors))
+        form method="post" action="/o/lost" {
+            (csrf(&page.csrf))
+            (Field::new("code", "Order code", code).autocomplete("off").required().render(errors))
+            (Field::new("phone", "WhatsApp number", phone).kind("tel").autocomplete("tel").inputmode("tel").required().render(errors))
+            button.primary type="submit" { "Send me a new link" }
+        }
+    };
+    super::layout::storefront_with_head(page, "Lost your link?", html! { meta name="robots" content="noindex"; }, body)
+}
+
+/// The one answer to "Lost your link?", whether or not such an order exists: where a link went if
+/// it did, and a WhatsApp button that asks the shop for one.
+pub fn lost_link_sent(page: &Page, code: &str) -> Markup {
+    let ask =
+        whatsapp::link(&page.shop.whatsapp_number, &format!("Hello! Could you send me a new link to my order {code}?"));
+    let body = html! {
+        h1 { "Check your email" }
+        p { "If order " strong { (code) } " was placed with that number and has an email, a new link to it is on its way there. It can take a few minutes; look in the spam folder too." }
+        p { "No email with your order?" }
+        @if let Some(href) = ask {
+            p { a.button.primary.whatsapp href=(href) rel="noopener" { "Ask the shop on WhatsApp" } }
+        } @else if !page.shop.contact_email.is_empty() {
+            p { a.button.primary href=(format!("mailto:{}", page.shop.contact_email)) { "Ask the shop by email" } }
+        } @else {
+            p { "Ask the shop for a new link in the chat or app you ordered through." }
+        }
+        p { a.button href="/" { "Back to the shop" } }
+    };
+    super::layout::storefront_with_head(page, "Check your email", html! { meta name="robots" content="noindex"; }, body)
 }
 
 /// An order's items with their kept photos and its totals: the customer's page and the desk alike.

@@ -7,7 +7,10 @@ use serde::Deserialize;
 
 use super::extract::{CsrfForm, Page};
 use crate::app::orders::links::{self, Opened};
+use crate::app::orders::requests;
+use crate::domain::order_edit::CustomerInput;
 use crate::domain::orders::LinkScope;
+use crate::domain::requests::Ask;
 use crate::error::AppError;
 use crate::views::order::OrderView;
 use crate::{AppState, views};
@@ -33,6 +36,8 @@ fn order_view(o: Opened, token: String) -> OrderView {
         manage: o.scope == LinkScope::Manage,
         token,
         whatsapp: o.whatsapp,
+        self_service: o.self_service,
+        echo: None,
     }
 }
 
@@ -60,7 +65,8 @@ pub async fn show(
     // Read by hand: a mangled query (a link cut or doubled in a chat) gets the same page as a
     // wrong token, not a bare 400.
     let t = web::Query::<TokenQuery>::from_query(req.query_string()).map(|q| q.into_inner().t).unwrap_or_default();
-    let opened = if t.len() == 64 { links::open(&state.db, &page.shop, code.clone(), &t).await? } else { None };
+    let opened =
+        if t.len() == 64 { links::open(&state.db, &page.shop, code.clone(), &t, page.now).await? } else { None };
     let Some(opened) = opened else { return Ok(invalid(&page, &code)) };
     Ok(render(&page, &order_view(opened, t)))
 }
@@ -85,7 +91,8 @@ pub async fn confirm_cancel(
 ) -> Result<HttpResponse, AppError> {
     let code = code.into_inner();
     let t = web::Query::<TokenQuery>::from_query(req.query_string()).map(|q| q.into_inner().t).unwrap_or_default();
-    let opened = if t.len() == 64 { links::open(&state.db, &page.shop, code.clone(), &t).await? } else { None };
+    let opened =
+        if t.len() == 64 { links::open(&state.db, &page.shop, code.clone(), &t, page.now).await? } else { None };
     let Some(opened) = opened else { return Ok(invalid(&page, &code)) };
     if opened.scope != LinkScope::Manage {
         return Err(AppError::Forbidden("This link can only view the order.".into()));
@@ -145,7 +152,7 @@ pub async fn share(
     let Some((shared, code)) = links::share(&state.db, asked.clone(), &token, days, state.clock.now()).await? else {
         return Ok(invalid(&page, &asked));
     };
-    let opened = links::open(&state.db, &page.shop, code.clone(), &token).await?.ok_or(AppError::NotFound)?;
+    let opened = links::open(&state.db, &page.shop, code.clone(), &token, page.now).await?.ok_or(AppError::NotFound)?;
     let mut view = order_view(opened, token);
     view.shared = Some(format!("{}/o/{code}?t={shared}", super::public_base(&state, &page)));
     Ok(render(&page, &view))
@@ -165,5 +172,145 @@ pub async fn revoke_others(
             "Every other link to this order has stopped working.",
         )),
         None => Ok(invalid(&page, &asked)),
+    }
+}
+
+/// A self-service form: a request (cancel, address, return), delivery confirmed, a rating.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ServiceForm {
+    pub csrf: String,
+    pub t: String,
+    pub kind: String,
+    pub message: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+    pub stars: String,
+    pub comment: String,
+}
+
+async fn self_service(
+    page: Page,
+    state: web::Data<AppState>,
+    asked: String,
+    form: ServiceForm,
+    wish: requests::Wish,
+    form_id: String,
+) -> Result<HttpResponse, AppError> {
+    let token = form.t.clone();
+    let Some(outcome) = requests::act(&state.db, asked.clone(), &token, wish, page.now).await? else {
+        return Ok(invalid(&page, &asked));
+    };
+    match outcome {
+        requests::Outcome::Done { said, code } => {
+            Ok(super::see_other_with_flash(&format!("/o/{code}?t={token}#help"), &said))
+        }
+        requests::Outcome::Refused { said, code } => {
+            Ok(super::see_other_with_flash(&format!("/o/{code}?t={token}#help"), &said))
+        }
+        requests::Outcome::Invalid { errors, code } => {
+            let opened = links::open(&state.db, &page.shop, code, &token, page.now).await?.ok_or(AppError::NotFound)?;
+            let mut view = order_view(opened, token);
+            let typed = [
+                ("message", &form.message),
+                ("line1", &form.line1),
+                ("line2", &form.line2),
+                ("city", &form.city),
+                ("region", &form.region),
+                ("postal_code", &form.postal_code),
+                ("stars", &form.stars),
+                ("comment", &form.comment),
+            ];
+            view.echo = Some((form_id, typed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), errors));
+            Ok(private(&mut HttpResponse::UnprocessableEntity())
+                .content_type("text/html; charset=utf-8")
+                .body(views::order::page(&page, &view).into_string()))
+        }
+    }
+}
+
+/// `POST /o/{code}/requests`: ask to cancel, to change the address or to return it.
+pub async fn request(
+    page: Page,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    form: CsrfForm<ServiceForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let Some(kind) = Ask::parse(&form.kind) else { return Err(AppError::BadRequest("Unknown request.".into())) };
+    let address = CustomerInput {
+        line1: form.line1.clone(),
+        line2: form.line2.clone(),
+        city: form.city.clone(),
+        region: form.region.clone(),
+        postal_code: form.postal_code.clone(),
+        country: form.country.clone(),
+        ..Default::default()
+    };
+    let wish = requests::Wish::Ask { kind, message: form.message.clone(), address };
+    self_service(page, state, code.into_inner(), form, wish, format!("request-{}", kind.as_str())).await
+}
+
+/// `POST /o/{code}/delivered`: the customer confirms the parcel arrived.
+pub async fn delivered(
+    page: Page,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    form: CsrfForm<ServiceForm>,
+) -> Result<HttpResponse, AppError> {
+    self_service(page, state, code.into_inner(), form.0, requests::Wish::ConfirmDelivery, String::new()).await
+}
+
+/// `POST /o/{code}/rating`: 1 to 5 stars and a comment, once, after delivery.
+pub async fn rating(
+    page: Page,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    form: CsrfForm<ServiceForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let wish = requests::Wish::Rate { stars: form.stars.clone(), comment: form.comment.clone() };
+    self_service(page, state, code.into_inner(), form, wish, "rating".into()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LostForm {
+    pub csrf: String,
+    pub code: String,
+    pub phone: String,
+}
+
+/// `GET /o/lost`: "Lost your link?".
+pub async fn lost(page: Page) -> HttpResponse {
+    private(&mut HttpResponse::Ok())
+        .content_type("text/html; charset=utf-8")
+        .body(views::order::lost_link(&page, "", "", &crate::domain::FieldErrors::new()).into_string())
+}
+
+/// `POST /o/lost`: the same answer whether or not the order exists; a new link goes to the order's
+/// email when the code and number match. Limited per address and per order code.
+pub async fn lost_send(
+    page: Page,
+    client: super::extract::ClientInfo,
+    state: web::Data<AppState>,
+    form: CsrfForm<LostForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    match links::resend(&state.db, &form.code, &form.phone, &client.ip, page.now).await? {
+        links::Resent::Invalid(errors) => Ok(private(&mut HttpResponse::UnprocessableEntity())
+            .content_type("text/html; charset=utf-8")
+            .body(views::order::lost_link(&page, &form.code, &form.phone, &errors).into_string())),
+        links::Resent::TooMany => Err(AppError::TooManyRequests {
+            retry_after: 3600,
+            message: "Too many requests for a new link. Try again in an hour, or ask the shop.".into(),
+        }),
+        links::Resent::Answered(code) => Ok(private(&mut HttpResponse::Ok())
+            .content_type("text/html; charset=utf-8")
+            .body(views::order::lost_link_sent(&page, &code).into_string())),
     }
 }

@@ -100,6 +100,23 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
     assert_eq!(customer_sees(&app, &link).await, "Delivered");
     harness::assert_accessible(b, "a delivered order at the desk").await;
 
+    // The customer asks for a return from the order's page; the request waits at the desk.
+    let path = link.strip_prefix(&app.url("")).unwrap().to_string();
+    let shopper = browser();
+    let t = path.split("t=").nth(1).unwrap().to_string();
+    let asked = app
+        .submit_as(
+            &shopper,
+            &path,
+            &format!("/o/{code}/requests"),
+            &[("t", &t), ("kind", "return"), ("message", "Too small")],
+        )
+        .await;
+    assert_eq!(asked.status(), reqwest::StatusCode::SEE_OTHER);
+    b.goto(&link).await.unwrap();
+    harness::assert_accessible(b, "a delivered order's page with its rating form").await;
+    shot(b, "order-self-service").await;
+
     // The other new pages, on the phone. An unsubscribe link as a follow-up carries it.
     let (unsubscribe_token, hash) = souk::domain::tokens::new_token();
     app.db()
@@ -126,6 +143,8 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         ("/admin/settings/webhooks", "the webhooks and their deliveries"),
         ("/admin/settings/notifications", "the notification settings"),
         (&unsubscribe as &str, "an unsubscribe link's question"),
+        ("/admin/orders/requests", "the customers' requests"),
+        ("/o/lost", "lost your link?"),
     ] {
         b.goto(&app.url(path)).await.unwrap();
         harness::assert_accessible(b, what).await;
@@ -152,6 +171,9 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         "/admin/settings/webhooks".into(),
         "/admin/settings/notifications".into(),
         unsubscribe.clone(),
+        "/admin/orders/requests".into(),
+        "/o/lost".into(),
+        path.clone(),
         "/admin/orders?tab=review".into(),
         "/admin?period=today".into(),
         "/admin?period=30d".into(),
@@ -181,6 +203,15 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
     let done = reqwest::Client::new().post(app.url(&unsubscribe)).send().await.unwrap();
     assert_eq!(done.status(), reqwest::StatusCode::OK);
     pages.push(("unsubscribed".into(), done.text().await.unwrap()));
+    let rating = app.submit_as(&shopper, &path, &format!("/o/{code}/rating"), &[("t", &t), ("stars", "9")]).await;
+    assert_eq!(rating.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    pages.push(("a rating refused".into(), rating.text().await.unwrap()));
+    let lost = app.submit_as(&shopper, "/o/lost", "/o/lost", &[("code", &code), ("phone", "98765 12345")]).await;
+    assert_eq!(lost.status(), reqwest::StatusCode::OK);
+    pages.push(("a lost link asked for".into(), lost.text().await.unwrap()));
+    let refused = app.submit("/admin/orders/requests", "/admin/requests/1/answer", &[("decision", "decline")]).await;
+    assert_eq!(refused.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    pages.push(("a request's decline refused".into(), refused.text().await.unwrap()));
     // A flagged order: its page with the reasons, and a confirmation refused without the tick.
     let rules = [
         ("postcodes_on", "on"),

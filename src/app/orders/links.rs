@@ -23,19 +23,28 @@ pub struct Opened {
     pub scope: LinkScope,
     /// The "Send order on WhatsApp" link (`None` without a shop number).
     pub whatsapp: Option<String>,
+    /// What the customer can do themselves now, their requests and rating.
+    pub self_service: super::requests::SelfService,
 }
 
-/// The order this code and token open; `None` when the token is not live or not the order's.
-pub async fn open(db: &Db, shop: &ShopSettings, code: String, token: &str) -> Result<Option<Opened>, AppError> {
+/// The order this code and token open at `now`; `None` when the token is not live or not the order's.
+pub async fn open(
+    db: &Db,
+    shop: &ShopSettings,
+    code: String,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Opened>, AppError> {
     let hash = hash_token(token);
     let shop = shop.clone();
     db.read(move |c| {
-        let Some((id, scope)) = orders::token_scope(c, &code, &hash, &db::now())? else { return Ok(None) };
+        let Some((id, scope)) = orders::token_scope(c, &code, &hash, &db::ts(now))? else { return Ok(None) };
         let order = orders::by_id(c, id)?.ok_or(AppError::NotFound)?;
         let lines = orders::lines(c, id)?;
         let template = methods::settings(c)?.whatsapp_template;
         Ok(Some(Opened {
             whatsapp: whatsapp::order_link(&shop, &template, &order, &lines),
+            self_service: super::requests::self_service(c, &order, now)?,
             lines,
             events: orders::events(c, id)?,
             order,
@@ -46,7 +55,7 @@ pub async fn open(db: &Db, shop: &ShopSettings, code: String, token: &str) -> Re
 }
 
 /// The order a manage link opens; `None` when the link opens nothing, Forbidden for a view-only link.
-fn managed(tx: &Connection, code: &str, hash: &[u8], now: &str) -> Result<Option<Order>, AppError> {
+pub(super) fn managed(tx: &Connection, code: &str, hash: &[u8], now: &str) -> Result<Option<Order>, AppError> {
     let Some((id, scope)) = orders::token_scope(tx, code, hash, now)? else { return Ok(None) };
     if scope != LinkScope::Manage {
         return Err(AppError::Forbidden("This link can only view the order.".into()));
@@ -118,6 +127,75 @@ pub async fn revoke_others(db: &Db, code: String, token: &str, now: DateTime<Utc
         let note = format!("{n} other link(s) turned off");
         orders::add_event(tx, order.id, order.status, &note, &Actor::customer().name, &now)?;
         Ok(Some(order.code))
+    })
+    .await
+}
+
+/// What "Lost your link?" answered.
+#[derive(Debug)]
+pub enum Resent {
+    /// The code or number is not even well formed.
+    Invalid(crate::domain::FieldErrors),
+    /// Asked too often from this address or for this order code.
+    TooMany,
+    /// The one answer, whether or not such an order exists: the code as understood.
+    Answered(String),
+}
+
+/// Most requests for a new link in an hour, per client address and per order code.
+pub const RESEND_PER_ADDRESS: i64 = 10;
+pub const RESEND_PER_ORDER: i64 = 3;
+
+/// "Lost your link?": when an order has this code, was placed with this WhatsApp number and has an
+/// email, a new link goes to that email. The answer is the same either way; asking is counted per
+/// client address and per order code, whether or not the order exists.
+pub async fn resend(db: &Db, code: &str, phone: &str, ip: &str, now: DateTime<Utc>) -> Result<Resent, AppError> {
+    let code: String =
+        code.trim().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(30).collect();
+    let (phone, ip) = (phone.to_string(), ip.to_string());
+    db.write(move |tx| {
+        let mut errors = crate::domain::FieldErrors::new();
+        if code.is_empty() {
+            errors.insert("code", "Enter the order code, for example ORD-1001.".into());
+        }
+        let cc = db::settings::get(tx)?.country_calling_code;
+        let phone = match crate::domain::shop::normalize_phone(&phone, &cc) {
+            Ok(p) => p,
+            Err(m) => {
+                errors.insert("phone", m);
+                String::new()
+            }
+        };
+        if !errors.is_empty() {
+            return Ok(Resent::Invalid(errors));
+        }
+        let at = db::ts(now);
+        let since = db::ts(now - Duration::hours(1));
+        let keys = [format!("lost:ip:{ip}"), format!("lost:order:{code}")];
+        let counts = crate::db::requests::count_event(tx, &[&keys[0], &keys[1]], &since, &at)?;
+        if counts[0] > RESEND_PER_ADDRESS || counts[1] > RESEND_PER_ORDER {
+            return Ok(Resent::TooMany);
+        }
+        if let Some(order) = orders::by_code(tx, &code)?
+            && order.customer_phone == phone
+            && !order.customer_email.is_empty()
+        {
+            let shop = db::settings::get(tx)?;
+            let settings = crate::db::notify::settings(tx)?;
+            let lines = orders::lines(tx, order.id)?;
+            let m = crate::mail::notices::OrderMail {
+                shop: &shop,
+                settings: &settings,
+                order: &order,
+                lines: &lines,
+                link: crate::domain::notify::ORDER_LINK,
+                amount: 0,
+                note: "",
+            };
+            crate::db::outbox::enqueue(tx, &crate::mail::notices::link_resent(&m), &at)?;
+            orders::add_event(tx, order.id, order.status, "A new link was sent to the order's email", "customer", &at)?;
+        }
+        Ok(Resent::Answered(code))
     })
     .await
 }

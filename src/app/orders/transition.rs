@@ -280,6 +280,7 @@ fn transition_in(
     }
     crate::app::webhooks::status_changed(tx, order_id, from, &at)?;
     crate::app::notify::status_changed(tx, order_id, to, &at)?;
+    super::requests::close_overtaken(tx, order_id, to, &at)?;
     Ok(Transitioned { order_id, code: order.code, from, to })
 }
 

@@ -16,6 +16,7 @@ pub mod order_steps;
 pub mod orders;
 pub mod print;
 pub mod products;
+pub mod requests;
 pub mod settings;
 pub mod users;
 pub mod webhooks;

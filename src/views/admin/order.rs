@@ -35,6 +35,9 @@ pub struct OrderDesk {
     /// Why the review rules flagged it, and who reviewed it when (at, by).
     pub flags: Vec<crate::domain::review::Flag>,
     pub reviewed: Option<(String, String)>,
+    /// The customer's requests (newest first) and rating.
+    pub requests: Vec<crate::domain::requests::Request>,
+    pub rating: Option<crate::domain::requests::Rating>,
 }
 
 /// What a failed form sent back, to show it again with its messages.
@@ -266,6 +269,7 @@ pub fn page(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
                 @if let Some(id) = o.customer_id { p { a href=(format!("/admin/customers/{id}")) { "The customer's history" } } }
             }
         }
+        (super::requests::section(ctx, &d.requests, d.rating.as_ref(), &format!("/admin/orders/{}", o.code)))
         (error_summary(&echo.errors))
         (super::order_steps::next_steps(ctx, d, echo))
         (messages(ctx, o))

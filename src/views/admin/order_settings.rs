@@ -34,6 +34,8 @@ pub struct OrderSettings {
     pub courier: crate::domain::desk::CourierInput,
     /// The review rules as the form shows them.
     pub review: RulesForm,
+    /// What customers may do themselves, as the form shows it.
+    pub self_service: crate::domain::requests::PolicyInput,
 }
 
 /// The stored review rules as the settings form shows them.
@@ -98,6 +100,24 @@ fn review(ctx: &Admin, s: &OrderSettings) -> Markup {
                     }
                 }
                 button.primary type="submit" { "Save review rules" }
+            }
+        }
+    }
+}
+
+fn self_service(ctx: &Admin, s: &OrderSettings) -> Markup {
+    let f = &s.self_service;
+    let e = none("self_service", s);
+    html! {
+        section.card aria-labelledby="self-service-h" {
+            h2 #self-service-h { "What customers may do themselves" }
+            p.hint { "From their order's page, customers cancel an order you have not confirmed yet, ask to change the address before it ships, confirm delivery and rate it. What they ask waits under Orders › Customers' requests for you to approve or decline." }
+            (error_summary(&e))
+            form method="post" action="/admin/settings/self-service" {
+                (csrf(&ctx.page.csrf))
+                (toggle("cancel_requests", "Customers may ask to cancel a confirmed order until it ships", &f.cancel_requests))
+                (Field::new("return_days", "Returns may be asked for within (days after delivery; 0: no returns)", &f.return_days).inputmode("numeric").render(&e))
+                button type="submit" { "Save" }
             }
         }
     }
@@ -214,6 +234,7 @@ pub fn page(ctx: &Admin, s: &OrderSettings) -> Markup {
             p { "Delivery fees and payment methods are under " a href="/admin/checkout" { "Checkout" } "." }
             (rules(ctx, s))
             (review(ctx, s))
+            (self_service(ctx, s))
             (couriers(ctx, s))
             (templates(ctx, s))
         },

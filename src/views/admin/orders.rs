@@ -43,6 +43,8 @@ pub struct ListPage {
     pub draft_hours: i64,
     /// Flagged orders waiting for review.
     pub review_count: i64,
+    /// Customers' requests waiting for an answer.
+    pub requests_count: i64,
 }
 
 pub fn status_badge(s: Status) -> Markup {
@@ -187,6 +189,9 @@ pub fn list(ctx: &Admin, p: &ListPage) -> Markup {
     let tab = Tab::parse(&p.filter.tab).unwrap_or_default();
     let body = html! {
         (tabs(ctx, tab, p.review_count))
+        @if p.requests_count > 0 {
+            p.notice { a href="/admin/orders/requests" { (p.requests_count) " customer request(s) waiting for your answer" } }
+        }
         @match &p.listing {
             Listing::Active(groups) => {
                 @if groups.iter().all(|(_, _, _, n)| *n == 0) { p { "No open orders. New ones show here once acknowledged or placed." } }

@@ -17,6 +17,7 @@ mod order_settings;
 pub(crate) mod orders;
 mod photos;
 mod products;
+mod requests;
 mod settings;
 mod users;
 mod webhooks;
@@ -44,6 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/orders/clear-drafts", web::post().to(orders::clear_drafts))
         .route("/admin/orders/new", web::get().to(new_order::form))
         .route("/admin/orders/new", web::post().to(new_order::step))
+        .route("/admin/orders/requests", web::get().to(requests::queue))
+        .route("/admin/requests/{id}/answer", web::post().to(requests::answer))
         .route("/admin/orders/{code}", web::get().to(orders::show))
         .route("/admin/orders/{code}/packing-slip", web::get().to(orders::packing_slip))
         .route("/admin/orders/{code}/receipt", web::get().to(orders::receipt))
@@ -75,6 +78,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/settings/orders", web::get().to(order_settings::show))
         .route("/admin/settings/orders", web::post().to(order_settings::save_rules))
         .route("/admin/settings/review", web::post().to(order_settings::save_review))
+        .route("/admin/settings/self-service", web::post().to(order_settings::save_self_service))
         .route("/admin/settings/couriers", web::post().to(order_settings::save_courier))
         .route("/admin/settings/couriers/{id}/remove", web::post().to(order_settings::remove_courier))
         .route("/admin/settings/messages/{name}", web::post().to(order_settings::save_template))

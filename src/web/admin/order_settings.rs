@@ -12,6 +12,7 @@ use crate::db::desk;
 use crate::domain::FieldErrors;
 use crate::domain::desk::{CourierInput, RulesInput, check_courier, check_rules};
 use crate::domain::messages::Template;
+use crate::domain::requests::PolicyInput;
 use crate::domain::review::RulesForm;
 use crate::error::AppError;
 use crate::views::admin::order_settings::{self as view, Defaults, OrderSettings};
@@ -27,10 +28,18 @@ async fn render(
     courier: CourierInput,
     edited: Option<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let Echoed { rules, review } = echo;
-    let (stored, couriers, own, review_rules) = state
+    let Echoed { rules, review, self_service } = echo;
+    let (stored, couriers, own, review_rules, policy) = state
         .db
-        .read(|c| Ok((desk::rules(c)?, desk::couriers(c)?, desk::templates(c)?, crate::db::review::rules(c)?)))
+        .read(|c| {
+            Ok((
+                desk::rules(c)?,
+                desk::couriers(c)?,
+                desk::templates(c)?,
+                crate::db::review::rules(c)?,
+                crate::db::requests::policy(c)?,
+            ))
+        })
         .await?;
     let minor = owner.0.page.shop.currency_minor_units;
     let templates = Template::all()
@@ -62,6 +71,7 @@ async fn render(
         errors,
         courier,
         review: review.unwrap_or_else(|| view::review_form(&review_rules, minor)),
+        self_service: self_service.unwrap_or_else(|| PolicyInput::from_policy(&policy)),
     };
     let status = if ok { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok(html(status, view::page(&owner.0, &s)))
@@ -72,6 +82,25 @@ async fn render(
 struct Echoed {
     rules: Option<RulesInput>,
     review: Option<RulesForm>,
+    self_service: Option<PolicyInput>,
+}
+
+pub async fn save_self_service(
+    owner: Owner,
+    state: web::Data<AppState>,
+    CsrfForm(input): CsrfForm<PolicyInput>,
+) -> Result<HttpResponse, AppError> {
+    match input.check() {
+        Ok(policy) => {
+            let actor = owner.0.actor();
+            state.db.write(move |tx| crate::app::orders::requests::save_policy(tx, &policy, &actor)).await?;
+            Ok(see_other_with_flash("/admin/settings/orders", "What customers may do themselves is saved."))
+        }
+        Err(errors) => {
+            let echo = Echoed { self_service: Some(input), ..Default::default() };
+            render(&owner, &state, echo, "self_service", errors, CourierInput::default(), None).await
+        }
+    }
 }
 
 pub async fn save_review(

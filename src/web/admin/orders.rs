@@ -76,7 +76,7 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
     let page = filter.page.max(1) as usize;
     let now = admin.page.now;
     let default_hours = state.config.orders.draft_hours;
-    let (listing, deliveries, payments, tags, draft_hours, review_count) = state
+    let (listing, deliveries, payments, tags, draft_hours, (review_count, requests_count)) = state
         .db
         .read(move |c| {
             let listing = match (tab, checked) {
@@ -107,10 +107,11 @@ pub async fn list(admin: Admin, state: web::Data<AppState>, q: web::Query<Filter
             let payments = methods::payment_methods(c)?.into_iter().map(|p| (p.code, p.name)).collect();
             // "Clear drafts older than" starts at the drafts' own lifetime.
             let hours = desk::rules(c)?.draft_minutes.map_or(default_hours, |m| (m + 59) / 60).max(1);
-            Ok((listing, deliveries, payments, desk::known_tags(c, 50)?, hours, crate::db::review::review_count(c)?))
+            let counts = (crate::db::review::review_count(c)?, crate::db::requests::open_count(c)?);
+            Ok((listing, deliveries, payments, desk::known_tags(c, 50)?, hours, counts))
         })
         .await?;
-    let p = ListPage { filter, listing, deliveries, payments, tags, draft_hours, review_count };
+    let p = ListPage { filter, listing, deliveries, payments, tags, draft_hours, review_count, requests_count };
     Ok(html(StatusCode::OK, view::list(&admin, &p)))
 }
 
@@ -138,6 +139,8 @@ async fn load(state: &AppState, code: String) -> Result<OrderDesk, AppError> {
                 explorer: explorer.unwrap_or_default(),
                 flags: crate::db::review::flags(c, id)?,
                 reviewed: crate::db::review::reviewed(c, id)?,
+                requests: crate::db::requests::for_order(c, id)?,
+                rating: crate::db::requests::rating(c, id)?,
                 order,
             })
         })
