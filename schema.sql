@@ -1032,6 +1032,11 @@ CREATE TABLE order_ratings (
     published_at TEXT
 );
 
+-- Ratings show on product pages (an average, and the comments the seller publishes).
+CREATE TRIGGER order_ratings_ins AFTER INSERT ON order_ratings BEGIN UPDATE storefront_version SET n = n + 1; END;
+CREATE TRIGGER order_ratings_upd AFTER UPDATE ON order_ratings BEGIN UPDATE storefront_version SET n = n + 1; END;
+CREATE TRIGGER order_ratings_del AFTER DELETE ON order_ratings BEGIN UPDATE storefront_version SET n = n + 1; END;
+
 -- What customers may do themselves (one row).
 CREATE TABLE self_service (
     id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -248,6 +248,32 @@ async fn after_shipping_the_customer_confirms_delivery_rates_and_may_ask_for_a_r
     let (_, desk) = app.page(&format!("/admin/orders/{code}")).await;
     assert!(desk.contains("Rated <strong>4 of 5</strong>"), "the seller sees it");
 
+    // Reviews: the stars count on the product's page at once (and in its data); the comment shows
+    // once the seller publishes it, with the first name, and goes when withdrawn.
+    let product = || async { app.get("/p/canvas-tote").await.text().await.unwrap() };
+    let page = product().await;
+    assert!(page.contains("<strong>4.0 out of 5</strong> · 1 rating"), "{}", main_of(&page));
+    assert!(
+        page.contains(r#""aggregateRating":{"#)
+            && page.contains(r#""ratingValue":"4.0""#)
+            && page.contains(r#""ratingCount":1"#)
+    );
+    assert!(!page.contains("Sturdy tote") && !page.contains(r#""review":"#));
+    let (_, reviews) = app.page("/admin/reviews").await;
+    assert!(reviews.contains("Sturdy tote") && reviews.contains("Publish on the product pages"));
+    let res = app.submit("/admin/reviews", &format!("/admin/reviews/{code}/publish"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = product().await;
+    assert!(page.contains("<blockquote>Sturdy tote</blockquote>") && page.contains("Meera, "), "{}", main_of(&page));
+    assert!(
+        page.contains(r#""author":{"@type":"Person","name":"Meera"}"#)
+            && page.contains(r#""reviewBody":"Sturdy tote""#)
+    );
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'review.published'"), 1);
+    let res = app.submit("/admin/reviews", &format!("/admin/reviews/{code}/withdraw"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(!product().await.contains("Sturdy tote"));
+
     // A return within the window; the seller approves; marking it returned later keeps it approved.
     let (status, _) = on_page(
         &app,

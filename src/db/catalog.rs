@@ -171,7 +171,8 @@ pub fn product_page(conn: &Connection, slug: &str) -> rusqlite::Result<Option<Pr
         )?
         .query_map(named_params! {":id": product.id}, |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(ProductPage { product, variants, images, collections }))
+    let reviews = super::requests::product_reviews(conn, product.id, &product.slug, 10)?;
+    Ok(Some(ProductPage { product, variants, images, collections, reviews }))
 }
 
 const COLLECTION_SELECT: &str = "SELECT c.id, c.slug, c.title, c.description_md, c.featured,

@@ -3,8 +3,9 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
+use crate::domain::catalog::{Review, Reviews};
 use crate::domain::checkout::Address;
-use crate::domain::requests::{Ask, Policy, Rating, Request, RequestStatus};
+use crate::domain::requests::{Ask, Policy, Rating, RatingRow, Request, RequestStatus};
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Request> {
     let address: String = r.get("address")?;
@@ -139,4 +140,62 @@ pub fn count_event(conn: &Connection, keys: &[&str], since: &str, now: &str) -> 
 /// Forgets rate events older than `before`.
 pub fn purge_rate_events(conn: &Connection, before: &str) -> rusqlite::Result<usize> {
     conn.execute("DELETE FROM rate_events WHERE at < :b", named_params! {":b": before})
+}
+
+/// The ratings of orders that held this product (by its variants, or its slug when a variant is
+/// gone): their count and star sum, and the newest `limit` published comments.
+pub fn product_reviews(conn: &Connection, product_id: i64, slug: &str, limit: i64) -> rusqlite::Result<Reviews> {
+    const OF_PRODUCT: &str = "EXISTS (SELECT 1 FROM order_lines l LEFT JOIN variants v ON v.id = l.variant_id
+        WHERE l.order_id = r.order_id AND (v.product_id = :p OR l.product_slug = :slug))";
+    let (count, stars) = conn
+        .prepare_cached(&format!("SELECT count(*), coalesce(sum(r.stars), 0) FROM order_ratings r WHERE {OF_PRODUCT}"))?
+        .query_row(named_params! {":p": product_id, ":slug": slug}, |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let shown = conn
+        .prepare_cached(&format!(
+            "SELECT o.customer_name, r.stars, r.comment, r.created_at FROM order_ratings r JOIN orders o ON o.id = r.order_id
+             WHERE r.published_at IS NOT NULL AND r.comment != '' AND {OF_PRODUCT} ORDER BY r.created_at DESC LIMIT :l"
+        ))?
+        .query_map(named_params! {":p": product_id, ":slug": slug, ":l": limit}, |r| {
+            let name: String = r.get(0)?;
+            Ok(Review {
+                first_name: name.split_whitespace().next().unwrap_or("").to_string(),
+                stars: r.get(1)?,
+                comment: r.get(2)?,
+                at: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Reviews { count, stars, shown })
+}
+
+/// Every rating, newest first.
+pub fn ratings(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<RatingRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.code, o.customer_name, r.stars, r.comment, r.created_at, r.published_at,
+           (SELECT group_concat(title, ', ') FROM order_lines WHERE order_id = o.id)
+         FROM order_ratings r JOIN orders o ON o.id = r.order_id ORDER BY r.created_at DESC LIMIT :l",
+    )?;
+    let rows = stmt.query_map(named_params! {":l": limit}, |r| {
+        Ok(RatingRow {
+            code: r.get(0)?,
+            customer: r.get(1)?,
+            stars: r.get(2)?,
+            comment: r.get(3)?,
+            created_at: r.get(4)?,
+            published_at: r.get(5)?,
+            items: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        })
+    })?;
+    rows.collect()
+}
+
+/// Publishes or withdraws an order's rating comment; returns the order's id when it has a rating.
+pub fn set_published(conn: &Connection, code: &str, at: Option<&str>) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "UPDATE order_ratings SET published_at = :at
+         WHERE order_id = (SELECT id FROM orders WHERE code = :code COLLATE NOCASE) RETURNING order_id",
+        named_params! {":at": at, ":code": code},
+        |r| r.get(0),
+    )
+    .optional()
 }

@@ -91,6 +91,19 @@ pub struct Request {
 /// A rating: (stars, comment, created_at, published_at).
 pub type Rating = (u8, String, String, Option<String>);
 
+/// A rating as the seller's reviews page lists it.
+#[derive(Debug, Clone)]
+pub struct RatingRow {
+    pub code: String,
+    pub customer: String,
+    pub stars: u8,
+    pub comment: String,
+    pub created_at: String,
+    pub published_at: Option<String>,
+    /// The titles of the order's items.
+    pub items: String,
+}
+
 /// What the order page shows of self-service.
 #[derive(Debug, Clone, Default)]
 pub struct SelfService {

@@ -85,6 +85,7 @@ const NAV: &[(&str, &str, bool)] = &[
     ("/admin", "Dashboard", false),
     ("/admin/orders", "Orders", false),
     ("/admin/customers", "Customers", false),
+    ("/admin/reviews", "Reviews", false),
     ("/admin/products", "Products", false),
     ("/admin/collections", "Collections", false),
     ("/admin/checkout", "Checkout", true),

@@ -121,6 +121,30 @@ fn head(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
     if let Some(img) = &image {
         ld["image"] = serde_json::json!([img]);
     }
+    // What customers said, in the page's data: link previews and search show the stars.
+    if let Some(average) = p.reviews.average() {
+        ld["aggregateRating"] = serde_json::json!({
+            "@type": "AggregateRating", "ratingValue": average, "ratingCount": p.reviews.count,
+            "bestRating": 5, "worstRating": 1,
+        });
+        let reviews: Vec<serde_json::Value> = p
+            .reviews
+            .shown
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "@type": "Review",
+                    "author": {"@type": "Person", "name": r.first_name},
+                    "datePublished": r.at.get(..10).unwrap_or(""),
+                    "reviewRating": {"@type": "Rating", "ratingValue": r.stars, "bestRating": 5, "worstRating": 1},
+                    "reviewBody": r.comment,
+                })
+            })
+            .collect();
+        if !reviews.is_empty() {
+            ld["review"] = serde_json::json!(reviews);
+        }
+    }
     // JSON inside <script>: "</" must not end the element early.
     let ld = ld.to_string().replace("</", "<\\/");
     html! {
@@ -137,6 +161,32 @@ fn head(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
         meta property="og:availability" content=(availability(c.variant).0);
         meta name="twitter:card" content=(if image.is_some() { "summary_large_image" } else { "summary" });
         script type="application/ld+json" { (PreEscaped(ld)) }
+    }
+}
+
+fn stars(n: u8) -> String {
+    format!("{}{}", "★".repeat(usize::from(n)), "☆".repeat(5 - usize::from(n.min(5))))
+}
+
+/// The star average of every rating, and the comments the seller published.
+fn reviews(page: &Page, p: &ProductPage) -> Markup {
+    let r = &p.reviews;
+    html! {
+        @if let Some(average) = r.average() {
+            section.reviews aria-labelledby="reviews-h" {
+                h2 #reviews-h { "Reviews" }
+                p.rating { span aria-hidden="true" { (stars(((r.stars * 2 + r.count) / (2 * r.count)) as u8)) } " " strong { (average) " out of 5" } " · " (r.count) @if r.count == 1 { " rating" } @else { " ratings" } " from customers who received it" }
+                @for review in &r.shown {
+                    figure.review {
+                        blockquote { (review.comment) }
+                        figcaption {
+                            span role="img" aria-label=(format!("{} out of 5 stars", review.stars)) { (stars(review.stars)) } " "
+                            (review.first_name) ", " (super::components::time_text(&review.at, page.zone).split(',').next().unwrap_or(""))
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -276,6 +326,7 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
                 @if !p.product.description_md.is_empty() {
                     div.prose { (PreEscaped(markdown_to_html(&p.product.description_md))) }
                 }
+                (reviews(page, p))
             }
         }
     };

@@ -113,6 +113,20 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         )
         .await;
     assert_eq!(asked.status(), reqwest::StatusCode::SEE_OTHER);
+    let refused_rating =
+        app.submit_as(&shopper, &path, &format!("/o/{code}/rating"), &[("t", &t), ("stars", "9")]).await;
+    assert_eq!(refused_rating.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let refused_rating = refused_rating.text().await.unwrap();
+    let rated = app
+        .submit_as(
+            &shopper,
+            &path,
+            &format!("/o/{code}/rating"),
+            &[("t", &t), ("stars", "5"), ("comment", "Lovely tote")],
+        )
+        .await;
+    assert_eq!(rated.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(app.submit("/admin/reviews", &format!("/admin/reviews/{code}/publish"), &[]).await.status(), 303);
     b.goto(&link).await.unwrap();
     harness::assert_accessible(b, "a delivered order's page with its rating form").await;
     shot(b, "order-self-service").await;
@@ -145,6 +159,8 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         (&unsubscribe as &str, "an unsubscribe link's question"),
         ("/admin/orders/requests", "the customers' requests"),
         ("/o/lost", "lost your link?"),
+        ("/admin/reviews", "the reviews"),
+        ("/p/canvas-tote", "a product page with its reviews"),
     ] {
         b.goto(&app.url(path)).await.unwrap();
         harness::assert_accessible(b, what).await;
@@ -173,6 +189,8 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
         unsubscribe.clone(),
         "/admin/orders/requests".into(),
         "/o/lost".into(),
+        "/admin/reviews".into(),
+        "/p/canvas-tote".into(),
         path.clone(),
         "/admin/orders?tab=review".into(),
         "/admin?period=today".into(),
@@ -203,9 +221,7 @@ async fn a_seller_works_an_order_from_draft_to_delivered_on_a_phone() {
     let done = reqwest::Client::new().post(app.url(&unsubscribe)).send().await.unwrap();
     assert_eq!(done.status(), reqwest::StatusCode::OK);
     pages.push(("unsubscribed".into(), done.text().await.unwrap()));
-    let rating = app.submit_as(&shopper, &path, &format!("/o/{code}/rating"), &[("t", &t), ("stars", "9")]).await;
-    assert_eq!(rating.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
-    pages.push(("a rating refused".into(), rating.text().await.unwrap()));
+    pages.push(("a rating refused".into(), refused_rating));
     let lost = app.submit_as(&shopper, "/o/lost", "/o/lost", &[("code", &code), ("phone", "98765 12345")]).await;
     assert_eq!(lost.status(), reqwest::StatusCode::OK);
     pages.push(("a lost link asked for".into(), lost.text().await.unwrap()));

@@ -320,3 +320,25 @@ pub fn save_policy(tx: &Connection, p: &Policy, actor: &Actor) -> Result<(), App
     )?;
     Ok(())
 }
+
+/// Publishes an order's rating comment on its products' pages (with the customer's first name), or
+/// withdraws it. A rating without a comment has nothing to publish (its stars count anyway).
+pub fn publish_review(
+    tx: &Connection,
+    code: &str,
+    publish: bool,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), Refusal> {
+    let order = orders::by_code(tx, code)?.ok_or(Refusal::NotFound)?;
+    let (_, comment, _, _) = stored::rating(tx, order.id)?.ok_or(Refusal::NotFound)?;
+    if publish && comment.is_empty() {
+        return Err(Refusal::NotNow(
+            "This rating has no comment to publish; its stars count in the average already.".into(),
+        ));
+    }
+    let at = db::ts(now);
+    stored::set_published(tx, &order.code, publish.then_some(at.as_str()))?;
+    actor.record(tx, if publish { "review.published" } else { "review.withdrawn" }, &order.code, "")?;
+    Ok(())
+}

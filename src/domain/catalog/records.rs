@@ -150,6 +150,36 @@ pub struct ProductPage {
     pub variants: Vec<Variant>,
     pub images: Vec<Image>,
     pub collections: Vec<(String, String)>,
+    pub reviews: Reviews,
+}
+
+/// What customers who received the product said: every rating counts in the average; the comments
+/// the seller published are shown with the reviewer's first name.
+#[derive(Debug, Clone, Default)]
+pub struct Reviews {
+    pub count: i64,
+    /// The sum of the stars (the average is `stars / count`).
+    pub stars: i64,
+    pub shown: Vec<Review>,
+}
+
+impl Reviews {
+    /// The average to one decimal, as people read it: "4.5".
+    pub fn average(&self) -> Option<String> {
+        (self.count > 0).then(|| {
+            let tenths = (self.stars * 10 + self.count / 2) / self.count;
+            format!("{}.{}", tenths / 10, tenths % 10)
+        })
+    }
+}
+
+/// A published review.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub first_name: String,
+    pub stars: u8,
+    pub comment: String,
+    pub at: String,
 }
 
 /// A collection with its count of products on sale.

@@ -17,6 +17,7 @@ pub mod orders;
 pub mod print;
 pub mod products;
 pub mod requests;
+pub mod reviews;
 pub mod settings;
 pub mod users;
 pub mod webhooks;

@@ -18,6 +18,7 @@ pub(crate) mod orders;
 mod photos;
 mod products;
 mod requests;
+mod reviews;
 mod settings;
 mod users;
 mod webhooks;
@@ -47,6 +48,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/orders/new", web::post().to(new_order::step))
         .route("/admin/orders/requests", web::get().to(requests::queue))
         .route("/admin/requests/{id}/answer", web::post().to(requests::answer))
+        .route("/admin/reviews", web::get().to(reviews::list))
+        .route("/admin/reviews/{code}/publish", web::post().to(reviews::publish))
+        .route("/admin/reviews/{code}/withdraw", web::post().to(reviews::withdraw))
         .route("/admin/orders/{code}", web::get().to(orders::show))
         .route("/admin/orders/{code}/packing-slip", web::get().to(orders::packing_slip))
         .route("/admin/orders/{code}/receipt", web::get().to(orders::receipt))
