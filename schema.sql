@@ -1051,6 +1051,50 @@ CREATE TABLE rate_events (
 );
 CREATE INDEX rate_events_key ON rate_events (key, at);
 
+-- Passwordless customer accounts (optional): an email proven by a one-time code or link; orders
+-- are found by that email (and by a WhatsApp number once proven), guest orders included.
+CREATE TABLE customer_accounts (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    -- E.164, set once proven through WhatsApp; empty until then.
+    phone TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    last_sign_in_at TEXT
+);
+-- One-time sign-in codes and links: only their SHA-256 is kept; 15 minutes, single use.
+CREATE TABLE account_codes (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL COLLATE NOCASE,
+    code_hash BLOB NOT NULL,
+    link_hash BLOB NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT,
+    -- Wrong codes typed against it; at 5 it stops working.
+    wrong INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX account_codes_email ON account_codes (email, id);
+CREATE TABLE account_sessions (
+    token_hash BLOB PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES customer_accounts (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX account_sessions_account ON account_sessions (account_id);
+CREATE TABLE account_addresses (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES customer_accounts (id) ON DELETE CASCADE,
+    line1 TEXT NOT NULL,
+    line2 TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL,
+    region TEXT NOT NULL DEFAULT '',
+    postal_code TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX account_addresses_account ON account_addresses (account_id, id);
+CREATE INDEX orders_email ON orders (customer_email COLLATE NOCASE, created_at) WHERE customer_email != '';
+
 CREATE TABLE outbox_new (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,

@@ -132,6 +132,7 @@ fn run_purge(db: &Db, config: &Config, now: DateTime<Utc>) -> Result<String, Str
         // An unsubscribe link outlives the follow-up it came in by a season, then stops working.
         crate::db::notify::purge_unsubscribe_tokens(tx, &quarter_ago)?;
         crate::db::requests::purge_rate_events(tx, &day_ago)?;
+        crate::db::account::purge(tx, &db::ts(now), &day_ago)?;
         let c = crate::db::carts::purge(tx, &db::ts(now))?;
         let (k, l) = crate::db::orders::purge(tx, &day_ago, &db::ts(now))?;
         Ok(format!(

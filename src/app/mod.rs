@@ -4,6 +4,7 @@
 //! inside the caller's (a form's write, the CLI's or a job's `write_blocking`). Each writes the
 //! audit log for what a person did.
 
+pub mod account;
 pub mod accounts;
 mod actor;
 pub mod api_tokens;

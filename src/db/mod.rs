@@ -1,5 +1,6 @@
 //! Storage: the SQLite pool, the single writer, migrations, and one module of plain SQL functions per table group.
 
+pub mod account;
 pub mod api_tokens;
 pub mod audit;
 pub mod backup;

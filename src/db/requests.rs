@@ -199,3 +199,9 @@ pub fn set_published(conn: &Connection, code: &str, at: Option<&str>) -> rusqlit
     )
     .optional()
 }
+
+/// Events under `key` since `since`, without counting one more.
+pub fn events_since(conn: &Connection, key: &str, since: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT count(*) FROM rate_events WHERE key = :k AND at >= :since")?
+        .query_row(named_params! {":k": key, ":since": since}, |r| r.get(0))
+}

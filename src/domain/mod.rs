@@ -1,5 +1,6 @@
 //! The rules, in plain Rust: no HTTP and no SQL here.
 
+pub mod account;
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;

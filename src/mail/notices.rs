@@ -548,3 +548,22 @@ pub fn link_resent(m: &OrderMail) -> NewMessage {
         ..Default::default()
     }
 }
+
+/// A customer's sign-in: the 6-digit code and the one-time link (the message is wiped from the
+/// outbox once sent).
+pub fn sign_in(shop: &ShopSettings, email: &str, code: &str, link_token: &str, minutes: i64) -> NewMessage {
+    let mut d = Draft::new();
+    d.strong(&format!("Your code for {}: {code}", shop.name));
+    d.para(&format!("Type it on the sign-in page, or use the button below. Both work once, for {minutes} minutes."));
+    d.button("Sign in", &format!("{BASE}/account/link?t={link_token}"), &colors(shop));
+    d.para("If you did not ask to sign in, ignore this email: nobody can sign in without it.");
+    NewMessage {
+        kind: "sign_in".into(),
+        to: email.into(),
+        subject: header_text(&format!("{code} is your sign-in code for {}", shop.name)),
+        text: format!("{}{}", d.text, footer_text(shop, false)),
+        html: document(shop, "Your sign-in code", &d.html, footer_html(shop, false)),
+        sensitive: true,
+        ..Default::default()
+    }
+}

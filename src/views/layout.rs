@@ -74,6 +74,7 @@ fn frame(
                             li { a href=(format!("mailto:{}", shop.contact_email)) { (shop.contact_email) } }
                         }
                     }
+                    p { a href="/account" { "Your orders" } }
                 }
             }
         }

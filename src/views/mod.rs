@@ -1,5 +1,6 @@
 //! maud views: layouts, components and pages mirroring `web/`. Views only render what they are handed.
 
+pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod cart;

@@ -32,7 +32,7 @@ pub fn cart_hash(req: &HttpRequest) -> Option<Vec<u8>> {
     req.cookie(CART_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() == 64).map(|v| tokens::hash_token(&v))
 }
 
-fn https(req: &HttpRequest) -> bool {
+pub fn https(req: &HttpRequest) -> bool {
     req.extensions().get::<ClientInfo>().is_some_and(|c| c.https)
 }
 

@@ -1,5 +1,6 @@
 //! HTTP: `configure` lists every URL; handlers are thin (extract, validate, one transaction, redirect or render).
 
+pub mod account;
 pub mod admin;
 pub mod api;
 pub mod assets;
@@ -42,6 +43,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/checkout", web::get().to(checkout::form))
         .route("/checkout", web::post().to(checkout::place))
         .route("/checkout/quote", web::post().to(checkout::quote))
+        .route("/account", web::get().to(account::show))
+        .route("/account/sign-in", web::post().to(account::ask))
+        .route("/account/code", web::post().to(account::code))
+        .route("/account/link", web::get().to(account::link))
+        .route("/account/link", web::post().to(account::link_sign_in))
+        .route("/account/sign-out", web::post().to(account::sign_out))
+        .route("/account/sign-out-everywhere", web::post().to(account::sign_out_everywhere))
+        .route("/account/orders/{code}/open", web::post().to(account::open_order))
+        .route("/account/orders/{code}/reorder", web::post().to(account::reorder))
+        .route("/account/addresses", web::post().to(account::add_address))
+        .route("/account/addresses/{id}/delete", web::post().to(account::delete_address))
         .route("/unsubscribe", web::get().to(unsubscribe::ask))
         .route("/unsubscribe", web::post().to(unsubscribe::confirm))
         .route("/o/lost", web::get().to(order_page::lost))

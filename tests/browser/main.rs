@@ -1,5 +1,6 @@
 //! Page flows in a real headless Chromium.
 
+mod account;
 #[path = "../common/mod.rs"]
 mod common;
 mod desk;

@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/products", web::get().to(products))
         .route("/api/v1/products/{slug}", web::get().to(product))
         .route("/api/v1/orders", web::post().to(placing::place))
+        .route("/api/v1/account/orders", web::get().to(crate::web::account::api_orders))
         .route("/api/v1/orders/{code}", web::get().to(placing::order))
         .configure(admin::configure);
 }

@@ -11,7 +11,7 @@ pub(super) fn error_response(description: &str) -> Value {
 /// The document itself: the public routes, then the admin API's, and the webhooks Souk sends.
 pub fn spec() -> Value {
     let mut doc = public();
-    for part in [super::openapi_admin::admin(), super::openapi_webhooks::webhooks()] {
+    for part in [account(), super::openapi_admin::admin(), super::openapi_webhooks::webhooks()] {
         for (key, target) in [("paths", "/paths"), ("schemas", "/components/schemas"), ("webhooks", "/webhooks")] {
             if let (Some(Value::Object(from)), Some(Value::Object(to))) =
                 (part.get(key).cloned(), doc.pointer_mut(target))
@@ -20,7 +20,51 @@ pub fn spec() -> Value {
             }
         }
     }
+    if let Some(Value::Object(schemes)) = doc.pointer_mut("/components/securitySchemes") {
+        schemes.insert(
+            "accountSession".into(),
+            json!({"type": "http", "scheme": "bearer",
+                "description": "A customer's session token: the value of the `souk_account` cookie set when they sign in at `/account` with an emailed code or link (30 days; signing out ends it)."}),
+        );
+    }
     doc
+}
+
+/// A signed-in customer's orders.
+fn account() -> Value {
+    json!({
+        "paths": {
+            "/account/orders": {"get": {
+                "summary": "Every order placed with the account's email (guest orders included), newest first",
+                "security": [{"accountSession": []}],
+                "responses": {
+                    "200": {"description": "The account's orders", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccountOrders"}}}},
+                    "401": error_response("No session token, or one that has expired or was signed out")
+                }
+            }}
+        },
+        "schemas": {
+            "AccountOrders": {
+                "type": "object", "required": ["email", "orders"], "additionalProperties": false,
+                "properties": {
+                    "email": {"type": "string", "format": "email"},
+                    "orders": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": false,
+                        "required": ["code", "status", "payment_status", "currency", "total", "items", "created_at"],
+                        "properties": {
+                            "code": {"type": "string"},
+                            "status": {"$ref": "#/components/schemas/Status"},
+                            "payment_status": {"type": "string", "enum": ["unpaid", "partially_paid", "paid", "refunded"]},
+                            "currency": {"type": "string", "minLength": 3, "maxLength": 3},
+                            "total": {"type": "integer", "description": "Minor units of `currency`."},
+                            "items": {"type": "integer", "minimum": 0, "description": "Units ordered"},
+                            "created_at": {"type": "string", "format": "date-time"}
+                        }
+                    }}
+                }
+            }
+        }
+    })
 }
 
 /// The public routes: the shop, products, placing and reading a guest's order.

@@ -1,0 +1,163 @@
+//! `/account`: signing in with a code or link sent to an email, and a signed-in customer's orders,
+//! saved addresses and sign-out.
+
+use maud::{Markup, html};
+
+use super::components::{Field, csrf, error_summary, time};
+use crate::domain::FieldErrors;
+use crate::domain::account::{Account, MyOrder};
+use crate::domain::checkout::Address;
+use crate::domain::money;
+use crate::domain::orders::{PaymentStatus, Status};
+use crate::views::Page;
+
+fn frame(page: &Page, title: &str, body: Markup) -> Markup {
+    super::layout::storefront_with_head(page, title, html! { meta name="robots" content="noindex"; }, body)
+}
+
+/// The sign-in page: an email for a code and a link.
+pub fn sign_in(page: &Page, email: &str, errors: &FieldErrors, notice: Option<&str>) -> Markup {
+    let body = html! {
+        h1 { "Your account" }
+        p { "See every order you placed with " (page.shop.name) " and order again. No password: we email you a code." }
+        @if let Some(n) = notice { p.notice role="alert" { (n) } }
+        (error_summary(errors))
+        form method="post" action="/account/sign-in" {
+            (csrf(&page.csrf))
+            (Field::new("email", "Email", email).kind("email").autocomplete("email").required().render(errors))
+            button.primary type="submit" { "Email me a code" }
+        }
+        p.hint { "Orders you placed as a guest with this email appear too." }
+        p { a href="/o/lost" { "Lost the link to an order? Get a new one with the order code and your WhatsApp number." } }
+    };
+    frame(page, "Your account", body)
+}
+
+/// Where the code goes in; `problem` says why the last one did not work.
+pub fn code(page: &Page, email: &str, problem: Option<&str>) -> Markup {
+    let errors = match problem {
+        Some(p) => FieldErrors::from([("code", p.to_string())]),
+        None => FieldErrors::new(),
+    };
+    let body = html! {
+        h1 { "Check your email" }
+        p { "We sent a 6-digit code to " strong { (email) } ". It works once, for 15 minutes. The email also has a button that signs you in." }
+        (error_summary(&errors))
+        form method="post" action="/account/code" {
+            (csrf(&page.csrf))
+            input type="hidden" name="email" value=(email);
+            (Field::new("code", "Code", "").autocomplete("one-time-code").inputmode("numeric").required().render(&errors))
+            button.primary type="submit" { "Sign in" }
+        }
+        form method="post" action="/account/sign-in" {
+            (csrf(&page.csrf))
+            input type="hidden" name="email" value=(email);
+            button type="submit" { "Send a new code" }
+        }
+        p { a href="/account" { "Use another email" } }
+    };
+    frame(page, "Check your email", body)
+}
+
+/// A sign-in link opened: one button signs in (opening the link alone does not, so a mail
+/// scanner that follows links uses nothing up).
+pub fn link(page: &Page, action: &str, email: &str) -> Markup {
+    let body = html! {
+        h1 { "Sign in" }
+        p { "Sign in to " (page.shop.name) " as " strong { (email) } "?" }
+        form method="post" action=(action) {
+            (csrf(&page.csrf))
+            button.primary type="submit" { "Sign in" }
+        }
+    };
+    frame(page, "Sign in", body)
+}
+
+fn address_line(a: &Address) -> String {
+    [&a.line1, &a.line2, &a.city, &a.region, &a.postal_code, &a.country]
+        .into_iter()
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A signed-in customer's page.
+pub fn overview(
+    page: &Page,
+    account: &Account,
+    orders: &[MyOrder],
+    addresses: &[(i64, Address)],
+    address_form: (&crate::domain::order_edit::CustomerInput, &FieldErrors),
+) -> Markup {
+    let minor = page.shop.currency_minor_units;
+    let (typed, errors) = address_form;
+    let body = html! {
+        h1 { "Your orders" }
+        p { "Signed in as " strong { (account.email) } "." }
+        @if orders.is_empty() {
+            p { "No orders with this email yet. " a href="/" { "Have a look around the shop." } }
+        }
+        ul.my-orders {
+            @for o in orders {
+                li.card {
+                    h2 { (o.code) }
+                    p {
+                        (Status::parse(&o.status).map(|s| s.label()).unwrap_or(&o.status)) " · "
+                        (PaymentStatus::parse(&o.payment_status).map(|s| s.label()).unwrap_or(&o.payment_status)) " · "
+                        (money::format(o.total, &o.currency, minor)) " · " (o.items) @if o.items == 1 { " item" } @else { " items" } " · "
+                        (time(&o.created_at, page.zone))
+                    }
+                    form.inline method="post" action=(format!("/account/orders/{}/open", o.code)) {
+                        (csrf(&page.csrf))
+                        button type="submit" { "See order " (o.code) }
+                    }
+                    " "
+                    form.inline method="post" action=(format!("/account/orders/{}/reorder", o.code)) {
+                        (csrf(&page.csrf))
+                        button type="submit" { "Order again" }
+                    }
+                }
+            }
+        }
+        section.card aria-labelledby="addresses-h" {
+            h2 #addresses-h { "Saved addresses" }
+            @if addresses.is_empty() { p.hint { "None yet." } }
+            ul.plain {
+                @for (id, a) in addresses {
+                    li {
+                        (address_line(a)) " "
+                        form.inline method="post" action=(format!("/account/addresses/{id}/delete")) {
+                            (csrf(&page.csrf))
+                            button.link type="submit" { "Remove" span.visually-hidden { " " (address_line(a)) } }
+                        }
+                    }
+                }
+            }
+            details open[!errors.is_empty()] {
+                summary { "Add an address" }
+                (error_summary(errors))
+                form method="post" action="/account/addresses" {
+                    (csrf(&page.csrf))
+                    (Field::new("line1", "Street and number", &typed.line1).autocomplete("address-line1").render(errors))
+                    (Field::new("line2", "Apartment, landmark (optional)", &typed.line2).autocomplete("address-line2").render(errors))
+                    (Field::new("city", "Town or city", &typed.city).autocomplete("address-level2").render(errors))
+                    (Field::new("region", "State or region", &typed.region).autocomplete("address-level1").render(errors))
+                    (Field::new("postal_code", "Postal code", &typed.postal_code).autocomplete("postal-code").render(errors))
+                    (Field::new("country", "Country", &typed.country).autocomplete("country-name").render(errors))
+                    button type="submit" { "Save the address" }
+                }
+            }
+        }
+        form.inline method="post" action="/account/sign-out" {
+            (csrf(&page.csrf))
+            button type="submit" { "Sign out" }
+        }
+        " "
+        form.inline method="post" action="/account/sign-out-everywhere" {
+            (csrf(&page.csrf))
+            button type="submit" { "Sign out on every device" }
+        }
+    };
+    frame(page, "Your orders", body)
+}
