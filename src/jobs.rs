@@ -15,7 +15,10 @@ use crate::error::AppError;
 /// The jobs an owner sees and can run by hand.
 pub const JOBS: &[(&str, &str)] = &[
     ("backup", "Online backup of the database into the backups folder, keeping the newest copies"),
-    ("purge", "Removes expired sessions, used links, old sign-in counters, old job runs, sent mail and expired carts"),
+    (
+        "purge",
+        "Removes expired sessions, used links, old sign-in counters, old job runs, sent mail and expired carts, and erases personal data past the retention period",
+    ),
     (
         "expire_drafts",
         "Cancels draft orders not sent to the shop in time, and pending orders of the direct flow not confirmed in time (reason: expired), and releases their stock",
@@ -133,11 +136,12 @@ fn run_purge(db: &Db, config: &Config, now: DateTime<Utc>) -> Result<String, Str
         crate::db::notify::purge_unsubscribe_tokens(tx, &quarter_ago)?;
         crate::db::requests::purge_rate_events(tx, &day_ago)?;
         crate::db::account::purge(tx, &db::ts(now), &day_ago)?;
+        let erased = app::privacy::erase_due(tx, now)?;
         let c = crate::db::carts::purge(tx, &db::ts(now))?;
         let (k, l) = crate::db::orders::purge(tx, &day_ago, &db::ts(now))?;
         Ok(format!(
             "removed {s} sessions, {t} links, {th} sign-in counters, {j} job runs, {o} sent messages, {c} carts, \
-                 {k} order keys, {l} order links"
+                 {k} order keys, {l} order links; erased the personal data of {erased} order(s)"
         ))
     })
     .map_err(|e| e.to_string())

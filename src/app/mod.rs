@@ -16,6 +16,7 @@ pub mod import;
 pub mod notify;
 pub mod order_settings;
 pub mod orders;
+pub mod privacy;
 pub mod products;
 pub mod webhooks;
 

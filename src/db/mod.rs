@@ -18,6 +18,7 @@ pub mod order_search;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
+pub mod privacy;
 pub mod requests;
 pub mod review;
 mod schema;

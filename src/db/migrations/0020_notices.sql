@@ -143,6 +143,15 @@ CREATE TABLE account_addresses (
 CREATE INDEX account_addresses_account ON account_addresses (account_id, id);
 CREATE INDEX orders_email ON orders (customer_email COLLATE NOCASE, created_at) WHERE customer_email != '';
 
+-- Retention: N days after delivery or cancellation, an order's personal data is erased (amounts and
+-- items stay for the figures); 0 keeps everything.
+CREATE TABLE privacy (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    erase_after_days INTEGER NOT NULL DEFAULT 0 CHECK (erase_after_days BETWEEN 0 AND 3650)
+);
+INSERT INTO privacy (id) VALUES (1);
+ALTER TABLE orders ADD COLUMN erased_at TEXT;
+
 CREATE TABLE outbox_new (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,

@@ -183,6 +183,21 @@ pub fn page(ctx: &Admin, p: &CustomerPage, echo: &Echo) -> Markup {
                 }
             }
         }
+        @if ctx.is_owner() {
+            section.card aria-labelledby="data-h" {
+                h2 #data-h { "Their personal data" }
+                p { a href=(format!("/admin/customers/{}/export.json", c.id)) download { "Download everything held about them (JSON)" } }
+                form method="post" action=(format!("/admin/customers/{}/erase", c.id)) {
+                    (csrf(&ctx.page.csrf))
+                    p.hint { "Erasing removes their name, number, email, addresses and notes from every order, their account and their messages; amounts and items stay for your figures. It cannot be undone." }
+                    div.field {
+                        label for="f-confirm" { "Type their number to confirm" }
+                        input #f-confirm type="text" name="confirm" inputmode="tel" autocomplete="off";
+                    }
+                    button.danger type="submit" { "Erase this customer" }
+                }
+            }
+        }
     };
     admin(ctx, &c.name, body)
 }

@@ -36,6 +36,8 @@ pub struct OrderSettings {
     pub review: RulesForm,
     /// What customers may do themselves, as the form shows it.
     pub self_service: crate::domain::requests::PolicyInput,
+    /// Days after delivery or cancellation before personal data is erased, as typed.
+    pub retention_days: String,
 }
 
 /// The stored review rules as the settings form shows them.
@@ -117,6 +119,22 @@ fn self_service(ctx: &Admin, s: &OrderSettings) -> Markup {
                 (csrf(&ctx.page.csrf))
                 (toggle("cancel_requests", "Customers may ask to cancel a confirmed order until it ships", &f.cancel_requests))
                 (Field::new("return_days", "Returns may be asked for within (days after delivery; 0: no returns)", &f.return_days).inputmode("numeric").render(&e))
+                button type="submit" { "Save" }
+            }
+        }
+    }
+}
+
+fn retention(ctx: &Admin, s: &OrderSettings) -> Markup {
+    let e = none("retention", s);
+    html! {
+        section.card aria-labelledby="retention-h" {
+            h2 #retention-h { "Keeping personal data" }
+            p.hint { "After this many days from delivery or cancellation, an order's name, number, email, address and notes are erased (the hourly clean-up does it); its amounts and items stay for your figures. 0 keeps everything. A single customer can be erased, or their data downloaded, from their page under Customers." }
+            (error_summary(&e))
+            form method="post" action="/admin/settings/retention" {
+                (csrf(&ctx.page.csrf))
+                (Field::new("days", "Erase personal data after (days; 0: keep)", &s.retention_days).inputmode("numeric").render(&e))
                 button type="submit" { "Save" }
             }
         }
@@ -235,6 +253,7 @@ pub fn page(ctx: &Admin, s: &OrderSettings) -> Markup {
             (rules(ctx, s))
             (review(ctx, s))
             (self_service(ctx, s))
+            (retention(ctx, s))
             (couriers(ctx, s))
             (templates(ctx, s))
         },

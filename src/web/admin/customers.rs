@@ -207,3 +207,63 @@ pub async fn export(Owner(admin): Owner, state: web::Data<AppState>) -> Result<H
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .streaming(body))
 }
+
+/// `GET /admin/customers/{id}/export.json` (owner): everything held about one customer.
+pub async fn export_one(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    if !admin.is_owner() {
+        return Err(AppError::Forbidden("Only an owner can export a customer's data.".into()));
+    }
+    let (id, actor) = (id.into_inner(), admin.actor());
+    let data = state
+        .db
+        .write(move |tx| crate::app::privacy::export_customer(tx, id, &actor))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("cache-control", "no-store"))
+        .insert_header(("content-disposition", format!("attachment; filename=\"customer-{id}.json\"")))
+        .content_type("application/json")
+        .body(serde_json::to_string_pretty(&data).unwrap_or_default()))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct EraseForm {
+    /// The customer's number typed again, so one tap erases nothing.
+    pub confirm: String,
+}
+
+/// `POST /admin/customers/{id}/erase` (owner): erases everything about one customer.
+pub async fn erase(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    CsrfForm(form): CsrfForm<EraseForm>,
+) -> Result<HttpResponse, AppError> {
+    if !admin.is_owner() {
+        return Err(AppError::Forbidden("Only an owner can erase a customer.".into()));
+    }
+    let id = id.into_inner();
+    let phone = state.db.read(move |c| Ok(crate::db::customers::by_id(c, id)?)).await?.ok_or(AppError::NotFound)?.phone;
+    let typed: String = form.confirm.chars().filter(|c| c.is_ascii_digit()).collect();
+    if typed.is_empty() || !phone.ends_with(&typed) || typed.len() < 4 {
+        return Ok(see_other_with_flash(
+            &format!("/admin/customers/{id}"),
+            "Nothing was erased: type the customer's number to confirm.",
+        ));
+    }
+    let (actor, now) = (admin.actor(), state.clock.now());
+    let n = state
+        .db
+        .write(move |tx| crate::app::privacy::erase_customer(tx, id, &actor, now))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(see_other_with_flash(
+        "/admin/customers",
+        &format!("The customer's personal data is erased from {n} order(s) and everywhere else."),
+    ))
+}

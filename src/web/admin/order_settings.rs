@@ -28,8 +28,8 @@ async fn render(
     courier: CourierInput,
     edited: Option<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let Echoed { rules, review, self_service } = echo;
-    let (stored, couriers, own, review_rules, policy) = state
+    let Echoed { rules, review, self_service, retention } = echo;
+    let (stored, couriers, own, review_rules, policy, days) = state
         .db
         .read(|c| {
             Ok((
@@ -38,6 +38,7 @@ async fn render(
                 desk::templates(c)?,
                 crate::db::review::rules(c)?,
                 crate::db::requests::policy(c)?,
+                crate::db::privacy::erase_after_days(c)?,
             ))
         })
         .await?;
@@ -72,6 +73,7 @@ async fn render(
         courier,
         review: review.unwrap_or_else(|| view::review_form(&review_rules, minor)),
         self_service: self_service.unwrap_or_else(|| PolicyInput::from_policy(&policy)),
+        retention_days: retention.unwrap_or_else(|| days.to_string()),
     };
     let status = if ok { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok(html(status, view::page(&owner.0, &s)))
@@ -83,6 +85,33 @@ struct Echoed {
     rules: Option<RulesInput>,
     review: Option<RulesForm>,
     self_service: Option<PolicyInput>,
+    retention: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RetentionForm {
+    pub days: String,
+}
+
+pub async fn save_retention(
+    owner: Owner,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<RetentionForm>,
+) -> Result<HttpResponse, AppError> {
+    match form.days.trim().parse::<i64>() {
+        Ok(days @ 0..=3650) => {
+            let actor = owner.0.actor();
+            state.db.write(move |tx| crate::app::privacy::save_retention(tx, days, &actor)).await?;
+            Ok(see_other_with_flash("/admin/settings/orders", "How long personal data is kept is saved."))
+        }
+        _ => {
+            let errors =
+                FieldErrors::from([("days", "Enter a whole number of days from 0 (keep) to 3650.".to_string())]);
+            let echo = Echoed { retention: Some(form.days), ..Default::default() };
+            render(&owner, &state, echo, "retention", errors, CourierInput::default(), None).await
+        }
+    }
 }
 
 pub async fn save_self_service(
