@@ -118,6 +118,10 @@ async fn a_customer_signs_in_with_a_code_and_sees_their_guest_orders() {
     assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/cart".to_string()));
     let cart = app.get_as(&customer, "/cart").await.text().await.unwrap();
     assert!(cart.contains("Canvas Tote") && cart.contains("value=\"2\""), "the past order's lines are in the cart");
+    // The checkout starts from the account: the email, the latest order's name and number, its address.
+    let checkout = app.get_as(&customer, "/checkout").await.text().await.unwrap();
+    assert!(checkout.contains("value=\"meera@example.com\"") && checkout.contains("value=\"Meera Iyer\""));
+    assert!(checkout.contains("value=\"4 Lake View Road\"") && checkout.contains("value=\"+919800000001\""));
 
     // Saved addresses: a street is needed.
     let res = app.submit_as(&customer, "/account", "/account/addresses", &[("line1", ""), ("city", "Pune")]).await;
@@ -133,6 +137,11 @@ async fn a_customer_signs_in_with_a_code_and_sees_their_guest_orders() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(app.get_as(&customer, "/account").await.text().await.unwrap().contains("5 Hill Road, Pune, 411001"));
+    let checkout = app.get_as(&customer, "/checkout").await.text().await.unwrap();
+    assert!(
+        checkout.contains("value=\"5 Hill Road\"") && checkout.contains("value=\"Pune\""),
+        "a saved address comes first"
+    );
     let id = app.count("SELECT id FROM account_addresses");
     app.submit_as(&customer, "/account", &format!("/account/addresses/{id}/delete"), &[]).await;
     assert_eq!(app.count("SELECT count(*) FROM account_addresses"), 0);

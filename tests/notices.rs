@@ -367,3 +367,65 @@ async fn the_settings_page_checks_its_form_and_previews_every_message() {
     let staff = app.staff().await;
     assert_eq!(app.get_as(&staff, "/admin/settings/notifications").await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seller_hears_of_flagged_orders_and_gets_one_summary_a_day() {
+    let (app, received) = shop_with_smtp(smtp_server).await;
+    // Every notice on, the daily summary too, due from midnight of the shop's day.
+    let mut fields: Vec<(&str, &str)> = souk::domain::notify::Notice::ALL.iter().map(|n| ("on", n.as_str())).collect();
+    fields.extend([("reminder_hours", "24"), ("review_days", "7"), ("summary_hour", "0"), ("processing_time", "")]);
+    let res = app.submit("/admin/settings/notifications", "/admin/settings/notifications", &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let rules = [
+        ("postcodes_on", "on"),
+        ("postcodes", "302099"),
+        ("failed_min", "2"),
+        ("first_cod_over", "0"),
+        ("velocity_orders", "3"),
+        ("velocity_hours", "24"),
+    ];
+    assert_eq!(
+        app.submit("/admin/settings/orders", "/admin/settings/review", &rules).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let sku = shop::stock(&app, "canvas-tote", 20);
+    let body = json!({"items": [{"sku": sku, "quantity": 1}],
+        "customer": {"name": "Ravi", "phone": "+919876512399"},
+        "delivery": {"method": "standard", "address": {"line1": "9 Fort Road", "city": "Jaipur", "postal_code": "302099", "country": "IN"}},
+        "payment": {"method": "upi"}});
+    let placed: Value =
+        Client::new().post(app.url("/api/v1/orders")).json(&body).send().await.unwrap().json().await.unwrap();
+    let code = placed["code"].as_str().unwrap();
+    let flagged = arrives(&received, &format!("Order {code} needs a look before you confirm it")).await;
+    assert_eq!(flagged.header("To"), Some("shop@example.com"));
+    assert!(
+        flagged.text().contains("302099") && flagged.text().contains(&app.url(&format!("/admin/orders/{code}"))),
+        "{}",
+        flagged.text()
+    );
+    let desk = format!("/admin/orders/{code}");
+    assert_eq!(
+        app.submit(&desk, &format!("{desk}/status"), &[("to", "pending")]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // One summary a day, however often the scheduler runs.
+    let run = || souk::jobs::run(&app.state.db, &app.state.config, &app.state.clock, "follow_ups", "manual");
+    assert!(run().await.unwrap().contains("1 summary message(s)"));
+    assert!(run().await.unwrap().contains("0 summary message(s)"));
+    app.state.clock.advance(Duration::days(1));
+    assert!(run().await.unwrap().contains("1 summary message(s)"));
+    assert!(
+        eventually(10, || app
+            .count("SELECT count(*) FROM outbox WHERE kind = 'seller_daily_summary' AND status = 'sent'")
+            == 2)
+        .await
+    );
+    let summaries: Vec<Mail> = mails(&received)
+        .into_iter()
+        .filter(|m| m.header("Subject").is_some_and(|s| s.contains(" order(s) on ")))
+        .collect();
+    assert_eq!(summaries.len(), 2);
+    assert!(summaries[1].text().contains("1 order(s)"), "yesterday's order counted: {}", summaries[1].text());
+}

@@ -235,3 +235,32 @@ pub async fn delete_address(db: &Db, account: &Account, address_id: i64) -> Resu
     let id = account.id;
     db.write(move |tx| Ok(stored::delete_address(tx, id, address_id)?)).await
 }
+
+/// What the checkout starts with for a signed-in customer: their email, the name and number of
+/// their latest order, and their first saved address (else their latest order's).
+#[derive(Debug, Clone, Default)]
+pub struct Prefill {
+    pub email: String,
+    pub name: String,
+    pub phone: String,
+    pub address: Option<Address>,
+}
+
+pub async fn prefill(db: &Db, account: &Account) -> Result<Prefill, AppError> {
+    let a = account.clone();
+    db.read(move |c| {
+        let latest = stored::orders(c, &a, 1)?.into_iter().next();
+        let order = match latest {
+            Some(o) => db::orders::by_code(c, &o.code)?,
+            None => None,
+        };
+        let saved = stored::addresses(c, a.id)?.into_iter().next().map(|(_, addr)| addr);
+        Ok(Prefill {
+            email: a.email.clone(),
+            name: order.as_ref().map(|o| o.customer_name.clone()).unwrap_or_default(),
+            phone: order.as_ref().map(|o| o.customer_phone.clone()).unwrap_or_default(),
+            address: saved.or_else(|| order.map(|o| o.address)),
+        })
+    })
+    .await
+}

@@ -385,11 +385,11 @@ pub fn customer(notice: Notice, m: &OrderMail) -> NewMessage {
             d.para(m.note);
             (format!("Your request about order {}", o.code), m.note.to_string())
         }
-        Notice::SellerNewOrder
-        | Notice::SellerRequest
-        | Notice::SellerCancelled
-        | Notice::SellerFlagged
-        | Notice::SellerDailySummary => unreachable!("a seller's notice is built by its own function"),
+        // A seller's notice is built by its own function; asked for here, it goes to the shop.
+        Notice::SellerNewOrder | Notice::SellerDailySummary => return seller_new_order(m, &shop.contact_email),
+        Notice::SellerRequest => return seller_request(m, &shop.contact_email),
+        Notice::SellerCancelled => return seller_cancelled(m, &shop.contact_email),
+        Notice::SellerFlagged => return seller_flagged(m, &shop.contact_email),
     };
     follow(&mut d, m);
     finish(shop, notice, &o.customer_email, subject, d, &preheader)

@@ -25,7 +25,7 @@ fn private(status: StatusCode, body: maud::Markup) -> HttpResponse {
         .body(body.into_string())
 }
 
-fn session_token(req: &HttpRequest) -> Option<String> {
+pub(crate) fn session_token(req: &HttpRequest) -> Option<String> {
     req.cookie(ACCOUNT_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() == 64)
 }
 

@@ -86,10 +86,25 @@ fn form_cookie(req: &HttpRequest, value: String, age: time::Duration) -> Cookie<
 /// The checkout: a fresh form, or the one this browser posted last with its messages (shown once).
 pub async fn form(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let kept = stash_id(&req).and_then(|id| state.checkout_forms.view(&id, page.now));
+    let fresh = kept.is_none();
     let Stashed { mut input, errors, notes } = kept.unwrap_or_else(|| Stashed {
         input: CheckoutInput { key: new_key(), ..Default::default() },
         ..Default::default()
     });
+    // A signed-in customer starts from what their account knows.
+    if fresh
+        && let Some(token) = super::account::session_token(&req)
+        && let Some(account) = crate::app::account::session(&state.db, &token, page.now).await?
+    {
+        let p = crate::app::account::prefill(&state.db, &account).await?;
+        input.email = p.email;
+        input.name = p.name;
+        input.phone = p.phone;
+        if let Some(a) = p.address {
+            (input.line1, input.line2, input.city, input.region, input.postal_code, input.country) =
+                (a.line1, a.line2, a.city, a.region, a.postal_code, a.country);
+        }
+    }
     let mut ctx = load(&state, &req, &page, &mut input).await?;
     // What the post's check of the cart changed is stored now, so this view would not say it again.
     for note in notes {
