@@ -429,3 +429,29 @@ async fn the_seller_hears_of_flagged_orders_and_gets_one_summary_a_day() {
     assert_eq!(summaries.len(), 2);
     assert!(summaries[1].text().contains("1 order(s)"), "yesterday's order counted: {}", summaries[1].text());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_delivery_a_cancellation_and_an_answered_request_are_emailed_well_formed() {
+    let (app, received) = shop_with_smtp(smtp_server).await;
+    let token = make_token(&app).await;
+    let (one, two) = (place(&app, "meera.iyer@example.com", 1).await, place(&app, "meera.iyer@example.com", 2).await);
+    for to in ["pending", "confirmed"] {
+        step(&app, &token, &one, json!({"to": to})).await;
+    }
+    step(&app, &token, &one, json!({"to": "shipped", "courier": "India Post", "tracking_number": "EE123456789IN"}))
+        .await;
+    step(&app, &token, &one, json!({"to": "failed_delivery", "failed_reason": "customer_unavailable"})).await;
+    let failed = arrives(&received, &format!("We could not deliver order {one}")).await;
+    well_formed(&failed, "meera.iyer@example.com");
+    assert!(failed.text().contains("What happened: Customer unavailable."), "{}", failed.text());
+    // Shipped again with a new tracking number: another shipment, another message.
+    step(&app, &token, &one, json!({"to": "shipped", "courier": "India Post", "tracking_number": "EE987654321IN"}))
+        .await;
+    assert!(eventually(10, || with_subject(&received, &format!("Order {one} has shipped")).len() == 2).await);
+
+    step(&app, &token, &two, json!({"to": "cancelled", "reason": "The colour is sold out"})).await;
+    let cancelled = arrives(&received, &format!("Order {two} was cancelled")).await;
+    well_formed(&cancelled, "meera.iyer@example.com");
+    assert!(cancelled.text().contains("Reason: The colour is sold out"), "{}", cancelled.text());
+    assert!(cancelled.html().contains("Reason: The colour is sold out"));
+}
