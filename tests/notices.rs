@@ -293,6 +293,21 @@ async fn reminders_and_review_requests_come_once_when_due_and_stop_on_unsubscrib
         app.count("SELECT count(*) FROM outbox WHERE kind = 'review_request' AND to_addr = 'unpaid@example.com'"),
         0
     );
+    // A review request long overdue (the notice switched off for weeks, then on) is not sent.
+    let late = place(&app, "late@example.com", 3).await;
+    for to in ["pending", "awaiting_payment"] {
+        step(&app, &token, &late, json!({"to": to})).await;
+    }
+    pay(&app, &token, &late, "payment", total(&late)).await;
+    step(&app, &token, &late, json!({"to": "confirmed"})).await;
+    step(&app, &token, &late, json!({"to": "shipped", "courier": "India Post", "tracking_number": "EE12345679"})).await;
+    step(&app, &token, &late, json!({"to": "delivered"})).await;
+    clock.advance(Duration::days(10));
+    run().await.unwrap();
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox WHERE kind = 'review_request' AND to_addr = 'late@example.com'"),
+        0
+    );
     // Order messages still reach the address that unsubscribed from follow-ups.
     arrives(&received, &format!("Order {unpaid} was delivered")).await;
 }

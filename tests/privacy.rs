@@ -177,6 +177,8 @@ async fn retention_erases_orders_some_days_after_they_end() {
     let (delivered, _) = place(&app, "+919812345678", "meera@example.com", 1).await;
     let (cancelled, _) = place(&app, "+919812345678", "meera@example.com", 2).await;
     let (open, _) = place(&app, "+919812345678", "meera@example.com", 3).await;
+    let (gone, _) = place(&app, "+919800000009", "kabir@example.com", 4).await;
+    steps(&app, &token, &gone, &["pending", "cancelled"]).await;
     steps(&app, &token, &delivered, &["pending", "confirmed", "shipped", "delivered"]).await;
     steps(&app, &token, &cancelled, &["pending", "cancelled"]).await;
     steps(&app, &token, &open, &["pending", "confirmed"]).await;
@@ -185,7 +187,17 @@ async fn retention_erases_orders_some_days_after_they_end() {
     app.state.clock.advance(Duration::days(29));
     assert!(purge().await.unwrap().contains("erased the personal data of 0 order(s)"));
     app.state.clock.advance(Duration::days(2));
-    assert!(purge().await.unwrap().contains("erased the personal data of 2 order(s)"));
+    assert!(purge().await.unwrap().contains("erased the personal data of 3 order(s)"));
+    assert_eq!(
+        app.count("SELECT count(*) FROM customers WHERE phone = '+919800000009'"),
+        0,
+        "a customer left with no order goes"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM customers WHERE phone = '+919812345678'"),
+        1,
+        "one with an open order stays"
+    );
     let name = |code: &str| -> String {
         app.db().query_row("SELECT customer_name FROM orders WHERE code = ?1", [code], |r| r.get(0)).unwrap()
     };

@@ -9,8 +9,8 @@ use crate::app::Actor;
 use crate::db::{self, Db, account as stored, outbox, requests as counters};
 use crate::domain::FieldErrors;
 use crate::domain::account::{
-    CODE_MINUTES, MAX_WRONG, SENDS_PER_CLIENT, SENDS_PER_EMAIL, SESSION_DAYS, WRONG_PER_CLIENT, check_code,
-    check_email, code_hash, new_code,
+    CODE_MINUTES, MAX_WRONG, SENDS_PER_CLIENT, SENDS_PER_EMAIL, SESSION_DAYS, WRONG_PER_CLIENT, WRONG_PER_EMAIL,
+    check_code, check_email, code_hash, new_code,
 };
 use crate::domain::checkout::Address;
 use crate::domain::notify::mask_email;
@@ -96,7 +96,14 @@ pub async fn with_code(db: &Db, email: &str, code: &str, ip: &str, now: DateTime
         };
         if hash != code_hash(&email, &code) {
             stored::count_wrong(tx, id)?;
-            counters::count_event(tx, &[&key], &hour_ago, &at)?;
+            let by_email = format!("account-wrong-email:{email}");
+            let counts = counters::count_event(tx, &[&key, &by_email], &hour_ago, &at)?;
+            // A code guessed wrong too often, or an address guessed at from many places: every
+            // live code of the address stops working (an older one is no second chance).
+            if wrong + 1 >= MAX_WRONG || counts[1] >= WRONG_PER_EMAIL {
+                stored::use_codes(tx, &email, &at)?;
+                return Ok(SignedIn::No("That code is not right, and it no longer works. Ask for a new one.".into()));
+            }
             let left = MAX_WRONG - wrong - 1;
             let said = if left > 0 {
                 format!("That code is not right. {left} more tries with this code.")
@@ -236,31 +243,19 @@ pub async fn delete_address(db: &Db, account: &Account, address_id: i64) -> Resu
     db.write(move |tx| Ok(stored::delete_address(tx, id, address_id)?)).await
 }
 
-/// What the checkout starts with for a signed-in customer: their email, the name and number of
-/// their latest order, and their first saved address (else their latest order's).
+/// What the checkout starts with for a signed-in customer: their email and their first saved
+/// address. Nothing from earlier orders: anyone can place an order with someone's email.
 #[derive(Debug, Clone, Default)]
 pub struct Prefill {
     pub email: String,
-    pub name: String,
-    pub phone: String,
     pub address: Option<Address>,
 }
 
 pub async fn prefill(db: &Db, account: &Account) -> Result<Prefill, AppError> {
     let a = account.clone();
     db.read(move |c| {
-        let latest = stored::orders(c, &a, 1)?.into_iter().next();
-        let order = match latest {
-            Some(o) => db::orders::by_code(c, &o.code)?,
-            None => None,
-        };
         let saved = stored::addresses(c, a.id)?.into_iter().next().map(|(_, addr)| addr);
-        Ok(Prefill {
-            email: a.email.clone(),
-            name: order.as_ref().map(|o| o.customer_name.clone()).unwrap_or_default(),
-            phone: order.as_ref().map(|o| o.customer_phone.clone()).unwrap_or_default(),
-            address: saved.or_else(|| order.map(|o| o.address)),
-        })
+        Ok(Prefill { email: a.email.clone(), address: saved })
     })
     .await
 }

@@ -213,12 +213,16 @@ pub fn order_placed(
 }
 
 /// A status change's notice to the customer (confirmed, shipped, delivered, delivery failed,
-/// cancelled), in the transaction of the change. A second shipment (after a failed delivery)
-/// is another event: its tracking number tells it apart.
+/// cancelled), in the transaction of the change (after its timeline event is written).
 pub fn status_changed(tx: &Connection, order_id: i64, to: Status, at: &str) -> Result<bool, AppError> {
     let Some(notice) = Notice::for_status(to) else { return Ok(false) };
     let c = Context::load(tx, order_id)?;
-    let detail = if notice == Notice::OrderShipped { c.order.tracking_number.clone() } else { String::new() };
+    // A second shipment (after a failed delivery) or a second failed delivery is another event:
+    // the count of the order's moves to that status tells them apart.
+    let detail = match notice {
+        Notice::OrderShipped | Notice::DeliveryFailed => notify::status_moves(tx, order_id, to)?.to_string(),
+        _ => String::new(),
+    };
     to_customer(tx, &c, notice, &detail, 0, at)
 }
 
@@ -248,6 +252,10 @@ pub fn payment_recorded(tx: &Connection, order_id: i64, kind: Kind, amount: i64,
     to_customer(tx, &c, notice, status.as_str(), amount, at)
 }
 
+/// How late a follow-up may still go (the scheduler was stopped, the notice switched back on):
+/// later than this, its moment has passed.
+const LATE: Duration = Duration::days(2);
+
 /// What one run of the follow-ups did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct FollowUps {
@@ -265,7 +273,8 @@ pub fn follow_ups(tx: &Connection, now: DateTime<Utc>) -> Result<FollowUps, AppE
     let at = db::ts(now);
     let mut done = FollowUps::default();
     if settings.sends(Notice::PaymentReminder) {
-        for id in notify::reminders_due(tx, &db::ts(now - Duration::hours(settings.reminder_hours)))? {
+        let cutoff = now - Duration::hours(settings.reminder_hours);
+        for id in notify::reminders_due(tx, &db::ts(cutoff - LATE), &db::ts(cutoff))? {
             let c = Context::load(tx, id)?;
             // Claimed even without an email: the reminder's moment has passed for this order.
             if to_customer(tx, &c, Notice::PaymentReminder, "", 0, &at)? {
@@ -276,7 +285,8 @@ pub fn follow_ups(tx: &Connection, now: DateTime<Utc>) -> Result<FollowUps, AppE
         }
     }
     if settings.sends(Notice::ReviewRequest) {
-        for id in notify::reviews_due(tx, &db::ts(now - Duration::days(settings.review_days)))? {
+        let cutoff = now - Duration::days(settings.review_days);
+        for id in notify::reviews_due(tx, &db::ts(cutoff - LATE), &db::ts(cutoff))? {
             let c = Context::load(tx, id)?;
             if to_customer(tx, &c, Notice::ReviewRequest, "", 0, &at)? {
                 done.reviews += 1;

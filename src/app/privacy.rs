@@ -19,8 +19,16 @@ pub fn erase_due(tx: &Connection, now: DateTime<Utc>) -> Result<usize, AppError>
     let at = db::ts(now);
     let due = stored::due(tx, &db::ts(now - Duration::days(days)))?;
     let mut n = 0;
+    let mut customers = Vec::new();
     for id in &due {
+        customers.extend(stored::customer_of(tx, *id)?);
         n += usize::from(stored::erase_order(tx, *id, &at)?);
+    }
+    // A customer left with no order (all of theirs erased) goes too, with their notes and tags.
+    customers.sort_unstable();
+    customers.dedup();
+    for c in customers {
+        stored::delete_customer(tx, c)?;
     }
     if n > 0 {
         Actor::system().record(tx, "privacy.retention", "", &format!("{n} order(s) erased after {days} days"))?;

@@ -51,29 +51,32 @@ pub fn sent_for_order(conn: &Connection, order_id: i64) -> rusqlite::Result<Vec<
     rows.collect()
 }
 
-/// Orders awaiting payment with nothing paid that entered that status at or before `cutoff` and
-/// were not reminded yet.
-pub fn reminders_due(conn: &Connection, cutoff: &str) -> rusqlite::Result<Vec<i64>> {
+/// Orders awaiting payment with nothing paid that entered that status between `floor` and
+/// `cutoff` and were not reminded yet (a reminder long overdue, after the notice was switched back
+/// on, is not sent).
+pub fn reminders_due(conn: &Connection, floor: &str, cutoff: &str) -> rusqlite::Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT o.id FROM orders o
          WHERE o.status = 'awaiting_payment' AND o.payment_status = 'unpaid' AND o.paid = 0
-           AND (SELECT min(e.at) FROM order_events e WHERE e.order_id = o.id AND e.status = 'awaiting_payment') <= :cutoff
+           AND (SELECT min(e.at) FROM order_events e WHERE e.order_id = o.id AND e.status = 'awaiting_payment')
+               BETWEEN :floor AND :cutoff
            AND NOT EXISTS (SELECT 1 FROM order_notices n WHERE n.order_id = o.id AND n.notice = 'payment_reminder')
          ORDER BY o.id",
     )?;
-    let rows = stmt.query_map(named_params! {":cutoff": cutoff}, |r| r.get(0))?;
+    let rows = stmt.query_map(named_params! {":floor": floor, ":cutoff": cutoff}, |r| r.get(0))?;
     rows.collect()
 }
 
-/// Orders still delivered that were delivered at or before `cutoff` and not asked for a review yet.
-pub fn reviews_due(conn: &Connection, cutoff: &str) -> rusqlite::Result<Vec<i64>> {
+/// Orders still delivered that were delivered between `floor` and `cutoff` and not asked for a
+/// review yet.
+pub fn reviews_due(conn: &Connection, floor: &str, cutoff: &str) -> rusqlite::Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT o.id FROM orders o
-         WHERE o.status = 'delivered' AND o.delivered_at <= :cutoff
+         WHERE o.status = 'delivered' AND o.delivered_at BETWEEN :floor AND :cutoff
            AND NOT EXISTS (SELECT 1 FROM order_notices n WHERE n.order_id = o.id AND n.notice = 'review_request')
          ORDER BY o.id",
     )?;
-    let rows = stmt.query_map(named_params! {":cutoff": cutoff}, |r| r.get(0))?;
+    let rows = stmt.query_map(named_params! {":floor": floor, ":cutoff": cutoff}, |r| r.get(0))?;
     rows.collect()
 }
 
@@ -179,4 +182,36 @@ pub fn new_order_link(
     let (at, expires) = (super::ts(now), super::ts(now + chrono::Duration::days(days)));
     let token = super::orders::new_token(conn, order.id, LinkScope::Manage, &at, &expires)?;
     Ok(Some((order.code, token)))
+}
+
+/// How many times the order's timeline records a move to `status`.
+pub fn status_moves(conn: &Connection, order_id: i64, status: crate::domain::orders::Status) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT count(*) FROM order_events WHERE order_id = :o AND kind = 'status' AND status = :s")?
+        .query_row(named_params! {":o": order_id, ":s": status.as_str()}, |r| r.get(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    /// Orders from before the upgrade get no follow-ups: their moment has passed.
+    #[test]
+    fn orders_from_before_notices_get_no_follow_ups() {
+        let mut c = Connection::open_in_memory().unwrap();
+        crate::db::schema::migrate_to(&mut c, 19).unwrap().unwrap();
+        c.execute(
+            "INSERT INTO orders (number, code, status, currency, subtotal, delivery_fee, discount, total,
+                customer_name, customer_phone, customer_email, delivery_code, delivery_name, payment_code, payment_kind,
+                payment_name, lines_key, created_at, updated_at, delivered_at)
+             VALUES (1, 'ORD-1', 'delivered', 'INR', 1000, 0, 0, 1000, 'A', '+919812345678', 'a@example.com', 'd', 'D',
+                'p', 'cod', 'P', '', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z', '2020-01-02T00:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+        crate::db::schema::migrate(&mut c).unwrap().unwrap();
+        let floor = "2000-01-01T00:00:00.000Z";
+        assert!(super::reviews_due(&c, floor, "2030-01-01T00:00:00.000Z").unwrap().is_empty());
+        let n: i64 = c.query_row("SELECT count(*) FROM order_notices", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 2);
+    }
 }

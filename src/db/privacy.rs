@@ -66,6 +66,11 @@ pub fn erase_order(conn: &Connection, order_id: i64, now: &str) -> rusqlite::Res
     Ok(true)
 }
 
+/// The customer an order belongs to.
+pub fn customer_of(conn: &Connection, order_id: i64) -> rusqlite::Result<Option<i64>> {
+    conn.query_row("SELECT customer_id FROM orders WHERE id = :o", named_params! {":o": order_id}, |r| r.get(0))
+}
+
 /// The ids of a customer's orders, and the emails they were placed with.
 pub fn customer_orders(conn: &Connection, customer_id: i64) -> rusqlite::Result<(Vec<i64>, Vec<String>)> {
     let ids = conn

@@ -35,6 +35,8 @@ pub const SENDS_PER_EMAIL: i64 = 5;
 pub const SENDS_PER_CLIENT: i64 = 20;
 /// Wrong codes from one client address in an hour before it must wait.
 pub const WRONG_PER_CLIENT: i64 = 20;
+/// Wrong codes for one address in an hour, from anywhere, before its codes stop working.
+pub const WRONG_PER_EMAIL: i64 = 10;
 /// A session lasts this long.
 pub const SESSION_DAYS: i64 = 30;
 

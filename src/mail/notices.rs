@@ -560,7 +560,8 @@ pub fn sign_in(shop: &ShopSettings, email: &str, code: &str, link_token: &str, m
     NewMessage {
         kind: "sign_in".into(),
         to: email.into(),
-        subject: header_text(&format!("{code} is your sign-in code for {}", shop.name)),
+        // Not in the subject: a subject is kept (and shown in the outbox) after the body is wiped.
+        subject: header_text(&format!("Your sign-in code for {}", shop.name)),
         text: format!("{}{}", d.text, footer_text(shop, false)),
         html: document(shop, "Your sign-in code", &d.html, footer_html(shop, false)),
         sensitive: true,

@@ -98,8 +98,6 @@ pub async fn form(req: HttpRequest, page: Page, state: web::Data<AppState>) -> R
     {
         let p = crate::app::account::prefill(&state.db, &account).await?;
         input.email = p.email;
-        input.name = p.name;
-        input.phone = p.phone;
         if let Some(a) = p.address {
             (input.line1, input.line2, input.city, input.region, input.postal_code, input.country) =
                 (a.line1, a.line2, a.city, a.region, a.postal_code, a.country);

@@ -148,7 +148,7 @@ pub const RESEND_PER_ORDER: i64 = 3;
 
 /// "Lost your link?": when an order has this code, was placed with this WhatsApp number and has an
 /// email, a new link goes to that email. The answer is the same either way; asking is counted per
-/// client address and per order code, whether or not the order exists.
+/// client address and per order code and number, whether or not the order exists.
 pub async fn resend(db: &Db, code: &str, phone: &str, ip: &str, now: DateTime<Utc>) -> Result<Resent, AppError> {
     let code: String =
         code.trim().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(30).collect();
@@ -171,7 +171,9 @@ pub async fn resend(db: &Db, code: &str, phone: &str, ip: &str, now: DateTime<Ut
         }
         let at = db::ts(now);
         let since = db::ts(now - Duration::hours(1));
-        let keys = [format!("lost:ip:{ip}"), format!("lost:order:{code}")];
+        // Per order, counted with the number asked with: someone who only knows the code cannot
+        // use up the customer's own tries.
+        let keys = [format!("lost:ip:{ip}"), format!("lost:order:{code}:{phone}")];
         let counts = crate::db::requests::count_event(tx, &[&keys[0], &keys[1]], &since, &at)?;
         if counts[0] > RESEND_PER_ADDRESS || counts[1] > RESEND_PER_ORDER {
             return Ok(Resent::TooMany);

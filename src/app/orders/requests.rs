@@ -235,12 +235,8 @@ fn answer_in(
     if a.approve {
         match r.kind {
             Ask::Cancel => {
-                let why = if r.message.is_empty() {
-                    "at the customer's request".to_string()
-                } else {
-                    format!("at the customer's request: {}", r.message)
-                };
-                transition(tx, order.id, &Step::to(Status::Cancelled, &why), actor, now)?;
+                // The customer's own words stay with the request (erased with it), not in the reason.
+                transition(tx, order.id, &Step::to(Status::Cancelled, "at the customer's request"), actor, now)?;
             }
             Ask::Address => {
                 let Some(address) = r.address.clone() else {

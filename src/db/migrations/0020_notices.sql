@@ -24,6 +24,11 @@ CREATE TABLE order_notices (
     at TEXT NOT NULL,
     PRIMARY KEY (order_id, notice, detail)
 ) WITHOUT ROWID;
+-- Orders from before notices existed get no follow-ups: their moment has passed.
+INSERT INTO order_notices (order_id, notice, detail, at)
+    SELECT id, 'payment_reminder', '', strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM orders;
+INSERT INTO order_notices (order_id, notice, detail, at)
+    SELECT id, 'review_request', '', strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM orders;
 
 -- Addresses that asked for no more reminders or review requests (List-Unsubscribe).
 CREATE TABLE mail_optouts (
