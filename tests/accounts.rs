@@ -170,6 +170,8 @@ async fn a_customer_signs_in_with_a_code_and_sees_their_guest_orders() {
     let res = app.submit_as(&customer, "/account", "/account/sign-out-everywhere", &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(app.get_as(&phone, "/account").await.text().await.unwrap().contains("Email me a code"));
+    let res = app.submit_as(&phone, "/account", &format!("/account/orders/{first}/reorder"), &[]).await;
+    assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/account".to_string()), "sign in again");
     let res = Client::new().get(app.url("/api/v1/account/orders")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }

@@ -36,9 +36,23 @@ async fn signed_in(req: &HttpRequest, state: &AppState, page: &Page) -> Result<O
     }
 }
 
-/// The signed-in account, or 303 to `/account` to sign in.
-async fn require(req: &HttpRequest, state: &AppState, page: &Page) -> Result<Result<Account, HttpResponse>, AppError> {
-    Ok(signed_in(req, state, page).await?.ok_or_else(|| super::see_other_with_flash("/account", "Sign in first.")))
+/// A signed-in customer. Without a live session: 401, which sends the browser to `/account` to
+/// sign in.
+pub struct Customer(pub Account);
+
+impl actix_web::FromRequest for Customer {
+    type Error = AppError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req.app_data::<web::Data<AppState>>().cloned().ok_or(AppError::Unauthorized)?;
+            let token = session_token(&req).ok_or(AppError::Unauthorized)?;
+            let found = account::session(&state.db, &token, state.clock.now()).await?;
+            found.map(Customer).ok_or(AppError::Unauthorized)
+        })
+    }
 }
 
 fn session_cookie(req: &HttpRequest, token: &str, days: i64) -> Cookie<'static> {
@@ -178,30 +192,22 @@ pub async fn sign_out(
 }
 
 pub async fn sign_out_everywhere(
+    Customer(a): Customer,
     req: HttpRequest,
-    page: Page,
     state: web::Data<AppState>,
     _csrf: CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let a = match require(&req, &state, &page).await? {
-        Ok(a) => a,
-        Err(res) => return Ok(res),
-    };
     let n = account::sign_out_everywhere(&state.db, &a).await?;
     Ok(signed_out(&req, &format!("You are signed out on every device ({n}).")))
 }
 
 pub async fn open_order(
-    req: HttpRequest,
+    Customer(a): Customer,
     page: Page,
     state: web::Data<AppState>,
     code: web::Path<String>,
     _csrf: CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let a = match require(&req, &state, &page).await? {
-        Ok(a) => a,
-        Err(res) => return Ok(res),
-    };
     let base = super::public_base(&state, &page);
     let days = state.config.orders.link_days;
     match account::open_order(&state.db, &a, &code, &base, days, page.now).await? {
@@ -211,16 +217,12 @@ pub async fn open_order(
 }
 
 pub async fn reorder(
+    Customer(a): Customer,
     req: HttpRequest,
-    page: Page,
     state: web::Data<AppState>,
     code: web::Path<String>,
     _csrf: CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let a = match require(&req, &state, &page).await? {
-        Ok(a) => a,
-        Err(res) => return Ok(res),
-    };
     let Some(lines) = account::reorder_lines(&state.db, &a, &code).await? else { return Err(AppError::NotFound) };
     // Each line goes into the cart as the product page would put it: what is sold out or gone is
     // named, the rest is added.
@@ -258,15 +260,11 @@ pub struct AddressForm {
 }
 
 pub async fn add_address(
-    req: HttpRequest,
+    Customer(a): Customer,
     page: Page,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<AddressForm>,
 ) -> Result<HttpResponse, AppError> {
-    let a = match require(&req, &state, &page).await? {
-        Ok(a) => a,
-        Err(res) => return Ok(res),
-    };
     let input = CustomerInput {
         line1: form.line1,
         line2: form.line2,
@@ -283,16 +281,11 @@ pub async fn add_address(
 }
 
 pub async fn delete_address(
-    req: HttpRequest,
-    page: Page,
+    Customer(a): Customer,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     _csrf: CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let a = match require(&req, &state, &page).await? {
-        Ok(a) => a,
-        Err(res) => return Ok(res),
-    };
     account::delete_address(&state.db, &a, id.into_inner()).await?;
     Ok(super::see_other_with_flash("/account", "Address removed."))
 }

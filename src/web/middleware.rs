@@ -195,6 +195,9 @@ pub async fn render_errors(
     } else if status == StatusCode::UNAUTHORIZED && req.path().starts_with("/admin") {
         let next = if req.method() == actix_web::http::Method::GET { req.path() } else { "/admin" };
         crate::web::see_other(&format!("/admin/login?next={}", next))
+    } else if status == StatusCode::UNAUTHORIZED && req.path().starts_with("/account") {
+        // A customer's session ended (signed out elsewhere, expired): sign in again.
+        crate::web::see_other("/account")
     } else {
         let state = req.app_data::<web::Data<AppState>>();
         let shop = state.map(|s| s.shop()).unwrap_or_default();

@@ -1,7 +1,7 @@
 //! A guest's order page, opened by its magic link: `/o/{code}?t={token}`. A wrong, expired or
 //! revoked token, or another order's, gets the same "link not valid" page, which reveals nothing.
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
@@ -19,6 +19,11 @@ use crate::{AppState, views};
 #[serde(default)]
 pub struct TokenQuery {
     pub t: String,
+}
+
+/// A page whose address holds a secret: never cached, never sent onwards.
+fn page_response(status: StatusCode, body: maud::Markup) -> HttpResponse {
+    private(&mut HttpResponse::build(status)).content_type("text/html; charset=utf-8").body(body.into_string())
 }
 
 fn private(res: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::HttpResponseBuilder {
@@ -44,15 +49,11 @@ fn order_view(o: Opened, token: String) -> OrderView {
 /// The one answer for every link that opens nothing: wrong, expired, revoked, another order's,
 /// or not even well formed.
 fn invalid(page: &Page, code: &str) -> HttpResponse {
-    private(&mut HttpResponse::NotFound())
-        .content_type("text/html; charset=utf-8")
-        .body(views::order::invalid_link(page, code).into_string())
+    page_response(StatusCode::NOT_FOUND, views::order::invalid_link(page, code))
 }
 
 fn render(page: &Page, view: &OrderView) -> HttpResponse {
-    private(&mut HttpResponse::Ok())
-        .content_type("text/html; charset=utf-8")
-        .body(views::order::page(page, view).into_string())
+    page_response(StatusCode::OK, views::order::page(page, view))
 }
 
 pub async fn show(
@@ -101,9 +102,7 @@ pub async fn confirm_cancel(
     if !opened.order.status.customer_may_cancel() {
         return Ok(super::see_other_with_flash(&back, links::NOT_CANCELLABLE));
     }
-    Ok(private(&mut HttpResponse::Ok())
-        .content_type("text/html; charset=utf-8")
-        .body(views::order::confirm_cancel(&page, &order_view(opened, t)).into_string()))
+    Ok(page_response(StatusCode::OK, views::order::confirm_cancel(&page, &order_view(opened, t))))
 }
 
 /// A customer with a manage link cancels an order the shop has not confirmed yet, once they
@@ -226,9 +225,7 @@ async fn self_service(
                 ("comment", &form.comment),
             ];
             view.echo = Some((form_id, typed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), errors));
-            Ok(private(&mut HttpResponse::UnprocessableEntity())
-                .content_type("text/html; charset=utf-8")
-                .body(views::order::page(&page, &view).into_string()))
+            Ok(page_response(StatusCode::UNPROCESSABLE_ENTITY, views::order::page(&page, &view)))
         }
     }
 }
@@ -287,9 +284,7 @@ pub struct LostForm {
 
 /// `GET /o/lost`: "Lost your link?".
 pub async fn lost(page: Page) -> HttpResponse {
-    private(&mut HttpResponse::Ok())
-        .content_type("text/html; charset=utf-8")
-        .body(views::order::lost_link(&page, "", "", &crate::domain::FieldErrors::new()).into_string())
+    page_response(StatusCode::OK, views::order::lost_link(&page, "", "", &crate::domain::FieldErrors::new()))
 }
 
 /// `POST /o/lost`: the same answer whether or not the order exists; a new link goes to the order's
@@ -302,15 +297,14 @@ pub async fn lost_send(
 ) -> Result<HttpResponse, AppError> {
     let form = form.0;
     match links::resend(&state.db, &form.code, &form.phone, &client.ip, page.now).await? {
-        links::Resent::Invalid(errors) => Ok(private(&mut HttpResponse::UnprocessableEntity())
-            .content_type("text/html; charset=utf-8")
-            .body(views::order::lost_link(&page, &form.code, &form.phone, &errors).into_string())),
+        links::Resent::Invalid(errors) => Ok(page_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::order::lost_link(&page, &form.code, &form.phone, &errors),
+        )),
         links::Resent::TooMany => Err(AppError::TooManyRequests {
             retry_after: 3600,
             message: "Too many requests for a new link. Try again in an hour, or ask the shop.".into(),
         }),
-        links::Resent::Answered(code) => Ok(private(&mut HttpResponse::Ok())
-            .content_type("text/html; charset=utf-8")
-            .body(views::order::lost_link_sent(&page, &code).into_string())),
+        links::Resent::Answered(code) => Ok(page_response(StatusCode::OK, views::order::lost_link_sent(&page, &code))),
     }
 }
