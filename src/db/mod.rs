@@ -117,7 +117,8 @@ pub enum OpenError {
 #[derive(Clone)]
 pub struct Db {
     pool: r2d2::Pool<SqliteConnectionManager>,
-    /// Moves after every commit that queued mail or a webhook delivery (see [`Db::outbox_changes`]).
+    /// Moves after every commit that queued a message (mail, WhatsApp, webhook) or changed what a
+    /// sender may send (see [`Db::outbox_changes`]).
     outbox: Arc<Outbox>,
     writer: Arc<parking_lot::Mutex<()>>,
     queue: std::sync::mpsc::Sender<Job>,
@@ -164,9 +165,10 @@ impl Db {
             .with_init(move |c| {
                 let marks = marks.clone();
                 c.update_hook(Some(move |action, _: &str, table: &str, _| {
-                    // Queued (insert), put back in the queue (update), or an endpoint resumed.
+                    // Queued (insert), put back in the queue (update), an endpoint resumed, or the
+                    // WhatsApp Cloud API switched on: the senders look at their queues again.
                     let queue = table == "outbox" && action != rusqlite::hooks::Action::SQLITE_DELETE;
-                    if queue || table == "webhook_endpoints" {
+                    if queue || table == "webhook_endpoints" || table == "whatsapp_settings" {
                         marks.queued.store(true, std::sync::atomic::Ordering::Release);
                     }
                 }))?;
@@ -189,7 +191,8 @@ impl Db {
         &self.path
     }
 
-    /// Changes after every commit that queued mail or a webhook delivery: the senders wait on it.
+    /// Changes after every commit that queued a message or changed what a sender may send: the
+    /// senders wait on it.
     pub fn outbox_changes(&self) -> tokio::sync::watch::Receiver<u64> {
         self.outbox.signal.subscribe()
     }
