@@ -205,10 +205,7 @@ async fn self_service(
         return Ok(invalid(&page, &asked));
     };
     match outcome {
-        requests::Outcome::Done { said, code } => {
-            Ok(super::see_other_with_flash(&format!("/o/{code}?t={token}#help"), &said))
-        }
-        requests::Outcome::Refused { said, code } => {
+        requests::Outcome::Done { said, code } | requests::Outcome::Refused { said, code } => {
             Ok(super::see_other_with_flash(&format!("/o/{code}?t={token}#help"), &said))
         }
         requests::Outcome::Invalid { errors, code } => {

@@ -1,7 +1,7 @@
 //! The seller's other order actions: one-tap WhatsApp messages (logged on the timeline, carrying a
 //! fresh order link when the message has one), internal notes, tags, and the order's links.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use super::transition::{self, Refusal, Step};
@@ -65,10 +65,8 @@ pub fn new_link(
         event(tx, order, EventKind::Link, &format!("{n} earlier link(s) turned off"), actor, &at)?;
         actor.record(tx, "order.links_revoked", &order.code, &format!("{n} link(s)"))?;
     }
-    let days = desk::rules(tx)?.link_days.unwrap_or(links.days);
-    let expires = db::ts(now + Duration::days(days));
-    let token = orders::new_token(tx, order.id, crate::domain::orders::LinkScope::Manage, &at, &expires)?;
-    Ok(format!("{}/o/{}?t={token}", links.base, order.code))
+    let (code, token) = db::notify::new_order_link(tx, order.id, links.days, now)?.ok_or(Refusal::NotFound)?;
+    Ok(format!("{}/o/{code}?t={token}", links.base))
 }
 
 /// Turns off every link of an order; returns how many were live.
