@@ -272,6 +272,8 @@ fn demo_shop(conn: &Connection) -> rusqlite::Result<()> {
         shop.intro = "Hand-block prints, silk and silver from the workshops of Jaipur.\n\nOrder here or on WhatsApp; cash on delivery across India.".into();
         shop.accent_color = "#b45309".into();
         settings::update(conn, &shop, &db::now())?;
+        // Silver made to measure: the demo takes custom-order requests.
+        settings::set_custom_orders(conn, true, &db::now())?;
     }
     Ok(())
 }

@@ -21,7 +21,7 @@ pub const JOBS: &[(&str, &str)] = &[
     ),
     (
         "expire_drafts",
-        "Cancels draft orders not sent to the shop in time, and pending orders of the direct flow not confirmed in time (reason: expired), and releases their stock",
+        "Cancels draft orders not sent to the shop in time, and pending orders of the direct flow not confirmed in time (reason: expired), and releases their stock; expires custom-order requests not quoted within 72 hours and quotes not accepted in time",
     ),
     (
         "follow_ups",
@@ -89,7 +89,7 @@ pub async fn run(
     let outcome = tokio::task::spawn_blocking(move || match job {
         "backup" => run_backup(&d, &config),
         "purge" => run_purge(&d, &config, now),
-        "expire_drafts" => run_expire_drafts(&d, now),
+        "expire_drafts" => run_expire_drafts(&d, &config, now),
         "follow_ups" => run_follow_ups(&d, now),
         other => Err(format!("unknown job {other}")),
     })
@@ -136,22 +136,27 @@ fn run_purge(db: &Db, config: &Config, now: DateTime<Utc>) -> Result<String, Str
         crate::db::notify::purge_unsubscribe_tokens(tx, &quarter_ago)?;
         crate::db::requests::purge_rate_events(tx, &day_ago)?;
         crate::db::account::purge(tx, &db::ts(now), &day_ago)?;
-        let erased = app::privacy::erase_due(tx, now)?;
+        let (erased, requests) = app::privacy::erase_due(tx, now)?;
+        crate::db::custom::purge_tokens(tx, &db::ts(now))?;
         let c = crate::db::carts::purge(tx, &db::ts(now))?;
         let (k, l) = crate::db::orders::purge(tx, &day_ago, &db::ts(now))?;
         Ok(format!(
             "removed {s} sessions, {t} links, {th} sign-in counters, {j} job runs, {o} sent messages, {c} carts, \
-                 {k} order keys, {l} order links; erased the personal data of {erased} order(s)"
+                 {k} order keys, {l} order links; erased the personal data of {erased} order(s) and {requests} custom request(s)"
         ))
     })
     .map_err(|e| e.to_string())
 }
 
-fn run_expire_drafts(db: &Db, now: DateTime<Utc>) -> Result<String, String> {
-    let n = db
-        .write_blocking(|tx| app::orders::expire_drafts(tx, now, &Actor::scheduler()))
+fn run_expire_drafts(db: &Db, config: &Config, now: DateTime<Utc>) -> Result<String, String> {
+    let days = config.orders.link_days;
+    let (n, requests) = db
+        .write_blocking(|tx| {
+            let n = app::orders::expire_drafts(tx, now, &Actor::scheduler())?;
+            Ok((n, app::custom::expire_due(tx, now, days)?))
+        })
         .map_err(|e: AppError| e.to_string())?;
-    Ok(format!("cancelled {n} expired order(s)"))
+    Ok(format!("cancelled {n} expired order(s); {requests} custom request(s) expired"))
 }
 
 fn run_follow_ups(db: &Db, now: DateTime<Utc>) -> Result<String, String> {

@@ -11,6 +11,7 @@ pub mod api_tokens;
 pub mod cart;
 pub mod checkout;
 pub mod collections;
+pub mod custom;
 pub mod customers;
 pub mod import;
 pub mod notify;

@@ -10,11 +10,12 @@ use crate::app::Actor;
 use crate::db::{self, privacy as stored};
 use crate::error::AppError;
 
-/// Erases the personal data of every order past the retention period; returns how many.
-pub fn erase_due(tx: &Connection, now: DateTime<Utc>) -> Result<usize, AppError> {
+/// Erases the personal data of every order and custom request past the retention period; returns
+/// how many of each.
+pub fn erase_due(tx: &Connection, now: DateTime<Utc>) -> Result<(usize, usize), AppError> {
     let days = stored::erase_after_days(tx)?;
     if days == 0 {
-        return Ok(0);
+        return Ok((0, 0));
     }
     let at = db::ts(now);
     let due = stored::due(tx, &db::ts(now - Duration::days(days)))?;
@@ -30,13 +31,18 @@ pub fn erase_due(tx: &Connection, now: DateTime<Utc>) -> Result<usize, AppError>
     for c in customers {
         stored::delete_customer(tx, c)?;
     }
-    if n > 0 {
-        Actor::system().record(tx, "privacy.retention", "", &format!("{n} order(s) erased after {days} days"))?;
+    let mut requests = 0;
+    for id in stored::requests_due(tx, &db::ts(now - Duration::days(days)))? {
+        requests += usize::from(stored::erase_request(tx, id, &at)?);
     }
-    Ok(n)
+    if n + requests > 0 {
+        let said = format!("{n} order(s) and {requests} custom request(s) erased after {days} days");
+        Actor::system().record(tx, "privacy.retention", "", &said)?;
+    }
+    Ok((n, requests))
 }
 
-/// Erases everything about one customer (the right to erasure): every order's personal data, the
+/// Erases everything about one customer (the right to erasure): every order's and custom request's personal data, the
 /// accounts, sign-in codes and messages of their emails, and their own record with its notes and
 /// tags. Amounts and items stay. Returns how many orders were erased; `None` without such a customer.
 pub fn erase_customer(
@@ -50,6 +56,9 @@ pub fn erase_customer(
     }
     let at = db::ts(now);
     let (orders, emails) = stored::customer_orders(tx, customer_id)?;
+    for id in stored::customer_requests(tx, customer_id)? {
+        stored::erase_request(tx, id, &at)?;
+    }
     for id in &orders {
         stored::erase_order(tx, *id, &at)?;
     }

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod carts;
 pub mod catalog;
 pub mod checkout;
+pub mod custom;
 pub mod customers;
 pub mod dashboard;
 pub mod desk;

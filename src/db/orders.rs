@@ -11,7 +11,7 @@ const ORDER_COLUMNS: &str = "id, code, status, payment_status, currency, subtota
     address_line1, address_line2, city, region, postal_code, country, payment_code, payment_kind, payment_name,
     payment_instructions, payment_account, payment_network, discount_code, note, cancel_reason, expires_at, created_at,
     paid, stock_committed, courier, tracking_number, tracking_url, failed_reason, confirmed_at, shipped_at, delivered_at,
-    channel, customer_id";
+    channel, customer_id, kind = 'custom', no_cancel";
 
 fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
     Ok(Order {
@@ -60,6 +60,8 @@ fn order_from_row(r: &Row<'_>) -> rusqlite::Result<Order> {
         delivered_at: r.get(40)?,
         channel: r.get(41)?,
         customer_id: r.get(42)?,
+        custom: r.get(43)?,
+        no_cancel: r.get(44)?,
     })
 }
 

@@ -193,13 +193,76 @@ pub fn export(conn: &Connection, customer_id: i64) -> rusqlite::Result<Value> {
             conn.query_row("SELECT 1 FROM mail_optouts WHERE email = :e", named_params! {":e": e}, |_| Ok(())).is_ok()
         })
         .collect();
+    let mut requests = Vec::new();
+    for id in customer_requests(conn, customer_id)? {
+        let mut r = rows(conn, "SELECT * FROM custom_requests WHERE id = :id", id)?.pop().unwrap_or(Value::Null);
+        r["history"] = Value::Array(rows(
+            conn,
+            "SELECT at, status, note, actor FROM custom_request_events WHERE request_id = :id ORDER BY id",
+            id,
+        )?);
+        r["reference_photos"] =
+            json!(conn.query_row("SELECT count(*) FROM custom_request_photos WHERE request_id = ?1", [id], |x| {
+                x.get::<_, i64>(0)
+            })?);
+        requests.push(r);
+    }
     Ok(json!({
         "customer": customer.into_iter().next().unwrap_or(Value::Null),
+        "custom_requests": requests,
         "tags": tags,
         "orders": orders,
         "accounts": accounts,
         "unsubscribed_from_follow_ups": optouts,
     }))
+}
+
+/// Custom-order requests closed (accepted, declined, expired) at or before `cutoff` whose personal
+/// data is still there.
+pub fn requests_due(conn: &Connection, cutoff: &str) -> rusqlite::Result<Vec<i64>> {
+    conn.prepare(
+        "SELECT id FROM custom_requests
+         WHERE erased_at IS NULL AND status IN ('accepted', 'declined', 'expired') AND updated_at <= :c ORDER BY id",
+    )?
+    .query_map(named_params! {":c": cutoff}, |r| r.get(0))?
+    .collect()
+}
+
+/// A customer's custom-order requests: by their number, or by an email of theirs. Read before
+/// their orders are erased (the emails are found through them).
+pub fn customer_requests(conn: &Connection, customer_id: i64) -> rusqlite::Result<Vec<i64>> {
+    conn.prepare(
+        "SELECT id FROM custom_requests r WHERE r.erased_at IS NULL AND (
+           r.customer_phone = (SELECT phone FROM customers WHERE id = :c)
+           OR (r.customer_email != '' AND lower(r.customer_email) IN (
+             SELECT lower(customer_email) FROM orders WHERE customer_id = :c AND customer_email != ''
+             UNION SELECT lower(email) FROM customers WHERE id = :c AND email != '')))
+         ORDER BY id",
+    )?
+    .query_map(named_params! {":c": customer_id}, |r| r.get(0))?
+    .collect()
+}
+
+/// Erases a request's personal data: name, number, email, what was asked for in the customer's
+/// words, their notes, the reference photos and the links. The quote's amounts stay.
+pub fn erase_request(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "UPDATE custom_requests SET customer_name = '', customer_phone = 'erased', customer_email = '',
+           description = '', reason = '', placed_ip = '', erased_at = :now, updated_at = :now
+         WHERE id = :r AND erased_at IS NULL",
+        named_params! {":r": id, ":now": now},
+    )?;
+    if n == 0 {
+        return Ok(false);
+    }
+    for sql in [
+        "DELETE FROM custom_request_photos WHERE request_id = :r",
+        "DELETE FROM custom_request_tokens WHERE request_id = :r",
+        "UPDATE custom_request_events SET note = '' WHERE request_id = :r AND actor = 'customer' AND status != 'accepted'",
+    ] {
+        conn.execute(sql, named_params! {":r": id})?;
+    }
+    Ok(true)
 }
 
 /// How many orders have had their personal data erased.

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0018_orders_version", include_str!("migrations/0018_orders_version.sql")),
     ("0019_webhooks", include_str!("migrations/0019_webhooks.sql")),
     ("0020_notices", include_str!("migrations/0020_notices.sql")),
+    ("0021_custom_orders", include_str!("migrations/0021_custom_orders.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -8,7 +8,7 @@ use crate::domain::shop::ShopSettings;
 pub fn get(conn: &Connection) -> rusqlite::Result<ShopSettings> {
     conn.query_row(
         "SELECT name, currency, currency_minor_units, country_calling_code, whatsapp_number, contact_email, address,
-           intro, accent_color, logo_version, time_zone
+           intro, accent_color, logo_version, time_zone, custom_orders
          FROM shop_settings WHERE id = 1",
         [],
         |r| {
@@ -25,6 +25,7 @@ pub fn get(conn: &Connection) -> rusqlite::Result<ShopSettings> {
                 logo_version: r.get(9)?,
                 // A zone this binary's tz database does not know falls back to UTC.
                 time_zone: crate::domain::zone::Zone::parse(&r.get::<_, String>(10)?).unwrap_or_default(),
+                custom_orders: r.get(11)?,
             })
         },
     )
@@ -39,6 +40,15 @@ pub fn update(conn: &Connection, s: &ShopSettings, now: &str) -> rusqlite::Resul
         named_params! {":name": s.name, ":cur": s.currency, ":minor": s.currency_minor_units,
         ":cc": s.country_calling_code, ":wa": s.whatsapp_number, ":email": s.contact_email,
         ":addr": s.address, ":intro": s.intro, ":accent": s.accent_color, ":tz": s.time_zone.name(), ":now": now},
+    )?;
+    Ok(())
+}
+
+/// Switches custom-order requests on the storefront on or off.
+pub fn set_custom_orders(conn: &Connection, on: bool, now: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE shop_settings SET custom_orders = :on, updated_at = :now WHERE id = 1",
+        named_params! {":on": on, ":now": now},
     )?;
     Ok(())
 }

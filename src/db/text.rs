@@ -72,6 +72,12 @@ impl Named for MessageStatus {
     }
 }
 
+impl Named for crate::domain::custom::CustomStatus {
+    fn from_name(name: &str) -> Option<Self> {
+        crate::domain::custom::CustomStatus::parse(name)
+    }
+}
+
 impl Named for crate::domain::api_tokens::Scope {
     fn from_name(name: &str) -> Option<Self> {
         crate::domain::api_tokens::Scope::parse(name)

@@ -10,6 +10,7 @@ pub mod checkout;
 pub mod checkout_admin;
 pub mod clock;
 pub mod cors;
+pub mod custom;
 pub mod customers;
 pub mod dashboard;
 pub mod desk;

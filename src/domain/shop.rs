@@ -25,6 +25,8 @@ pub struct ShopSettings {
     pub logo_version: String,
     /// Where times are shown to people (the database keeps UTC).
     pub time_zone: super::zone::Zone,
+    /// The storefront takes custom-order requests (`/custom`); set by its own form.
+    pub custom_orders: bool,
 }
 
 impl ShopSettings {
@@ -53,6 +55,7 @@ impl Default for ShopSettings {
             accent_color: String::new(),
             logo_version: String::new(),
             time_zone: super::zone::Zone::default(),
+            custom_orders: false,
         }
     }
 }
@@ -169,6 +172,7 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ShopSettings, FieldErr
         accent_color,
         logo_version: String::new(),
         time_zone,
+        custom_orders: false,
     })
 }
 

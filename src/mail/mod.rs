@@ -2,6 +2,7 @@
 //! Just before a message goes, what could not be known (or should not wait) in the outbox is
 //! filled in: the shop's address, a new order link, a follow-up's unsubscribe link.
 
+pub mod custom;
 mod layout;
 pub mod messages;
 pub mod notices;

@@ -74,7 +74,10 @@ fn frame(
                             li { a href=(format!("mailto:{}", shop.contact_email)) { (shop.contact_email) } }
                         }
                     }
-                    p { a href="/account" { "Your orders" } }
+                    p {
+                        a href="/account" { "Your orders" }
+                        @if shop.custom_orders { " · " a href="/custom" { "Request a custom order" } }
+                    }
                 }
             }
         }
@@ -86,6 +89,7 @@ const NAV: &[(&str, &str, bool)] = &[
     ("/admin", "Dashboard", false),
     ("/admin/orders", "Orders", false),
     ("/admin/customers", "Customers", false),
+    ("/admin/custom", "Custom orders", false),
     ("/admin/reviews", "Reviews", false),
     ("/admin/products", "Products", false),
     ("/admin/collections", "Collections", false),

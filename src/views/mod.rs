@@ -6,6 +6,7 @@ pub mod assets;
 pub mod cart;
 pub mod checkout;
 pub mod components;
+pub mod custom;
 pub mod errors;
 pub mod images;
 pub mod layout;

@@ -6,6 +6,7 @@ pub mod api;
 pub mod assets;
 pub mod cart;
 pub mod checkout;
+pub mod custom;
 pub mod extract;
 pub mod form_stash;
 pub mod health;
@@ -56,6 +57,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/account/addresses/{id}/delete", web::post().to(account::delete_address))
         .route("/unsubscribe", web::get().to(unsubscribe::ask))
         .route("/unsubscribe", web::post().to(unsubscribe::confirm))
+        .route("/custom", web::get().to(custom::form))
+        .route("/custom", web::post().to(custom::submit))
+        .route("/q/{code}", web::get().to(custom::show))
+        .route("/q/{code}/again", web::post().to(custom::again))
+        .route("/q/{code}/photos/{id}/{size}", web::get().to(custom::photo))
+        .route("/q/{code}/{answer}", web::post().to(custom::answer))
         .route("/o/lost", web::get().to(order_page::lost))
         .route("/o/lost", web::post().to(order_page::lost_send))
         .route("/o/{code}", web::get().to(order_page::show))

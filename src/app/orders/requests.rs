@@ -27,7 +27,7 @@ fn facts(c: &Connection, order: &Order) -> Result<(Policy, Facts, Vec<Request>, 
         delivered_at: order.delivered_at.as_deref().and_then(db::parse_ts),
         rated: rating.is_some(),
         open: requests.iter().filter(|r| r.status == RequestStatus::Open).map(|r| r.kind).collect(),
-        no_cancel_after_confirm: false,
+        no_cancel_after_confirm: order.no_cancel,
     };
     Ok((stored::policy(c)?, facts, requests, rating))
 }

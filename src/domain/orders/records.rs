@@ -49,6 +49,10 @@ pub struct Order {
     pub delivered_at: Option<String>,
     /// The customer of its WhatsApp number (linked by the database).
     pub customer_id: Option<i64>,
+    /// Made from an accepted custom-order quote (not from the catalogue).
+    pub custom: bool,
+    /// The seller said so in the quote: once confirmed, it cannot be cancelled by asking.
+    pub no_cancel: bool,
 }
 
 /// What an order line keeps of the catalogue.

@@ -4,6 +4,7 @@ pub mod api_tokens;
 pub mod auth;
 pub mod checkout;
 pub mod collections;
+pub mod custom;
 pub mod customers;
 pub mod dashboard;
 pub mod new_order;

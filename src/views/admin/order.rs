@@ -256,6 +256,11 @@ pub fn page(ctx: &Admin, d: &OrderDesk, echo: &Echo) -> Markup {
         p.order-head {
             (status_badge(o.status)) " " (payment_badge(o.payment_status)) " · placed " (time(&o.created_at, ctx.page.zone)) " · " (o.channel.replace('_', " "))
             @if let Some(r) = o.cancel_reason.as_ref().filter(|_| o.status == Status::Cancelled) { " · " (r) }
+            @if o.custom {
+                " · custom order"
+                @if let Some(l) = d.lines.first() { " " a href=(format!("/admin/custom/{}", l.sku)) { (l.sku) } }
+                @if o.no_cancel { " · cannot be cancelled by asking once confirmed" }
+            }
         }
         @if !d.flags.is_empty() {
             section.card.review aria-labelledby="review-h" {

@@ -70,6 +70,19 @@ pub fn page(ctx: &Admin, s: &SettingsInput, errors: &FieldErrors, test_to: &str,
                     button type="submit" { "Upload logo" }
                 }
             }
+            section.card aria-labelledby="custom-h" {
+                h2 #custom-h { "Custom orders" }
+                p { "Customers describe what they would like made, with up to five reference photos; you answer with a quote from "
+                    a href="/admin/custom" { "Custom orders" } ", and an accepted quote becomes an order." }
+                form method="post" action="/admin/settings/custom-orders" {
+                    (csrf(&ctx.page.csrf))
+                    div.field.check {
+                        input #custom-on type="checkbox" name="on" value="on" checked[ctx.page.shop.custom_orders];
+                        label for="custom-on" { "Take custom-order requests (the shop's footer links to the form at /custom)" }
+                    }
+                    button type="submit" { "Save" }
+                }
+            }
             section.card aria-labelledby="mail-h" {
                 h2 #mail-h { "Email" }
                 @if let Some(p) = mail_problem { p.notice { (p) } }

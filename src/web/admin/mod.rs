@@ -5,10 +5,11 @@ mod audit;
 mod auth;
 mod checkout;
 mod collections;
+mod custom;
 pub(crate) mod customers;
 pub mod dashboard;
 pub(crate) mod export;
-mod multipart;
+pub(crate) mod multipart;
 mod new_order;
 mod notices;
 mod ops;
@@ -48,6 +49,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/orders/new", web::post().to(new_order::step))
         .route("/admin/orders/requests", web::get().to(requests::queue))
         .route("/admin/requests/{id}/answer", web::post().to(requests::answer))
+        .route("/admin/custom", web::get().to(custom::queue))
+        .route("/admin/custom/{code}", web::get().to(custom::show))
+        .route("/admin/custom/{code}/quote", web::post().to(custom::quote))
+        .route("/admin/custom/{code}/decline", web::post().to(custom::decline))
+        .route("/admin/custom/{code}/whatsapp", web::post().to(custom::whatsapp))
+        .route("/admin/custom/{code}/photos/{id}/{size}", web::get().to(custom::photo))
+        .route("/admin/settings/custom-orders", web::post().to(settings::save_custom_orders))
         .route("/admin/reviews", web::get().to(reviews::list))
         .route("/admin/reviews/{code}/publish", web::post().to(reviews::publish))
         .route("/admin/reviews/{code}/withdraw", web::post().to(reviews::withdraw))

@@ -40,8 +40,9 @@ pub async fn save(
     change_profile(&state, move |tx| {
         let mut new = new;
         settings::update(tx, &new, &db::now())?;
-        // The logo is changed by its own form; keep the one stored.
-        new.logo_version = settings::get(tx)?.logo_version;
+        // The logo and custom orders are changed by their own forms; keep what is stored.
+        let stored = settings::get(tx)?;
+        (new.logo_version, new.custom_orders) = (stored.logo_version, stored.custom_orders);
         actor.record(tx, "settings.update", "shop", &changed_fields(&old, &new))?;
         Ok(new)
     })
@@ -169,4 +170,31 @@ async fn set_logo(
         Ok(ShopSettings { logo_version: version, ..settings::get(tx)? })
     })
     .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CustomOrdersForm {
+    pub on: Option<String>,
+}
+
+/// Switches custom-order requests (`/custom`) on or off.
+pub async fn save_custom_orders(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<CustomOrdersForm>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, on) = (admin.actor(), form.on.is_some());
+    change_profile(&state, move |tx| {
+        settings::set_custom_orders(tx, on, &db::now())?;
+        actor.record(tx, "settings.custom_orders", "shop", if on { "on" } else { "off" })?;
+        Ok(settings::get(tx)?)
+    })
+    .await?;
+    let said = if on {
+        "Custom-order requests are on: the shop's footer links to the form."
+    } else {
+        "Custom-order requests are off."
+    };
+    Ok(see_other_with_flash("/admin/settings", said))
 }
