@@ -3,6 +3,7 @@
 mod account;
 #[path = "../common/mod.rs"]
 mod common;
+mod custom;
 mod desk;
 mod harness;
 
