@@ -256,6 +256,16 @@ async fn a_custom_request_is_quoted_changed_accepted_and_delivered() {
     let res = answer(&app, &customer, &emailed, "/q/Q-1001/accept", &details).await;
     let page = app.get_as(&customer, &location(&res)).await.text().await.unwrap();
     assert!(page.contains("accepted already"), "{page}");
+    let api: Value = Client::new()
+        .get(app.url(&format!("/api/v1/admin/orders/{code}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((api["kind"].as_str(), api["items"][0]["sku"].as_str()), (Some("custom"), Some("Q-1001")), "{api}");
     let (_, desk) = app.page(&format!("/admin/orders/{code}")).await;
     assert!(desk.contains("custom order") && desk.contains("href=\"/admin/custom/Q-1001\""));
 

@@ -152,6 +152,7 @@ fn order_json(c: &Connection, code: &str) -> Result<Option<Value>, AppError> {
         "payment_status": o.payment_status.as_str(),
         "allowed_transitions": o.status.next().iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         "channel": o.channel,
+        "kind": if o.custom { "custom" } else { "catalogue" },
         "currency": o.currency,
         "subtotal": o.subtotal,
         "delivery_fee": o.delivery_fee,

@@ -359,12 +359,14 @@ fn admin_order() -> Value {
     let money = json!({"type": "integer", "description": "Minor units of `currency` (paise, cents)."});
     json!({
         "type": "object", "additionalProperties": false,
-        "required": ["code", "status", "payment_status", "allowed_transitions", "channel", "currency", "subtotal", "delivery_fee", "discount", "total", "paid", "balance", "customer", "delivery", "payment", "items", "tags", "payments", "timeline", "created_at"],
+        "required": ["code", "status", "payment_status", "allowed_transitions", "channel", "kind", "currency", "subtotal", "delivery_fee", "discount", "total", "paid", "balance", "customer", "delivery", "payment", "items", "tags", "payments", "timeline", "created_at"],
         "properties": {
             "code": {"type": "string"}, "status": {"$ref": "#/components/schemas/Status"},
             "payment_status": {"$ref": "#/components/schemas/PaymentStatus"},
             "allowed_transitions": {"type": "array", "items": {"$ref": "#/components/schemas/Status"}},
-            "channel": {"type": "string"}, "currency": {"type": "string"},
+            "channel": {"type": "string"},
+            "kind": {"enum": ["catalogue", "custom"], "description": "custom: made from an accepted custom-order quote (its one line has no variant)"},
+            "currency": {"type": "string"},
             "subtotal": money, "delivery_fee": money, "discount": money, "total": money,
             "paid": {"type": "integer", "description": "Payments less refunds, in minor units"},
             "balance": {"type": "integer", "minimum": 0, "description": "Still to pay, in minor units"},
