@@ -1148,7 +1148,7 @@ CREATE TABLE custom_requests (
     budget INTEGER CHECK (budget IS NULL OR budget >= 0),
     currency TEXT NOT NULL,
     customer_name TEXT NOT NULL,
-    -- E.164 (or 'erased:<id>' once erased).
+    -- E.164 (or 'erased:<request id>' once erased).
     customer_phone TEXT NOT NULL,
     customer_email TEXT NOT NULL DEFAULT '',
     -- The quote, once sent: the price of one, the delivery fee, when it can be delivered, notes.
@@ -1166,6 +1166,8 @@ CREATE TABLE custom_requests (
     -- Why it was declined (by either side), or what the customer wants changed.
     reason TEXT NOT NULL DEFAULT '',
     order_id INTEGER REFERENCES orders (id) ON DELETE SET NULL,
+    -- The request the customer made of it by asking again (once).
+    asked_again_id INTEGER REFERENCES custom_requests (id) ON DELETE SET NULL,
     placed_ip TEXT NOT NULL DEFAULT '',
     erased_at TEXT,
     created_at TEXT NOT NULL,
@@ -1212,5 +1214,31 @@ CREATE INDEX custom_request_tokens_request ON custom_request_tokens (request_id)
 ALTER TABLE orders ADD COLUMN kind TEXT NOT NULL DEFAULT 'catalogue' CHECK (kind IN ('catalogue', 'custom'));
 ALTER TABLE orders ADD COLUMN no_cancel INTEGER NOT NULL DEFAULT 0 CHECK (no_cancel IN (0, 1));
 
+-- Messages about a request (to the seller and the customer), erased with its personal data.
+ALTER TABLE outbox ADD COLUMN custom_request_id INTEGER REFERENCES custom_requests (id) ON DELETE SET NULL;
+CREATE INDEX outbox_custom_request ON outbox (custom_request_id) WHERE custom_request_id IS NOT NULL;
+
 -- The storefront takes custom-order requests only when the owner switches it on.
 ALTER TABLE shop_settings ADD COLUMN custom_orders INTEGER NOT NULL DEFAULT 0 CHECK (custom_orders IN (0, 1));
+
+-- WhatsApp sign-in (issue 13): a code sent as an authentication template proves a number. An
+-- account is an email, a proven number, or both; the seller sees a proven number as verified.
+ALTER TABLE whatsapp_settings ADD COLUMN sign_in_template TEXT NOT NULL DEFAULT '';
+ALTER TABLE account_codes ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+CREATE INDEX account_codes_phone ON account_codes (phone, id) WHERE phone != '';
+CREATE TABLE customer_accounts_new (
+    id INTEGER PRIMARY KEY,
+    -- NULL for an account known only by its WhatsApp number.
+    email TEXT UNIQUE COLLATE NOCASE,
+    -- E.164, set once proven through WhatsApp; empty until then.
+    phone TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    last_sign_in_at TEXT,
+    CHECK (email IS NOT NULL OR phone != '')
+);
+INSERT INTO customer_accounts_new (id, email, phone, created_at, last_sign_in_at)
+SELECT id, email, phone, created_at, last_sign_in_at FROM customer_accounts;
+DROP TABLE customer_accounts;
+ALTER TABLE customer_accounts_new RENAME TO customer_accounts;
+CREATE UNIQUE INDEX customer_accounts_phone ON customer_accounts (phone) WHERE phone != '';
+ALTER TABLE customers ADD COLUMN whatsapp_verified_at TEXT;

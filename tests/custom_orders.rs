@@ -84,7 +84,14 @@ async fn answer(
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
     let token = link.split("t=").nth(1).unwrap();
-    let mut all = vec![("t", token)];
+    // The answer names the quote the page showed.
+    let page = app.get_as(customer, link).await.text().await.unwrap();
+    let quoted_at = page
+        .split("name=\"quoted_at\" value=\"")
+        .nth(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+        .unwrap_or_default();
+    let mut all = vec![("t", token), ("quoted_at", quoted_at.as_str())];
     all.extend_from_slice(fields);
     // The CSRF token is the browser's: any form page gives it (a request waiting for its quote has no form).
     app.submit_as(customer, "/custom", action, &all).await
@@ -155,7 +162,8 @@ async fn a_custom_request_is_quoted_changed_accepted_and_delivered() {
     assert_eq!(link_in(&receipt, &app).split("?t=").next(), Some("/q/Q-1001"));
     let notice = arrives(&received, "Custom-order request Q-1001 from Meera Iyer").await;
     assert_eq!(notice.header("To"), Some("shop@example.com"));
-    assert!(notice.text().contains("2 reference photo(s)") && notice.text().contains("/admin/custom/"));
+    assert!(notice.text().contains("2 reference photo(s)"));
+    assert!(notice.text().contains(&app.url("/admin/custom/Q-1001")), "{}", notice.text());
 
     // Nothing to accept before a quote.
     let res = answer(&app, &customer, &link, "/q/Q-1001/accept", &[("delivery", "pickup"), ("payment", "cod")]).await;
@@ -231,6 +239,14 @@ async fn a_custom_request_is_quoted_changed_accepted_and_delivered() {
         ("postal_code", "302001"),
         ("payment", "upi"),
     ];
+    // An answer to a quote the seller has replaced since is not taken.
+    let token_q = emailed.split("t=").nth(1).unwrap();
+    let mut stale = vec![("t", token_q), ("quoted_at", "2026-01-01T00:00:00.000Z")];
+    stale.extend_from_slice(&details);
+    let res = app.submit_as(&customer, "/custom", "/q/Q-1001/accept", &stale).await;
+    let page = app.get_as(&customer, &location(&res)).await.text().await.unwrap();
+    assert!(page.contains("The shop has sent a new quote since"), "{page}");
+    assert_eq!(app.count("SELECT count(*) FROM orders WHERE kind = 'custom'"), 0);
     let res = answer(&app, &customer, &emailed, "/q/Q-1001/accept", &details).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let order_link = location(&res);
@@ -252,10 +268,12 @@ async fn a_custom_request_is_quoted_changed_accepted_and_delivered() {
     assert_eq!(app.ints("SELECT on_hand * 1000 + reserved FROM variants ORDER BY id"), stock_before, "no stock moves");
     assert_eq!(status_of(&app, "Q-1001"), "accepted");
     arrives(&received, &format!("New order {code} from Meera Iyer")).await;
-    // Accepting again is refused: it is an order already.
+    // A second tap on "accept" makes no second order: it leads to this one, with a new link.
     let res = answer(&app, &customer, &emailed, "/q/Q-1001/accept", &details).await;
-    let page = app.get_as(&customer, &location(&res)).await.text().await.unwrap();
-    assert!(page.contains("accepted already"), "{page}");
+    let again = location(&res);
+    assert!(again.starts_with(&format!("/o/{code}?t=")) && again != order_link, "{again}");
+    assert_eq!(app.get_as(&customer, &again).await.status(), StatusCode::OK);
+    assert_eq!(app.count("SELECT count(*) FROM orders WHERE kind = 'custom'"), 1);
     let api: Value = Client::new()
         .get(app.url(&format!("/api/v1/admin/orders/{code}")))
         .bearer_auth(&token)
@@ -358,6 +376,10 @@ async fn requests_expire_unanswered_and_quotes_at_their_expiry() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let again = location(&res);
     assert!(again.starts_with("/q/Q-1002?t="), "{again}");
+    // A second tap goes to the same new request.
+    let res = answer(&app, &customer, &link, "/q/Q-1001/again", &[]).await;
+    assert!(location(&res).starts_with("/q/Q-1002?t="), "{}", location(&res));
+    assert_eq!(app.count("SELECT count(*) FROM custom_requests"), 2);
     assert_eq!(app.count("SELECT count(*) FROM custom_request_photos p JOIN custom_requests r ON r.id = p.request_id WHERE r.code = 'Q-1002'"), 1);
 
     // A quote for a day; accepted after it, refused with a way to ask again.
@@ -382,6 +404,15 @@ async fn requests_expire_unanswered_and_quotes_at_their_expiry() {
     let res = app.submit("/admin/custom/Q-1002", "/admin/custom/Q-1002/quote", &quote).await;
     let page = app.get(&location(&res)).await.text().await.unwrap();
     assert!(page.contains("expired already"), "{page}");
+
+    // Retention erases requests that ended without an order, a set number of days after.
+    app.db().execute("UPDATE privacy SET erase_after_days = 2", []).unwrap();
+    let purge = || souk::jobs::run(&app.state.db, &app.state.config, &app.state.clock, "purge", "manual");
+    assert!(purge().await.unwrap().contains("0 custom request(s)"));
+    clock.advance(Duration::days(2) + Duration::minutes(1));
+    assert!(purge().await.unwrap().contains("and 2 custom request(s)"));
+    assert_eq!(app.count("SELECT count(*) FROM custom_request_photos"), 0);
+    assert_eq!(app.count("SELECT count(*) FROM custom_requests WHERE customer_email != '' OR description != ''"), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -439,6 +470,15 @@ async fn bad_requests_are_refused_and_store_nothing() {
     let page = app.get_as(&customer, &link).await.text().await.unwrap();
     assert!(page.contains("We do not engrave rings.") && page.contains("Ask the shop again"));
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'custom.decline' AND target = 'Q-1001'"), 1);
+
+    // Someone who never ordered has no customer page: the owner erases the request itself.
+    let messages = "SELECT count(*) FROM outbox WHERE custom_request_id = 1";
+    assert!(app.count(messages) > 0, "the seller was told");
+    let res = app.submit("/admin/custom/Q-1001", "/admin/custom/Q-1001/erase", &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("SELECT count(*) FROM custom_requests WHERE erased_at IS NOT NULL AND description = '' AND customer_phone = 'erased:1'"), 1);
+    assert_eq!(app.count(messages), 0, "the messages about it go too");
+    assert_eq!(app.get_as(&customer, &link).await.status(), StatusCode::NOT_FOUND);
 
     // Switched off, the form is not there.
     let res = app.submit("/admin/settings", "/admin/settings/custom-orders", &[]).await;

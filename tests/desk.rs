@@ -813,9 +813,9 @@ async fn direct_flow_pending_orders_expire_and_doctor_checks_payments_and_commit
     step(&app, &taken, "confirmed").await;
     app.state.clock.advance(chrono::Duration::minutes(119));
     let run = || souk::jobs::run(&app.state.db, &app.state.config, &app.state.clock, "expire_drafts", "manual");
-    assert_eq!(run().await.unwrap(), "cancelled 0 expired order(s)");
+    assert_eq!(run().await.unwrap(), "cancelled 0 expired order(s); 0 custom request(s) expired");
     app.state.clock.advance(chrono::Duration::minutes(2));
-    assert_eq!(run().await.unwrap(), "cancelled 1 expired order(s)");
+    assert_eq!(run().await.unwrap(), "cancelled 1 expired order(s); 0 custom request(s) expired");
     assert_eq!((status(&app, &waiting), status(&app, &taken)), ("cancelled".into(), "confirmed".into()));
     assert_eq!(on_hand(&app, &sku), (8, 0), "the expired order's unit is back on sale; the confirmed two are gone");
 

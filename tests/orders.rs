@@ -613,12 +613,12 @@ async fn drafts_not_sent_in_time_expire_and_release_their_stock() {
     let link = location(&res);
     let msg =
         souk::jobs::run(&app.state.db, &app.state.config, &app.state.clock, "expire_drafts", "manual").await.unwrap();
-    assert_eq!(msg, "cancelled 0 expired order(s)", "not yet due");
+    assert_eq!(msg, "cancelled 0 expired order(s); 0 custom request(s) expired", "not yet due");
     // The scheduler goes by the shop's clock: two days later the draft is due.
     app.state.clock.advance(chrono::Duration::hours(48) + chrono::Duration::seconds(1));
     let msg =
         souk::jobs::run(&app.state.db, &app.state.config, &app.state.clock, "expire_drafts", "manual").await.unwrap();
-    assert_eq!(msg, "cancelled 1 expired order(s)");
+    assert_eq!(msg, "cancelled 1 expired order(s); 0 custom request(s) expired");
     let (status, reason): (String, String) =
         app.db().query_row("SELECT status, cancel_reason FROM orders", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!((status.as_str(), reason.as_str()), ("cancelled", "expired"));

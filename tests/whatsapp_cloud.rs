@@ -62,6 +62,17 @@ async fn messages(
             ps.iter().filter(|p| p["type"] == "text").filter_map(|p| p["text"].as_str().map(str::to_string)).collect()
         })
         .unwrap_or_default();
+    // An authentication template: the code as the body's one parameter and as the copy-code
+    // button's URL parameter (Meta's documented shape for authentication templates).
+    let button = &t["components"][1];
+    let code_ok = params.len() == 1
+        && params[0].len() == 6
+        && params[0].chars().all(|c| c.is_ascii_digit())
+        && button["type"] == "button"
+        && button["sub_type"] == "url"
+        && button["index"] == "0"
+        && button["parameters"][0] == json!({"type": "text", "text": params[0]});
+    let notice_ok = params.len() == 4 && t["components"].as_array().is_some_and(|c| c.len() == 1);
     let shape_ok = b["messaging_product"] == "whatsapp"
         && b["recipient_type"] == "individual"
         && b["type"] == "template"
@@ -70,7 +81,7 @@ async fn messages(
         && t["name"].is_string()
         && t["language"]["code"] == "en"
         && t["components"][0]["type"] == "body"
-        && params.len() == 4
+        && (notice_ok || code_ok)
         && params.iter().all(|p| !p.is_empty() && !p.contains('\n'));
     if !shape_ok {
         return refuse(format!("bad shape: {b}"));
@@ -270,4 +281,118 @@ async fn notices_go_as_template_messages_retried_and_never_lost() {
         "every request had the documented shape: {:?}",
         api.refused.lock().unwrap()
     );
+}
+
+/// The code a WhatsApp sign-in message carried, once the stand-in has it.
+async fn code_sent(api: &GraphApi, n: usize) -> String {
+    assert!(eventually(10, || got(api, "sign_in_code").len() == n).await, "refused: {:?}", api.refused.lock().unwrap());
+    let (_, to, params) = got(api, "sign_in_code").pop().unwrap();
+    assert_eq!(to, "919812345678");
+    params[0].clone()
+}
+
+#[actix_web::test]
+async fn customers_sign_in_with_a_code_sent_to_whatsapp_and_the_number_is_verified() {
+    let (api_base, api) = graph_api().await;
+    let app = TestApp::spawn_demo_with(|c| {
+        c.whatsapp.api_base = api_base.clone();
+        c.whatsapp.retry_base_secs = 1;
+    })
+    .await;
+    app.setup_owner().await;
+    let res = app.submit("/admin/settings/orders", "/admin/settings/orders", &[("placements_per_hour", "0")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let customer = browser();
+
+    // Without a sign-in template, the account page offers email only.
+    let page = app.get_as(&customer, "/account").await.text().await.unwrap();
+    assert!(!page.contains("action=\"/account/whatsapp\""));
+    let res = app.submit_as(&customer, "/account", "/account/whatsapp", &[("phone", "+919812345678")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("sign-in codes by email only"));
+    let fields = [
+        ("mode", "also"),
+        ("phone_number_id", PHONE_ID),
+        ("access_token", TOKEN),
+        ("language", "en"),
+        ("sign_in_template", "sign_in_code"),
+    ];
+    assert_eq!(app.submit(SETTINGS, WHATSAPP, &fields).await.status(), StatusCode::SEE_OTHER);
+
+    // A guest order by WhatsApp number only, no email.
+    let sku = shop::stock(&app, "canvas-tote", 20);
+    let body = json!({"items": [{"sku": sku, "quantity": 3}],
+        "customer": {"name": "Meera Iyer", "phone": "+919812345678"},
+        "delivery": {"method": "pickup"}, "payment": {"method": "cod"}});
+    let placed: Value =
+        Client::new().post(app.url("/api/v1/orders")).json(&body).send().await.unwrap().json().await.unwrap();
+    let order = placed["code"].as_str().expect("placed").to_string();
+
+    // Signing in with a code sent to WhatsApp.
+    let page = app.get_as(&customer, "/account").await.text().await.unwrap();
+    assert!(page.contains("Or sign in with WhatsApp"));
+    let res = app.submit_as(&customer, "/account", "/account/whatsapp", &[("phone", "98123 45678")]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("Check WhatsApp"));
+    let code = code_sent(&api, 1).await;
+    // The message held the code only until it was sent.
+    assert!(
+        eventually(10, || app.count("SELECT count(*) FROM outbox WHERE kind = 'sign_in_whatsapp' AND status = 'sent' AND body_text NOT LIKE '%' || 'sign_in_code' || '%'") == 1).await
+    );
+    let phone = [("phone", "+919812345678")];
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let res = app.submit_as(&customer, "/account", "/account/whatsapp/code", &[phone[0], ("code", wrong)]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("That code is not right. 4 more tries"));
+    let res = app.submit_as(&customer, "/account", "/account/whatsapp/code", &[phone[0], ("code", &code)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cookie = set_cookie(&res, "souk_account").expect("a session");
+    let session = cookie.split(';').next().unwrap().split('=').nth(1).unwrap().to_string();
+    let page = app.get_as(&customer, "/account").await.text().await.unwrap();
+    assert!(page.contains("Signed in as <strong>+919812345678</strong>"), "{page}");
+    assert!(page.contains(&format!("<h2>{order}</h2>")), "the guest order by that number is there");
+    // The same code again is refused.
+    let other = browser();
+    let res = app.submit_as(&other, "/account", "/account/whatsapp/code", &[phone[0], ("code", &code)]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("was used already"));
+    // The seller sees the number as verified.
+    let id: i64 =
+        app.db().query_row("SELECT id FROM customers WHERE phone = '+919812345678'", [], |r| r.get(0)).unwrap();
+    let (_, page) = app.page(&format!("/admin/customers/{id}")).await;
+    assert!(page.contains("WhatsApp verified"));
+    // The API answers with the number and no email.
+    let res = Client::new().get(app.url("/api/v1/account/orders")).bearer_auth(&session).send().await.unwrap();
+    let mine: Value = res.json().await.unwrap();
+    assert_eq!((mine["email"].clone(), mine["phone"].clone()), (Value::Null, json!("+919812345678")));
+    assert_eq!(mine["orders"][0]["code"], order.as_str());
+    let mut spec: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    spec["$ref"] = json!("#/components/schemas/AccountOrders");
+    assert!(jsonschema::validator_for(&spec).unwrap().is_valid(&mine), "{mine}");
+
+    // Someone signed in by email adds the number: the number's account joins theirs.
+    let by_email = browser();
+    let res = app.submit_as(&by_email, "/account", "/account/sign-in", &[("email", "meera@example.com")]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let text: String = app
+        .db()
+        .query_row("SELECT body_text FROM outbox WHERE kind = 'sign_in' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let at = text.find(": ").unwrap() + 2;
+    let email_code = text[at..at + 6].to_string();
+    let res = app
+        .submit_as(&by_email, "/account", "/account/code", &[("email", "meera@example.com"), ("code", &email_code)])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = app.get_as(&by_email, "/account").await.text().await.unwrap();
+    assert!(page.contains("Add your WhatsApp number") && !page.contains(&format!("<h2>{order}</h2>")));
+    let res = app.submit_as(&by_email, "/account", "/account/whatsapp", &phone).await;
+    assert!(res.text().await.unwrap().contains("Add this number"));
+    let code = code_sent(&api, 2).await;
+    let res = app.submit_as(&by_email, "/account", "/account/whatsapp/code", &[phone[0], ("code", &code)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = app.get_as(&by_email, &location(&res)).await.text().await.unwrap();
+    assert!(page.contains("Your WhatsApp number is proven"), "{page}");
+    assert!(page.contains(&format!("<h2>{order}</h2>")), "the number's orders show now");
+    assert_eq!(app.count("SELECT count(*) FROM customer_accounts"), 1, "one account, not two");
 }

@@ -9,7 +9,7 @@ use crate::app::Actor;
 use crate::db::{self, Db, account as stored, outbox, requests as counters};
 use crate::domain::FieldErrors;
 use crate::domain::account::{
-    CODE_MINUTES, MAX_WRONG, SENDS_PER_CLIENT, SENDS_PER_EMAIL, SESSION_DAYS, WRONG_PER_CLIENT, WRONG_PER_EMAIL,
+    CODE_MINUTES, MAX_WRONG, SENDS_PER_CLIENT, SENDS_PER_EMAIL, SESSION_DAYS, Via, WRONG_PER_CLIENT, WRONG_PER_EMAIL,
     check_code, check_email, code_hash, new_code,
 };
 use crate::domain::checkout::Address;
@@ -25,7 +25,7 @@ pub enum Asked {
     Invalid(FieldErrors),
     /// Asked too often for this address or from this client: wait.
     TooMany,
-    /// A code and a link are on their way to this address.
+    /// A code (and, by email, a link) is on its way to this address or number.
     Sent(String),
 }
 
@@ -39,14 +39,15 @@ pub async fn ask_code(db: &Db, email: &str, ip: &str, now: DateTime<Utc>) -> Res
     let ip = ip.to_string();
     db.write(move |tx| {
         let (at, hour_ago) = (db::ts(now), db::ts(now - Duration::hours(1)));
+        let via = Via::Email(email.clone());
         let client = counters::count_event(tx, &[&format!("account-send:{ip}")], &hour_ago, &at)?[0];
-        if client > SENDS_PER_CLIENT || stored::codes_since(tx, &email, &hour_ago)? >= SENDS_PER_EMAIL {
+        if client > SENDS_PER_CLIENT || stored::codes_since(tx, &via, &hour_ago)? >= SENDS_PER_EMAIL {
             return Ok(Asked::TooMany);
         }
         let code = new_code();
         let (link, link_hash) = new_token();
         let expires = db::ts(now + Duration::minutes(CODE_MINUTES));
-        stored::insert_code(tx, &email, &code_hash(&email, &code), &link_hash, &at, &expires)?;
+        stored::insert_code(tx, &via, &code_hash(&via.key(), &code), &link_hash, &at, &expires)?;
         let shop = db::settings::get(tx)?;
         outbox::enqueue(tx, &crate::mail::notices::sign_in(&shop, &email, &code, &link, CODE_MINUTES), &at)?;
         Ok(Asked::Sent(email))
@@ -63,56 +64,173 @@ pub enum SignedIn {
     No(String),
 }
 
-fn start_session(tx: &rusqlite::Connection, email: &str, now: DateTime<Utc>) -> Result<SignedIn, AppError> {
+/// What a code sent to a WhatsApp number came to.
+#[derive(Debug)]
+pub enum Proven {
+    /// Signed in to the number's account.
+    SignedIn(SignedIn),
+    /// A signed-in customer's account now has their proven number.
+    Added(Account),
+}
+
+fn start_session(tx: &rusqlite::Connection, account: Account, now: DateTime<Utc>) -> Result<SignedIn, AppError> {
     let at = db::ts(now);
-    stored::use_codes(tx, email, &at)?;
-    let account = stored::account_for(tx, email, &at)?;
     let (token, hash) = new_token();
     stored::insert_session(tx, &hash, account.id, &at, &db::ts(now + Duration::days(SESSION_DAYS)))?;
-    Actor::customer().record(tx, "account.sign_in", &mask_email(email), "")?;
+    let who = if account.email.is_empty() { "by WhatsApp".to_string() } else { mask_email(&account.email) };
+    Actor::customer().record(tx, "account.sign_in", &who, "")?;
     Ok(SignedIn::Yes { token, account })
 }
 
-/// Signs in with the code sent to an address. A wrong code counts against it (five and it stops
-/// working) and against the client address; a used or expired one is refused with a way to ask again.
+/// Checks a code typed for an address or number. A wrong code counts against it (five and it stops
+/// working), against the client address and against the address or number; a used or expired one
+/// is refused with a way to ask again. `Ok(Ok(()))`: right, and every code of it is used up.
+fn check(
+    tx: &rusqlite::Connection,
+    via: &Via,
+    code: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<(), String>, AppError> {
+    let (at, hour_ago) = (db::ts(now), db::ts(now - Duration::hours(1)));
+    let key = format!("account-wrong:{ip}");
+    if counters::events_since(tx, &key, &hour_ago)? >= WRONG_PER_CLIENT {
+        return Ok(Err("Too many wrong codes from here. Wait an hour, then ask for a new code.".into()));
+    }
+    let Some(code) = check_code(code) else {
+        let from = if matches!(via, Via::Email(_)) { "the email" } else { "the WhatsApp message" };
+        return Ok(Err(format!("Enter the 6-digit code from {from}.")));
+    };
+    let Some((id, hash, wrong)) = stored::live_code(tx, via, &at, MAX_WRONG)? else {
+        return Ok(Err("This code has expired, was used already or was mistyped too often. Ask for a new one.".into()));
+    };
+    if hash != code_hash(&via.key(), &code) {
+        stored::count_wrong(tx, id)?;
+        let by_address = format!("account-wrong-email:{}", via.key());
+        let counts = counters::count_event(tx, &[&key, &by_address], &hour_ago, &at)?;
+        // A code guessed wrong too often, or an address guessed at from many places: every
+        // live code of the address stops working (an older one is no second chance).
+        if wrong + 1 >= MAX_WRONG || counts[1] >= WRONG_PER_EMAIL {
+            stored::use_codes(tx, via, &at)?;
+            return Ok(Err("That code is not right, and it no longer works. Ask for a new one.".into()));
+        }
+        let left = MAX_WRONG - wrong - 1;
+        return Ok(Err(format!("That code is not right. {left} more tries with this code.")));
+    }
+    stored::use_codes(tx, via, &at)?;
+    Ok(Ok(()))
+}
+
+/// Signs in with the code sent to an address. Wrong codes are counted (see [`check`]).
 pub async fn with_code(db: &Db, email: &str, code: &str, ip: &str, now: DateTime<Utc>) -> Result<SignedIn, AppError> {
     let Ok(email) = check_email(email) else {
         return Ok(SignedIn::No("Enter the email address the code was sent to.".into()));
     };
     let (code, ip) = (code.to_string(), ip.to_string());
     db.write(move |tx| {
+        if let Err(why) = check(tx, &Via::Email(email.clone()), &code, &ip, now)? {
+            return Ok(SignedIn::No(why));
+        }
+        let account = stored::account_for(tx, &email, &db::ts(now))?;
+        start_session(tx, account, now)
+    })
+    .await
+}
+
+/// Whether the shop sends sign-in codes by WhatsApp (the Cloud API is on with a sign-in template).
+pub async fn whatsapp_sign_in(db: &Db) -> Result<bool, AppError> {
+    db.read(|c| Ok(db::notify::cloud_settings(c)?.sign_in().is_some())).await
+}
+
+/// Sends a sign-in code to a WhatsApp number as an authentication template message through the
+/// outbox (whether or not the number ever ordered: the answer is the same); throttled like email
+/// codes. `Invalid` when the number is not one, or the shop does not send codes by WhatsApp.
+pub async fn ask_whatsapp_code(
+    db: &Db,
+    phone: &str,
+    country_code: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<Asked, AppError> {
+    let invalid = |m: String| Asked::Invalid(FieldErrors::from([("phone", m)]));
+    let phone = match crate::domain::shop::normalize_phone(phone, country_code) {
+        Ok(p) => p,
+        Err(m) => return Ok(invalid(m)),
+    };
+    let Some(to) = crate::domain::whatsapp_cloud::recipient(&phone) else {
+        return Ok(invalid("Enter your WhatsApp number with its country code.".into()));
+    };
+    let ip = ip.to_string();
+    db.write(move |tx| {
+        let cloud = db::notify::cloud_settings(tx)?;
+        let Some(template) = cloud.sign_in() else {
+            return Ok(invalid("This shop sends sign-in codes by email only.".into()));
+        };
         let (at, hour_ago) = (db::ts(now), db::ts(now - Duration::hours(1)));
-        let key = format!("account-wrong:{ip}");
-        if counters::events_since(tx, &key, &hour_ago)? >= WRONG_PER_CLIENT {
-            return Ok(SignedIn::No("Too many wrong codes from here. Wait an hour, then ask for a new code.".into()));
+        let via = Via::WhatsApp(phone.clone());
+        let client = counters::count_event(tx, &[&format!("account-send:{ip}")], &hour_ago, &at)?[0];
+        if client > SENDS_PER_CLIENT || stored::codes_since(tx, &via, &hour_ago)? >= SENDS_PER_EMAIL {
+            return Ok(Asked::TooMany);
         }
-        let Some(code) = check_code(&code) else {
-            return Ok(SignedIn::No("Enter the 6-digit code from the email.".into()));
+        let code = new_code();
+        // Codes by WhatsApp have no link; the column wants a value no one holds.
+        let (_, unused_link) = new_token();
+        let expires = db::ts(now + Duration::minutes(CODE_MINUTES));
+        stored::insert_code(tx, &via, &code_hash(&via.key(), &code), &unused_link, &at, &expires)?;
+        let body = crate::domain::whatsapp_cloud::code_message(&to, template, &cloud.language, &code);
+        let m = crate::domain::outbox::NewMessage {
+            kind: "sign_in_whatsapp".into(),
+            to,
+            subject: format!("WhatsApp template {template}"),
+            text: body.to_string(),
+            sensitive: true,
+            channel: crate::domain::outbox::Channel::WhatsApp,
+            ..Default::default()
         };
-        let Some((id, hash, wrong)) = stored::live_code(tx, &email, &at, MAX_WRONG)? else {
-            return Ok(SignedIn::No(
-                "This code has expired, was used already or was mistyped too often. Ask for a new one.".into(),
-            ));
-        };
-        if hash != code_hash(&email, &code) {
-            stored::count_wrong(tx, id)?;
-            let by_email = format!("account-wrong-email:{email}");
-            let counts = counters::count_event(tx, &[&key, &by_email], &hour_ago, &at)?;
-            // A code guessed wrong too often, or an address guessed at from many places: every
-            // live code of the address stops working (an older one is no second chance).
-            if wrong + 1 >= MAX_WRONG || counts[1] >= WRONG_PER_EMAIL {
-                stored::use_codes(tx, &email, &at)?;
-                return Ok(SignedIn::No("That code is not right, and it no longer works. Ask for a new one.".into()));
+        outbox::enqueue(tx, &m, &at)?;
+        Ok(Asked::Sent(phone))
+    })
+    .await
+}
+
+/// Proves a WhatsApp number with the code sent to it: signs in to the number's account (made on
+/// the first sign-in), or, for a customer signed in already (`current`), adds the number to their
+/// account. Either way the seller sees the number as verified, and its orders show in My orders.
+pub async fn with_whatsapp_code(
+    db: &Db,
+    phone: &str,
+    code: &str,
+    current: Option<Account>,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<Proven, AppError> {
+    let Some(phone) = Some(phone.trim().to_string()).filter(|p| crate::domain::whatsapp_cloud::recipient(p).is_some())
+    else {
+        return Ok(Proven::SignedIn(SignedIn::No("Enter the WhatsApp number the code was sent to.".into())));
+    };
+    let (code, ip) = (code.to_string(), ip.to_string());
+    db.write(move |tx| {
+        if let Err(why) = check(tx, &Via::WhatsApp(phone.clone()), &code, &ip, now)? {
+            return Ok(Proven::SignedIn(SignedIn::No(why)));
+        }
+        let at = db::ts(now);
+        stored::mark_verified(tx, &phone, &at)?;
+        match current {
+            Some(mut a) => {
+                if !stored::attach_phone(tx, a.id, &phone)? {
+                    return Ok(Proven::SignedIn(SignedIn::No(
+                        "This number is proven by another account already: sign in there with WhatsApp.".into(),
+                    )));
+                }
+                Actor::customer().record(tx, "account.whatsapp", &mask_email(&a.email), "number proven")?;
+                a.phone = phone;
+                Ok(Proven::Added(a))
             }
-            let left = MAX_WRONG - wrong - 1;
-            let said = if left > 0 {
-                format!("That code is not right. {left} more tries with this code.")
-            } else {
-                "That code is not right, and it no longer works. Ask for a new one.".to_string()
-            };
-            return Ok(SignedIn::No(said));
+            None => {
+                let account = stored::account_for_phone(tx, &phone, &at)?;
+                Ok(Proven::SignedIn(start_session(tx, account, now)?))
+            }
         }
-        start_session(tx, &email, now)
     })
     .await
 }
@@ -131,7 +249,10 @@ pub async fn with_link(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Signe
         let Some(email) = stored::link_email(tx, &hash, &db::ts(now))? else {
             return Ok(SignedIn::No("This sign-in link has expired or was used already. Ask for a new one.".into()));
         };
-        start_session(tx, &email, now)
+        let at = db::ts(now);
+        stored::use_codes(tx, &Via::Email(email.clone()), &at)?;
+        let account = stored::account_for(tx, &email, &at)?;
+        start_session(tx, account, now)
     })
     .await
 }

@@ -51,11 +51,12 @@ pub fn erase_customer(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Option<usize>, AppError> {
-    if db::customers::by_id(tx, customer_id)?.is_none() {
+    let Some(customer) = db::customers::by_id(tx, customer_id)? else {
         return Ok(None);
-    }
+    };
     let at = db::ts(now);
     let (orders, emails) = stored::customer_orders(tx, customer_id)?;
+    stored::erase_phone(tx, &customer.phone)?;
     for id in stored::customer_requests(tx, customer_id)? {
         stored::erase_request(tx, id, &at)?;
     }

@@ -8,7 +8,7 @@ use crate::domain::custom::{CustomEvent, CustomRequest, CustomStatus, NewRequest
 const COLUMNS: &str = "r.id, r.code, r.status, r.description, r.quantity, r.budget, r.currency, r.customer_name,
     r.customer_phone, r.customer_email, r.unit_price, r.quoted_quantity, r.delivery_fee, r.delivery_time,
     r.quote_notes, r.no_cancel, r.quoted_at, r.quoted_by, r.expires_at, r.reason,
-    (SELECT o.code FROM orders o WHERE o.id = r.order_id), r.erased_at IS NOT NULL, r.created_at";
+    (SELECT o.code FROM orders o WHERE o.id = r.order_id), r.erased_at IS NOT NULL, r.created_at, r.asked_again_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<CustomRequest> {
     let unit_price: Option<i64> = r.get(10)?;
@@ -44,6 +44,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CustomRequest> {
         photos: Vec::new(),
         erased: r.get(21)?,
         created_at: r.get(22)?,
+        asked_again_id: r.get(23)?,
     })
 }
 
@@ -72,7 +73,8 @@ pub fn by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<CustomR
     with_photos(conn, r)
 }
 
-/// The request `code` when `hash` is one of its links still valid at `now`.
+/// The request `code` when `hash` is one of its links still valid at `now`; `None` otherwise
+/// (an erased request has no links).
 pub fn by_link(conn: &Connection, code: &str, hash: &[u8], now: &str) -> rusqlite::Result<Option<CustomRequest>> {
     let r = conn
         .prepare_cached(&format!(
@@ -165,7 +167,7 @@ pub fn copy_photos(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<us
     )
 }
 
-/// A photo's WebP bytes, large or small.
+/// A photo's WebP bytes, large or small; `None` when the request has no such photo.
 pub fn photo(conn: &Connection, request_id: i64, photo_id: i64, large: bool) -> rusqlite::Result<Option<Vec<u8>>> {
     let column = if large { "large" } else { "small" };
     conn.prepare_cached(&format!("SELECT {column} FROM custom_request_photos WHERE id = :id AND request_id = :r"))?
@@ -239,6 +241,13 @@ pub fn set_status(
     Ok(())
 }
 
+/// Notes the request a customer made of this one by asking again.
+pub fn set_asked_again(conn: &Connection, id: i64, new_id: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE custom_requests SET asked_again_id = :n WHERE id = :id")?
+        .execute(named_params! {":id": id, ":n": new_id})?;
+    Ok(())
+}
+
 pub fn set_order(conn: &Connection, id: i64, order_id: i64) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE custom_requests SET order_id = :o WHERE id = :id")?
         .execute(named_params! {":id": id, ":o": order_id})?;
@@ -260,14 +269,21 @@ pub fn purge_tokens(conn: &Connection, before: &str) -> rusqlite::Result<usize> 
 }
 
 /// The one line of an order made from a quote: no variant, no stock, the request's code as SKU.
-pub fn insert_order_line(conn: &Connection, order_id: i64, code: &str, title: &str, q: &Quote) -> rusqlite::Result<()> {
+pub fn insert_order_line(
+    conn: &Connection,
+    order_id: i64,
+    code: &str,
+    title: &str,
+    q: &Quote,
+    subtotal: i64,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO order_lines (order_id, variant_id, product_slug, sku, title, options, unit_price, quantity,
                                   line_total, image_id, reserved)
          VALUES (:o, NULL, '', :sku, :title, '', :price, :qty, :total, NULL, 0)",
     )?
     .execute(named_params! {":o": order_id, ":sku": code, ":title": title, ":price": q.unit_price,
-    ":qty": q.quantity, ":total": q.subtotal().unwrap_or(0)})?;
+    ":qty": q.quantity, ":total": subtotal})?;
     Ok(())
 }
 

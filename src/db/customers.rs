@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, named_params};
 use crate::domain::customers::{Customer, Record, Sort};
 
 const COLUMNS: &str = "c.id, c.phone, c.name, c.email, c.note, c.order_count, c.lifetime_value, c.open_orders,
-    c.last_order_at, c.created_at";
+    c.last_order_at, c.created_at, c.whatsapp_verified_at";
 
 fn customer_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
     Ok(Customer {
@@ -21,6 +21,7 @@ fn customer_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
         open_orders: r.get(7)?,
         last_order_at: r.get(8)?,
         created_at: r.get(9)?,
+        whatsapp_verified_at: r.get(10)?,
     })
 }
 
@@ -88,7 +89,7 @@ pub fn export_chunk(conn: &Connection, after_id: i64, limit: usize) -> rusqlite:
         "SELECT {COLUMNS}, (SELECT coalesce(group_concat(tag, ', '), '') FROM customer_tags t WHERE t.customer_id = c.id)
          FROM customers c WHERE c.id > :after ORDER BY c.id LIMIT :limit"
     ))?
-    .query_map(named_params! {":after": after_id, ":limit": limit as i64}, |r| Ok((customer_row(r)?, r.get(10)?)))?
+    .query_map(named_params! {":after": after_id, ":limit": limit as i64}, |r| Ok((customer_row(r)?, r.get(11)?)))?
     .collect()
 }
 

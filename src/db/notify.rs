@@ -146,7 +146,7 @@ pub fn purge_unsubscribe_tokens(conn: &Connection, before: &str) -> rusqlite::Re
 
 pub fn cloud_settings(conn: &Connection) -> rusqlite::Result<CloudSettings> {
     conn.prepare_cached(
-        "SELECT mode, phone_number_id, access_token, language, templates FROM whatsapp_settings WHERE id = 1",
+        "SELECT mode, phone_number_id, access_token, language, templates, sign_in_template FROM whatsapp_settings WHERE id = 1",
     )?
     .query_row([], |r| {
         Ok(CloudSettings {
@@ -155,6 +155,7 @@ pub fn cloud_settings(conn: &Connection) -> rusqlite::Result<CloudSettings> {
             access_token: r.get(2)?,
             language: r.get(3)?,
             templates: CloudSettings::templates_from_text(&r.get::<_, String>(4)?),
+            sign_in_template: r.get(5)?,
         })
     })
 }
@@ -162,9 +163,9 @@ pub fn cloud_settings(conn: &Connection) -> rusqlite::Result<CloudSettings> {
 pub fn save_cloud_settings(conn: &Connection, s: &CloudSettings) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE whatsapp_settings SET mode = :mode, phone_number_id = :id, access_token = :token, language = :lang,
-           templates = :templates WHERE id = 1",
+           templates = :templates, sign_in_template = :sign_in WHERE id = 1",
         named_params! {":mode": s.mode.as_str(), ":id": s.phone_number_id, ":token": s.access_token,
-        ":lang": s.language, ":templates": s.templates_text()},
+        ":lang": s.language, ":templates": s.templates_text(), ":sign_in": s.sign_in_template},
     )?;
     Ok(())
 }

@@ -37,11 +37,11 @@ const COLUMNS: &str = "id, kind, to_addr, subject, body_text, body_html, status,
 pub fn enqueue(conn: &Connection, m: &NewMessage, now: &str) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO outbox (kind, to_addr, subject, body_text, body_html, sensitive, status, next_attempt_at, created_at,
-           order_id, order_link, channel)
-         VALUES (:kind, :to, :subject, :text, :html, :sensitive, 'pending', :now, :now, :order, :link, :channel)",
+           order_id, order_link, channel, custom_request_id)
+         VALUES (:kind, :to, :subject, :text, :html, :sensitive, 'pending', :now, :now, :order, :link, :channel, :request)",
         named_params! {":kind": m.kind, ":to": m.to, ":subject": m.subject, ":text": m.text, ":html": m.html,
                        ":sensitive": m.sensitive, ":now": now, ":order": m.order_id, ":link": m.order_link,
-                       ":channel": m.channel.as_str()},
+                       ":channel": m.channel.as_str(), ":request": m.custom_request_id},
     )?;
     Ok(conn.last_insert_rowid())
 }

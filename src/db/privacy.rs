@@ -63,6 +63,19 @@ pub fn erase_order(conn: &Connection, order_id: i64, now: &str) -> rusqlite::Res
     )?;
     conn.execute("DELETE FROM order_tokens WHERE order_id = :o", named_params! {":o": order_id})?;
     conn.execute("DELETE FROM outbox WHERE order_id = :o", named_params! {":o": order_id})?;
+    // An order made from a quote: its line's title quoted the customer's words; its request goes too.
+    conn.execute(
+        "UPDATE order_lines SET title = 'Custom order ' || sku
+         WHERE order_id = :o AND (SELECT kind FROM orders WHERE id = :o) = 'custom'",
+        named_params! {":o": order_id},
+    )?;
+    let requests: Vec<i64> = conn
+        .prepare("SELECT id FROM custom_requests WHERE order_id = :o")?
+        .query_map(named_params! {":o": order_id}, |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in requests {
+        erase_request(conn, id, now)?;
+    }
     Ok(true)
 }
 
@@ -99,6 +112,16 @@ pub fn erase_email(conn: &Connection, email: &str) -> rusqlite::Result<()> {
     ] {
         conn.execute(sql, named_params! {":e": email})?;
     }
+    Ok(())
+}
+
+/// Removes what is kept under a WhatsApp number outside orders: the account it proved (sessions,
+/// addresses), its sign-in codes and WhatsApp messages to it.
+pub fn erase_phone(conn: &Connection, phone: &str) -> rusqlite::Result<()> {
+    let digits = phone.trim_start_matches('+');
+    conn.execute("DELETE FROM customer_accounts WHERE phone = :p AND phone != ''", named_params! {":p": phone})?;
+    conn.execute("DELETE FROM account_codes WHERE phone = :p AND phone != ''", named_params! {":p": phone})?;
+    conn.execute("DELETE FROM outbox WHERE to_addr = :d AND channel = 'whatsapp'", named_params! {":d": digits})?;
     Ok(())
 }
 
@@ -167,11 +190,27 @@ pub fn export(conn: &Connection, customer_id: i64) -> rusqlite::Result<Value> {
         orders.push(order);
     }
     let mut accounts = Vec::new();
+    let mut ids: Vec<i64> = Vec::new();
     for email in &emails {
-        let id: Option<i64> = conn
-            .query_row("SELECT id FROM customer_accounts WHERE email = :e", named_params! {":e": email}, |r| r.get(0))
-            .ok();
-        if let Some(id) = id {
+        ids.extend(
+            conn.query_row("SELECT id FROM customer_accounts WHERE email = :e", named_params! {":e": email}, |r| {
+                r.get::<_, i64>(0)
+            })
+            .ok(),
+        );
+    }
+    ids.extend(
+        conn.query_row(
+            "SELECT a.id FROM customer_accounts a JOIN customers c ON c.phone = a.phone WHERE c.id = :c",
+            named_params! {":c": customer_id},
+            |r| r.get::<_, i64>(0),
+        )
+        .ok(),
+    );
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        {
             let mut a = rows(
                 conn,
                 "SELECT email, phone, created_at, last_sign_in_at FROM customer_accounts WHERE id = :id",
@@ -217,12 +256,12 @@ pub fn export(conn: &Connection, customer_id: i64) -> rusqlite::Result<Value> {
     }))
 }
 
-/// Custom-order requests closed (accepted, declined, expired) at or before `cutoff` whose personal
-/// data is still there.
+/// Custom-order requests that ended without an order (declined, expired) at or before `cutoff`
+/// whose personal data is still there. An accepted one goes with its order (`erase_order`).
 pub fn requests_due(conn: &Connection, cutoff: &str) -> rusqlite::Result<Vec<i64>> {
     conn.prepare(
         "SELECT id FROM custom_requests
-         WHERE erased_at IS NULL AND status IN ('accepted', 'declined', 'expired') AND updated_at <= :c ORDER BY id",
+         WHERE erased_at IS NULL AND status IN ('declined', 'expired') AND updated_at <= :c ORDER BY id",
     )?
     .query_map(named_params! {":c": cutoff}, |r| r.get(0))?
     .collect()
@@ -243,12 +282,14 @@ pub fn customer_requests(conn: &Connection, customer_id: i64) -> rusqlite::Resul
     .collect()
 }
 
-/// Erases a request's personal data: name, number, email, what was asked for in the customer's
-/// words, their notes, the reference photos and the links. The quote's amounts stay.
+/// Erases a request's personal data: name, number, email, what was asked for, the notes and
+/// reasons either side wrote, the reference photos, the links and the messages about it. The
+/// quote's amounts stay. An open request is closed (declined).
 pub fn erase_request(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<bool> {
     let n = conn.execute(
-        "UPDATE custom_requests SET customer_name = '', customer_phone = 'erased', customer_email = '',
-           description = '', reason = '', placed_ip = '', erased_at = :now, updated_at = :now
+        "UPDATE custom_requests SET customer_name = '', customer_phone = 'erased:' || id, customer_email = '',
+           description = '', reason = '', quote_notes = '', placed_ip = '', erased_at = :now, updated_at = :now,
+           status = CASE WHEN status IN ('pending', 'quoted') THEN 'declined' ELSE status END
          WHERE id = :r AND erased_at IS NULL",
         named_params! {":r": id, ":now": now},
     )?;
@@ -258,7 +299,9 @@ pub fn erase_request(conn: &Connection, id: i64, now: &str) -> rusqlite::Result<
     for sql in [
         "DELETE FROM custom_request_photos WHERE request_id = :r",
         "DELETE FROM custom_request_tokens WHERE request_id = :r",
-        "UPDATE custom_request_events SET note = '' WHERE request_id = :r AND actor = 'customer' AND status != 'accepted'",
+        "DELETE FROM outbox WHERE custom_request_id = :r",
+        "UPDATE custom_request_events SET note = '' WHERE request_id = :r
+           AND ((actor = 'customer' AND status != 'accepted') OR status = 'declined')",
     ] {
         conn.execute(sql, named_params! {":r": id})?;
     }

@@ -14,6 +14,38 @@ pub struct Account {
     pub phone: String,
 }
 
+impl Account {
+    /// How the account is known on its pages: its email, else its WhatsApp number.
+    pub fn name(&self) -> &str {
+        if self.email.is_empty() { &self.phone } else { &self.email }
+    }
+}
+
+/// Where a sign-in code goes: an email address, or a WhatsApp number (E.164) when the shop sends
+/// codes through the WhatsApp Cloud API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    Email(String),
+    WhatsApp(String),
+}
+
+impl Via {
+    /// The address or number itself.
+    pub fn value(&self) -> &str {
+        match self {
+            Via::Email(v) | Via::WhatsApp(v) => v,
+        }
+    }
+
+    /// The key a code's hash and the per-address counters are bound to.
+    pub fn key(&self) -> String {
+        match self {
+            Via::Email(e) => e.to_lowercase(),
+            Via::WhatsApp(p) => format!("whatsapp:{p}"),
+        }
+    }
+}
+
 /// An order as "My orders" lists it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct MyOrder {
@@ -83,6 +115,15 @@ mod tests {
         assert_eq!(check_code("12345a"), None);
         assert_ne!(code_hash("a@example.com", "123456"), code_hash("b@example.com", "123456"));
         assert_eq!(code_hash("A@Example.com", "123456"), code_hash("a@example.com", " 123456"));
+    }
+
+    #[test]
+    fn a_code_for_a_number_is_worth_nothing_for_an_address() {
+        let (email, phone) = (Via::Email("a@example.com".into()), Via::WhatsApp("+919812345678".into()));
+        assert_ne!(code_hash(&email.key(), "123456"), code_hash(&phone.key(), "123456"));
+        assert_eq!(phone.value(), "+919812345678");
+        let a = Account { id: 1, email: String::new(), phone: "+919812345678".into() };
+        assert_eq!(a.name(), "+919812345678");
     }
 
     #[test]

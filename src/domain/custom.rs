@@ -184,7 +184,8 @@ pub struct Quote {
     /// "Ready in 10 days", as the seller writes it.
     pub delivery_time: String,
     pub notes: String,
-    /// Days from sending until the quote expires.
+    /// Days from sending until the quote expires (as the form had it; a stored quote has its end
+    /// in the request's `expires_at` and 0 here).
     pub valid_days: i64,
     /// Once confirmed, the order cannot be cancelled by asking.
     pub no_cancel: bool,
@@ -276,6 +277,8 @@ pub struct CustomRequest {
     pub customer_email: String,
     /// The quote, once one was sent (kept when changes are asked for, as the last quote).
     pub quote: Option<Quote>,
+    /// When the quote was sent: the answer forms carry it, so an answer is to the quote the
+    /// customer saw, not one sent since.
     pub quoted_at: Option<String>,
     pub quoted_by: String,
     pub expires_at: String,
@@ -283,6 +286,8 @@ pub struct CustomRequest {
     pub reason: String,
     /// The order acceptance made.
     pub order_code: Option<String>,
+    /// The request the customer made of this one by asking again.
+    pub asked_again_id: Option<i64>,
     pub photos: Vec<i64>,
     pub erased: bool,
     pub created_at: String,
@@ -364,6 +369,11 @@ pub fn may_ask_again(status: CustomStatus, expires_at: Option<DateTime<Utc>>, no
         || (status == CustomStatus::Quoted && expires_at.is_some_and(|t| now >= t))
 }
 
+/// How long a link to a request lasts: the shop's link lifetime, and at least a week past the quote's end.
+pub fn link_days(link_days: i64, quote_days: i64) -> i64 {
+    link_days.max(quote_days + 7)
+}
+
 /// Whether the seller may (re)quote: while the request waits for a quote or for the customer.
 pub fn may_quote(status: CustomStatus) -> bool {
     status.is_open()
@@ -371,6 +381,9 @@ pub fn may_quote(status: CustomStatus) -> bool {
 
 /// The order line's title: "Custom order Q-1001: " and the description's start.
 pub fn line_title(code: &str, description: &str) -> String {
+    if description.trim().is_empty() {
+        return format!("Custom order {code}");
+    }
     let first: String = description.split_whitespace().collect::<Vec<_>>().join(" ");
     let short: String = first.chars().take(80).collect();
     let more = if first.chars().count() > 80 { "…" } else { "" };

@@ -19,6 +19,8 @@ pub struct Customer {
     pub open_orders: i64,
     pub last_order_at: Option<String>,
     pub created_at: String,
+    /// When the customer proved this number through a code sent to it by WhatsApp.
+    pub whatsapp_verified_at: Option<String>,
 }
 
 /// How a customer's orders ended, counted from the orders for their page.

@@ -14,6 +14,8 @@ pub struct NewMessage {
     pub order_id: Option<i64>,
     /// The body holds the order-link placeholder: a new link is made when it is sent.
     pub order_link: bool,
+    /// The custom-order request it is about (erased with the request's personal data).
+    pub custom_request_id: Option<i64>,
     pub channel: Channel,
 }
 

@@ -59,6 +59,8 @@ pub struct CloudSettings {
     pub language: String,
     /// The approved template's name for each customer notice that goes by WhatsApp.
     pub templates: BTreeMap<Notice, String>,
+    /// The approved authentication template that carries a sign-in code (empty: sign-in by email only).
+    pub sign_in_template: String,
 }
 
 impl CloudSettings {
@@ -69,6 +71,11 @@ impl CloudSettings {
     /// The template a notice goes out with, when WhatsApp is on and the notice has one.
     pub fn template(&self, notice: Notice) -> Option<&str> {
         self.templates.get(&notice).map(String::as_str).filter(|t| self.is_on() && !t.is_empty())
+    }
+
+    /// The template sign-in codes go out with, when WhatsApp is on and one is set.
+    pub fn sign_in(&self) -> Option<&str> {
+        Some(self.sign_in_template.as_str()).filter(|t| self.is_on() && !t.is_empty())
     }
 
     /// Whether this notice's email is left out because WhatsApp carries it.
@@ -106,6 +113,7 @@ pub struct CloudInput {
     pub forget_token: bool,
     pub language: String,
     pub templates: BTreeMap<Notice, String>,
+    pub sign_in_template: String,
 }
 
 impl CloudInput {
@@ -117,6 +125,7 @@ impl CloudInput {
             forget_token: false,
             language: if s.language.is_empty() { "en".into() } else { s.language.clone() },
             templates: s.templates.clone(),
+            sign_in_template: s.sign_in_template.clone(),
         }
     }
 
@@ -154,19 +163,24 @@ impl CloudInput {
             errors
                 .insert("language", "Use the template's language code as Meta shows it: en, en_US, hi, pt_BR.".into());
         }
+        let bad_name = |name: &str| {
+            name.len() > 512 || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        };
+        const NAMES: &str = "Template names are lower-case letters, digits and underscores, as approved at Meta.";
         let mut templates = BTreeMap::new();
         for (notice, name) in &self.templates {
             let name = name.trim();
             if name.is_empty() {
                 continue;
             }
-            if name.len() > 512 || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
-                errors.insert(
-                    template_field(*notice),
-                    "Template names are lower-case letters, digits and underscores, as approved at Meta.".into(),
-                );
+            if bad_name(name) {
+                errors.insert(template_field(*notice), NAMES.into());
             }
             templates.insert(*notice, name.to_string());
+        }
+        let sign_in_template = self.sign_in_template.trim().to_string();
+        if bad_name(&sign_in_template) {
+            errors.insert("sign_in_template", NAMES.into());
         }
         if mode != Mode::Off && (id.is_empty() || token.is_empty()) {
             errors.insert("mode", "To send on WhatsApp, give the phone number ID and an access token.".into());
@@ -174,7 +188,7 @@ impl CloudInput {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(CloudSettings { mode, phone_number_id: id, access_token: token, language, templates })
+        Ok(CloudSettings { mode, phone_number_id: id, access_token: token, language, templates, sign_in_template })
     }
 }
 
@@ -231,6 +245,26 @@ pub fn template_message(to: &str, template: &str, language: &str, params: &[Stri
     })
 }
 
+/// The body of `POST /{phone_number_id}/messages` for an authentication template carrying a
+/// one-time code: the code is the body's one parameter and the copy-code (or one-tap) button's
+/// URL parameter, as Meta documents for authentication templates.
+pub fn code_message(to: &str, template: &str, language: &str, code: &str) -> Value {
+    json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to,
+        "type": "template",
+        "template": {
+            "name": template,
+            "language": {"code": language},
+            "components": [
+                {"type": "body", "parameters": [{"type": "text", "text": code}]},
+                {"type": "button", "sub_type": "url", "index": "0", "parameters": [{"type": "text", "text": code}]},
+            ],
+        },
+    })
+}
+
 /// What Meta's answer to a send says: the message id on success.
 pub fn message_id(answer: &Value) -> Option<String> {
     answer["messages"][0]["id"].as_str().map(str::to_string)
@@ -272,6 +306,26 @@ mod tests {
         let params = &body["template"]["components"][0]["parameters"];
         assert_eq!(params[2], json!({"type": "text", "text": "India Post EE1"}));
         assert_eq!(params[3]["text"], "-", "never empty");
+    }
+
+    #[test]
+    fn a_sign_in_code_goes_in_the_body_and_the_copy_code_button() {
+        let body = code_message("919812345678", "sign_in_code", "en", "123456");
+        let c = &body["template"]["components"];
+        assert_eq!(c[0], json!({"type": "body", "parameters": [{"type": "text", "text": "123456"}]}));
+        assert_eq!(c[1]["type"], "button");
+        assert_eq!((c[1]["sub_type"].as_str(), c[1]["index"].as_str()), (Some("url"), Some("0")));
+        assert_eq!(c[1]["parameters"][0]["text"], "123456");
+        let on = CloudSettings {
+            mode: Mode::Also,
+            phone_number_id: "1".into(),
+            access_token: "t".into(),
+            sign_in_template: "sign_in_code".into(),
+            ..Default::default()
+        };
+        assert_eq!(on.sign_in(), Some("sign_in_code"));
+        assert_eq!(CloudSettings { mode: Mode::Off, ..on.clone() }.sign_in(), None);
+        assert_eq!(CloudSettings { sign_in_template: String::new(), ..on }.sign_in(), None);
     }
 
     #[test]

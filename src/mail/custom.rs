@@ -93,27 +93,45 @@ pub fn quote(shop: &ShopSettings, r: &CustomRequest, q: &Quote, valid_until: &st
     to_customer(shop, "custom_quote", r, subject, d, true)
 }
 
-/// The request ended without an order: the shop declined it (`reason`) or nobody answered in time.
-pub fn closed(shop: &ShopSettings, r: &CustomRequest, declined: bool, link: &str) -> NewMessage {
-    let mut d = Draft::new();
-    if declined {
-        d.strong(&format!("{} cannot take your request {}.", shop.name, r.code));
-        if !r.reason.is_empty() {
-            d.para(&r.reason);
-        }
-    } else {
-        d.strong(&format!("Your request {} has expired.", r.code));
-        d.para(
-            "It was not answered in time. If you still want it, ask again from its page: nothing needs typing twice.",
-        );
-    }
-    d.button(&format!("See request {}", r.code), link, &colors(shop));
-    let said = if declined { "declined" } else { "expired" };
-    to_customer(shop, "custom_closed", r, format!("Your request {} at {} has {said}", r.code, shop.name), d, true)
+/// How a request ended without an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// The shop declined it (the request's `reason` says why).
+    Declined,
+    /// The shop did not quote within 72 hours.
+    Unanswered,
+    /// The customer did not accept the quote before it ended.
+    QuoteExpired,
 }
 
-fn desk(id: i64) -> String {
-    format!("{BASE}/admin/custom/{id}")
+/// The request ended without an order; the button leads to its page, where it can be asked again.
+pub fn closed(shop: &ShopSettings, r: &CustomRequest, how: Closing, link: &str) -> NewMessage {
+    let mut d = Draft::new();
+    let subject = match how {
+        Closing::Declined => {
+            d.strong(&format!("{} cannot take your request {}.", shop.name, r.code));
+            if !r.reason.is_empty() {
+                d.para(&r.reason);
+            }
+            format!("Your request {} at {} was declined", r.code, shop.name)
+        }
+        Closing::Unanswered => {
+            d.strong(&format!("Your request {} has expired.", r.code));
+            d.para("The shop could not answer it in time. If you still want it, ask again from its page: nothing needs typing twice.");
+            format!("Your request {} at {} has expired", r.code, shop.name)
+        }
+        Closing::QuoteExpired => {
+            d.strong(&format!("The quote for your request {} has ended.", r.code));
+            d.para("It was not accepted before it ended. If you still want it, ask again from its page: nothing needs typing twice.");
+            format!("The quote for {} at {} has ended", r.code, shop.name)
+        }
+    };
+    d.button(&format!("See request {}", r.code), link, &colors(shop));
+    to_customer(shop, "custom_closed", r, subject, d, true)
+}
+
+fn desk(code: &str) -> String {
+    format!("{BASE}/admin/custom/{code}")
 }
 
 /// The seller's notice of a new request.
@@ -125,7 +143,7 @@ pub fn seller_new(shop: &ShopSettings, r: &CustomRequest, to: &str) -> NewMessag
         d.para(&format!("{} reference photo(s) attached to the request.", r.photos.len()));
     }
     d.para("Send a quote within three days, or the request expires.");
-    d.button(&format!("Quote {}", r.code), &desk(r.id), &colors(shop));
+    d.button(&format!("Quote {}", r.code), &desk(&r.code), &colors(shop));
     to_seller(shop, "custom_seller_new", to, format!("Custom-order request {} from {}", r.code, r.customer_name), d)
 }
 
@@ -136,6 +154,6 @@ pub fn seller_reply(shop: &ShopSettings, r: &CustomRequest, said: &str, to: &str
     if !r.reason.is_empty() {
         d.block(&r.reason);
     }
-    d.button(&format!("Open {}", r.code), &desk(r.id), &colors(shop));
+    d.button(&format!("Open {}", r.code), &desk(&r.code), &colors(shop));
     to_seller(shop, "custom_seller_reply", to, format!("{}: the customer {said}", r.code), d)
 }

@@ -15,11 +15,32 @@ fn frame(page: &Page, title: &str, body: Markup) -> Markup {
     super::layout::storefront_with_head(page, title, html! { meta name="robots" content="noindex"; }, body)
 }
 
-/// The sign-in page: an email for a code and a link.
-pub fn sign_in(page: &Page, email: &str, errors: &FieldErrors, notice: Option<&str>) -> Markup {
+/// The WhatsApp sign-in form: a number for a code (also how a signed-in customer adds theirs).
+fn whatsapp_form(page: &Page, phone: &str, errors: &FieldErrors, button: &str) -> Markup {
+    let hint = match page.shop.country_calling_code.as_str() {
+        "" => "With its country code, like +919876543210.".to_string(),
+        cc => format!("Without a country code we add +{cc}."),
+    };
+    html! {
+        form method="post" action="/account/whatsapp" {
+            (csrf(&page.csrf))
+            (Field::new("phone", "WhatsApp number", phone).kind("tel").autocomplete("tel").hint(&hint).required().render(errors))
+            button type="submit" { (button) }
+        }
+    }
+}
+
+/// The sign-in page: an email for a code and a link, and (when the shop sends codes by WhatsApp)
+/// a WhatsApp number for a code.
+pub fn sign_in(page: &Page, email: &str, errors: &FieldErrors, notice: Option<&str>, whatsapp: bool) -> Markup {
+    // Without the WhatsApp form, what was said about a number is a notice of its own.
+    let mut errors = errors.clone();
+    let phone_notice = if whatsapp { None } else { errors.remove("phone") };
+    let notice = notice.or(phone_notice.as_deref());
+    let errors = &errors;
     let body = html! {
         h1 { "Your account" }
-        p { "See every order you placed with " (page.shop.name) " and order again. No password: we email you a code." }
+        p { "See every order you placed with " (page.shop.name) " and order again. No password: we send you a code." }
         @if let Some(n) = notice { p.notice role="alert" { (n) } }
         (error_summary(errors))
         form method="post" action="/account/sign-in" {
@@ -28,6 +49,11 @@ pub fn sign_in(page: &Page, email: &str, errors: &FieldErrors, notice: Option<&s
             button.primary type="submit" { "Email me a code" }
         }
         p.hint { "Orders you placed as a guest with this email appear too." }
+        @if whatsapp {
+            h2 { "Or sign in with WhatsApp" }
+            (whatsapp_form(page, "", errors, "Send me a code on WhatsApp"))
+            p.hint { "Orders placed with this number appear too." }
+        }
         p { a href="/o/lost" { "Lost the link to an order? Get a new one with the order code and your WhatsApp number." } }
     };
     frame(page, "Your account", body)
@@ -57,6 +83,32 @@ pub fn code(page: &Page, email: &str, problem: Option<&str>) -> Markup {
         p { a href="/account" { "Use another email" } }
     };
     frame(page, "Check your email", body)
+}
+
+/// Where a code sent by WhatsApp goes in; `adding`: a signed-in customer proving their number.
+pub fn whatsapp_code(page: &Page, phone: &str, problem: Option<&str>, adding: bool) -> Markup {
+    let errors = match problem {
+        Some(p) => FieldErrors::from([("code", p.to_string())]),
+        None => FieldErrors::new(),
+    };
+    let body = html! {
+        h1 { "Check WhatsApp" }
+        p { "We sent a 6-digit code to " strong { (phone) } " on WhatsApp. It works once, for 15 minutes." }
+        (error_summary(&errors))
+        form method="post" action="/account/whatsapp/code" {
+            (csrf(&page.csrf))
+            input type="hidden" name="phone" value=(phone);
+            (Field::new("code", "Code", "").autocomplete("one-time-code").inputmode("numeric").required().render(&errors))
+            button.primary type="submit" { @if adding { "Add this number" } @else { "Sign in" } }
+        }
+        form method="post" action="/account/whatsapp" {
+            (csrf(&page.csrf))
+            input type="hidden" name="phone" value=(phone);
+            button type="submit" { "Send a new code" }
+        }
+        p { a href="/account" { @if adding { "Back to your orders" } @else { "Sign in another way" } } }
+    };
+    frame(page, "Check WhatsApp", body)
 }
 
 /// A sign-in link opened: one button signs in (opening the link alone does not, so a mail
@@ -89,14 +141,16 @@ pub fn overview(
     orders: &[MyOrder],
     addresses: &[(i64, Address)],
     address_form: (&crate::domain::order_edit::CustomerInput, &FieldErrors),
+    whatsapp: bool,
 ) -> Markup {
     let minor = page.shop.currency_minor_units;
     let (typed, errors) = address_form;
     let body = html! {
         h1 { "Your orders" }
-        p { "Signed in as " strong { (account.email) } "." }
+        p { "Signed in as " strong { (account.name()) } "."
+            @if !account.email.is_empty() && !account.phone.is_empty() { " WhatsApp " (account.phone) " (proven)." } }
         @if orders.is_empty() {
-            p { "No orders with this email yet. " a href="/" { "Have a look around the shop." } }
+            p { "No orders with this " @if account.email.is_empty() { "number" } @else { "email" } " yet. " a href="/" { "Have a look around the shop." } }
         }
         ul.my-orders {
             @for o in orders {
@@ -147,6 +201,13 @@ pub fn overview(
                     (Field::new("country", "Country", &typed.country).autocomplete("country-name").render(errors))
                     button type="submit" { "Save the address" }
                 }
+            }
+        }
+        @if whatsapp && account.phone.is_empty() {
+            section.card aria-labelledby="whatsapp-h" {
+                h2 #whatsapp-h { "Add your WhatsApp number" }
+                p { "Orders you placed with your WhatsApp number then show here too. We send it a code to prove it is yours." }
+                (whatsapp_form(page, "", errors, "Send a code on WhatsApp"))
             }
         }
         form.inline method="post" action="/account/sign-out" {

@@ -177,6 +177,7 @@ fn answer_forms(page: &Page, v: &RequestView, errors_for: &dyn Fn(&str) -> Field
     let input = &echo.input;
     let name = if input.name.is_empty() { r.customer_name.as_str() } else { input.name.as_str() };
     let deliveries = &v.opened.deliveries;
+    let quoted_at = r.quoted_at.as_deref().unwrap_or("");
     html! {
         section.card aria-labelledby="accept-h" {
             h2 #accept-h { "Accept the quote" }
@@ -184,6 +185,7 @@ fn answer_forms(page: &Page, v: &RequestView, errors_for: &dyn Fn(&str) -> Field
             form method="post" action=(format!("/q/{}/accept", r.code)) novalidate {
                 (csrf(&page.csrf))
                 input type="hidden" name="t" value=(t);
+                input type="hidden" name="quoted_at" value=(quoted_at);
                 (Field::new("name", "Name", name).autocomplete("name").required().render(&errors))
                 fieldset.choices aria-describedby=[errors.get("delivery").map(|_| "f-delivery-error")] {
                     legend { "How you get it" }
@@ -230,6 +232,7 @@ fn answer_forms(page: &Page, v: &RequestView, errors_for: &dyn Fn(&str) -> Field
             form method="post" action=(format!("/q/{}/changes", r.code)) novalidate {
                 (csrf(&page.csrf))
                 input type="hidden" name="t" value=(t);
+                input type="hidden" name="quoted_at" value=(quoted_at);
                 (Field::new("changes", "What should change?", &echo.changes).kind("textarea").required().render(&errors))
                 p { button type="submit" { "Send my changes" } }
             }
@@ -240,6 +243,7 @@ fn answer_forms(page: &Page, v: &RequestView, errors_for: &dyn Fn(&str) -> Field
             form method="post" action=(format!("/q/{}/decline", r.code)) novalidate {
                 (csrf(&page.csrf))
                 input type="hidden" name="t" value=(t);
+                input type="hidden" name="quoted_at" value=(quoted_at);
                 (Field::new("reason", "Why, if you like (optional)", &echo.reason).kind("textarea").render(&errors))
                 p { button type="submit" { "Decline" } }
             }

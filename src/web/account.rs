@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::extract::{ClientInfo, CsrfForm, Page};
-use crate::app::account::{self, Account, Asked, SignedIn};
+use crate::app::account::{self, Account, Asked, Proven, SignedIn};
 use crate::domain::FieldErrors;
 use crate::domain::account::SESSION_DAYS;
 use crate::domain::order_edit::CustomerInput;
@@ -68,8 +68,21 @@ fn session_cookie(req: &HttpRequest, token: &str, days: i64) -> Cookie<'static> 
 pub async fn show(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     match signed_in(&req, &state, &page).await? {
         Some(a) => overview(&page, &state, &a, CustomerInput::default(), FieldErrors::new()).await,
-        None => Ok(private(StatusCode::OK, views::account::sign_in(&page, "", &FieldErrors::new(), None))),
+        None => sign_in_page(&state, &page, StatusCode::OK, "", &FieldErrors::new(), None).await,
     }
+}
+
+/// The sign-in page, with the WhatsApp form when the shop sends codes that way.
+async fn sign_in_page(
+    state: &AppState,
+    page: &Page,
+    status: StatusCode,
+    email: &str,
+    errors: &FieldErrors,
+    notice: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let whatsapp = account::whatsapp_sign_in(&state.db).await?;
+    Ok(private(status, views::account::sign_in(page, email, errors, notice, whatsapp)))
 }
 
 async fn overview(
@@ -80,8 +93,9 @@ async fn overview(
     errors: FieldErrors,
 ) -> Result<HttpResponse, AppError> {
     let o = account::overview(&state.db, a).await?;
+    let whatsapp = account::whatsapp_sign_in(&state.db).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(private(status, views::account::overview(page, a, &o.orders, &o.addresses, (&typed, &errors))))
+    Ok(private(status, views::account::overview(page, a, &o.orders, &o.addresses, (&typed, &errors), whatsapp)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -103,13 +117,73 @@ pub async fn ask(
             Ok(private(StatusCode::OK, views::account::code(&page, &email, None)))
         }
         Asked::Invalid(errors) => {
-            Ok(private(StatusCode::UNPROCESSABLE_ENTITY, views::account::sign_in(&page, &form.email, &errors, None)))
+            sign_in_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, &form.email, &errors, None).await
         }
         Asked::TooMany => {
-            let notice = "Too many codes were asked for. Use the newest code you received, or try again in an hour.";
+            let empty = FieldErrors::new();
+            sign_in_page(&state, &page, StatusCode::TOO_MANY_REQUESTS, &form.email, &empty, Some(TOO_MANY)).await
+        }
+    }
+}
+
+const TOO_MANY: &str = "Too many codes were asked for. Use the newest code you received, or try again in an hour.";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PhoneForm {
+    pub phone: String,
+    pub code: String,
+}
+
+/// `POST /account/whatsapp`: a code to a WhatsApp number, to sign in or (signed in) to add the number.
+pub async fn ask_whatsapp(
+    req: HttpRequest,
+    page: Page,
+    client: ClientInfo,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<PhoneForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = signed_in(&req, &state, &page).await?;
+    let cc = page.shop.country_calling_code.clone();
+    match account::ask_whatsapp_code(&state.db, &form.phone, &cc, &client.ip, page.now).await? {
+        Asked::Sent(phone) => {
+            Ok(private(StatusCode::OK, views::account::whatsapp_code(&page, &phone, None, current.is_some())))
+        }
+        Asked::Invalid(errors) if current.is_some() => {
+            let said = errors.get("phone").cloned().unwrap_or_default();
+            Ok(super::see_other_with_flash("/account", &said))
+        }
+        Asked::Invalid(errors) => {
+            sign_in_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, "", &errors, None).await
+        }
+        Asked::TooMany => {
+            let empty = FieldErrors::new();
+            sign_in_page(&state, &page, StatusCode::TOO_MANY_REQUESTS, "", &empty, Some(TOO_MANY)).await
+        }
+    }
+}
+
+/// `POST /account/whatsapp/code`: the code from WhatsApp proves the number.
+pub async fn whatsapp_code(
+    req: HttpRequest,
+    page: Page,
+    client: ClientInfo,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<PhoneForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = signed_in(&req, &state, &page).await?;
+    let adding = current.is_some();
+    match account::with_whatsapp_code(&state.db, &form.phone, &form.code, current, &client.ip, page.now).await? {
+        Proven::SignedIn(SignedIn::Yes { token, .. }) => Ok(signed_in_response(&req, &token)),
+        Proven::Added(_) => Ok(super::see_other_with_flash(
+            "/account",
+            "Your WhatsApp number is proven: orders placed with it show here now.",
+        )),
+        Proven::SignedIn(SignedIn::No(why)) => {
+            let phone = form.phone.trim();
             Ok(private(
-                StatusCode::TOO_MANY_REQUESTS,
-                views::account::sign_in(&page, &form.email, &FieldErrors::new(), Some(notice)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::account::whatsapp_code(&page, phone, Some(&why), adding),
             ))
         }
     }
@@ -152,7 +226,7 @@ pub async fn link(page: Page, state: web::Data<AppState>, q: web::Query<LinkQuer
         }
         None => {
             let notice = "This sign-in link has expired or was used already. Ask for a new code below.";
-            Ok(private(StatusCode::NOT_FOUND, views::account::sign_in(&page, "", &FieldErrors::new(), Some(notice))))
+            sign_in_page(&state, &page, StatusCode::NOT_FOUND, "", &FieldErrors::new(), Some(notice)).await
         }
     }
 }
@@ -167,7 +241,7 @@ pub async fn link_sign_in(
     match account::with_link(&state.db, &q.t, page.now).await? {
         SignedIn::Yes { token, .. } => Ok(signed_in_response(&req, &token)),
         SignedIn::No(why) => {
-            Ok(private(StatusCode::NOT_FOUND, views::account::sign_in(&page, "", &FieldErrors::new(), Some(&why))))
+            sign_in_page(&state, &page, StatusCode::NOT_FOUND, "", &FieldErrors::new(), Some(&why)).await
         }
     }
 }
@@ -313,9 +387,13 @@ pub async fn api_orders(req: HttpRequest, state: web::Data<AppState>) -> HttpRes
         Err(e) => return actix_web::ResponseError::error_response(&e),
     };
     match account::orders(&state.db, &account).await {
-        Ok(orders) => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "private, no-store"))
-            .json(serde_json::json!({"email": account.email, "orders": orders})),
+        Ok(orders) => {
+            HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "private, no-store")).json(serde_json::json!({
+                "email": Some(&account.email).filter(|e| !e.is_empty()),
+                "phone": Some(&account.phone).filter(|p| !p.is_empty()),
+                "orders": orders,
+            }))
+        }
         Err(e) => actix_web::ResponseError::error_response(&e),
     }
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::admin::{cpu_work, multipart};
 use super::extract::{CsrfForm, Page, verify_csrf};
 use super::order_page::TokenQuery;
-use crate::app::custom::{self, Answer, Replied, Submitted};
+use crate::app::custom::{self, Again, Answer, Replied, Submitted};
 use crate::domain::FieldErrors;
 use crate::domain::checkout::CheckoutInput;
 use crate::domain::custom::{MAX_PHOTOS, RequestInput};
@@ -52,8 +52,13 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     taking(&page)?;
     let limits = Limits::from_config(&state.config.uploads);
-    let up = multipart::read(payload, "photos", limits.max_bytes, MAX_PHOTOS * 2).await?;
+    // Room for the longest description in any script (up to 4 bytes a character).
+    let text_bytes = crate::domain::custom::MAX_DESCRIPTION * 4 + 64;
+    let up = multipart::read_with_text(payload, "photos", limits.max_bytes, MAX_PHOTOS * 2, text_bytes).await?;
     verify_csrf(&req, up.field("csrf"))?;
+    if custom::busy(&state.db, page.client.ip.clone(), page.now).await? {
+        return Err(too_many());
+    }
     let input = RequestInput {
         name: up.field("name").into(),
         phone: up.field("phone").into(),
@@ -91,6 +96,10 @@ pub async fn submit(
         let errors = FieldErrors::from([("photos", format!("Nothing was sent. {}", refused.join(" ")))]);
         return Ok(invalid(errors, true));
     }
+    if !up.too_long.is_empty() {
+        let m = format!("Keep it under {} characters.", crate::domain::custom::MAX_DESCRIPTION);
+        return Ok(invalid(FieldErrors::from([("description", m)]), !photos.is_empty()));
+    }
     let chosen = !photos.is_empty();
     let days = state.config.orders.link_days;
     match custom::submit(&state.db, &page.shop, input.clone(), photos, page.client.ip.clone(), page.now, days).await? {
@@ -100,11 +109,20 @@ pub async fn submit(
             Ok(super::see_other_with_flash(&format!("/q/{code}?t={token}"), said))
         }
         Submitted::Invalid(errors) => Ok(invalid(errors, chosen)),
-        Submitted::TooMany => Err(AppError::TooManyRequests {
-            retry_after: 3600,
-            message: "Too many requests from here within the hour. Try again later, or message the shop.".into(),
-        }),
+        Submitted::TooMany => Err(too_many()),
     }
+}
+
+fn too_many() -> AppError {
+    AppError::TooManyRequests {
+        retry_after: 3600,
+        message: "Too many requests from here within the hour. Try again later, or message the shop.".into(),
+    }
+}
+
+/// A request's code as the shop writes it (links typed or cut in a chat may change its case).
+pub(crate) fn canonical(code: &str) -> String {
+    code.trim().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(30).collect::<String>().to_uppercase()
 }
 
 fn token_of(req: &HttpRequest) -> String {
@@ -136,7 +154,7 @@ pub async fn show(
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    render(&state, &page, code.into_inner(), token_of(&req), StatusCode::OK, None).await
+    render(&state, &page, canonical(&code), token_of(&req), StatusCode::OK, None).await
 }
 
 /// `GET /q/{code}/photos/{id}/{size}?t=`: a reference photo (`small` or `large`).
@@ -181,6 +199,8 @@ pub struct AnswerForm {
     pub note: String,
     pub reason: String,
     pub changes: String,
+    /// When the quote being answered was sent.
+    pub quoted_at: String,
 }
 
 impl AnswerForm {
@@ -209,6 +229,7 @@ pub async fn answer(
     CsrfForm(form): CsrfForm<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     let (code, kind) = path.into_inner();
+    let code = canonical(&code);
     let answer = match kind.as_str() {
         "accept" => Answer::Accept(Box::new(form.checkout())),
         "decline" => Answer::Decline(form.reason.clone()),
@@ -217,7 +238,8 @@ pub async fn answer(
     };
     let days = state.config.orders.link_days;
     let token = form.t.clone();
-    let Some(done) = custom::reply(&state.db, code.clone(), &token, answer, page.now, days).await? else {
+    let quoted_at = form.quoted_at.clone();
+    let Some(done) = custom::reply(&state.db, code.clone(), &token, quoted_at, answer, page.now, days).await? else {
         return Ok(invalid_link(&page, &code));
     };
     let back = format!("/q/{code}?t={token}");
@@ -256,15 +278,16 @@ pub async fn again(
     code: web::Path<String>,
     CsrfForm(form): CsrfForm<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let code = code.into_inner();
+    let code = canonical(&code);
     let days = state.config.orders.link_days;
-    match custom::ask_again(&state.db, code.clone(), &form.t, page.now, days).await? {
+    let ip = page.client.ip.clone();
+    match custom::ask_again(&state.db, code.clone(), &form.t, ip, page.now, days).await? {
         None => Ok(invalid_link(&page, &code)),
-        Some(Ok((new_code, token))) => {
+        Some(Again::Asked { code: new_code, token }) => {
             state.wake_mailer();
             let said = format!("Asked again as {new_code}: the shop answers within three days.");
             Ok(super::see_other_with_flash(&format!("/q/{new_code}?t={token}"), &said))
         }
-        Some(Err(why)) => Ok(super::see_other_with_flash(&format!("/q/{code}?t={}", form.t), &why)),
+        Some(Again::Refused(why)) => Ok(super::see_other_with_flash(&format!("/q/{code}?t={}", form.t), &why)),
     }
 }

@@ -47,6 +47,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/account", web::get().to(account::show))
         .route("/account/sign-in", web::post().to(account::ask))
         .route("/account/code", web::post().to(account::code))
+        .route("/account/whatsapp", web::post().to(account::ask_whatsapp))
+        .route("/account/whatsapp/code", web::post().to(account::whatsapp_code))
         .route("/account/link", web::get().to(account::link))
         .route("/account/link", web::post().to(account::link_sign_in))
         .route("/account/sign-out", web::post().to(account::sign_out))

@@ -8,7 +8,7 @@ use super::{new_link, tell_customer};
 use crate::app::Actor;
 use crate::db::{self, Db, custom as stored};
 use crate::domain::FieldErrors;
-use crate::domain::custom::{CustomEvent, CustomRequest, CustomStatus, QuoteInput, check_quote, may_quote};
+use crate::domain::custom::{CustomEvent, CustomRequest, CustomStatus, QuoteInput, check_quote, link_days, may_quote};
 use crate::domain::notify::BASE;
 use crate::domain::shop::ShopSettings;
 use crate::error::AppError;
@@ -59,6 +59,8 @@ pub enum SellerRefusal {
     Invalid(FieldErrors),
     /// Accepted, declined or expired already.
     Closed(CustomStatus),
+    /// Its personal data was erased.
+    Erased,
 }
 
 impl SellerRefusal {
@@ -66,7 +68,8 @@ impl SellerRefusal {
         match self {
             SellerRefusal::NotFound => "No such request.".into(),
             SellerRefusal::Invalid(_) => "Check the form.".into(),
-            SellerRefusal::Closed(s) => format!("This request is {} already.", s.label().to_lowercase()),
+            SellerRefusal::Closed(s) => format!("This request was {} already.", s.as_str()),
+            SellerRefusal::Erased => "This request's personal data was erased: it cannot be answered.".into(),
         }
     }
 }
@@ -74,7 +77,8 @@ impl SellerRefusal {
 fn open_request(tx: &Connection, code: &str) -> Result<Result<CustomRequest, SellerRefusal>, AppError> {
     Ok(match stored::by_code(tx, code)? {
         None => Err(SellerRefusal::NotFound),
-        Some(r) if !may_quote(r.status) || r.erased => Err(SellerRefusal::Closed(r.status)),
+        Some(r) if r.erased => Err(SellerRefusal::Erased),
+        Some(r) if !may_quote(r.status) => Err(SellerRefusal::Closed(r.status)),
         Some(r) => Ok(r),
     })
 }
@@ -122,7 +126,7 @@ pub fn quote(
     actor.record(tx, "custom.quote", &r.code, &total)?;
     let r = stored::by_id(tx, r.id)?.ok_or(AppError::NotFound)?;
     let until = shop.time_zone.format(expires);
-    let (_, link) = new_link(tx, &r, days, now)?;
+    let (_, link) = new_link(tx, &r, link_days(days, q.valid_days), now)?;
     tell_customer(tx, &r, mails::quote(shop, &r, &q, &until, &link), &at)?;
     let text = quote_text(shop, &r, &q, &until, &link.replace(BASE, base));
     Ok(Ok(Quoted {
@@ -175,13 +179,14 @@ pub fn decline(
     if !r.customer_email.is_empty() {
         let shop = db::settings::get(tx)?;
         let (_, link) = new_link(tx, &r, days, now)?;
-        tell_customer(tx, &r, mails::closed(&shop, &r, true, &link), &at)?;
+        tell_customer(tx, &r, mails::closed(&shop, &r, mails::Closing::Declined, &link), &at)?;
     }
     Ok(Ok(r.code))
 }
 
 /// A WhatsApp chat with the customer about their request, with a fresh link to it typed in: the
-/// quote while one waits for an answer, else a greeting (to ask a question before quoting). `None`: no such request or no usable number.
+/// quote while one waits for an answer, else a greeting (to ask a question before quoting).
+/// `Ok(None)`: no such request; `Ok(Some(None))`: no number to message (erased, or not usable).
 pub fn whatsapp(
     tx: &Connection,
     code: &str,
@@ -190,16 +195,18 @@ pub fn whatsapp(
     now: DateTime<Utc>,
     days: i64,
     base: &str,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<Option<String>>, AppError> {
     let Some(r) = stored::by_code(tx, code)? else { return Ok(None) };
-    if r.erased {
-        return Ok(None);
+    if r.erased || crate::domain::whatsapp::link(&r.customer_phone, "").is_none() {
+        return Ok(Some(None));
     }
-    let (_, link) = new_link(tx, &r, days, now)?;
+    let until = db::parse_ts(&r.expires_at);
+    let quote_days = until.map_or(0, |t| (t - now).num_days() + 1);
+    let (_, link) = new_link(tx, &r, link_days(days, quote_days), now)?;
     let link = link.replace(BASE, base);
     let text = match (&r.quote, r.status) {
         (Some(q), CustomStatus::Quoted) => {
-            let until = db::parse_ts(&r.expires_at).map(|t| shop.time_zone.format(t)).unwrap_or_default();
+            let until = until.map(|t| shop.time_zone.format(t)).unwrap_or_default();
             quote_text(shop, &r, q, &until, &link)
         }
         _ => format!(
@@ -210,5 +217,14 @@ pub fn whatsapp(
         ),
     };
     actor.record(tx, "custom.whatsapp", &r.code, "")?;
-    Ok(crate::domain::whatsapp::link(&r.customer_phone, &text))
+    Ok(Some(crate::domain::whatsapp::link(&r.customer_phone, &text)))
+}
+
+/// Erases a request's personal data on the customer's request (someone who never ordered has no
+/// customer page to erase them from); an open request is closed. `false`: no such request.
+pub fn erase(tx: &Connection, code: &str, actor: &Actor, now: DateTime<Utc>) -> Result<bool, AppError> {
+    let Some(r) = stored::by_code(tx, code)? else { return Ok(false) };
+    db::privacy::erase_request(tx, r.id, &db::ts(now))?;
+    actor.record(tx, "custom.erased", &r.code, "")?;
+    Ok(true)
 }

@@ -72,6 +72,8 @@ pub struct Echo {
     pub quote: Option<QuoteInput>,
     pub reason: String,
     pub errors: FieldErrors,
+    /// The form the errors are for: "quote" or "decline".
+    pub which: &'static str,
 }
 
 fn quote_input(ctx: &Admin, r: &CustomRequest) -> QuoteInput {
@@ -97,7 +99,9 @@ fn quote_input(ctx: &Admin, r: &CustomRequest) -> QuoteInput {
 pub fn detail(ctx: &Admin, r: &CustomRequest, events: &[CustomEvent], echo: &Echo) -> Markup {
     let zone = ctx.page.zone;
     let input = echo.quote.clone().unwrap_or_else(|| quote_input(ctx, r));
-    let errors = &echo.errors;
+    let none = FieldErrors::new();
+    let errors = if echo.which == "quote" { &echo.errors } else { &none };
+    let decline_errors = if echo.which == "decline" { &echo.errors } else { &none };
     let currency = &ctx.page.shop.currency;
     html! {
         (admin(ctx, &format!("Custom request {}", r.code), html! {
@@ -159,9 +163,10 @@ pub fn detail(ctx: &Admin, r: &CustomRequest, events: &[CustomEvent], echo: &Ech
                 }
                 section.card aria-labelledby="decline-h" {
                     h2 #decline-h { "Decline the request" }
+                    (error_summary(decline_errors))
                     form method="post" action=(format!("/admin/custom/{}/decline", r.code)) novalidate {
                         (csrf(&ctx.page.csrf))
-                        (Field::new("reason", "Why (the customer reads it)", &echo.reason).kind("textarea").required().render(errors))
+                        (Field::new("reason", "Why (the customer reads it)", &echo.reason).kind("textarea").required().render(decline_errors))
                         button type="submit" { "Decline" }
                     }
                 }
@@ -170,6 +175,16 @@ pub fn detail(ctx: &Admin, r: &CustomRequest, events: &[CustomEvent], echo: &Ech
                 h2 #history-h { "History" }
                 ol.timeline {
                     @for e in events { li { (time(&e.at, zone)) " · " (e.note) " · " (e.actor) } }
+                }
+            }
+            @if ctx.is_owner() && !r.erased {
+                section.card aria-labelledby="erase-h" {
+                    h2 #erase-h { "Erase personal data" }
+                    p { "On the customer's request: their name, number, email, the description, notes and photos go; an open request is closed. Amounts stay. Customers who ordered are erased from their customer page, with their requests." }
+                    form method="post" action=(format!("/admin/custom/{}/erase", r.code)) {
+                        (csrf(&ctx.page.csrf))
+                        button.danger type="submit" { "Erase this request's personal data" }
+                    }
                 }
             }
         }))

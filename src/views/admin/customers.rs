@@ -118,7 +118,13 @@ pub fn page(ctx: &Admin, p: &CustomerPage, echo: &Echo) -> Markup {
         }
         section.card aria-labelledby="who-h" {
             h2 #who-h { "Contact" }
-            p { (c.phone) @if !c.email.is_empty() { br; (c.email) } }
+            p {
+                (c.phone)
+                @if let Some(at) = &c.whatsapp_verified_at {
+                    " " span.badge.ok title=(format!("Proven {}", crate::views::components::time_text(at, ctx.page.zone))) { "WhatsApp verified" }
+                }
+                @if !c.email.is_empty() { br; (c.email) }
+            }
             @if let Some(href) = whatsapp::link(&c.phone, "") {
                 p { a.button.whatsapp href=(href.trim_end_matches("?text=")) rel="noopener" { "WhatsApp " (c.name) } }
             }

@@ -90,6 +90,8 @@ fn whatsapp(ctx: &Admin, f: &CloudForm) -> Markup {
                         (Field::new(template_field(n), n.label(), f.input.templates.get(&n).map(String::as_str).unwrap_or("")).render(e))
                     }
                 }
+                (Field::new("sign_in_template", "Sign-in code template (optional)", &f.input.sign_in_template)
+                    .hint("An approved template of the Authentication category with a copy-code button: customers can then sign in at /account with a code sent to their WhatsApp, which proves their number.").render(e))
                 button type="submit" { "Save WhatsApp settings" }
             }
         }

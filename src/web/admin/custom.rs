@@ -12,7 +12,8 @@ use crate::domain::custom::{CustomStatus, QuoteInput};
 use crate::error::AppError;
 use crate::views::Admin;
 use crate::views::admin::custom::{self as view, Echo};
-use crate::web::extract::CsrfForm;
+use crate::web::custom::canonical;
+use crate::web::extract::{CsrfForm, Owner};
 use crate::web::{see_other, see_other_with_flash};
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,7 +74,7 @@ async fn refused(
         SellerRefusal::Invalid(errors) => {
             render(admin, state, code, StatusCode::UNPROCESSABLE_ENTITY, &Echo { errors, ..echo }).await
         }
-        other => Ok(see_other_with_flash(&format!("/admin/custom/{code}"), &other.message())),
+        other => Ok(see_other_with_flash(&format!("/admin/custom/{}", canonical(&code)), &other.message())),
     }
 }
 
@@ -91,16 +92,22 @@ pub async fn quote(
     match done {
         Ok(q) => {
             state.wake_mailer();
+            let said = if q.emailed { "Quote sent by email." } else { "Quote saved." };
             match (form.send.as_str(), q.whatsapp) {
                 ("whatsapp", Some(url)) => Ok(see_other(&url)),
+                (_, None) => {
+                    let m = format!(
+                        "{said} The request's number cannot be messaged on WhatsApp: call or write to the customer."
+                    );
+                    Ok(see_other_with_flash(&format!("/admin/custom/{}", q.code), &m))
+                }
                 _ => {
-                    let said = if q.emailed { "Quote sent by email." } else { "Quote saved." };
                     let m = format!("{said} Send it on WhatsApp too with the green button.");
                     Ok(see_other_with_flash(&format!("/admin/custom/{}", q.code), &m))
                 }
             }
         }
-        Err(r) => refused(&admin, &state, code, r, Echo { quote: Some(form), ..Echo::default() }).await,
+        Err(r) => refused(&admin, &state, code, r, Echo { quote: Some(form), which: "quote", ..Echo::default() }).await,
     }
 }
 
@@ -124,7 +131,10 @@ pub async fn decline(
             state.wake_mailer();
             Ok(see_other_with_flash(&format!("/admin/custom/{code}"), "Declined; the customer is told."))
         }
-        Err(r) => refused(&admin, &state, code, r, Echo { reason: form.reason, ..Echo::default() }).await,
+        Err(r) => {
+            let echo = Echo { reason: form.reason, which: "decline", ..Echo::default() };
+            refused(&admin, &state, code, r, echo).await
+        }
     }
 }
 
@@ -140,10 +150,26 @@ pub async fn whatsapp(
     let (days, base) = (state.config.orders.link_days, crate::web::public_base(&state, &admin.page));
     let c = code.clone();
     match state.db.write(move |tx| custom::whatsapp(tx, &c, &shop, &actor, now, days, &base)).await? {
-        Some(url) => Ok(see_other(&url)),
-        None => Ok(see_other_with_flash(
-            &format!("/admin/custom/{code}"),
+        None => Err(AppError::NotFound),
+        Some(Some(url)) => Ok(see_other(&url)),
+        Some(None) => Ok(see_other_with_flash(
+            &format!("/admin/custom/{}", canonical(&code)),
             "This request has no WhatsApp number to message.",
         )),
     }
+}
+
+/// `POST /admin/custom/{code}/erase` (owner): the request's personal data, on the customer's request.
+pub async fn erase(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+    CsrfForm(_): CsrfForm<super::Empty>,
+) -> Result<HttpResponse, AppError> {
+    let code = canonical(&code);
+    let (actor, now, c) = (admin.actor(), state.clock.now(), code.clone());
+    if !state.db.write(move |tx| custom::erase(tx, &c, &actor, now)).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(see_other_with_flash(&format!("/admin/custom/{code}"), "The request's personal data and photos are erased."))
 }

@@ -54,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/custom/{code}/quote", web::post().to(custom::quote))
         .route("/admin/custom/{code}/decline", web::post().to(custom::decline))
         .route("/admin/custom/{code}/whatsapp", web::post().to(custom::whatsapp))
+        .route("/admin/custom/{code}/erase", web::post().to(custom::erase))
         .route("/admin/custom/{code}/photos/{id}/{size}", web::get().to(custom::photo))
         .route("/admin/settings/custom-orders", web::post().to(settings::save_custom_orders))
         .route("/admin/reviews", web::get().to(reviews::list))

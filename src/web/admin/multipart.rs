@@ -12,6 +12,8 @@ pub struct Upload {
     pub files: Vec<(String, Vec<u8>)>,
     /// (file name, size in bytes) of files over the limit; their bytes were not kept.
     pub too_large: Vec<(String, usize)>,
+    /// Text fields longer than the limit (kept cut short: refuse the form rather than use them).
+    pub too_long: Vec<String>,
 }
 
 impl Upload {
@@ -23,10 +25,21 @@ impl Upload {
 /// Reads every part: files of `file_field` up to `max_file_bytes` each and `max_files` in all (more
 /// is 413); other fields as text of at most 4 KiB.
 pub async fn read(
+    payload: Multipart,
+    file_field: &str,
+    max_file_bytes: usize,
+    max_files: usize,
+) -> Result<Upload, AppError> {
+    read_with_text(payload, file_field, max_file_bytes, max_files, 4096).await
+}
+
+/// As [`read`], with text fields of at most `max_text_bytes` (longer ones are named in `too_long`).
+pub async fn read_with_text(
     mut payload: Multipart,
     file_field: &str,
     max_file_bytes: usize,
     max_files: usize,
+    max_text_bytes: usize,
 ) -> Result<Upload, AppError> {
     let mut up = Upload::default();
     let bad = |_| AppError::BadRequest("The upload could not be read. Try again.".into());
@@ -34,7 +47,7 @@ pub async fn read(
         let name = part.name().unwrap_or("").to_string();
         let filename = part.content_disposition().and_then(|cd| cd.get_filename()).unwrap_or("file").to_string();
         let is_file = name == file_field;
-        let cap = if is_file { max_file_bytes } else { 4096 };
+        let cap = if is_file { max_file_bytes } else { max_text_bytes };
         let (mut buf, mut size) = (Vec::new(), 0usize);
         while let Some(chunk) = part.try_next().await.map_err(bad)? {
             size += chunk.len();
@@ -43,6 +56,9 @@ pub async fn read(
             }
         }
         if !is_file {
+            if size > cap {
+                up.too_long.push(name.clone());
+            }
             up.fields.push((name, String::from_utf8_lossy(&buf).into_owned()));
         } else if size == 0 {
             continue;

@@ -64,6 +64,7 @@ fn read_cloud_form(pairs: &[(String, String)]) -> CloudInput {
             "access_token" => f.access_token = v.clone(),
             "forget_token" => f.forget_token = true,
             "language" => f.language = v.clone(),
+            "sign_in_template" => f.sign_in_template = v.clone(),
             other => {
                 if let Some(n) = other.strip_prefix("t_").and_then(Notice::parse) {
                     f.templates.insert(n, v.clone());

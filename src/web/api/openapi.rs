@@ -45,9 +45,10 @@ fn account() -> Value {
         },
         "schemas": {
             "AccountOrders": {
-                "type": "object", "required": ["email", "orders"], "additionalProperties": false,
+                "type": "object", "required": ["email", "phone", "orders"], "additionalProperties": false,
                 "properties": {
-                    "email": {"type": "string", "format": "email"},
+                    "email": {"type": ["string", "null"], "format": "email", "description": "null for an account known only by its WhatsApp number"},
+                    "phone": {"type": ["string", "null"], "description": "The WhatsApp number the account proved (E.164), if any"},
                     "orders": {"type": "array", "items": {
                         "type": "object", "additionalProperties": false,
                         "required": ["code", "status", "payment_status", "currency", "total", "items", "created_at"],
