@@ -128,6 +128,13 @@ async fn deliver(
     m: Message,
 ) -> Result<(), AppError> {
     let (id, attempts) = (m.id, m.attempts + 1);
+    // A sign-in code that can no longer be used is not sent (nor paid for).
+    let too_late = crate::db::parse_ts(&m.created_at)
+        .is_some_and(|t| clock.now() - t > chrono::Duration::minutes(crate::domain::account::CODE_MINUTES));
+    if m.kind == "sign_in_whatsapp" && too_late {
+        let why = "the sign-in code expired before it could be sent";
+        return db.write(move |tx| Ok(outbox::mark_failed(tx, id, attempts, why)?)).await;
+    }
     // The order link is made now, so that no secret waits in the outbox.
     let (order, base, days, now) = (m.order_id.filter(|_| m.order_link), links.base.clone(), links.days, clock.now());
     let link = db

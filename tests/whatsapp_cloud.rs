@@ -392,7 +392,28 @@ async fn customers_sign_in_with_a_code_sent_to_whatsapp_and_the_number_is_verifi
     let res = app.submit_as(&by_email, "/account", "/account/whatsapp/code", &[phone[0], ("code", &code)]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let page = app.get_as(&by_email, &location(&res)).await.text().await.unwrap();
-    assert!(page.contains("Your WhatsApp number is proven"), "{page}");
+    assert!(page.contains("Your WhatsApp number is verified"), "{page}");
     assert!(page.contains(&format!("<h2>{order}</h2>")), "the number's orders show now");
     assert_eq!(app.count("SELECT count(*) FROM customer_accounts"), 1, "one account, not two");
+    // An account with a number does not quietly swap it for another.
+    let other = [("phone", "+919812300000")];
+    app.submit_as(&by_email, "/account", "/account/whatsapp", &other).await;
+    let got_other =
+        || api.got.lock().unwrap().iter().filter(|(t, to, _)| t == "sign_in_code" && to == "919812300000").count();
+    assert!(eventually(10, || got_other() == 1).await);
+    let code = api.got.lock().unwrap().iter().rev().find(|(_, to, _)| to == "919812300000").unwrap().2[0].clone();
+    let res = app.submit_as(&by_email, "/account", "/account/whatsapp/code", &[other[0], ("code", &code)]).await;
+    let page = app.get_as(&by_email, &location(&res)).await.text().await.unwrap();
+    assert!(page.contains("has the WhatsApp number +919812345678 already"), "{page}");
+
+    // A code Meta could not take in time is not sent late (nor paid for).
+    *api.fail_next.lock().unwrap() = 1000;
+    let late = browser();
+    app.submit_as(&late, "/account", "/account/whatsapp", &[("phone", "+919812399999")]).await;
+    let attempted =
+        "SELECT count(*) FROM outbox WHERE kind = 'sign_in_whatsapp' AND to_addr = '919812399999' AND attempts > 0";
+    assert!(eventually(10, || app.count(attempted) == 1).await);
+    app.state.clock.advance(chrono::Duration::minutes(16));
+    let given_up = "SELECT count(*) FROM outbox WHERE to_addr = '919812399999' AND status = 'failed' AND last_error LIKE '%expired before it could be sent%'";
+    assert!(eventually(15, || app.count(given_up) == 1).await, "a late code is given up");
 }

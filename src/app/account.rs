@@ -71,14 +71,20 @@ pub enum Proven {
     SignedIn(SignedIn),
     /// A signed-in customer's account now has their proven number.
     Added(Account),
+    /// Proven, but the number is another account's, or this account has another one: why, in words.
+    Elsewhere(String),
+}
+
+/// An account as the audit log names it: its masked email, or "by WhatsApp".
+fn who(a: &Account) -> String {
+    if a.email.is_empty() { "by WhatsApp".to_string() } else { mask_email(&a.email) }
 }
 
 fn start_session(tx: &rusqlite::Connection, account: Account, now: DateTime<Utc>) -> Result<SignedIn, AppError> {
     let at = db::ts(now);
     let (token, hash) = new_token();
     stored::insert_session(tx, &hash, account.id, &at, &db::ts(now + Duration::days(SESSION_DAYS)))?;
-    let who = if account.email.is_empty() { "by WhatsApp".to_string() } else { mask_email(&account.email) };
-    Actor::customer().record(tx, "account.sign_in", &who, "")?;
+    Actor::customer().record(tx, "account.sign_in", &who(&account), "")?;
     Ok(SignedIn::Yes { token, account })
 }
 
@@ -137,6 +143,9 @@ pub async fn with_code(db: &Db, email: &str, code: &str, ip: &str, now: DateTime
     .await
 }
 
+/// Codes the whole shop sends by WhatsApp in an hour (each is a paid message).
+const WHATSAPP_CODES_PER_HOUR: i64 = 60;
+
 /// Whether the shop sends sign-in codes by WhatsApp (the Cloud API is on with a sign-in template).
 pub async fn whatsapp_sign_in(db: &Db) -> Result<bool, AppError> {
     db.read(|c| Ok(db::notify::cloud_settings(c)?.sign_in().is_some())).await
@@ -169,7 +178,12 @@ pub async fn ask_whatsapp_code(
         let (at, hour_ago) = (db::ts(now), db::ts(now - Duration::hours(1)));
         let via = Via::WhatsApp(phone.clone());
         let client = counters::count_event(tx, &[&format!("account-send:{ip}")], &hour_ago, &at)?[0];
-        if client > SENDS_PER_CLIENT || stored::codes_since(tx, &via, &hour_ago)? >= SENDS_PER_EMAIL {
+        // Each message is billed by Meta: the whole shop sends at most so many codes an hour.
+        let shop_wide = counters::count_event(tx, &["account-whatsapp-codes"], &hour_ago, &at)?[0];
+        if client > SENDS_PER_CLIENT
+            || shop_wide > WHATSAPP_CODES_PER_HOUR
+            || stored::codes_since(tx, &via, &hour_ago)? >= SENDS_PER_EMAIL
+        {
             return Ok(Asked::TooMany);
         }
         let code = new_code();
@@ -216,13 +230,18 @@ pub async fn with_whatsapp_code(
         let at = db::ts(now);
         stored::mark_verified(tx, &phone, &at)?;
         match current {
+            Some(a) if !a.phone.is_empty() && a.phone != phone => Ok(Proven::Elsewhere(format!(
+                "This account has the WhatsApp number {} already. To use another number, sign out and sign in with it.",
+                a.phone
+            ))),
             Some(mut a) => {
                 if !stored::attach_phone(tx, a.id, &phone)? {
-                    return Ok(Proven::SignedIn(SignedIn::No(
-                        "This number is proven by another account already: sign in there with WhatsApp.".into(),
-                    )));
+                    return Ok(Proven::Elsewhere(
+                        "This WhatsApp number belongs to another account. To use it, sign out and sign in with WhatsApp."
+                            .into(),
+                    ));
                 }
-                Actor::customer().record(tx, "account.whatsapp", &mask_email(&a.email), "number proven")?;
+                Actor::customer().record(tx, "account.whatsapp", &who(&a), "number verified")?;
                 a.phone = phone;
                 Ok(Proven::Added(a))
             }

@@ -55,7 +55,11 @@ pub fn erase_customer(
         return Ok(None);
     };
     let at = db::ts(now);
-    let (orders, emails) = stored::customer_orders(tx, customer_id)?;
+    let (orders, mut emails) = stored::customer_orders(tx, customer_id)?;
+    // An account that proved this number may have an email the orders never had.
+    emails.extend(stored::account_emails_of_phone(tx, &customer.phone)?);
+    emails.sort_unstable();
+    emails.dedup();
     stored::erase_phone(tx, &customer.phone)?;
     for id in stored::customer_requests(tx, customer_id)? {
         stored::erase_request(tx, id, &at)?;

@@ -7,7 +7,8 @@ use rusqlite::{Connection, OptionalExtension, Row, named_params};
 use crate::domain::customers::{Customer, Record, Sort};
 
 const COLUMNS: &str = "c.id, c.phone, c.name, c.email, c.note, c.order_count, c.lifetime_value, c.open_orders,
-    c.last_order_at, c.created_at, c.whatsapp_verified_at";
+    c.last_order_at, c.created_at,
+    coalesce(c.whatsapp_verified_at, (SELECT a.created_at FROM customer_accounts a WHERE a.phone = c.phone AND c.phone != ''))";
 
 fn customer_row(r: &Row<'_>) -> rusqlite::Result<Customer> {
     Ok(Customer {

@@ -115,6 +115,13 @@ pub fn erase_email(conn: &Connection, email: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The emails of accounts that proved this number.
+pub fn account_emails_of_phone(conn: &Connection, phone: &str) -> rusqlite::Result<Vec<String>> {
+    conn.prepare("SELECT lower(email) FROM customer_accounts WHERE phone = :p AND phone != '' AND email IS NOT NULL")?
+        .query_map(named_params! {":p": phone}, |r| r.get(0))?
+        .collect()
+}
+
 /// Removes what is kept under a WhatsApp number outside orders: the account it proved (sessions,
 /// addresses), its sign-in codes and WhatsApp messages to it.
 pub fn erase_phone(conn: &Connection, phone: &str) -> rusqlite::Result<()> {

@@ -32,7 +32,13 @@ fn whatsapp_form(page: &Page, phone: &str, errors: &FieldErrors, button: &str) -
 
 /// The sign-in page: an email for a code and a link, and (when the shop sends codes by WhatsApp)
 /// a WhatsApp number for a code.
-pub fn sign_in(page: &Page, email: &str, errors: &FieldErrors, notice: Option<&str>, whatsapp: bool) -> Markup {
+pub fn sign_in(
+    page: &Page,
+    (email, phone): (&str, &str),
+    errors: &FieldErrors,
+    notice: Option<&str>,
+    whatsapp: bool,
+) -> Markup {
     // Without the WhatsApp form, what was said about a number is a notice of its own.
     let mut errors = errors.clone();
     let phone_notice = if whatsapp { None } else { errors.remove("phone") };
@@ -51,7 +57,7 @@ pub fn sign_in(page: &Page, email: &str, errors: &FieldErrors, notice: Option<&s
         p.hint { "Orders you placed as a guest with this email appear too." }
         @if whatsapp {
             h2 { "Or sign in with WhatsApp" }
-            (whatsapp_form(page, "", errors, "Send me a code on WhatsApp"))
+            (whatsapp_form(page, phone, errors, "Send me a code on WhatsApp"))
             p.hint { "Orders placed with this number appear too." }
         }
         p { a href="/o/lost" { "Lost the link to an order? Get a new one with the order code and your WhatsApp number." } }
@@ -148,9 +154,9 @@ pub fn overview(
     let body = html! {
         h1 { "Your orders" }
         p { "Signed in as " strong { (account.name()) } "."
-            @if !account.email.is_empty() && !account.phone.is_empty() { " WhatsApp " (account.phone) " (proven)." } }
+            @if !account.email.is_empty() && !account.phone.is_empty() { " WhatsApp " (account.phone) " (verified)." } }
         @if orders.is_empty() {
-            p { "No orders with this " @if account.email.is_empty() { "number" } @else { "email" } " yet. " a href="/" { "Have a look around the shop." } }
+            p { "No orders with this " @if account.email.is_empty() { "number" } @else if account.phone.is_empty() { "email" } @else { "email or number" } " yet. " a href="/" { "Have a look around the shop." } }
         }
         ul.my-orders {
             @for o in orders {
@@ -207,7 +213,7 @@ pub fn overview(
             section.card aria-labelledby="whatsapp-h" {
                 h2 #whatsapp-h { "Add your WhatsApp number" }
                 p { "Orders you placed with your WhatsApp number then show here too. We send it a code to prove it is yours." }
-                (whatsapp_form(page, "", errors, "Send a code on WhatsApp"))
+                (whatsapp_form(page, "", &FieldErrors::new(), "Send a code on WhatsApp"))
             }
         }
         form.inline method="post" action="/account/sign-out" {

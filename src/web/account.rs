@@ -68,7 +68,7 @@ fn session_cookie(req: &HttpRequest, token: &str, days: i64) -> Cookie<'static> 
 pub async fn show(req: HttpRequest, page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     match signed_in(&req, &state, &page).await? {
         Some(a) => overview(&page, &state, &a, CustomerInput::default(), FieldErrors::new()).await,
-        None => sign_in_page(&state, &page, StatusCode::OK, "", &FieldErrors::new(), None).await,
+        None => sign_in_page(&state, &page, StatusCode::OK, ("", ""), &FieldErrors::new(), None).await,
     }
 }
 
@@ -77,12 +77,12 @@ async fn sign_in_page(
     state: &AppState,
     page: &Page,
     status: StatusCode,
-    email: &str,
+    (email, phone): (&str, &str),
     errors: &FieldErrors,
     notice: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
     let whatsapp = account::whatsapp_sign_in(&state.db).await?;
-    Ok(private(status, views::account::sign_in(page, email, errors, notice, whatsapp)))
+    Ok(private(status, views::account::sign_in(page, (email, phone), errors, notice, whatsapp)))
 }
 
 async fn overview(
@@ -111,17 +111,17 @@ pub async fn ask(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<EmailForm>,
 ) -> Result<HttpResponse, AppError> {
-    match account::ask_code(&state.db, &form.email, &client.ip, page.now).await? {
+    match account::ask_code(&state.db, &form.email, &client.limit_key, page.now).await? {
         Asked::Sent(email) => {
             state.wake_mailer();
             Ok(private(StatusCode::OK, views::account::code(&page, &email, None)))
         }
         Asked::Invalid(errors) => {
-            sign_in_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, &form.email, &errors, None).await
+            sign_in_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, (&form.email, ""), &errors, None).await
         }
         Asked::TooMany => {
             let empty = FieldErrors::new();
-            sign_in_page(&state, &page, StatusCode::TOO_MANY_REQUESTS, &form.email, &empty, Some(TOO_MANY)).await
+            sign_in_page(&state, &page, StatusCode::TOO_MANY_REQUESTS, (&form.email, ""), &empty, Some(TOO_MANY)).await
         }
     }
 }
@@ -145,7 +145,7 @@ pub async fn ask_whatsapp(
 ) -> Result<HttpResponse, AppError> {
     let current = signed_in(&req, &state, &page).await?;
     let cc = page.shop.country_calling_code.clone();
-    match account::ask_whatsapp_code(&state.db, &form.phone, &cc, &client.ip, page.now).await? {
+    match account::ask_whatsapp_code(&state.db, &form.phone, &cc, &client.limit_key, page.now).await? {
         Asked::Sent(phone) => {
             Ok(private(StatusCode::OK, views::account::whatsapp_code(&page, &phone, None, current.is_some())))
         }
@@ -154,11 +154,12 @@ pub async fn ask_whatsapp(
             Ok(super::see_other_with_flash("/account", &said))
         }
         Asked::Invalid(errors) => {
-            sign_in_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, "", &errors, None).await
+            sign_in_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, ("", ""), &errors, None).await
         }
+        Asked::TooMany if current.is_some() => Ok(super::see_other_with_flash("/account", TOO_MANY)),
         Asked::TooMany => {
             let empty = FieldErrors::new();
-            sign_in_page(&state, &page, StatusCode::TOO_MANY_REQUESTS, "", &empty, Some(TOO_MANY)).await
+            sign_in_page(&state, &page, StatusCode::TOO_MANY_REQUESTS, ("", &form.phone), &empty, Some(TOO_MANY)).await
         }
     }
 }
@@ -173,12 +174,13 @@ pub async fn whatsapp_code(
 ) -> Result<HttpResponse, AppError> {
     let current = signed_in(&req, &state, &page).await?;
     let adding = current.is_some();
-    match account::with_whatsapp_code(&state.db, &form.phone, &form.code, current, &client.ip, page.now).await? {
+    match account::with_whatsapp_code(&state.db, &form.phone, &form.code, current, &client.limit_key, page.now).await? {
         Proven::SignedIn(SignedIn::Yes { token, .. }) => Ok(signed_in_response(&req, &token)),
         Proven::Added(_) => Ok(super::see_other_with_flash(
             "/account",
-            "Your WhatsApp number is proven: orders placed with it show here now.",
+            "Your WhatsApp number is verified: orders placed with it show here now.",
         )),
+        Proven::Elsewhere(why) => Ok(super::see_other_with_flash("/account", &why)),
         Proven::SignedIn(SignedIn::No(why)) => {
             let phone = form.phone.trim();
             Ok(private(
@@ -202,7 +204,7 @@ pub async fn code(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<EmailForm>,
 ) -> Result<HttpResponse, AppError> {
-    match account::with_code(&state.db, &form.email, &form.code, &client.ip, page.now).await? {
+    match account::with_code(&state.db, &form.email, &form.code, &client.limit_key, page.now).await? {
         SignedIn::Yes { token, .. } => Ok(signed_in_response(&req, &token)),
         SignedIn::No(why) => {
             let email = form.email.trim().to_lowercase();
@@ -226,7 +228,7 @@ pub async fn link(page: Page, state: web::Data<AppState>, q: web::Query<LinkQuer
         }
         None => {
             let notice = "This sign-in link has expired or was used already. Ask for a new code below.";
-            sign_in_page(&state, &page, StatusCode::NOT_FOUND, "", &FieldErrors::new(), Some(notice)).await
+            sign_in_page(&state, &page, StatusCode::NOT_FOUND, ("", ""), &FieldErrors::new(), Some(notice)).await
         }
     }
 }
@@ -241,7 +243,7 @@ pub async fn link_sign_in(
     match account::with_link(&state.db, &q.t, page.now).await? {
         SignedIn::Yes { token, .. } => Ok(signed_in_response(&req, &token)),
         SignedIn::No(why) => {
-            sign_in_page(&state, &page, StatusCode::NOT_FOUND, "", &FieldErrors::new(), Some(&why)).await
+            sign_in_page(&state, &page, StatusCode::NOT_FOUND, ("", ""), &FieldErrors::new(), Some(&why)).await
         }
     }
 }
