@@ -129,6 +129,18 @@ pub fn admin_reset_password(config: &Config, email: &str, from_stdin: bool) -> R
     Ok(())
 }
 
+/// `souk admin reset-2fa`: two-factor off for an account whose phone is lost.
+pub fn admin_reset_2fa(config: &Config, email: &str) -> Result<(), String> {
+    let db = open(config)?;
+    let found =
+        db.write_blocking(|tx| crate::app::two_factor::reset(tx, email, &Actor::cli())).map_err(|e| e.to_string())?;
+    if !found {
+        return Err(format!("no account has the email {email}"));
+    }
+    println!("Two-factor sign-in is off for {email}: they sign in with the password, and can turn it on again.");
+    Ok(())
+}
+
 /// `souk admin token`: prints a new API token (on stdout alone, so a script can capture it).
 pub fn admin_token(config: &Config, email: &str, scope: &str, name: &str) -> Result<(), String> {
     let db = open(config)?;

@@ -16,6 +16,8 @@ pub enum AppError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(String),
+    #[error("The shop's owner requires two-factor sign-in: turn it on first.")]
+    TwoFactorRequired,
     #[error("What you sent is too large.")]
     TooLarge,
     #[error("{message}")]
@@ -39,6 +41,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
+            AppError::TwoFactorRequired => "two_factor_required",
             AppError::TooLarge => "too_large",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Unavailable { .. } => "unavailable",
@@ -88,7 +91,7 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::TwoFactorRequired => StatusCode::FORBIDDEN,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,

@@ -82,6 +82,13 @@ enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Turn two-factor sign-in off for an account whose phone is lost (it signs in with the
+    /// password and can enrol again); its recovery codes stop working
+    #[command(name = "reset-2fa")]
+    Reset2fa {
+        #[arg(long)]
+        email: String,
+    },
     /// Make an API token acting as this account; it is printed once, only its hash is kept
     Token {
         #[arg(long)]
@@ -118,6 +125,7 @@ fn main() -> ExitCode {
         Command::Admin(AdminCommand::ResetPassword { email, password_stdin }) => {
             cli::admin_reset_password(&config, &email, password_stdin)
         }
+        Command::Admin(AdminCommand::Reset2fa { email }) => cli::admin_reset_2fa(&config, &email),
         Command::Admin(AdminCommand::Token { email, scope, name }) => cli::admin_token(&config, &email, &scope, &name),
         Command::Backup { file } => cli::backup(&config, &file),
         Command::Restore { file } => cli::restore(&config, &file),

@@ -96,7 +96,7 @@ pub fn create_session(conn: &Connection, user_id: i64, ip: &str, user_agent: &st
 }
 
 /// How long sign-in stays locked for this email and address; `None` when they may try.
-fn login_locked_for(conn: &Connection, email: &str, ip: &str) -> rusqlite::Result<Option<Duration>> {
+pub(crate) fn login_locked_for(conn: &Connection, email: &str, ip: &str) -> rusqlite::Result<Option<Duration>> {
     let now = Utc::now();
     let mut longest: Option<Duration> = None;
     for key in throttle_keys(email, ip) {
@@ -140,7 +140,12 @@ fn to_state(c: throttle::Counter) -> policy::State {
 }
 
 /// Adds one failure for the email and the address; returns the pause it causes, if any.
-fn count_failure(conn: &Connection, config: &Config, email: &str, ip: &str) -> rusqlite::Result<Option<Duration>> {
+pub(crate) fn count_failure(
+    conn: &Connection,
+    config: &Config,
+    email: &str,
+    ip: &str,
+) -> rusqlite::Result<Option<Duration>> {
     let now = Utc::now();
     let max_lock = Duration::minutes(config.security.login_lock_minutes);
     let mut lock = None;

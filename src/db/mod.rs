@@ -28,6 +28,7 @@ pub mod settings;
 pub mod text;
 pub mod throttle;
 pub mod tokens;
+pub mod two_factor;
 pub mod users;
 pub mod webhooks;
 mod writer;

@@ -11,6 +11,8 @@ pub struct SessionRow {
     pub user: User,
     pub created_at: String,
     pub last_seen_at: String,
+    /// The owner requires two-factor and this user has not enrolled: only enrolling is open to them.
+    pub must_enrol: bool,
 }
 
 pub fn insert(
@@ -32,7 +34,8 @@ pub fn insert(
 /// The session and its user; `None` when the token is unknown (never issued, logged out or purged).
 pub fn find(conn: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<SessionRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT s.id AS sid, s.created_at AS s_created, s.last_seen_at, u.id, u.email, u.name, u.role, u.created_at
+        "SELECT s.id AS sid, s.created_at AS s_created, s.last_seen_at, u.id, u.email, u.name, u.role, u.created_at,
+           (u.totp_enabled_at IS NULL AND (SELECT require_two_factor FROM admin_security WHERE id = 1) = 1) AS must_enrol
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = :hash",
     )?;
     stmt.query_row(named_params! {":hash": token_hash}, |r| {
@@ -41,6 +44,7 @@ pub fn find(conn: &Connection, token_hash: &[u8]) -> rusqlite::Result<Option<Ses
             user: user_from_row(r)?,
             created_at: r.get("s_created")?,
             last_seen_at: r.get("last_seen_at")?,
+            must_enrol: r.get::<_, Option<bool>>("must_enrol")?.unwrap_or(false),
         })
     })
     .optional()

@@ -35,6 +35,7 @@ pub mod theme;
 pub mod throttle;
 pub mod time;
 pub mod tokens;
+pub mod two_factor;
 pub mod webhooks;
 pub mod whatsapp;
 pub mod whatsapp_cloud;

@@ -112,10 +112,17 @@ impl FromRequest for Admin {
             if now - seen > Duration::seconds(60) {
                 st.db.write(move |tx| Ok(sessions::touch(tx, id, &db::now())?)).await?;
             }
+            // The owner requires two-factor: someone without it may only enrol (or sign out).
+            if row.must_enrol && !req.path().starts_with(ENROL_PATH) && req.path() != "/admin/logout" {
+                return Err(AppError::TwoFactorRequired);
+            }
             Ok(Admin { page, user: row.user, session_id: id, counts })
         })
     }
 }
+
+/// Where an admin user turns two-factor sign-in on (and, when the owner requires it, must go first).
+pub const ENROL_PATH: &str = "/admin/account/two-factor";
 
 /// A signed-in owner; staff get 403.
 #[derive(Debug, Clone)]

@@ -192,6 +192,8 @@ pub async fn render_errors(
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
     let mut out = if req.path().starts_with("/api/") {
         HttpResponse::build(status).json(serde_json::json!({"error": {"code": code, "message": message}}))
+    } else if code == "two_factor_required" && req.path().starts_with("/admin") {
+        crate::web::see_other_with_flash(crate::web::extract::ENROL_PATH, &message)
     } else if status == StatusCode::UNAUTHORIZED && req.path().starts_with("/admin") {
         let next = if req.method() == actix_web::http::Method::GET { req.path() } else { "/admin" };
         crate::web::see_other(&format!("/admin/login?next={}", next))

@@ -86,6 +86,29 @@ pub fn login(page: &Page, form: &LoginForm, problem: Option<&str>, has_owner: bo
     )
 }
 
+/// The second step of signing in: the code from the authenticator app, or a recovery code.
+pub fn second_factor(page: &Page, problem: Option<&str>) -> Markup {
+    let errors = match problem {
+        Some(p) => FieldErrors::from([("code", p.to_string())]),
+        None => FieldErrors::new(),
+    };
+    bare(
+        page,
+        "Two-factor sign-in",
+        html! {
+            (error_summary(&errors))
+            p { "Open the authenticator app on your phone and type the 6-digit code it shows for this shop." }
+            form method="post" action="/admin/login/code" {
+                (csrf(&page.csrf))
+                (Field::new("code", "Code", "").autocomplete("one-time-code").hint("Lost your phone? Type one of your recovery codes instead.").required().render(&errors))
+                button.primary type="submit" { "Sign in" }
+            }
+            p.hint { "No phone and no recovery code? The owner can turn two-factor off for you with "
+                code { "souk admin reset-2fa --email you@example.com" } " on the server." }
+        },
+    )
+}
+
 pub fn accept_invite(page: &Page, email: &str, role: Role, form: &AcceptForm, errors: &FieldErrors) -> Markup {
     bare(
         page,

@@ -20,5 +20,6 @@ pub mod products;
 pub mod requests;
 pub mod reviews;
 pub mod settings;
+pub mod two_factor;
 pub mod users;
 pub mod webhooks;

@@ -19,6 +19,10 @@ pub struct InviteForm {
 pub struct Listing {
     pub users: Vec<User>,
     pub invites: Vec<OneTimeToken>,
+    /// The users with two-factor sign-in on.
+    pub two_factor: Vec<i64>,
+    /// The owner requires two-factor for everyone.
+    pub require_two_factor: bool,
 }
 
 pub fn page(
@@ -48,11 +52,13 @@ pub fn page(
             section.card aria-labelledby="users-h" {
                 h2 #users-h { "Accounts" }
                 table {
-                    thead { tr { th { "Name" } th { "Email" } th { "Role" } th { "Since" } th { span.visually-hidden { "Actions" } } } }
+                    thead { tr { th { "Name" } th { "Email" } th { "Role" } th { "Two-factor" } th { "Since" } th { span.visually-hidden { "Actions" } } } }
                     tbody {
                         @for u in &l.users {
                             tr {
-                                td { (u.name) } td { (u.email) } td { (u.role.as_str()) } td { (time(&u.created_at, ctx.page.zone)) }
+                                td { (u.name) } td { (u.email) } td { (u.role.as_str()) }
+                                td { @if l.two_factor.contains(&u.id) { "On" } @else { "Off" } }
+                                td { (time(&u.created_at, ctx.page.zone)) }
                                 td {
                                     @if u.id != ctx.user.id {
                                         form method="post" action=(format!("/admin/users/{}/remove", u.id)) {
@@ -64,6 +70,18 @@ pub fn page(
                             }
                         }
                     }
+                }
+            }
+            section.card aria-labelledby="twofa-h" {
+                h2 #twofa-h { "Two-factor sign-in" }
+                p { "Each person turns it on for themselves under " a href="/admin/account/two-factor" { "Two-factor sign-in" } ". Required, everyone without it is sent there after signing in." }
+                form method="post" action="/admin/users/two-factor" {
+                    (csrf(token))
+                    div.field.check {
+                        input #f-require type="checkbox" name="required" value="on" checked[l.require_two_factor];
+                        label for="f-require" { "Require two-factor sign-in for everyone" }
+                    }
+                    button type="submit" { "Save" }
                 }
             }
             @if !l.invites.is_empty() {

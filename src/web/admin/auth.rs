@@ -8,10 +8,12 @@ use serde::Deserialize;
 use super::{Empty, cpu_work, hash_off_thread, html};
 use crate::AppState;
 use crate::app::accounts::{self, LinkError, LoginStart, NewAccount};
+use crate::app::two_factor::{self, Second};
 use crate::db::{self, sessions, users};
 use crate::domain::FieldErrors;
 use crate::domain::auth::{dummy_hash, validate_account, verify_password};
 use crate::domain::throttle::describe;
+use crate::domain::two_factor::CHALLENGE_MINUTES;
 use crate::error::AppError;
 use crate::views::admin::auth::{self as view, AcceptForm, LoginForm, SetupForm};
 use crate::web::extract::{Admin, CsrfForm, Page, SESSION_COOKIE};
@@ -31,6 +33,74 @@ fn session_cookie(state: &AppState, token: String, https: bool) -> Cookie<'stati
         .same_site(SameSite::Lax)
         .max_age(CookieDuration::hours(state.config.session.absolute_hours))
         .finish()
+}
+
+/// The cookie that carries a sign-in waiting for its second factor (only to `/admin/login`).
+pub const CHALLENGE_COOKIE: &str = "souk_2fa";
+
+fn challenge_cookie(token: String, https: bool, minutes: i64) -> Cookie<'static> {
+    Cookie::build(CHALLENGE_COOKIE, token)
+        .path("/admin/login")
+        .http_only(true)
+        .secure(https)
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::minutes(minutes))
+        .finish()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CodeForm {
+    pub code: String,
+}
+
+/// `POST /admin/login/code`: the second step, with the code from the app or a recovery code.
+pub async fn login_code(
+    page: Page,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(token) = req.cookie(CHALLENGE_COOKIE).map(|c| c.value().to_string()) else {
+        return Ok(see_other_with_flash("/admin/login", "Sign in again: the step for the code timed out."));
+    };
+    let (st, ua, now) = (state.clone(), user_agent(&req), state.clock.now());
+    let (ip, key) = (page.client.ip.clone(), page.client.limit_key.clone());
+    let previous = req.cookie(SESSION_COOKIE).map(|c| crate::domain::tokens::hash_token(c.value()));
+    let outcome = state
+        .db
+        .write(move |tx| {
+            let done = two_factor::answer(tx, &st.config, &token, &form.code, (&ip, &key, &ua), now)?;
+            if let (Second::SignedIn { .. }, Some(hash)) = (&done, previous) {
+                sessions::delete_by_hash(tx, &hash)?;
+            }
+            Ok(done)
+        })
+        .await?;
+    let mut gone = challenge_cookie(String::new(), page.client.https, 0);
+    gone.make_removal();
+    let mut res = match outcome {
+        Second::SignedIn { session, next } => {
+            let mut res = see_other(safe_next(&next));
+            let _ = res.add_cookie(&session_cookie(&state, session, page.client.https));
+            res
+        }
+        Second::Expired => see_other_with_flash("/admin/login", "Sign in again: the step for the code timed out."),
+        Second::Locked(wait) => {
+            let m = format!("Too many tries. Sign in again in {}.", describe(wait));
+            see_other_with_flash("/admin/login", &m)
+        }
+        Second::Wrong { locked: Some(wait) } => {
+            let m = format!("That code is not right, and signing in is paused for {}.", describe(wait));
+            see_other_with_flash("/admin/login", &m)
+        }
+        Second::Wrong { locked: None } => {
+            let why = "That code is not right, or was used already. Type the code now showing in the app, or a recovery code.";
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view::second_factor(&page, Some(why))));
+        }
+    };
+    let _ = res.add_cookie(&gone);
+    Ok(res)
 }
 
 fn user_agent(req: &HttpRequest) -> String {
@@ -145,6 +215,22 @@ pub async fn login(
     let right = cpu_work(&state, move || verify_password(&password, &stored)).await?;
     match account {
         Some((user, _)) if right => {
+            // With two-factor, the password opens only the step that asks for the code.
+            let (u, next, now) = (user.clone(), safe_next(&form.next).to_string(), state.clock.now());
+            let challenge = state
+                .db
+                .write(move |tx| {
+                    if !two_factor::has_two_factor(tx, u.id)? {
+                        return Ok(None);
+                    }
+                    Ok(Some(two_factor::challenge(tx, &u, &next, now)?))
+                })
+                .await?;
+            if let Some(token) = challenge {
+                let mut res = html(StatusCode::OK, view::second_factor(&page, None));
+                let _ = res.add_cookie(&challenge_cookie(token, page.client.https, CHALLENGE_MINUTES));
+                return Ok(res);
+            }
             let ua = user_agent(&req);
             // Rotation: a session this browser already had ends when it signs in again.
             let previous = req.cookie(SESSION_COOKIE).map(|c| crate::domain::tokens::hash_token(c.value()));

@@ -21,6 +21,7 @@ mod products;
 mod requests;
 mod reviews;
 mod settings;
+mod two_factor;
 mod users;
 mod webhooks;
 
@@ -37,6 +38,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/setup", web::post().to(auth::setup))
         .route("/admin/login", web::get().to(auth::login_form))
         .route("/admin/login", web::post().to(auth::login))
+        .route("/admin/login/code", web::post().to(auth::login_code))
+        .route("/admin/account/two-factor", web::get().to(two_factor::show))
+        .route("/admin/account/two-factor", web::post().to(two_factor::enable))
+        .route("/admin/account/two-factor/recovery-codes", web::post().to(two_factor::recovery_codes))
+        .route("/admin/account/two-factor/off", web::post().to(two_factor::disable))
+        .route("/admin/users/two-factor", web::post().to(users::require_two_factor))
         .route("/admin/logout", web::post().to(auth::logout))
         .route("/admin/logout-everywhere", web::post().to(auth::logout_everywhere))
         .route("/admin/invite", web::get().to(auth::invite_form))

@@ -2,6 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use serde::Deserialize;
 
 use super::{Empty, html};
 use crate::AppState;
@@ -16,7 +17,17 @@ use crate::web::extract::{CsrfForm, Owner};
 use crate::web::see_other_with_flash;
 
 async fn listing(state: &AppState) -> Result<Listing, AppError> {
-    state.db.read(|c| Ok(Listing { users: users::list(c)?, invites: tokens::open_invites(c, &db::now())? })).await
+    state
+        .db
+        .read(|c| {
+            Ok(Listing {
+                users: users::list(c)?,
+                invites: tokens::open_invites(c, &db::now())?,
+                two_factor: db::two_factor::enabled_users(c)?,
+                require_two_factor: db::two_factor::required(c)?,
+            })
+        })
+        .await
 }
 
 pub async fn list(Owner(admin): Owner, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -101,4 +112,26 @@ pub async fn revoke_invite(
         })
         .await?;
     Ok(see_other_with_flash("/admin/users", &format!("The invitation for {email} was withdrawn.")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RequireForm {
+    pub required: Option<String>,
+}
+
+/// `POST /admin/users/two-factor` (owner): require two-factor sign-in for everyone, or not.
+pub async fn require_two_factor(
+    Owner(admin): Owner,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<RequireForm>,
+) -> Result<HttpResponse, AppError> {
+    let (actor, on) = (admin.actor(), form.required.is_some());
+    state.db.write(move |tx| crate::app::two_factor::set_required(tx, on, &actor)).await?;
+    let said = if on {
+        "Two-factor sign-in is required: anyone without it turns it on when they next sign in."
+    } else {
+        "Two-factor sign-in is each person's choice."
+    };
+    Ok(crate::web::see_other_with_flash("/admin/users", said))
 }

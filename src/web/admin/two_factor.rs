@@ -1,0 +1,94 @@
+//! `/admin/account/two-factor`: each admin user turns two-factor sign-in on (scan, confirm with a
+//! code, keep the recovery codes), makes new recovery codes, or turns it off.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::html;
+use crate::AppState;
+use crate::app::two_factor;
+use crate::db;
+use crate::error::AppError;
+use crate::views::Admin;
+use crate::views::admin::two_factor::{self as view, TwoFactorView};
+use crate::web::extract::{CsrfForm, ENROL_PATH};
+use crate::web::see_other_with_flash;
+
+async fn render(admin: &Admin, state: &AppState, problem: Option<String>) -> Result<HttpResponse, AppError> {
+    let (user, issuer) = (admin.user.clone(), admin.page.shop.name.clone());
+    let (st, enrol, required) = state
+        .db
+        .write(move |tx| {
+            let (st, enrol) = two_factor::enrolment(tx, &user, &issuer)?;
+            Ok((st, enrol, db::two_factor::required(tx)?))
+        })
+        .await?;
+    let status = if problem.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let v = TwoFactorView {
+        enabled_at: st.enabled_at,
+        recovery_left: st.recovery_left,
+        enrol: enrol.map(|e| (e.secret_text, e.uri)),
+        required,
+        problem,
+    };
+    // The page holds the secret while enrolling: never cached.
+    let mut res = html(status, view::page(admin, &v));
+    res.headers_mut().insert(actix_web::http::header::CACHE_CONTROL, "no-store".parse().expect("a header value"));
+    Ok(res)
+}
+
+pub async fn show(admin: Admin, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    render(&admin, &state, None).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CodeForm {
+    pub code: String,
+}
+
+fn codes_page(admin: &Admin, codes: &[String]) -> HttpResponse {
+    let mut res = html(StatusCode::OK, view::recovery_codes(admin, codes));
+    res.headers_mut().insert(actix_web::http::header::CACHE_CONTROL, "no-store".parse().expect("a header value"));
+    res
+}
+
+/// `POST /admin/account/two-factor`: the code from the app confirms the secret; the recovery codes follow.
+pub async fn enable(
+    admin: Admin,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    let (user, actor, now) = (admin.user.clone(), admin.actor(), state.clock.now());
+    match state.db.write(move |tx| two_factor::confirm(tx, &user, &form.code, &actor, now)).await? {
+        Ok(codes) => Ok(codes_page(&admin, &codes)),
+        Err(why) => render(&admin, &state, Some(why)).await,
+    }
+}
+
+/// `POST /admin/account/two-factor/recovery-codes`: new codes, the old ones stop working.
+pub async fn recovery_codes(
+    admin: Admin,
+    state: web::Data<AppState>,
+    CsrfForm(_): CsrfForm<super::Empty>,
+) -> Result<HttpResponse, AppError> {
+    let (user, actor, now) = (admin.user.clone(), admin.actor(), state.clock.now());
+    match state.db.write(move |tx| two_factor::regenerate(tx, &user, &actor, now)).await? {
+        Some(codes) => Ok(codes_page(&admin, &codes)),
+        None => Ok(see_other_with_flash(ENROL_PATH, "Turn two-factor sign-in on first.")),
+    }
+}
+
+/// `POST /admin/account/two-factor/off`, proven with a code.
+pub async fn disable(
+    admin: Admin,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    let (user, actor, now) = (admin.user.clone(), admin.actor(), state.clock.now());
+    match state.db.write(move |tx| two_factor::turn_off(tx, &user, &form.code, &actor, now)).await? {
+        Ok(()) => Ok(see_other_with_flash(ENROL_PATH, "Two-factor sign-in is off.")),
+        Err(why) => render(&admin, &state, Some(why)).await,
+    }
+}
