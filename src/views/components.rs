@@ -121,3 +121,12 @@ pub fn time(ts: &str, zone: Zone) -> Markup {
 pub fn time_text(ts: &str, zone: Zone) -> String {
     crate::domain::time::parse_ts(ts).map(|t| zone.format(t)).unwrap_or_else(|| ts.to_string())
 }
+
+/// A QR code as inline SVG, drawn here from an address this shop built (never from what someone typed).
+pub fn qr(uri: &str, size: u32, label: &str) -> Option<Markup> {
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(size, size).build();
+    // Inline in HTML: without the XML declaration.
+    let svg = svg.find("<svg").map(|at| svg[at..].to_string())?;
+    Some(html! { div.qr role="img" aria-label=(label) { (maud::PreEscaped(svg)) } })
+}

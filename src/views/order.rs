@@ -1,7 +1,7 @@
 //! A guest's order page (status timeline, items, totals, delivery, how to pay with a QR code, the
 //! WhatsApp hand-off) and the page for a link that does not work.
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::components::{Field, csrf, error_summary, time};
 use crate::domain::FieldErrors;
@@ -140,12 +140,8 @@ fn self_service(page: &Page, v: &OrderView) -> Markup {
     }
 }
 
-/// A QR code as inline SVG (drawn here from a URI this shop built).
 fn qr(uri: &str) -> Option<Markup> {
-    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
-    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).build();
-    let svg = svg.find("<svg").map(|at| svg[at..].to_string())?;
-    Some(html! { div.qr role="img" aria-label="QR code to pay" { (PreEscaped(svg)) } })
+    super::components::qr(uri, 220, "QR code to pay")
 }
 
 fn payment(page: &Page, v: &OrderView) -> Markup {

@@ -1,7 +1,7 @@
 //! `/admin/account/two-factor`: turning two-factor sign-in on (a QR code to scan, or the secret
 //! to type, and a code to confirm), the recovery codes shown once, and turning it off.
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use crate::domain::FieldErrors;
 use crate::views::Admin;
@@ -22,14 +22,7 @@ pub struct TwoFactorView {
 }
 
 fn qr(uri: &str) -> Markup {
-    match qrcode::QrCode::new(uri.as_bytes()) {
-        // The SVG is ours (made from the address), not anything a person typed.
-        Ok(code) => {
-            let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();
-            html! { div.qr role="img" aria-label="QR code to scan with an authenticator app" { (PreEscaped(svg)) } }
-        }
-        Err(_) => html! {},
-    }
+    crate::views::components::qr(uri, 200, "QR code to scan with an authenticator app").unwrap_or_default()
 }
 
 pub fn page(ctx: &Admin, v: &TwoFactorView) -> Markup {
