@@ -43,6 +43,10 @@ pub struct AppState {
     pub mail_wake: Arc<Notify>,
     pub heartbeat: Arc<AtomicI64>,
     pub proxies: Arc<Vec<IpNet>>,
+    /// The admin's own listener (`server.admin_listen`), when it has one: elsewhere `/admin` is 404.
+    pub admin_addr: Option<SocketAddr>,
+    /// The networks the admin answers (`server.admin_allow`); empty: any.
+    pub admin_allow: Arc<Vec<IpNet>>,
     pub base_url: Arc<String>,
     /// CPU-heavy work (password hashing: 19 MiB for tens of milliseconds; resizing photos): one per core at a time.
     pub cpu: Arc<tokio::sync::Semaphore>,
@@ -160,7 +164,16 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         "" => format!("http://{addr}"),
         url => url.to_string(),
     };
-    let setup_url = setup_token.map(|t| format!("{base_url}/admin/setup?token={t}"));
+    let admin_listener = match config.admin_listen_addr()? {
+        Some(a) => Some(TcpListener::bind(a).map_err(|e| {
+            StartError::Io(std::io::Error::new(e.kind(), format!("cannot listen on {a} (server.admin_listen): {e}")))
+        })?),
+        None => None,
+    };
+    let admin_addr = admin_listener.as_ref().map(|l| l.local_addr()).transpose()?;
+    // The setup link opens the admin: on its own address when it has one.
+    let admin_base = admin_addr.map_or_else(|| base_url.clone(), |a| format!("http://{a}"));
+    let setup_url = setup_token.map(|t| format!("{admin_base}/admin/setup?token={t}"));
     let pages = Arc::new(web::page_cache::PageCache::open(db.path(), config.server.page_cache_mb));
     let state = AppState {
         db,
@@ -170,6 +183,8 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         dashboard: Arc::default(),
         api_reads: Arc::default(),
         proxies: Arc::new(config.trusted_proxies()?),
+        admin_addr,
+        admin_allow: Arc::new(config.admin_allow()?),
         config: Arc::new(config),
         shop: Arc::new(RwLock::new(shop)),
         csrf_key: Arc::new(csrf_key),
@@ -207,7 +222,7 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
     let reads = tokio::spawn(write_api_reads(state.db.clone(), state.api_reads.clone(), shutdown_rx));
     let scheduler =
         jobs::start(state.db.clone(), state.config.clone(), state.clock.clone(), state.heartbeat.clone()).await?;
-    let server = build_server(listener, state.clone())?;
+    let server = build_server(listener, admin_listener, state.clone())?;
     Ok(Running { addr, setup_url, state, server, scheduler, shutdown, sender, hooks, whatsapp, reads, _lock: lock })
 }
 
@@ -233,7 +248,7 @@ async fn write_api_reads(db: db::Db, reads: Arc<app::api_tokens::ReadTally>, mut
     }
 }
 
-fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+fn build_server(listener: TcpListener, admin: Option<TcpListener>, state: AppState) -> std::io::Result<Server> {
     let workers = match state.config.server.workers {
         0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
         n => n,
@@ -244,6 +259,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
         App::new()
             .app_data(data.clone())
             .configure(|cfg| web::configure(cfg, &data))
+            .wrap(actix_web::middleware::from_fn(web::middleware::admin_gate))
             .wrap(actix_web::middleware::from_fn(web::middleware::cookies))
             .wrap(actix_web::middleware::from_fn(web::middleware::render_errors))
             .wrap(actix_web::middleware::from_fn(web::middleware::cors))
@@ -253,7 +269,10 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     })
     .workers(workers)
     .shutdown_timeout(timeout)
-    .listen(listener)?
-    .run();
-    Ok(server)
+    .listen(listener)?;
+    let server = match admin {
+        Some(l) => server.listen(l)?,
+        None => server,
+    };
+    Ok(server.run())
 }

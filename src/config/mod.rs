@@ -45,6 +45,11 @@ pub struct ServerConfig {
     /// Web origins ("https://mysite.example") whose pages may call the public JSON API from a
     /// browser; none by default. The admin API is never offered to browsers.
     pub cors_origins: Vec<String>,
+    /// A second address that alone serves the admin and the admin API (a LAN address, a tunnel's
+    /// loopback port); empty: the admin is on `listen`. Elsewhere `/admin` answers 404.
+    pub admin_listen: String,
+    /// Networks (addresses or CIDR ranges) the admin answers; empty: any. Elsewhere `/admin` is 404.
+    pub admin_allow: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -58,6 +63,8 @@ impl Default for ServerConfig {
             shutdown_timeout_secs: 10,
             page_cache_mb: 32,
             cors_origins: Vec::new(),
+            admin_listen: String::new(),
+            admin_allow: Vec::new(),
         }
     }
 }
@@ -308,6 +315,29 @@ impl Config {
         self.server.listen.parse().map_err(|_| {
             err("server.listen", format!("{:?} is not an address like 127.0.0.1:8080", self.server.listen))
         })
+    }
+
+    /// The admin's own address, when it has one.
+    pub fn admin_listen_addr(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        match self.server.admin_listen.trim() {
+            "" => Ok(None),
+            a => a
+                .parse()
+                .map(Some)
+                .map_err(|_| err("server.admin_listen", format!("{a:?} is not an address like 192.168.1.10:8081"))),
+        }
+    }
+
+    /// Parsed `server.admin_allow`: the networks the admin answers (empty: any).
+    pub fn admin_allow(&self) -> Result<Vec<IpNet>, ConfigError> {
+        self.server
+            .admin_allow
+            .iter()
+            .map(|s| {
+                IpNet::parse(s)
+                    .ok_or_else(|| err("server.admin_allow", format!("{s:?} is not an IP address or CIDR range")))
+            })
+            .collect()
     }
 
     /// Parsed `server.trusted_proxies`: single addresses or CIDR ranges.

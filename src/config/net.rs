@@ -1,23 +1,19 @@
-//! Address ranges for `server.trusted_proxies`: single addresses or CIDR ranges, IPv4 and IPv6.
+//! Address ranges for `server.trusted_proxies` and `server.admin_allow`: single addresses or CIDR
+//! ranges, IPv4 and IPv6 (the `ipnet` crate), matching IPv4 clients seen as IPv4-mapped IPv6.
 
 use std::net::IpAddr;
 
-/// An address range from `trusted_proxies`.
+/// An address range from the config.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct IpNet {
-    addr: IpAddr,
-    prefix: u8,
-}
+pub struct IpNet(ipnet::IpNet);
 
 impl IpNet {
     pub fn parse(s: &str) -> Option<IpNet> {
-        let (addr, prefix) = match s.split_once('/') {
-            Some((a, p)) => (a.trim().parse::<IpAddr>().ok()?, Some(p.trim().parse::<u8>().ok()?)),
-            None => (s.trim().parse::<IpAddr>().ok()?, None),
-        };
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = prefix.unwrap_or(max);
-        (prefix <= max).then_some(IpNet { addr, prefix })
+        let s = s.trim();
+        match s.parse::<ipnet::IpNet>() {
+            Ok(net) => Some(IpNet(net.trunc())),
+            Err(_) => s.parse::<IpAddr>().ok().map(|ip| IpNet(ipnet::IpNet::from(ip))),
+        }
     }
 
     pub fn contains(&self, ip: IpAddr) -> bool {
@@ -25,17 +21,7 @@ impl IpNet {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
             v4 => v4,
         };
-        match (self.addr, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
+        self.0.contains(&ip)
     }
 }
 

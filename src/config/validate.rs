@@ -12,8 +12,12 @@ fn check_cron(cron: &str) -> Result<(), JobSchedulerError> {
 impl Config {
     /// Checks values that parse but make no sense; names the first bad key.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        self.listen_addr()?;
+        let listen = self.listen_addr()?;
         self.trusted_proxies()?;
+        self.admin_allow()?;
+        if self.admin_listen_addr()?.is_some_and(|a| a == listen) {
+            return Err(err("server.admin_listen", "must differ from server.listen (or be empty)"));
+        }
         let url = &self.server.public_url;
         if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
             return Err(err("server.public_url", "must start with http:// or https://"));

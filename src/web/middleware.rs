@@ -226,6 +226,31 @@ fn default_message(status: StatusCode) -> &'static str {
     }
 }
 
+/// The admin and the admin API answer only on their own listener (`server.admin_listen`) and to
+/// the listed networks (`server.admin_allow`, by the client's address as the trusted proxies tell
+/// it); anywhere else they answer 404, as if they did not exist.
+pub async fn admin_gate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, Error> {
+    let path = req.path();
+    let is_admin = path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/v1/admin");
+    if is_admin && let Some(state) = req.app_data::<web::Data<AppState>>() {
+        let local = req.app_config().local_addr();
+        let elsewhere = state
+            .admin_addr
+            .is_some_and(|a| local.port() != a.port() || !(a.ip().is_unspecified() || a.ip() == local.ip()));
+        let client: Option<IpAddr> = req.extensions().get::<ClientInfo>().and_then(|c| c.ip.parse().ok());
+        let outside =
+            !state.admin_allow.is_empty() && !client.is_some_and(|ip| state.admin_allow.iter().any(|n| n.contains(ip)));
+        if elsewhere || outside {
+            let res = actix_web::ResponseError::error_response(&crate::error::AppError::NotFound);
+            return Ok(req.into_response(res).map_into_right_body());
+        }
+    }
+    next.call(req).await.map(ServiceResponse::map_into_left_body)
+}
+
 /// Gives every browser a CSRF cookie (the key behind form tokens) and clears a flash once shown.
 pub async fn cookies(
     req: ServiceRequest,
