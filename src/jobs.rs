@@ -138,6 +138,7 @@ fn run_purge(db: &Db, config: &Config, now: DateTime<Utc>) -> Result<String, Str
         crate::db::account::purge(tx, &db::ts(now), &day_ago)?;
         let (erased, requests) = app::privacy::erase_due(tx, now)?;
         crate::db::custom::purge_tokens(tx, &db::ts(now))?;
+        crate::db::two_factor::purge(tx, &db::ts(now))?;
         let c = crate::db::carts::purge(tx, &db::ts(now))?;
         let (k, l) = crate::db::orders::purge(tx, &day_ago, &db::ts(now))?;
         Ok(format!(

@@ -38,6 +38,11 @@ async fn an_admin_enrols_and_signs_in_with_a_code_or_a_recovery_code() {
     let app = TestApp::spawn().await;
     app.setup_owner().await;
 
+    // A session signed in with the password alone, elsewhere.
+    let elsewhere = browser();
+    assert_eq!(app.login_as(&elsewhere, OWNER_EMAIL, OWNER_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get_as(&elsewhere, "/admin/orders").await.status(), StatusCode::OK);
+
     // Enrolling: the same key until it is confirmed; a wrong code is refused.
     let (status, page) = app.page(PAGE).await;
     assert_eq!(status, StatusCode::OK);
@@ -60,6 +65,13 @@ async fn an_admin_enrols_and_signs_in_with_a_code_or_a_recovery_code() {
     let stored: Vec<u8> = app.db().query_row("SELECT code_hash FROM recovery_codes LIMIT 1", [], |r| r.get(0)).unwrap();
     assert!(!recovery.iter().any(|c| c.as_bytes() == stored.as_slice()), "kept as hashes");
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'user.2fa_on'"), 1);
+    // Turning it on ends every other session (it was signed in without a code).
+    assert_eq!(app.get_as(&elsewhere, "/admin/orders").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/admin/orders").await.status(), StatusCode::OK, "this one goes on");
+    // New recovery codes need a code too.
+    let res = app.submit(PAGE, "/admin/account/two-factor/recovery-codes", &[("code", "000000")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT count(*) FROM recovery_codes WHERE used_at IS NULL"), 10, "unchanged");
 
     // Signing in: the password leads to the code's step, not into the admin.
     let c = browser();
@@ -169,7 +181,10 @@ async fn the_owner_requires_it_and_the_cli_resets_a_lost_phone() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Two-factor sign-in is off for"));
     let app = TestApp::spawn_in(dir, config).await;
-    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'user.2fa_reset' AND actor = 'cli'"), 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'user.2fa_reset' AND actor = 'cli' AND detail LIKE 'was on; 1 session(s) ended'"),
+        1
+    );
     // The password alone signs in, and the rule sends the owner to enrol again.
     let c = browser();
     let res = app.login_as(&c, OWNER_EMAIL, OWNER_PASSWORD).await;

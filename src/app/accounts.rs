@@ -171,8 +171,14 @@ pub fn record_login_failure(conn: &Connection, email: &str, ip: &str) -> rusqlit
 }
 
 /// Records a successful sign-in: clears the counters, starts a session, writes the audit log.
-pub fn record_login(conn: &Connection, user: &User, ip: &str, user_agent: &str) -> rusqlite::Result<String> {
-    for key in throttle_keys(&user.email, ip) {
+/// `limit_key` is what failures were counted under (the client's address, or its IPv6 /64).
+pub fn record_login(
+    conn: &Connection,
+    user: &User,
+    (ip, limit_key): (&str, &str),
+    user_agent: &str,
+) -> rusqlite::Result<String> {
+    for key in throttle_keys(&user.email, limit_key) {
         throttle::clear(conn, &key)?;
     }
     Actor::user(user, ip).record(conn, "login", &user.email, "")?;

@@ -26,7 +26,7 @@ fn unix(now: DateTime<Utc>) -> u64 {
 }
 
 /// What the enrolment page shows: the secret as text and as the `otpauth://` address for the QR code.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Enrolment {
     pub secret_text: String,
     pub uri: String,
@@ -60,9 +60,11 @@ fn new_recovery_codes(tx: &Connection, user_id: i64, now: DateTime<Utc>) -> Resu
 }
 
 /// Confirms enrolment with a code from the app; returns the recovery codes, or why not.
+/// Every other session of the user ends (one signed in with the password alone, perhaps not theirs);
+/// `session_id` is the one they enrolled from.
 pub fn confirm(
     tx: &Connection,
-    user: &User,
+    (user, session_id): (&User, i64),
     code: &str,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -80,39 +82,70 @@ pub fn confirm(
     };
     stored::enable(tx, user.id, step, &db::ts(now))?;
     let codes = new_recovery_codes(tx, user.id, now)?;
-    actor.record(tx, "user.2fa_on", &user.email, "")?;
+    let ended = db::sessions::delete_others(tx, user.id, session_id)?;
+    actor.record(tx, "user.2fa_on", &user.email, &format!("{ended} other session(s) ended"))?;
     Ok(Ok(codes))
 }
 
-/// New recovery codes (the old ones stop working); `None` while two-factor is off.
+/// Someone managing their own two-factor proves it with a current code (or a recovery code): a
+/// session alone is not enough. Wrong codes count in the sign-in throttle like at sign-in.
+pub struct Proof<'a> {
+    pub code: &'a str,
+    pub config: &'a Config,
+    /// The client's address as the throttle counts it.
+    pub limit_key: &'a str,
+}
+
+fn proven(
+    tx: &Connection,
+    user: &User,
+    proof: &Proof,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Result<(), String>, AppError> {
+    if let Some(wait) = login_locked_for(tx, &user.email, proof.limit_key)? {
+        return Ok(Err(format!("Too many wrong codes: try again in {}.", crate::domain::throttle::describe(wait))));
+    }
+    if second_factor_right(tx, user, proof.code, now)? {
+        return Ok(Ok(()));
+    }
+    count_failure(tx, proof.config, &user.email, proof.limit_key)?;
+    actor.record(tx, "user.2fa_code_failed", &user.email, "")?;
+    Ok(Err("That code is not right, or was used already.".into()))
+}
+
+/// New recovery codes (the old ones stop working), proven with a code; `Ok(Err)` says why not.
 pub fn regenerate(
     tx: &Connection,
     user: &User,
+    proof: &Proof,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<Option<Vec<String>>, AppError> {
+) -> Result<Result<Vec<String>, String>, AppError> {
     if stored::state(tx, user.id)?.enabled_at.is_none() {
-        return Ok(None);
+        return Ok(Err("Turn two-factor sign-in on first.".into()));
+    }
+    if let Err(why) = proven(tx, user, proof, actor, now)? {
+        return Ok(Err(why));
     }
     let codes = new_recovery_codes(tx, user.id, now)?;
     actor.record(tx, "user.2fa_recovery_codes", &user.email, "")?;
-    Ok(Some(codes))
+    Ok(Ok(codes))
 }
 
-/// Turns two-factor off for oneself, proven with a current code (or a recovery code); refused
-/// while the owner requires it.
+/// Turns two-factor off for oneself, proven with a code; refused while the owner requires it.
 pub fn turn_off(
     tx: &Connection,
     user: &User,
-    code: &str,
+    proof: &Proof,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Result<(), String>, AppError> {
     if stored::required(tx)? {
         return Ok(Err("The shop's owner requires two-factor sign-in for everyone.".into()));
     }
-    if !second_factor_right(tx, user, code, now)? {
-        return Ok(Err("That code is not right.".into()));
+    if let Err(why) = proven(tx, user, proof, actor, now)? {
+        return Ok(Err(why));
     }
     stored::disable(tx, user.id)?;
     actor.record(tx, "user.2fa_off", &user.email, "")?;
@@ -183,8 +216,8 @@ pub fn answer(
         }
         return Ok(Second::Wrong { locked });
     }
-    stored::end_challenge(tx, &hash)?;
-    let session = record_login(tx, &user, ip, user_agent)?;
+    stored::end_challenges_of(tx, user.id)?;
+    let session = record_login(tx, &user, (ip, limit_key), user_agent)?;
     Ok(Second::SignedIn { session, next })
 }
 
@@ -196,10 +229,14 @@ pub fn set_required(tx: &Connection, on: bool, actor: &Actor) -> Result<(), AppE
 }
 
 /// `souk admin reset-2fa`: a lost phone. Two-factor is turned off for the account (its recovery
-/// codes go too); they sign in with the password and enrol again. `false`: no such account.
+/// codes go too, and every session ends); they sign in with the password and enrol again.
+/// `false`: no such account.
 pub fn reset(tx: &Connection, email: &str, actor: &Actor) -> Result<bool, AppError> {
     let Some((user, _)) = users::by_email(tx, email.trim())? else { return Ok(false) };
     let was_on = stored::disable(tx, user.id)?;
-    actor.record(tx, "user.2fa_reset", &user.email, if was_on { "was on" } else { "was off" })?;
+    // A lost phone may be a stolen one, signed in: every session ends.
+    let ended = db::sessions::delete_for_user(tx, user.id)?;
+    let said = format!("{}; {ended} session(s) ended", if was_on { "was on" } else { "was off" });
+    actor.record(tx, "user.2fa_reset", &user.email, &said)?;
     Ok(true)
 }

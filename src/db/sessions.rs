@@ -71,6 +71,14 @@ pub fn delete_for_user(conn: &Connection, user_id: i64) -> rusqlite::Result<usiz
     conn.execute("DELETE FROM sessions WHERE user_id = :user", named_params! {":user": user_id})
 }
 
+/// Ends every session of a user but `keep`; returns how many ended.
+pub fn delete_others(conn: &Connection, user_id: i64, keep: i64) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM sessions WHERE user_id = :user AND id != :keep",
+        named_params! {":user": user_id, ":keep": keep},
+    )
+}
+
 /// How many sessions a user has open.
 pub fn count_for_user(conn: &Connection, user_id: i64) -> rusqlite::Result<i64> {
     conn.query_row("SELECT count(*) FROM sessions WHERE user_id = :user", named_params! {":user": user_id}, |r| {

@@ -5,8 +5,8 @@ use rusqlite::{Connection, OptionalExtension, named_params};
 
 use crate::domain::auth::User;
 
-/// A user's two-factor state.
-#[derive(Debug, Clone, Default)]
+/// A user's two-factor state (its `Debug` leaves the secrets out).
+#[derive(Clone, Default)]
 pub struct State {
     pub secret: Option<Vec<u8>>,
     pub pending: Option<Vec<u8>>,
@@ -14,6 +14,16 @@ pub struct State {
     pub last_step: u64,
     /// Recovery codes not used yet.
     pub recovery_left: i64,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("enabled_at", &self.enabled_at)
+            .field("pending", &self.pending.is_some())
+            .field("recovery_left", &self.recovery_left)
+            .finish_non_exhaustive()
+    }
 }
 
 pub fn state(conn: &Connection, user_id: i64) -> rusqlite::Result<State> {
@@ -122,6 +132,12 @@ pub fn challenge(conn: &Connection, hash: &[u8], now: &str) -> rusqlite::Result<
 
 pub fn end_challenge(conn: &Connection, hash: &[u8]) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM login_challenges WHERE token_hash = :h", named_params! {":h": hash})?;
+    Ok(())
+}
+
+/// Ends every challenge of a user (one was answered; the others must not stay usable).
+pub fn end_challenges_of(conn: &Connection, user_id: i64) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM login_challenges WHERE user_id = :u", named_params! {":u": user_id})?;
     Ok(())
 }
 

@@ -132,7 +132,7 @@ pub fn admin(ctx: &Admin, title: &str, body: Markup) -> Markup {
                     }
                     form.signout method="post" action="/admin/logout" {
                         (super::components::csrf(&page.csrf))
-                        span.who { a href="/admin/account/two-factor" title="Two-factor sign-in" { (ctx.user.name) } " · " (ctx.user.role.as_str()) }
+                        span.who { (ctx.user.name) " · " (ctx.user.role.as_str()) " · " a href="/admin/account/two-factor" { "Two-factor" } }
                         button.link type="submit" { "Sign out" }
                     }
                 }

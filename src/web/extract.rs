@@ -113,7 +113,8 @@ impl FromRequest for Admin {
                 st.db.write(move |tx| Ok(sessions::touch(tx, id, &db::now())?)).await?;
             }
             // The owner requires two-factor: someone without it may only enrol (or sign out).
-            if row.must_enrol && !req.path().starts_with(ENROL_PATH) && req.path() != "/admin/logout" {
+            let leaving = matches!(req.path(), "/admin/logout" | "/admin/logout-everywhere");
+            if row.must_enrol && !req.path().starts_with(ENROL_PATH) && !leaving {
                 return Err(AppError::TwoFactorRequired);
             }
             Ok(Admin { page, user: row.user, session_id: id, counts })

@@ -35,28 +35,30 @@ pub fn page(ctx: &Admin, v: &TwoFactorView) -> Markup {
         "Two-factor sign-in",
         html! {
             @if let Some(at) = &v.enabled_at {
+                @if let Some(p) = &v.problem { p.notice role="alert" { (p) } }
                 p { span.badge.ok { "On" } " since " (time(at, ctx.page.zone)) ". Signing in asks for a code from your authenticator app after the password." }
                 p { (v.recovery_left) " of 10 recovery codes left." }
-                form method="post" action="/admin/account/two-factor/recovery-codes" {
-                    (csrf(&ctx.page.csrf))
-                    button type="submit" { "Make new recovery codes" }
-                    p.hint { "The old ones stop working." }
-                }
-                @if v.required {
-                    p.hint { "The shop's owner requires two-factor sign-in for everyone, so it cannot be turned off here." }
-                } @else {
-                    section.card aria-labelledby="off-h" {
-                        h2 #off-h { "Turn it off" }
-                        (error_summary(&errors))
+                section.card aria-labelledby="manage-h" {
+                    h2 #manage-h { "New recovery codes, or off" }
+                    p { "Prove it is you with a code from the app (or a recovery code)." }
+                    form method="post" action="/admin/account/two-factor/recovery-codes" {
+                        (csrf(&ctx.page.csrf))
+                        (Field::new("code", "Code", "").scope("new").autocomplete("one-time-code").required().render(&FieldErrors::new()))
+                        button type="submit" { "Make new recovery codes" }
+                        p.hint { "The old ones stop working." }
+                    }
+                    @if v.required {
+                        p.hint { "The shop's owner requires two-factor sign-in for everyone, so it cannot be turned off here." }
+                    } @else {
                         form method="post" action="/admin/account/two-factor/off" {
                             (csrf(&ctx.page.csrf))
-                            (Field::new("code", "A code from the app, or a recovery code", "").autocomplete("one-time-code").required().render(&errors))
+                            (Field::new("code", "Code", "").scope("off").autocomplete("one-time-code").required().render(&FieldErrors::new()))
                             button.danger type="submit" { "Turn two-factor off" }
                         }
                     }
                 }
             } @else if let Some((secret, uri)) = &v.enrol {
-                @if v.required { p.notice role="alert" { "The shop's owner requires two-factor sign-in: turn it on to go on." } }
+                @if v.required { p.notice role="status" { "The shop's owner requires two-factor sign-in: turn it on to go on." } }
                 ol.steps {
                     li { "Install an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 2FAS, Aegis…)." }
                     li {
@@ -83,7 +85,7 @@ pub fn recovery_codes(ctx: &Admin, codes: &[String]) -> Markup {
         ctx,
         "Your recovery codes",
         html! {
-            p.notice role="status" { "Two-factor sign-in is on. Keep these codes somewhere safe: each signs you in once without your phone. They are shown only now." }
+            p.notice role="status" { "Keep these codes somewhere safe (print them, or save them in a password manager): each signs you in once without your phone. They are shown only now; reloading this page does not show them again." }
             ol.recovery-codes { @for c in codes { li { code { (c) } } } }
             p { a.button.primary href="/admin" { "I have kept them" } }
         },

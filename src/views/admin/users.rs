@@ -74,7 +74,7 @@ pub fn page(
             }
             section.card aria-labelledby="twofa-h" {
                 h2 #twofa-h { "Two-factor sign-in" }
-                p { "Each person turns it on for themselves under " a href="/admin/account/two-factor" { "Two-factor sign-in" } ". Required, everyone without it is sent there after signing in." }
+                p { "Each person turns it on for themselves under " a href="/admin/account/two-factor" { "Two-factor sign-in" } ". When it is required, anyone without it is sent there before anything else." }
                 form method="post" action="/admin/users/two-factor" {
                     (csrf(token))
                     div.field.check {

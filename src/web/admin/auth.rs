@@ -231,7 +231,7 @@ pub async fn login(
                 let _ = res.add_cookie(&challenge_cookie(token, page.client.https, CHALLENGE_MINUTES));
                 return Ok(res);
             }
-            let ua = user_agent(&req);
+            let (ua, key) = (user_agent(&req), page.client.limit_key.clone());
             // Rotation: a session this browser already had ends when it signs in again.
             let previous = req.cookie(SESSION_COOKIE).map(|c| crate::domain::tokens::hash_token(c.value()));
             let session = state
@@ -240,7 +240,7 @@ pub async fn login(
                     if let Some(hash) = previous {
                         sessions::delete_by_hash(tx, &hash)?;
                     }
-                    Ok(accounts::record_login(tx, &user, &ip, &ua)?)
+                    Ok(accounts::record_login(tx, &user, (&ip, &key), &ua)?)
                 })
                 .await?;
             let mut res = see_other(safe_next(&form.next));

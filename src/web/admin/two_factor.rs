@@ -60,23 +60,31 @@ pub async fn enable(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (user, actor, now) = (admin.user.clone(), admin.actor(), state.clock.now());
-    match state.db.write(move |tx| two_factor::confirm(tx, &user, &form.code, &actor, now)).await? {
+    let (user, actor, now, session) = (admin.user.clone(), admin.actor(), state.clock.now(), admin.session_id);
+    match state.db.write(move |tx| two_factor::confirm(tx, (&user, session), &form.code, &actor, now)).await? {
         Ok(codes) => Ok(codes_page(&admin, &codes)),
         Err(why) => render(&admin, &state, Some(why)).await,
     }
 }
 
-/// `POST /admin/account/two-factor/recovery-codes`: new codes, the old ones stop working.
+/// `POST /admin/account/two-factor/recovery-codes`, proven with a code: new codes, the old ones stop working.
 pub async fn recovery_codes(
     admin: Admin,
     state: web::Data<AppState>,
-    CsrfForm(_): CsrfForm<super::Empty>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     let (user, actor, now) = (admin.user.clone(), admin.actor(), state.clock.now());
-    match state.db.write(move |tx| two_factor::regenerate(tx, &user, &actor, now)).await? {
-        Some(codes) => Ok(codes_page(&admin, &codes)),
-        None => Ok(see_other_with_flash(ENROL_PATH, "Turn two-factor sign-in on first.")),
+    let (st, key) = (state.clone(), admin.page.client.limit_key.clone());
+    let done = state
+        .db
+        .write(move |tx| {
+            let proof = two_factor::Proof { code: &form.code, config: &st.config, limit_key: &key };
+            two_factor::regenerate(tx, &user, &proof, &actor, now)
+        })
+        .await?;
+    match done {
+        Ok(codes) => Ok(codes_page(&admin, &codes)),
+        Err(why) => render(&admin, &state, Some(why)).await,
     }
 }
 
@@ -87,7 +95,15 @@ pub async fn disable(
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     let (user, actor, now) = (admin.user.clone(), admin.actor(), state.clock.now());
-    match state.db.write(move |tx| two_factor::turn_off(tx, &user, &form.code, &actor, now)).await? {
+    let (st, key) = (state.clone(), admin.page.client.limit_key.clone());
+    let done = state
+        .db
+        .write(move |tx| {
+            let proof = two_factor::Proof { code: &form.code, config: &st.config, limit_key: &key };
+            two_factor::turn_off(tx, &user, &proof, &actor, now)
+        })
+        .await?;
+    match done {
         Ok(()) => Ok(see_other_with_flash(ENROL_PATH, "Two-factor sign-in is off.")),
         Err(why) => render(&admin, &state, Some(why)).await,
     }

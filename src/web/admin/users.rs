@@ -129,7 +129,7 @@ pub async fn require_two_factor(
     let (actor, on) = (admin.actor(), form.required.is_some());
     state.db.write(move |tx| crate::app::two_factor::set_required(tx, on, &actor)).await?;
     let said = if on {
-        "Two-factor sign-in is required: anyone without it turns it on when they next sign in."
+        "Two-factor sign-in is required: anyone without it is asked to turn it on before anything else, you included."
     } else {
         "Two-factor sign-in is each person's choice."
     };
