@@ -50,6 +50,8 @@ pub struct ServerConfig {
     pub admin_listen: String,
     /// Networks (addresses or CIDR ranges) the admin answers; empty: any. Elsewhere `/admin` is 404.
     pub admin_allow: Vec<String>,
+    /// `Strict-Transport-Security: max-age` on answers over HTTPS, in seconds; 0: not sent.
+    pub hsts_max_age_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -65,6 +67,7 @@ impl Default for ServerConfig {
             cors_origins: Vec::new(),
             admin_listen: String::new(),
             admin_allow: Vec::new(),
+            hsts_max_age_secs: 15_552_000,
         }
     }
 }

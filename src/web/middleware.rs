@@ -136,6 +136,8 @@ pub async fn security_headers(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let admin = req.path().starts_with("/admin");
+    let https = req.extensions().get::<ClientInfo>().is_some_and(|c| c.https);
+    let hsts = req.app_data::<web::Data<AppState>>().map_or(0, |s| s.config.server.hsts_max_age_secs);
     let mut res = next.call(req).await?;
     let frame = if admin { "'none'" } else { "'self'" };
     // The order desk's one-tap messages are forms that answer with a redirect to WhatsApp.
@@ -166,6 +168,10 @@ pub async fn security_headers(
     if admin {
         set("x-frame-options", "DENY");
         set("cache-control", "no-store");
+    }
+    // Only over HTTPS (directly, or as a trusted proxy says): browsers ignore it on plain HTTP.
+    if https && hsts > 0 {
+        set("strict-transport-security", &format!("max-age={hsts}"));
     }
     Ok(res)
 }
@@ -285,7 +291,28 @@ pub async fn cookies(
         gone.make_removal();
         let _ = res.response_mut().add_cookie(&gone);
     }
+    if https {
+        secure_cookies(res.headers_mut());
+    }
     Ok(res)
+}
+
+/// Over HTTPS every cookie is `Secure`, whichever handler set it (a flash, a cart, a session).
+fn secure_cookies(headers: &mut actix_web::http::header::HeaderMap) {
+    let set: Vec<HeaderValue> = headers.get_all(header::SET_COOKIE).cloned().collect();
+    if set.iter().all(|v| v.to_str().is_ok_and(|c| c.to_ascii_lowercase().contains("; secure"))) {
+        return;
+    }
+    headers.remove(header::SET_COOKIE);
+    for v in set {
+        let value = match v.to_str() {
+            Ok(c) if !c.to_ascii_lowercase().contains("; secure") => {
+                HeaderValue::from_str(&format!("{c}; Secure")).unwrap_or(v)
+            }
+            _ => v,
+        };
+        headers.append(header::SET_COOKIE, value);
+    }
 }
 
 /// The CSRF cookie value issued during this request (the browser does not have it yet).

@@ -87,7 +87,12 @@ fn get_or_head() -> actix_web::Route {
     web::route().guard(actix_web::guard::Any(actix_web::guard::Get()).or(actix_web::guard::Head()))
 }
 
-async fn not_found() -> Result<HttpResponse, AppError> {
+async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, AppError> {
+    if req.path().starts_with("/api/")
+        && let Some(res) = api::method_not_allowed(&req)
+    {
+        return Ok(res);
+    }
     Err(AppError::NotFound)
 }
 

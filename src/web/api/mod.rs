@@ -32,6 +32,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(admin::configure);
 }
 
+/// A method the API does not take on a path it has: 405 with `Allow` (from the OpenAPI
+/// document); `None` when the path is not the API's.
+pub fn method_not_allowed(req: &actix_web::HttpRequest) -> Option<HttpResponse> {
+    let pattern = req.resource_map().match_pattern(req.path())?;
+    let methods = openapi::methods_of(pattern.strip_prefix("/api/v1")?);
+    if methods.is_empty() {
+        return None;
+    }
+    let allow = methods.join(", ");
+    let message = format!("{} is not allowed here; use {allow}.", req.method());
+    let mut res = error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", &message, None, None);
+    res.headers_mut().insert(actix_web::http::header::ALLOW, allow.parse().ok()?);
+    Some(res)
+}
+
 /// `{"error": {...}}` with the given status; `fields` names bad fields, `extra` adds keys (such as `skus`).
 pub fn error(
     status: StatusCode,

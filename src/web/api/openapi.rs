@@ -273,6 +273,23 @@ fn public() -> Value {
     })
 }
 
+/// The methods the document gives a path (relative to `/api/v1`, with `{name}` parameters), in
+/// upper case: what a 405 answer's `Allow` lists.
+pub fn methods_of(path: &str) -> Vec<String> {
+    static SPEC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let spec = SPEC.get_or_init(spec);
+    spec["paths"][path]
+        .as_object()
+        .map(|ops| {
+            ["get", "put", "post", "delete", "patch"]
+                .into_iter()
+                .filter(|m| ops.contains_key(*m))
+                .map(str::to_uppercase)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(spec())
 }
