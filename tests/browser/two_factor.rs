@@ -22,6 +22,8 @@ async fn an_admin_turns_on_two_factor_and_signs_in_with_a_code() {
     b.set_window_size(390, 844).await.unwrap();
     let app = TestApp::spawn().await;
     app.setup_owner().await;
+    // Made now: turning two-factor on later ends the owner's other sessions, this client's among them.
+    let staff = app.staff().await;
     let now = || app.state.clock.now().timestamp() as u64;
 
     b.goto(&app.url("/admin/login")).await.unwrap();
@@ -54,7 +56,6 @@ async fn an_admin_turns_on_two_factor_and_signs_in_with_a_code() {
     assert_eq!(heading(b).await, "Dashboard");
 
     // The pages' HTML, through HTTP: the enrolment of a staff member, the codes, the step, "on".
-    let staff = app.staff().await;
     let mut pages = vec![(
         "the enrolment page".to_string(),
         app.get_as(&staff, "/admin/account/two-factor").await.text().await.unwrap(),
@@ -72,6 +73,13 @@ async fn an_admin_turns_on_two_factor_and_signs_in_with_a_code() {
     pages.push(("the code's step".into(), step.text().await.unwrap()));
     let refused = app.submit_as(&c, "/admin/login", "/admin/login/code", &[("code", "123456")]).await;
     pages.push(("a code refused".into(), refused.text().await.unwrap()));
+    // The owner's HTTP client signs in again, with a code, for the users page.
+    app.login_as(&app.client, OWNER_EMAIL, OWNER_PASSWORD).await;
+    app.state.clock.advance(Duration::seconds(30));
+    let res = app
+        .submit_as(&app.client, "/admin/login", "/admin/login/code", &[("code", &code_at(&secret, now()).unwrap())])
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
     pages.push(("/admin/users".into(), app.page("/admin/users").await.1));
     harness::assert_valid_html(&pages);
 }
