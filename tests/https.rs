@@ -1,6 +1,7 @@
 //! Issue 14, part 3: HTTPS hygiene. `Strict-Transport-Security` on answers that came over HTTPS
 //! (as a trusted proxy says), never on plain HTTP or on an untrusted client's claim; every cookie
-//! `Secure` over HTTPS; the JSON API answers 405 with `Allow` for a method a path does not take.
+//! `Secure` over HTTPS; the JSON API answers 405 with `Allow` for a method a path does not take,
+//! and is as strict as its OpenAPI document (`.ci/schemathesis` checks that in CI).
 
 mod common;
 
@@ -77,6 +78,18 @@ async fn the_api_answers_405_with_allow_for_a_method_a_path_does_not_take() {
     }
     let res = Client::new().get(app.url("/api/v1/no-such-thing")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND, "an unknown path is still 404");
+    // As strict as its document: out-of-range and empty parameters are refused, not bent.
+    for path in ["/api/v1/products?limit=0", "/api/v1/products?limit=101", "/api/v1/products?cursor="] {
+        assert_eq!(Client::new().get(app.url(path)).send().await.unwrap().status(), StatusCode::BAD_REQUEST, "{path}");
+    }
+    // A whole number written with a point is a whole number (JSON Schema's integer).
+    let sku = shop::stock(&app, "canvas-tote", 5);
+    let body = serde_json::json!({"items": [{"sku": sku, "quantity": 1.0}],
+        "customer": {"name": "Meera", "phone": "+919812345678"},
+        "delivery": {"method": "pickup"}, "payment": {"method": "cod"}});
+    let res = Client::new().post(app.url("/api/v1/orders")).json(&body).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+
     // The pages are not the API: a wrong method on one is a plain 404 page.
     let res = Client::new().delete(app.url("/cart")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);

@@ -18,24 +18,38 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A value, never `null` (as the OpenAPI document says); a field left out stays `None`.
+fn value<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProductChange {
+    #[serde(deserialize_with = "value")]
     pub slug: Option<String>,
+    #[serde(deserialize_with = "value")]
     pub title: Option<String>,
     /// `draft`, `active` or `archived`.
+    #[serde(deserialize_with = "value")]
     pub status: Option<String>,
     /// Markdown.
+    #[serde(deserialize_with = "value")]
     pub description: Option<String>,
+    #[serde(deserialize_with = "value")]
     pub tags: Option<Vec<String>>,
+    #[serde(deserialize_with = "value")]
     pub seo_title: Option<String>,
+    #[serde(deserialize_with = "value")]
     pub seo_description: Option<String>,
     /// RFC 3339; `null` clears it.
     #[serde(deserialize_with = "present")]
     pub publish_at: Option<Option<String>>,
     /// Up to three option names, in order.
+    #[serde(deserialize_with = "value")]
     pub options: Option<Vec<String>>,
     /// Collection titles: the product is in exactly these (one not found is created).
+    #[serde(deserialize_with = "value")]
     pub collections: Option<Vec<String>>,
     pub variants: Vec<VariantChange>,
 }
@@ -45,19 +59,25 @@ pub struct ProductChange {
 pub struct VariantChange {
     pub sku: String,
     /// Option name → value, for the product's option names.
+    #[serde(deserialize_with = "value")]
     pub options: Option<BTreeMap<String, String>>,
     /// Minor units.
+    #[serde(deserialize_with = "value")]
     pub price: Option<i64>,
     #[serde(deserialize_with = "present")]
     pub compare_at_price: Option<Option<i64>>,
+    #[serde(deserialize_with = "value")]
     pub track_stock: Option<bool>,
+    #[serde(deserialize_with = "value")]
     pub allow_backorder: Option<bool>,
     #[serde(deserialize_with = "present")]
     pub max_per_order: Option<Option<i64>>,
+    #[serde(deserialize_with = "value")]
     pub barcode: Option<String>,
     #[serde(deserialize_with = "present")]
     pub weight_grams: Option<Option<i64>>,
     /// Units on hand, set through the stock ledger; left out, stock stays as it is (0 for a new variant).
+    #[serde(deserialize_with = "value")]
     pub on_hand: Option<i64>,
     /// Deletes this variant (refused while open orders hold units of it).
     pub remove: bool,

@@ -119,7 +119,12 @@ pub(super) fn parse_limit(raw: Option<&str>) -> Result<usize, HttpResponse> {
 }
 
 /// The query string read as `T`; a 400 naming the parameter it could not take otherwise.
+/// A parameter sent empty is refused (leave it out instead), as the OpenAPI document says.
 pub(super) fn read_query<T: serde::de::DeserializeOwned>(req: &HttpRequest) -> Result<T, HttpResponse> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    if let Some((name, _)) = pairs.iter().find(|(_, v)| v.is_empty()) {
+        return Err(bad_parameter(name, &format!("{name} is empty: leave it out instead.")));
+    }
     serde_urlencoded::from_str(req.query_string()).map_err(|e| {
         let text = e.to_string();
         let field = text.split('`').nth(1).unwrap_or("query").to_string();
@@ -171,7 +176,7 @@ where
         + 'static,
 {
     caller.need_write()?;
-    let input: T = match serde_json::from_slice(&body) {
+    let input: T = match super::json_body(&body) {
         Ok(v) => v,
         Err(e) => {
             let message = format!("The request body could not be read: {e}");

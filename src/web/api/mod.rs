@@ -32,6 +32,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(admin::configure);
 }
 
+/// A JSON body read as `T`. A number with nothing after the point (`1302.0`) is a whole number, as
+/// JSON Schema's `integer` counts it, so it is read as one.
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    fn whole(v: &mut Value) {
+        match v {
+            Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+                if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                    *v = Value::from(f as i64);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(whole),
+            Value::Object(map) => map.values_mut().for_each(whole),
+            _ => {}
+        }
+    }
+    let mut value: Value = serde_json::from_slice(body)?;
+    whole(&mut value);
+    serde_json::from_value(value)
+}
+
 /// A method the API does not take on a path it has: 405 with `Allow` (from the OpenAPI
 /// document); `None` when the path is not the API's.
 pub fn method_not_allowed(req: &actix_web::HttpRequest) -> Option<HttpResponse> {
@@ -95,9 +115,13 @@ struct ListQuery {
 
 /// Active products, newest first, a page at a time; `next` is the cursor of the following page.
 async fn products(page: Page, state: web::Data<AppState>, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
-    let limit = q.limit.unwrap_or(24).clamp(1, 100);
+    let limit = match q.limit {
+        None => 24,
+        Some(n @ 1..=100) => n,
+        Some(_) => return Err(AppError::BadRequest("limit is a whole number from 1 to 100.".into())),
+    };
     let after = match q.cursor.as_deref() {
-        None | Some("") => None,
+        None => None,
         Some(c) => Some(c.parse::<i64>().map_err(|_| AppError::BadRequest("The cursor is not valid.".into()))?),
     };
     let cards = state.db.read(move |c| Ok(catalog::cards_after(c, after, limit + 1)?)).await?;

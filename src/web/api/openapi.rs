@@ -90,7 +90,7 @@ fn public() -> Value {
             "/products": {"get": {
                 "summary": "Products for sale, newest first",
                 "parameters": [
-                    {"name": "cursor", "in": "query", "required": false, "schema": {"type": "string"}, "description": "The `next` of the previous page."},
+                    {"name": "cursor", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^[0-9]+$"}, "description": "The `next` of the previous page."},
                     {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 24}}
                 ],
                 "responses": {

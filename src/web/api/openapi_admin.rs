@@ -148,7 +148,7 @@ fn customer_paths() -> Value {
                 {"name": "tag", "in": "query", "required": false, "schema": {"type": "string"}},
                 {"name": "open", "in": "query", "required": false, "schema": {"enum": ["", "0", "1"]}, "description": "1: only customers with an order neither delivered, cancelled nor returned"},
                 {"name": "sort", "in": "query", "required": false, "schema": {"enum": ["last_order", "value", "orders"], "default": "last_order"}},
-                {"name": "cursor", "in": "query", "required": false, "schema": {"type": "string"}, "description": "The `next` of the previous page"},
+                {"name": "cursor", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^([0-9a-f]{2})+$"}, "description": "The `next` of the previous page"},
                 {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}
             ],
             "responses": {
@@ -244,7 +244,7 @@ fn admin_paths() -> Value {
                     {"name": "from", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "Placed on or after this day, in the shop's time zone"},
                     {"name": "to", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "Placed on or before this day, in the shop's time zone"},
                     {"name": "q", "in": "query", "required": false, "schema": {"type": "string"}, "description": "An order code, or part of a customer's name, email or phone (a phone number is matched whole, local numbers with the shop's country code)"},
-                    {"name": "cursor", "in": "query", "required": false, "schema": {"type": "string"}, "description": "The `next` of the previous page"},
+                    {"name": "cursor", "in": "query", "required": false, "schema": {"type": "string", "pattern": "^([0-9a-f]{2})+$"}, "description": "The `next` of the previous page"},
                     {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}
                 ],
                 "responses": {

@@ -108,7 +108,7 @@ fn order_json(base: &str, o: &Order, lines: &[Line], token: Option<&str>, wa: Op
 type KeyAndHash = (String, Vec<u8>);
 
 fn read_request(req: &HttpRequest, body: &[u8]) -> Result<(OrderBody, Option<KeyAndHash>), HttpResponse> {
-    let parsed: OrderBody = serde_json::from_slice(body).map_err(|e| {
+    let parsed: OrderBody = super::json_body(body).map_err(|e| {
         let message = format!("The order could not be read: {e}");
         error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", &message, None, None)
     })?;
