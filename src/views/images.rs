@@ -20,3 +20,13 @@ pub fn img(id: i64, alt: &str, sizes: &str, lazy: bool) -> Markup {
         img src=(url(id, 640)) srcset=(srcset) sizes=(sizes) alt=(alt) loading=(if lazy { "lazy" } else { "eager" }) decoding="async";
     }
 }
+
+/// A product photo of known size: `width` and `height` let the browser keep its place before it
+/// loads (nothing jumps); the first is fetched first (`fetchpriority="high"`), the others lazily.
+pub fn photo(id: i64, alt: &str, sizes: &str, (width, height): (i64, i64), first: bool) -> Markup {
+    let srcset = WIDTHS.iter().map(|w| format!("{} {w}w", url(id, *w))).collect::<Vec<_>>().join(", ");
+    html! {
+        img src=(url(id, 640)) srcset=(srcset) sizes=(sizes) alt=(alt) width=(width) height=(height)
+            loading=(if first { "eager" } else { "lazy" }) fetchpriority=[first.then_some("high")] decoding="async";
+    }
+}

@@ -52,6 +52,8 @@ fn frame(
                         @if let Some(logo) = shop.logo_url() { img.logo src=(logo) alt="" height="40"; }
                         (shop.name)
                     }
+                    // A phone's header is one row: the search form is one tap away on its own page.
+                    a.search-link href="/search" { "Search" }
                     form.site-search role="search" aria-label="Search the shop" method="get" action="/search" {
                         label.visually-hidden for="site-q" { "Search the shop" }
                         input #site-q type="search" name="q" placeholder="Search" autocomplete="off";

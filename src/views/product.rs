@@ -282,12 +282,14 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
             }
         }
         article.product {
-            div.gallery {
+            // On a phone the photos are one row to swipe (no script needed), so the title, the
+            // price and "Add to cart" stay on the first screen.
+            div.gallery role="group" aria-label="Photos" tabindex="0" {
                 @if p.images.is_empty() { (picture(None, "", &p.product.title)) }
                 // Photos of the chosen variant first, then the rest in the seller's order.
                 @let shown = p.images.iter().filter(|i| i.variant_id == Some(v.id)).chain(p.images.iter().filter(|i| i.variant_id != Some(v.id)));
                 @for (n, img) in shown.enumerate() {
-                    (super::images::img(img.id, &img.alt, "(min-width: 48rem) 50vw, 100vw", n > 0))
+                    (super::images::photo(img.id, &img.alt, "(min-width: 48rem) 50vw, 100vw", (img.width, img.height), n == 0))
                 }
             }
             div.buy {

@@ -103,8 +103,14 @@ pub struct Paging {
 pub fn collection(page: &Page, c: &Collection, cards: &[Card], paging: &Paging, canonical: &str) -> Markup {
     let base = format!("/c/{}", c.slug);
     let link = |n: i64| format!("{base}?sort={}&page={n}", paging.sort.as_str());
+    let description = if c.description_md.trim().is_empty() {
+        format!("{}: {} product(s) from {}.", c.title, c.product_count, page.shop.name)
+    } else {
+        plain_summary(&c.description_md, 200)
+    };
     let head = html! {
         link rel="canonical" href=(canonical);
+        meta name="description" content=(description);
         @if paging.page > 1 { link rel="prev" href=(link(paging.page - 1)); }
         @if paging.page < paging.pages { link rel="next" href=(link(paging.page + 1)); }
     };

@@ -6,6 +6,7 @@ mod common;
 mod custom;
 mod desk;
 mod harness;
+mod phone;
 mod two_factor;
 
 use common::*;
