@@ -477,3 +477,47 @@ async fn titles_in_any_script_get_readable_addresses_of_their_own() {
     assert!(product.starts_with("uphaar-"), "{product}");
     assert_eq!(app.page(&format!("/p/{product}")).await.0, StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn products_are_added_to_a_collection_from_the_list() {
+    let app = TestApp::spawn_demo().await;
+    app.setup_owner().await;
+    let (collection, title): (i64, String) = app
+        .db()
+        .query_row("SELECT id, title FROM collections ORDER BY id LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    let (_, list) = app.page("/admin/products").await;
+    assert!(list.contains(&format!("value=\"collection:{collection}\"")), "the bulk menu offers the collections");
+    let outside: Vec<String> = app
+        .ints(&format!(
+            "SELECT id FROM products WHERE id NOT IN (SELECT product_id FROM collection_products WHERE collection_id = {collection}) ORDER BY id LIMIT 3"
+        ))
+        .iter()
+        .map(|i| i.to_string())
+        .collect();
+    assert_eq!(outside.len(), 3);
+    let inside =
+        app.ints(&format!("SELECT product_id FROM collection_products WHERE collection_id = {collection} LIMIT 1"));
+    let before = app.count(&format!("SELECT count(*) FROM collection_products WHERE collection_id = {collection}"));
+    let action = format!("collection:{collection}");
+    let inside = inside[0].to_string();
+    let mut form: Vec<(&str, &str)> = outside.iter().map(|i| ("id", i.as_str())).collect();
+    form.push(("id", &inside));
+    form.push(("action", &action));
+    let res = app.submit("/admin/products", "/admin/products/bulk", &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let page = app.get(&location(&res)).await.text().await.unwrap();
+    let title = title.replace('&', "&amp;");
+    assert!(page.contains(&format!("3 product(s) added to {title}")), "one was in it already");
+    assert_eq!(
+        app.count(&format!("SELECT count(*) FROM collection_products WHERE collection_id = {collection}")),
+        before + 3
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'product.bulk_collection' AND detail = '3 added'"),
+        1
+    );
+    let res =
+        app.submit("/admin/products", "/admin/products/bulk", &[("id", "1"), ("action", "collection:999999")]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

@@ -207,3 +207,31 @@ pub fn set_status(conn: &Connection, actor: &Actor, ids: &[i64], status: Product
     actor.record(conn, "product.bulk_status", status.as_str(), &format!("{changed} products"))?;
     Ok(changed)
 }
+
+/// Adds several products to a collection, at its end (those already in it stay where they are);
+/// returns the collection's title and how many were added, `None` without such a collection.
+pub fn add_to_collection(
+    conn: &Connection,
+    actor: &Actor,
+    collection_id: i64,
+    ids: &[i64],
+) -> Result<Option<(String, usize)>, AppError> {
+    let title: Option<String> = conn
+        .query_row("SELECT title FROM collections WHERE id = :c", named_params! {":c": collection_id}, |r| r.get(0))
+        .optional()?;
+    let Some(title) = title else { return Ok(None) };
+    let mut added = 0;
+    for id in ids {
+        let exists: bool =
+            conn.query_row("SELECT EXISTS (SELECT 1 FROM products WHERE id = :id)", named_params! {":id": id}, |r| {
+                r.get(0)
+            })?;
+        let before = conn.total_changes();
+        if exists {
+            db::catalog::add_to_collection(conn, collection_id, *id)?;
+        }
+        added += usize::from(conn.total_changes() > before);
+    }
+    actor.record(conn, "product.bulk_collection", &title, &format!("{added} added"))?;
+    Ok(Some((title, added)))
+}

@@ -113,6 +113,11 @@ pub fn list(
                                 option value="activate" { "Make active (visible in the shop)" }
                                 option value="archive" { "Archive (hide from the shop)" }
                                 option value="draft" { "Turn back into drafts" }
+                                @if !collections.is_empty() {
+                                    optgroup label="Add to the collection" {
+                                        @for c in collections { option value=(format!("collection:{}", c.id)) { (c.title) } }
+                                    }
+                                }
                             }
                         }
                     }

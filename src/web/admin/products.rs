@@ -43,7 +43,17 @@ pub async fn bulk(
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<HttpResponse, AppError> {
     let ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "id").filter_map(|(_, v)| v.parse().ok()).collect();
-    let status = match pairs.iter().find(|(k, _)| k == "action").map(|(_, v)| v.as_str()) {
+    let action = pairs.iter().find(|(k, _)| k == "action").map(|(_, v)| v.as_str()).unwrap_or("");
+    if let Some(collection) = action.strip_prefix("collection:").and_then(|c| c.parse::<i64>().ok()) {
+        if ids.is_empty() {
+            return Ok(see_other_with_flash("/admin/products", "Select at least one product first."));
+        }
+        let actor = admin.actor();
+        let done = state.db.write(move |tx| products::add_to_collection(tx, &actor, collection, &ids)).await?;
+        let (title, n) = done.ok_or(AppError::NotFound)?;
+        return Ok(see_other_with_flash("/admin/products", &format!("{n} product(s) added to {title}.")));
+    }
+    let status = match Some(action) {
         Some("activate") => ProductStatus::Active,
         Some("archive") => ProductStatus::Archived,
         Some("draft") => ProductStatus::Draft,
