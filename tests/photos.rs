@@ -265,3 +265,51 @@ async fn a_webp_photo_is_taken() {
     let small = image::load_from_memory(&app.get(&format!("/img/{id}/320")).await.bytes().await.unwrap()).unwrap();
     assert_eq!(small.width(), 320);
 }
+
+/// Issue 14, part 10: a photo of every size of one colour, not only of one SKU.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_can_show_every_variant_with_one_option_value() {
+    let app = TestApp::spawn_demo().await;
+    app.setup_owner().await;
+    let id: i64 =
+        app.db().query_row("SELECT id FROM products WHERE slug = 'chikankari-cotton-kurta'", [], |r| r.get(0)).unwrap();
+    let edit = format!("/admin/products/{id}");
+    let html = app.page(&edit).await.1;
+    let mut form = Form::new().text("csrf", csrf_from(&html).unwrap()).text("alt", "Kurta");
+    for name in ["indigo.png", "rust.png"] {
+        form = form.part("photos", Part::bytes(png(600, 750)).file_name(name.to_string()));
+    }
+    let res = app.client.post(app.url(&format!("{edit}/images"))).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let photos = app.ints(&format!("SELECT id FROM images WHERE product_id = {id} ORDER BY position"));
+    // The form offers each value of each option; the second photo shows every size in Rust.
+    let (_, page) = app.page(&edit).await;
+    assert!(
+        page.contains("value=\"o:1:Rust\"") && page.contains("Every variant with this Colour"),
+        "the choice is offered"
+    );
+    let fields = [("alt", "Kurta in rust"), ("position", "2"), ("variant", "o:1:Rust")];
+    let res = app.submit(&edit, &format!("{edit}/images/{}", photos[1]), &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(app.page(&edit).await.1.contains("value=\"o:1:Rust\" selected"));
+    // Every size in rust opens with it; indigo keeps the seller's order.
+    for (size, first) in [("S", photos[1]), ("XL", photos[1])] {
+        let page = app.get(&format!("/p/chikankari-cotton-kurta?o1={size}&o2=Rust")).await.text().await.unwrap();
+        let gallery = &page[page.find("class=\"gallery\"").unwrap()..];
+        assert!(
+            gallery.find(&format!("/img/{first}/")) < gallery.find(&format!("/img/{}/", photos[0])),
+            "{size} in rust"
+        );
+    }
+    let page = app.get("/p/chikankari-cotton-kurta?o1=M&o2=Indigo").await.text().await.unwrap();
+    let gallery = &page[page.find("class=\"gallery\"").unwrap()..];
+    assert!(gallery.find(&format!("/img/{}/", photos[0])) < gallery.find(&format!("/img/{}/", photos[1])));
+    // The script's data: the rust variants name the photo, the indigo ones do not.
+    let json = &page[page.find("id=\"variants\"").unwrap()..];
+    let json: serde_json::Value =
+        serde_json::from_str(&json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()]).unwrap();
+    for v in json.as_array().unwrap() {
+        let rust = v["sku"].as_str().unwrap().ends_with("-RUS");
+        assert_eq!(v["images"].as_array().unwrap().contains(&serde_json::json!(photos[1])), rust, "{v}");
+    }
+}

@@ -61,7 +61,7 @@ fn variants_json(page: &Page, p: &ProductPage, c: &Choice) -> String {
                 "sellable": c.released && sellable(v),
                 "max": v.max_per_order.unwrap_or(crate::domain::orders::MAX_QUANTITY),
                 "limit": v.max_per_order.map(|m| format!("At most {m} per order")).unwrap_or_default(),
-                "images": p.images.iter().filter(|i| i.variant_id == Some(v.id)).map(|i| i.id).collect::<Vec<_>>(),
+                "images": p.photos_for(v).into_iter().filter(|i| i.rank_for(v) > 0).map(|i| i.id).collect::<Vec<_>>(),
                 "ask": ask_link(page, p, v, &c.canonical),
             })
         })
@@ -286,9 +286,8 @@ pub fn page(page: &Page, p: &ProductPage, c: &Choice) -> Markup {
             // price and "Add to cart" stay on the first screen.
             div.gallery role="group" aria-label="Photos" tabindex="0" {
                 @if p.images.is_empty() { (picture(None, "", &p.product.title)) }
-                // Photos of the chosen variant first, then the rest in the seller's order.
-                @let shown = p.images.iter().filter(|i| i.variant_id == Some(v.id)).chain(p.images.iter().filter(|i| i.variant_id != Some(v.id)));
-                @for (n, img) in shown.enumerate() {
+                // Photos of the chosen variant first, then of its option values, then the rest.
+                @for (n, img) in p.photos_for(v).into_iter().enumerate() {
                     (super::images::photo(img.id, &img.alt, "(min-width: 48rem) 50vw, 100vw", (img.width, img.height), n == 0))
                 }
             }

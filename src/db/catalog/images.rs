@@ -34,25 +34,33 @@ pub fn insert_image(
 /// The product's photos, in gallery order (not those deleted but kept for an order).
 pub fn images_of(conn: &Connection, product_id: i64) -> rusqlite::Result<Vec<Image>> {
     conn.prepare_cached(
-        "SELECT id, variant_id, alt, width, height FROM images WHERE product_id = :id AND removed_at IS NULL
-         ORDER BY position, id",
+        "SELECT id, variant_id, alt, width, height, option_index, option_value FROM images
+         WHERE product_id = :id AND removed_at IS NULL ORDER BY position, id",
     )?
     .query_map(named_params! {":id": product_id}, |r| {
-        Ok(Image { id: r.get(0)?, variant_id: r.get(1)?, alt: r.get(2)?, width: r.get(3)?, height: r.get(4)? })
+        let option = r.get::<_, Option<i64>>(5)?.map(|i| i as usize).zip(Some(r.get::<_, String>(6)?));
+        Ok(Image { id: r.get(0)?, variant_id: r.get(1)?, option, alt: r.get(2)?, width: r.get(3)?, height: r.get(4)? })
     })?
     .collect()
 }
 
-/// Changes a photo's alt text, place in the gallery (0 is first) and the variant it shows (`None`: any;
-/// a variant of another product counts as none); false when it is not the product's.
+/// Changes a photo's alt text, place in the gallery (0 is first) and what it shows (any variant,
+/// one variant, or every variant with an option value; a variant of another product counts as
+/// any); false when it is not the product's.
 pub fn update_image(
     conn: &Connection,
     product_id: i64,
     image_id: i64,
     alt: &str,
     position: i64,
-    variant: Option<i64>,
+    shows: &crate::domain::catalog::Shows,
 ) -> rusqlite::Result<bool> {
+    use crate::domain::catalog::Shows;
+    let (variant, option_index, option_value) = match shows {
+        Shows::Any => (None, None, ""),
+        Shows::Variant(v) => (Some(*v), None, ""),
+        Shows::OptionValue(i, value) => (None, Some(*i as i64), value.as_str()),
+    };
     let mut ids: Vec<i64> = images_of(conn, product_id)?.into_iter().map(|i| i.id).collect();
     let Some(from) = ids.iter().position(|i| *i == image_id) else { return Ok(false) };
     let id = ids.remove(from);
@@ -62,8 +70,10 @@ pub fn update_image(
         stmt.execute(named_params! {":pos": pos as i64, ":id": id})?;
     }
     conn.execute(
-        "UPDATE images SET alt = :alt, variant_id = (SELECT id FROM variants WHERE id = :v AND product_id = :p) WHERE id = :id",
-        named_params! {":alt": alt, ":v": variant, ":p": product_id, ":id": image_id},
+        "UPDATE images SET alt = :alt, variant_id = (SELECT id FROM variants WHERE id = :v AND product_id = :p),
+           option_index = :oi, option_value = :ov WHERE id = :id",
+        named_params! {":alt": alt, ":v": variant, ":p": product_id, ":id": image_id, ":oi": option_index,
+        ":ov": option_value},
     )?;
     refresh_card(conn, product_id)?;
     Ok(true)

@@ -137,10 +137,52 @@ impl Variant {
 #[derive(Debug, Clone)]
 pub struct Image {
     pub id: i64,
+    /// The one variant it shows.
     pub variant_id: Option<i64>,
+    /// Or every variant with this option value: (the option's place, the value).
+    pub option: Option<(usize, String)>,
     pub alt: String,
     pub width: i64,
     pub height: i64,
+}
+
+impl Image {
+    /// How much this photo is about variant `v`: 2 it is its photo, 1 it shows one of its option
+    /// values (every size of a colour), 0 it is any variant's.
+    pub fn rank_for(&self, v: &Variant) -> u8 {
+        if self.variant_id == Some(v.id) {
+            2
+        } else if self.option.as_ref().is_some_and(|(i, value)| v.options.get(*i) == Some(value)) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// What a photo shows, as the seller chooses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shows {
+    Any,
+    Variant(i64),
+    /// Every variant with this value of this option (by its place, 0 to 2).
+    OptionValue(usize, String),
+}
+
+impl Shows {
+    /// The form's value: "" any, "v:12" a variant, "o:1:Madder Red" an option value (a bare number
+    /// is a variant, as older forms sent it).
+    pub fn parse(s: &str) -> Shows {
+        if let Ok(id) = s.strip_prefix("v:").unwrap_or(s).parse::<i64>() {
+            return Shows::Variant(id);
+        }
+        match s.strip_prefix("o:").and_then(|rest| rest.split_once(':')) {
+            Some((i, value)) if matches!(i, "0" | "1" | "2") && !value.trim().is_empty() => {
+                Shows::OptionValue(i.parse().unwrap_or(0), value.trim().to_string())
+            }
+            _ => Shows::Any,
+        }
+    }
 }
 
 /// A product page's data: the product, its variants and images, and the collections it is in.
@@ -151,6 +193,16 @@ pub struct ProductPage {
     pub images: Vec<Image>,
     pub collections: Vec<(String, String)>,
     pub reviews: Reviews,
+}
+
+impl ProductPage {
+    /// The gallery for variant `v`: its own photos, then those of its option values, then the
+    /// rest, each group in the seller's order.
+    pub fn photos_for(&self, v: &Variant) -> Vec<&Image> {
+        let mut shown: Vec<&Image> = self.images.iter().collect();
+        shown.sort_by_key(|i| std::cmp::Reverse(i.rank_for(v)));
+        shown
+    }
 }
 
 /// What customers who received the product said: every rating counts in the average; the comments

@@ -234,7 +234,23 @@ fn stock_section(ctx: &Admin, id: i64, variants: &[Variant]) -> Markup {
     }
 }
 
-fn photos_section(ctx: &Admin, id: Option<i64>, photos: &[Image], variants: &[Variant]) -> Markup {
+/// Each value of option `i` among the variants, once, in their order.
+fn option_values(variants: &[Variant], i: usize) -> Vec<&String> {
+    let mut out: Vec<&String> = Vec::new();
+    for v in variants {
+        if let Some(value) = v.options.get(i).filter(|o| !o.is_empty() && !out.contains(o)) {
+            out.push(value);
+        }
+    }
+    out
+}
+
+fn photos_section(
+    ctx: &Admin,
+    id: Option<i64>,
+    photos: &[Image],
+    (variants, option_names): (&[Variant], &[String; 3]),
+) -> Markup {
     html! {
         section.card aria-labelledby="photos-h" {
             h2 #photos-h { "Photos" }
@@ -253,9 +269,19 @@ fn photos_section(ctx: &Admin, id: Option<i64>, photos: &[Image], variants: &[Va
                                         label for=(format!("var-{}", img.id)) { "Shows" }
                                         select id=(format!("var-{}", img.id)) name="variant" {
                                             option value="" { "Any variant" }
-                                            @for v in variants {
-                                                option value=(v.id) selected[img.variant_id == Some(v.id)] {
-                                                    (v.sku) @for o in v.options.iter().filter(|o| !o.is_empty()) { " · " (o) }
+                                            @for (i, name) in option_names.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
+                                                optgroup label=(format!("Every variant with this {name}")) {
+                                                    @for value in option_values(variants, i) {
+                                                        @let chosen = img.option.as_ref().is_some_and(|(oi, ov)| *oi == i && ov == value);
+                                                        option value=(format!("o:{i}:{value}")) selected[chosen] { (name) ": " (value) }
+                                                    }
+                                                }
+                                            }
+                                            optgroup label="One variant" {
+                                                @for v in variants {
+                                                    option value=(format!("v:{}", v.id)) selected[img.variant_id == Some(v.id)] {
+                                                        (v.sku) @for o in v.options.iter().filter(|o| !o.is_empty()) { " · " (o) }
+                                                    }
                                                 }
                                             }
                                         }
@@ -376,7 +402,7 @@ pub fn form(ctx: &Admin, id: Option<i64>, input: &ProductInput, errors: &Product
                 }
                 button.primary type="submit" name="action" value="save" { "Save" }
             }
-            (photos_section(ctx, id, photos, variants))
+            (photos_section(ctx, id, photos, (variants, &input.options)))
             @if let Some(id) = id { (early_access_section(ctx, id, input, extras.early_access)) }
             @if let Some(id) = id { @if !variants.is_empty() { (stock_section(ctx, id, variants)) } }
         },

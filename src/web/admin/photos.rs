@@ -63,7 +63,8 @@ pub async fn upload(
 pub struct PhotoForm {
     pub alt: String,
     pub position: i64,
-    /// The variant this photo shows, or empty for any.
+    /// What this photo shows: empty for any variant, `v:<id>` one, `o:<place>:<value>` every
+    /// variant with that option value.
     pub variant: String,
     pub delete: Option<String>,
 }
@@ -80,14 +81,14 @@ pub async fn edit(
     let delete = form.delete.is_some();
     let alt: String = form.alt.trim().chars().take(200).collect();
     let position = (form.position - 1).max(0);
-    let variant = form.variant.parse::<i64>().ok();
+    let shows = crate::domain::catalog::Shows::parse(&form.variant);
     state
         .db
         .write(move |tx| {
             let found = if delete {
                 catalog::delete_image(tx, id, image, &db::now())?
             } else {
-                catalog::update_image(tx, id, image, &alt, position, variant)?
+                catalog::update_image(tx, id, image, &alt, position, &shows)?
             };
             if !found {
                 return Err(AppError::NotFound);
