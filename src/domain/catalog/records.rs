@@ -281,3 +281,48 @@ fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, 
     let s: Option<String> = serde::Deserialize::deserialize(d)?;
     Ok(s.and_then(|s| s.trim().parse().ok()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variant(id: i64, size: &str, colour: &str) -> Variant {
+        Variant {
+            id,
+            sku: format!("K-{size}-{colour}"),
+            options: [size.into(), colour.into(), String::new()],
+            price: 100,
+            compare_at_price: None,
+            on_hand: 1,
+            reserved: 0,
+            track_stock: true,
+            allow_backorder: false,
+            max_per_order: None,
+            barcode: String::new(),
+            weight_grams: None,
+        }
+    }
+
+    #[test]
+    fn a_photo_ranks_by_what_it_shows_and_the_form_value_reads_back() {
+        let photo = |variant_id, option: Option<(usize, &str)>| Image {
+            id: 1,
+            variant_id,
+            option: option.map(|(i, v)| (i, v.to_string())),
+            alt: String::new(),
+            width: 1,
+            height: 1,
+        };
+        let (s_rust, xl_rust, m_indigo) =
+            (variant(1, "S", "Rust"), variant(2, "XL", "Rust"), variant(3, "M", "Indigo"));
+        let rust = photo(None, Some((1, "Rust")));
+        assert_eq!((rust.rank_for(&s_rust), rust.rank_for(&xl_rust), rust.rank_for(&m_indigo)), (1, 1, 0));
+        assert_eq!(photo(Some(2), None).rank_for(&xl_rust), 2);
+        assert_eq!(photo(None, None).rank_for(&xl_rust), 0);
+        assert_eq!(Shows::parse("o:1:Madder Red"), Shows::OptionValue(1, "Madder Red".into()));
+        assert_eq!(Shows::parse("v:12"), Shows::Variant(12));
+        assert_eq!(Shows::parse("12"), Shows::Variant(12), "older forms");
+        assert_eq!(Shows::parse(""), Shows::Any);
+        assert_eq!(Shows::parse("o:7:Red"), Shows::Any);
+    }
+}
