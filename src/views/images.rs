@@ -21,6 +21,15 @@ pub fn img(id: i64, alt: &str, sizes: &str, lazy: bool) -> Markup {
     }
 }
 
+/// A card's photo: drawn in a 4:5 box (the stylesheet crops to it), so its width and height say
+/// that box and the grid never jumps as photos arrive.
+pub fn card(id: i64, alt: &str, sizes: &str) -> Markup {
+    let srcset = WIDTHS.iter().map(|w| format!("{} {w}w", url(id, *w))).collect::<Vec<_>>().join(", ");
+    html! {
+        img src=(url(id, 640)) srcset=(srcset) sizes=(sizes) alt=(alt) width="400" height="500" loading="lazy" decoding="async";
+    }
+}
+
 /// A product photo of known size: `width` and `height` let the browser keep its place before it
 /// loads (nothing jumps); the first is fetched first (`fetchpriority="high"`), the others lazily.
 pub fn photo(id: i64, alt: &str, sizes: &str, (width, height): (i64, i64), first: bool) -> Markup {

@@ -15,7 +15,7 @@ pub fn price(shop: &ShopSettings, amount: i64) -> String {
 /// The picture of a card or gallery; a tile with the initial when the product has no photo yet.
 pub fn picture(image_id: Option<i64>, alt: &str, title: &str) -> Markup {
     match image_id {
-        Some(id) => super::images::responsive(id, alt, "(min-width: 48rem) 25vw, 50vw"),
+        Some(id) => super::images::card(id, alt, "(min-width: 48rem) 25vw, 50vw"),
         None => html! {
             div.no-photo aria-hidden="true" { (title.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default()) }
         },

@@ -82,3 +82,36 @@ async fn a_product_page_fits_a_phone_screen() {
         ("a collection".into(), html),
     ]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_works_on_a_phone() {
+    let Some(chromium) = harness::launch("the_admin_works_on_a_phone").await else {
+        return;
+    };
+    let b = &chromium.client;
+    b.set_window_size(390, 844).await.unwrap();
+    let app = TestApp::spawn_demo().await;
+    app.setup_owner().await;
+    b.goto(&app.url("/admin/login")).await.unwrap();
+    super::fill(b, "#f-email", OWNER_EMAIL).await;
+    super::fill(b, "#f-password", OWNER_PASSWORD).await;
+    super::submit_and_wait(b, "form[action='/admin/login']").await;
+    let id: i64 =
+        app.db().query_row("SELECT id FROM products WHERE slug = 'chikankari-cotton-kurta'", [], |r| r.get(0)).unwrap();
+    b.goto(&app.url(&format!("/admin/products/{id}"))).await.unwrap();
+    let js = |script: &'static str| async move { b.execute(script, vec![]).await.unwrap() };
+
+    // The menu scrolls sideways: every item can be reached, none is cut off by the page.
+    let nav = js("const n = document.querySelector('.admin-header nav'); const s = getComputedStyle(n);
+        return [s.overflowX, n.scrollWidth >= n.querySelector('ul').scrollWidth, document.documentElement.scrollWidth <= window.innerWidth];").await;
+    assert_eq!(nav, serde_json::json!(["auto", true, true]), "the menu scrolls; the page does not overflow");
+    // The variant grid scrolls inside its box instead of clipping columns or widening the page.
+    let grid = js("const w = document.querySelector('.table-wrap'); return [getComputedStyle(w).overflowX, w.scrollWidth > w.clientWidth];").await;
+    assert_eq!(grid, serde_json::json!(["auto", true]));
+    // A checkbox is a checkbox beside its label.
+    let check = js("const i = document.querySelector('input[name=collection]'); const l = document.querySelector('label[for=' + i.id + ']');
+        const a = i.getBoundingClientRect(), c = l.getBoundingClientRect();
+        return [Math.round(a.width) <= 32, Math.abs((a.top + a.bottom) / 2 - (c.top + c.bottom) / 2) < 12, c.left > a.right];").await;
+    assert_eq!(check, serde_json::json!([true, true, true]), "checkbox and label side by side");
+    harness::assert_accessible(b, "the product form on a phone").await;
+}
