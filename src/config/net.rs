@@ -1,7 +1,10 @@
 //! Address ranges for `server.trusted_proxies` and `server.admin_allow`: single addresses or CIDR
-//! ranges, IPv4 and IPv6 (the `ipnet` crate), matching IPv4 clients seen as IPv4-mapped IPv6.
+//! ranges, IPv4 and IPv6 (the `ipnet` crate), matching IPv4 clients seen as IPv4-mapped IPv6; and
+//! the config's network settings read from their text.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
+
+use super::{ConfigError, err};
 
 /// An address range from the config.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,6 +25,43 @@ impl IpNet {
             v4 => v4,
         };
         self.0.contains(&ip)
+    }
+}
+
+impl super::Config {
+    /// The admin's own address, when it has one.
+    pub fn admin_listen_addr(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        match self.server.admin_listen.trim() {
+            "" => Ok(None),
+            a => a
+                .parse()
+                .map(Some)
+                .map_err(|_| err("server.admin_listen", format!("{a:?} is not an address like 192.168.1.10:8081"))),
+        }
+    }
+
+    /// Parsed `server.admin_allow`: the networks the admin answers (empty: any).
+    pub fn admin_allow(&self) -> Result<Vec<IpNet>, ConfigError> {
+        self.server
+            .admin_allow
+            .iter()
+            .map(|s| {
+                IpNet::parse(s)
+                    .ok_or_else(|| err("server.admin_allow", format!("{s:?} is not an IP address or CIDR range")))
+            })
+            .collect()
+    }
+
+    /// Parsed `server.trusted_proxies`: single addresses or CIDR ranges.
+    pub fn trusted_proxies(&self) -> Result<Vec<IpNet>, ConfigError> {
+        self.server
+            .trusted_proxies
+            .iter()
+            .map(|s| {
+                IpNet::parse(s)
+                    .ok_or_else(|| err("server.trusted_proxies", format!("{s:?} is not an IP address or CIDR range")))
+            })
+            .collect()
     }
 }
 

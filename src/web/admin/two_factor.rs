@@ -67,22 +67,40 @@ pub async fn enable(
     }
 }
 
+/// What the user does with their own two-factor, proven by a current code.
+type ProvenAction<T> = fn(
+    &rusqlite::Connection,
+    &crate::domain::auth::User,
+    &two_factor::Proof,
+    &crate::app::Actor,
+    chrono::DateTime<chrono::Utc>,
+) -> Result<Result<T, String>, AppError>;
+
+/// Runs `act` in the writer with the typed code as proof (wrong codes counted like at sign-in).
+async fn with_proof<T: Send + 'static>(
+    admin: &Admin,
+    state: &web::Data<AppState>,
+    code: String,
+    act: ProvenAction<T>,
+) -> Result<Result<T, String>, AppError> {
+    let (user, actor, now) = (admin.user.clone(), admin.actor(), state.clock.now());
+    let (st, key) = (state.clone(), admin.page.client.limit_key.clone());
+    state
+        .db
+        .write(move |tx| {
+            let proof = two_factor::Proof { code: &code, config: &st.config, limit_key: &key };
+            act(tx, &user, &proof, &actor, now)
+        })
+        .await
+}
+
 /// `POST /admin/account/two-factor/recovery-codes`, proven with a code: new codes, the old ones stop working.
 pub async fn recovery_codes(
     admin: Admin,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (user, actor, now) = (admin.user.clone(), admin.actor(), state.clock.now());
-    let (st, key) = (state.clone(), admin.page.client.limit_key.clone());
-    let done = state
-        .db
-        .write(move |tx| {
-            let proof = two_factor::Proof { code: &form.code, config: &st.config, limit_key: &key };
-            two_factor::regenerate(tx, &user, &proof, &actor, now)
-        })
-        .await?;
-    match done {
+    match with_proof(&admin, &state, form.code, two_factor::regenerate).await? {
         Ok(codes) => Ok(codes_page(&admin, &codes)),
         Err(why) => render(&admin, &state, Some(why)).await,
     }
@@ -94,16 +112,7 @@ pub async fn disable(
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (user, actor, now) = (admin.user.clone(), admin.actor(), state.clock.now());
-    let (st, key) = (state.clone(), admin.page.client.limit_key.clone());
-    let done = state
-        .db
-        .write(move |tx| {
-            let proof = two_factor::Proof { code: &form.code, config: &st.config, limit_key: &key };
-            two_factor::turn_off(tx, &user, &proof, &actor, now)
-        })
-        .await?;
-    match done {
+    match with_proof(&admin, &state, form.code, two_factor::turn_off).await? {
         Ok(()) => Ok(see_other_with_flash(ENROL_PATH, "Two-factor sign-in is off.")),
         Err(why) => render(&admin, &state, Some(why)).await,
     }
