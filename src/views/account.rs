@@ -65,27 +65,46 @@ pub fn sign_in(
     frame(page, "Your account", body)
 }
 
-/// Where the code goes in; `problem` says why the last one did not work.
-pub fn code(page: &Page, email: &str, problem: Option<&str>) -> Markup {
+/// Where a code sent to an address or number goes in.
+struct CodeStep<'a> {
+    /// The hidden field naming where the code went: ("email", …) or ("phone", …).
+    to: (&'static str, &'a str),
+    /// Where the code is checked, and where a new one is asked for.
+    check: &'static str,
+    resend: &'static str,
+    submit: &'static str,
+}
+
+/// The code's form, the "send a new code" button, and `problem` (why the last code did not work).
+fn code_forms(page: &Page, step: &CodeStep, problem: Option<&str>) -> Markup {
     let errors = match problem {
         Some(p) => FieldErrors::from([("code", p.to_string())]),
         None => FieldErrors::new(),
     };
+    let (name, value) = step.to;
+    html! {
+        (error_summary(&errors))
+        form method="post" action=(step.check) {
+            (csrf(&page.csrf))
+            input type="hidden" name=(name) value=(value);
+            (Field::new("code", "Code", "").autocomplete("one-time-code").inputmode("numeric").required().render(&errors))
+            button.primary type="submit" { (step.submit) }
+        }
+        form method="post" action=(step.resend) {
+            (csrf(&page.csrf))
+            input type="hidden" name=(name) value=(value);
+            button type="submit" { "Send a new code" }
+        }
+    }
+}
+
+/// Where the code sent by email goes in; `problem` says why the last one did not work.
+pub fn code(page: &Page, email: &str, problem: Option<&str>) -> Markup {
+    let step = CodeStep { to: ("email", email), check: "/account/code", resend: "/account/sign-in", submit: "Sign in" };
     let body = html! {
         h1 { "Check your email" }
         p { "We sent a 6-digit code to " strong { (email) } ". It works once, for 15 minutes. The email also has a button that signs you in." }
-        (error_summary(&errors))
-        form method="post" action="/account/code" {
-            (csrf(&page.csrf))
-            input type="hidden" name="email" value=(email);
-            (Field::new("code", "Code", "").autocomplete("one-time-code").inputmode("numeric").required().render(&errors))
-            button.primary type="submit" { "Sign in" }
-        }
-        form method="post" action="/account/sign-in" {
-            (csrf(&page.csrf))
-            input type="hidden" name="email" value=(email);
-            button type="submit" { "Send a new code" }
-        }
+        (code_forms(page, &step, problem))
         p { a href="/account" { "Use another email" } }
     };
     frame(page, "Check your email", body)
@@ -93,25 +112,12 @@ pub fn code(page: &Page, email: &str, problem: Option<&str>) -> Markup {
 
 /// Where a code sent by WhatsApp goes in; `adding`: a signed-in customer proving their number.
 pub fn whatsapp_code(page: &Page, phone: &str, problem: Option<&str>, adding: bool) -> Markup {
-    let errors = match problem {
-        Some(p) => FieldErrors::from([("code", p.to_string())]),
-        None => FieldErrors::new(),
-    };
+    let submit = if adding { "Add this number" } else { "Sign in" };
+    let step = CodeStep { to: ("phone", phone), check: "/account/whatsapp/code", resend: "/account/whatsapp", submit };
     let body = html! {
         h1 { "Check WhatsApp" }
         p { "We sent a 6-digit code to " strong { (phone) } " on WhatsApp. It works once, for 15 minutes." }
-        (error_summary(&errors))
-        form method="post" action="/account/whatsapp/code" {
-            (csrf(&page.csrf))
-            input type="hidden" name="phone" value=(phone);
-            (Field::new("code", "Code", "").autocomplete("one-time-code").inputmode("numeric").required().render(&errors))
-            button.primary type="submit" { @if adding { "Add this number" } @else { "Sign in" } }
-        }
-        form method="post" action="/account/whatsapp" {
-            (csrf(&page.csrf))
-            input type="hidden" name="phone" value=(phone);
-            button type="submit" { "Send a new code" }
-        }
+        (code_forms(page, &step, problem))
         p { a href="/account" { @if adding { "Back to your orders" } @else { "Sign in another way" } } }
     };
     frame(page, "Check WhatsApp", body)
