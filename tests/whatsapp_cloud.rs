@@ -331,6 +331,10 @@ async fn customers_sign_in_with_a_code_sent_to_whatsapp_and_the_number_is_verifi
     // Signing in with a code sent to WhatsApp.
     let page = app.get_as(&customer, "/account").await.text().await.unwrap();
     assert!(page.contains("Or sign in with WhatsApp"));
+    // A number that is not one comes back with what was typed and why.
+    let res = app.submit_as(&customer, "/account", "/account/whatsapp", &[("phone", "12")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("name=\"phone\" type=\"tel\" value=\"12\""), "the typed number is kept");
     let res = app.submit_as(&customer, "/account", "/account/whatsapp", &[("phone", "98123 45678")]).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("Check WhatsApp"));

@@ -154,7 +154,7 @@ pub async fn ask_whatsapp(
             Ok(super::see_other_with_flash("/account", &said))
         }
         Asked::Invalid(errors) => {
-            sign_in_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, ("", ""), &errors, None).await
+            sign_in_page(&state, &page, StatusCode::UNPROCESSABLE_ENTITY, ("", &form.phone), &errors, None).await
         }
         Asked::TooMany if current.is_some() => Ok(super::see_other_with_flash("/account", TOO_MANY)),
         Asked::TooMany => {
