@@ -10,6 +10,8 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod images;
 pub mod jobs;
 pub mod mail;

@@ -225,11 +225,21 @@ pub fn normalize_phone(raw: &str, default_cc: &str) -> Result<String, String> {
     if id.is_none() && !text.starts_with('+') {
         return Err(bad());
     }
+    // A number with + is international whatever the shop's country: read with a country, the
+    // crate took a later digit for that country's trunk prefix ("+49 162…" became "+49 62…" in a
+    // US shop) or refused valid numbers ("+44 113…"); found by fuzzing.
+    let id = if text.starts_with('+') { None } else { id };
     let number = phonenumber::parse(id, &text).map_err(|_| bad())?;
     if !phonenumber::is_valid(&number) {
         return Err(bad());
     }
-    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+    let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+    // libphonenumber's data lets a few countries' numbers run past E.164's 15 digits (found by
+    // fuzzing: "21000000000000" read in Germany); WhatsApp and SMS cannot reach those.
+    if e164.len() > 16 {
+        return Err(bad());
+    }
+    Ok(e164)
 }
 
 #[cfg(test)]
@@ -258,6 +268,10 @@ mod tests {
             ("06 12 34 56 78", "33", "+33612345678"),
             ("11 91234-5678", "55", "+5511912345678"),
             ("0501234567", "971", "+971501234567"),
+            // An international number in a shop of another country keeps every digit (fuzzing).
+            ("+4916200000000", "1", "+4916200000000"),
+            ("+44 113 000 0000", "1", "+441130000000"),
+            ("+254 100 000000", "1", "+254100000000"),
         ];
         for (raw, cc, want) in cases {
             assert_eq!(normalize_phone(raw, cc).as_deref(), Ok(want), "{raw} with {cc}");
@@ -277,6 +291,8 @@ mod tests {
             ("98765 4321", "91"),
             ("98765 432100", "91"),
             ("+44 0000 000000", "91"),
+            // Past E.164's 15 digits, though libphonenumber calls it a German number (fuzzing).
+            ("21000000000000", "49"),
         ] {
             let e = normalize_phone(raw, cc).unwrap_err();
             assert!(e.contains("like +"), "{raw}: {e}");

@@ -10,6 +10,8 @@ mod openapi_admin;
 mod openapi_webhooks;
 mod placing;
 
+pub use placing::{BodyError, read_body as read_order_body};
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;

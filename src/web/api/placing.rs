@@ -107,15 +107,38 @@ fn order_json(base: &str, o: &Order, lines: &[Line], token: Option<&str>, wa: Op
 /// The `Idempotency-Key` header as sent, with the SHA-256 of the body it came with.
 type KeyAndHash = (String, Vec<u8>);
 
-fn read_request(req: &HttpRequest, body: &[u8]) -> Result<(OrderBody, Option<KeyAndHash>), HttpResponse> {
-    let parsed: OrderBody = super::json_body(body).map_err(|e| {
-        let message = format!("The order could not be read: {e}");
-        error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", &message, None, None)
-    })?;
+/// Why an order's body was refused before anything was looked up.
+#[derive(Debug)]
+pub enum BodyError {
+    /// Not JSON, or not an order's shape (serde's words).
+    Unreadable(String),
+    /// No items, or more than [`MAX_LINES`].
+    Items,
+}
+
+/// The order a body asks for, as the checkout form would have sent it, with its `(sku, quantity)`
+/// items. The fuzz target `api_order_body` drives this with arbitrary bytes.
+pub fn read_body(body: &[u8]) -> Result<(CheckoutInput, Vec<(String, i64)>), BodyError> {
+    let parsed: OrderBody = super::json_body(body).map_err(|e| BodyError::Unreadable(e.to_string()))?;
     if parsed.items.is_empty() || parsed.items.len() > MAX_LINES {
-        let fields = FieldErrors::from([("items", format!("Send from 1 to {MAX_LINES} items."))]);
-        return Err(error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "The order has no items.", Some(&fields), None));
+        return Err(BodyError::Items);
     }
+    Ok(checkout_input(parsed))
+}
+
+type ReadRequest = (CheckoutInput, Vec<(String, i64)>, Option<KeyAndHash>);
+
+fn read_request(req: &HttpRequest, body: &[u8]) -> Result<ReadRequest, HttpResponse> {
+    let (input, items) = read_body(body).map_err(|e| match e {
+        BodyError::Unreadable(e) => {
+            let message = format!("The order could not be read: {e}");
+            error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", &message, None, None)
+        }
+        BodyError::Items => {
+            let fields = FieldErrors::from([("items", format!("Send from 1 to {MAX_LINES} items."))]);
+            error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "The order has no items.", Some(&fields), None)
+        }
+    })?;
     let key = match req.headers().get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
         None => None,
         Some(Ok(k)) if !k.is_empty() && k.len() <= 200 => Some((k.to_string(), sha2::Sha256::digest(body).to_vec())),
@@ -124,11 +147,11 @@ fn read_request(req: &HttpRequest, body: &[u8]) -> Result<(OrderBody, Option<Key
             return Err(error(StatusCode::BAD_REQUEST, "bad_request", message, None, None));
         }
     };
-    Ok((parsed, key))
+    Ok((input, items, key))
 }
 
 /// The customer's details as the checkout form would have sent them.
-fn checkout_input(b: OrderBody) -> (CheckoutInput, Vec<OrderItem>) {
+fn checkout_input(b: OrderBody) -> (CheckoutInput, Vec<(String, i64)>) {
     let address = b.delivery.address.unwrap_or_default();
     let input = CheckoutInput {
         name: b.customer.name,
@@ -146,7 +169,7 @@ fn checkout_input(b: OrderBody) -> (CheckoutInput, Vec<OrderItem>) {
         note: b.note,
         ..Default::default()
     };
-    (input, b.items)
+    (input, b.items.into_iter().map(|i| (i.sku, i.quantity)).collect())
 }
 
 pub async fn place(
@@ -155,13 +178,12 @@ pub async fn place(
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (parsed, key) = match read_request(&req, &body) {
+    let (input, items, key) = match read_request(&req, &body) {
         Ok(read) => read,
         Err(answer) => return Ok(answer),
     };
-    let (input, items) = checkout_input(parsed);
     let request = Request {
-        basket: Basket::Skus { items: items.into_iter().map(|i| (i.sku, i.quantity)).collect(), key },
+        basket: Basket::Skus { items, key },
         input,
         shop: page.shop.clone(),
         // Orders per hour are counted by client (an IPv6 client by its /64).
