@@ -57,6 +57,10 @@ pub struct ErrorInfo {
     pub message: String,
 }
 
+/// The log line of a write refused for want of space.
+pub const DISK_FULL: &str = "database or disk is full: the change was rolled back; writes answer 503 until space is \
+     freed on the disk holding the data folder (reads go on)";
+
 impl From<rusqlite::Error> for AppError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
@@ -69,7 +73,7 @@ impl From<rusqlite::Error> for AppError {
                 AppError::Unavailable { retry_after: 5 }
             }
             rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DiskFull => {
-                tracing::error!("database or disk is full: the change was rolled back");
+                tracing::error!("{DISK_FULL}");
                 AppError::Unavailable { retry_after: 60 }
             }
             _ => AppError::internal(e),

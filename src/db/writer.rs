@@ -44,6 +44,21 @@ pub(super) struct Done {
     pub(super) answer: Box<dyn FnOnce(Option<AppError>) + Send>,
 }
 
+/// Says once, in the log, why a batch's transaction failed (the jobs' answers then say 503 or 500).
+fn log_failure(e: &rusqlite::Error) {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull => {
+            tracing::error!("{}", crate::error::DISK_FULL)
+        }
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) =>
+        {
+            tracing::warn!("database busy past the timeout")
+        }
+        other => tracing::error!(error = %other, "a write failed and was rolled back"),
+    }
+}
+
 /// The error every job of a batch gets when the batch's transaction fails.
 fn batch_error(e: &rusqlite::Error) -> AppError {
     use rusqlite::ErrorCode;
@@ -105,6 +120,7 @@ fn run_batch(pool: &r2d2::Pool<SqliteConnectionManager>, outbox: &Outbox, batch:
     let tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
         Ok(tx) => tx,
         Err(e) => {
+            log_failure(&e);
             for j in batch {
                 (j.fail)(batch_error(&e));
             }
@@ -117,6 +133,7 @@ fn run_batch(pool: &r2d2::Pool<SqliteConnectionManager>, outbox: &Outbox, batch:
     let mut breaker_done = false;
     for job in jobs.by_ref() {
         if let Err(e) = run_cached(&tx, "SAVEPOINT souk_write") {
+            log_failure(&e);
             broken = Some(batch_error(&e));
             (job.fail)(batch_error(&e));
             break;
@@ -132,6 +149,7 @@ fn run_batch(pool: &r2d2::Pool<SqliteConnectionManager>, outbox: &Outbox, batch:
         }
         let end = if d.ok { Ok(()) } else { run_cached(&tx, "ROLLBACK TO souk_write") };
         if let Err(e) = end.and_then(|()| run_cached(&tx, "RELEASE souk_write")) {
+            log_failure(&e);
             broken = Some(batch_error(&e));
             breaker_done = true;
             done.push(d);
@@ -160,6 +178,9 @@ fn run_batch(pool: &r2d2::Pool<SqliteConnectionManager>, outbox: &Outbox, batch:
             outbox.committed();
             done.into_iter().for_each(|d| (d.answer)(None))
         }
-        Err(e) => done.into_iter().for_each(|d| (d.answer)(Some(batch_error(&e)))),
+        Err(e) => {
+            log_failure(&e);
+            done.into_iter().for_each(|d| (d.answer)(Some(batch_error(&e))))
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! TestApp: the real server on 127.0.0.1:0 against a temporary data folder, spoken to over HTTP.
 #![allow(dead_code)]
 
+pub mod process;
 pub mod shop;
 pub mod smtp;
 
