@@ -36,6 +36,19 @@ pub fn phone(data: &[u8]) {
     let raw = String::from_utf8_lossy(rest);
     if let Ok(e164) = normalize_phone(&raw, cc) {
         check_e164(&e164, &raw);
+        // Typed with +, every digit is kept, but for a trunk 0 right after the country code
+        // ("+44 (0)20…", "+44 020…").
+        if raw.trim_start().starts_with('+') {
+            let typed: String = raw.chars().filter(char::is_ascii_digit).collect();
+            let kept = &e164[1..];
+            let trunk_dropped = (1..=3).any(|p| {
+                typed.len() == kept.len() + 1
+                    && typed[..p] == kept[..p]
+                    && typed.as_bytes()[p] == b'0'
+                    && typed[p + 1..] == kept[p..]
+            });
+            assert!(typed == kept || trunk_dropped, "{raw:?} -> {e164}: digits lost");
+        }
         // A normalised number reads the same whatever the shop's country: it is international.
         for other in [cc, "", "91", "1"] {
             assert_eq!(normalize_phone(&e164, other).as_deref(), Ok(e164.as_str()), "{raw:?} -> {e164} in +{other}");
@@ -289,8 +302,9 @@ fn check_url(value: &str, html: &str) {
     }
 }
 
-/// The bytes as an uploaded photo, under small limits: refused or turned into three WebP widths,
-/// never a panic and never more pixels decoded than the limit allows.
+/// The bytes as an uploaded photo, under small limits: refused, or turned into WebP renditions
+/// (never enlarged, so a small photo has fewer than three); never a panic, and never more pixels
+/// decoded than the limit allows.
 pub fn image(data: &[u8]) {
     let limits = crate::images::Limits { max_bytes: 256 * 1024, max_pixels: 1 };
     if let Ok(processed) = crate::images::process("upload", data, limits) {

@@ -36,7 +36,12 @@ pub enum ImageError {
     TooLarge { name: String, mb: u64, max: u64 },
     #[error("{name} is {width}×{height} pixels; the most is {max} megapixels.")]
     TooManyPixels { name: String, width: u32, height: u32, max: u64 },
+    #[error("{name} is {width}×{height} pixels; a side may be at most 16,383 pixels.")]
+    TooLong { name: String, width: u32, height: u32 },
 }
+
+/// The longest side WebP can store.
+const MAX_SIDE: u32 = 16_383;
 
 /// WebP quality: small files that still look sharp on a phone.
 const QUALITY: f32 = 80.0;
@@ -74,6 +79,11 @@ fn decode(name: &str, bytes: &[u8], limits: Limits) -> Result<DynamicImage, Imag
     let (width, height) = reader()?.into_dimensions().map_err(|_| not_image())?;
     if u64::from(width) * u64::from(height) > limits.max_pixels * 1_000_000 {
         return Err(ImageError::TooManyPixels { name: name.into(), width, height, max: limits.max_pixels });
+    }
+    // WebP cannot hold a longer side: a narrow strip within the pixel limit made the encoder
+    // panic (found by fuzzing: 12×16,392).
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(ImageError::TooLong { name: name.into(), width, height });
     }
     let mut decoder = reader()?.into_decoder().map_err(|_| not_image())?;
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);

@@ -221,6 +221,30 @@ pub fn normalize_phone(raw: &str, default_cc: &str) -> Result<String, String> {
         (None, Some(rest)) => format!("+{rest}"),
         _ => trimmed.to_string(),
     };
+    // Dialled with the shop's international prefix (00, 011…): international too, so it is read
+    // like a + number below (the crate took a later digit for the shop's trunk prefix: "011 49
+    // 162…" became "+49 62…" in a US shop).
+    let text = match region.and_then(|m| m.international_prefix()) {
+        Some(idd) if !text.starts_with('+') => {
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            match idd.find(&digits).filter(|m| m.start() == 0 && m.end() < digits.len()) {
+                Some(m) => {
+                    // Cut the prefix's digits from the text as typed, keeping its spacing and "(0)".
+                    let mut seen = 0;
+                    let at = text
+                        .char_indices()
+                        .find(|(_, c)| {
+                            seen += usize::from(c.is_ascii_digit());
+                            seen > m.end()
+                        })
+                        .map_or(text.len(), |(i, _)| i);
+                    format!("+{}", &text[at..])
+                }
+                None => text,
+            }
+        }
+        _ => text,
+    };
     let id = region.and_then(|m| m.id().parse::<phonenumber::country::Id>().ok());
     if id.is_none() && !text.starts_with('+') {
         return Err(bad());
@@ -234,6 +258,26 @@ pub fn normalize_phone(raw: &str, default_cc: &str) -> Result<String, String> {
         return Err(bad());
     }
     let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+    // What is stored must read back the same, as international: "00900000000" in a Brazilian
+    // shop passed as "+55 900000000", which is not a valid number on its own (fuzzing).
+    let again = phonenumber::parse(None, &e164).ok().filter(phonenumber::is_valid);
+    if again.map(|n| n.format().mode(phonenumber::Mode::E164).to_string()).as_deref() != Some(e164.as_str()) {
+        return Err(bad());
+    }
+    // A number typed as international is taken as typed: one digit may go, the trunk 0 right after
+    // the country code ("+44 (0)20…"); the crate dropped more ("+61 00 2…" became "+61 2…";
+    // found by fuzzing), and a number silently changed reaches a stranger.
+    if text.starts_with('+') {
+        let typed: String = text.chars().filter(char::is_ascii_digit).collect();
+        let (kept, cc) = (&e164[1..], number.code().value().to_string().len());
+        let trunk_dropped = typed.len() == kept.len() + 1
+            && typed.get(..cc) == kept.get(..cc)
+            && typed.as_bytes().get(cc) == Some(&b'0')
+            && typed.get(cc + 1..) == kept.get(cc..);
+        if typed != kept && !trunk_dropped {
+            return Err(bad());
+        }
+    }
     // libphonenumber's data lets a few countries' numbers run past E.164's 15 digits (found by
     // fuzzing: "21000000000000" read in Germany); WhatsApp and SMS cannot reach those.
     if e164.len() > 16 {
@@ -272,6 +316,9 @@ mod tests {
             ("+4916200000000", "1", "+4916200000000"),
             ("+44 113 000 0000", "1", "+441130000000"),
             ("+254 100 000000", "1", "+254100000000"),
+            ("011 49 162 0000 0000", "1", "+4916200000000"),
+            ("0039 06 1234 5678", "91", "+390612345678"),
+            ("0044 (0)20 7946 0958", "91", "+442079460958"),
         ];
         for (raw, cc, want) in cases {
             assert_eq!(normalize_phone(raw, cc).as_deref(), Ok(want), "{raw} with {cc}");
@@ -293,6 +340,10 @@ mod tests {
             ("+44 0000 000000", "91"),
             // Past E.164's 15 digits, though libphonenumber calls it a German number (fuzzing).
             ("21000000000000", "49"),
+            // Digits the number was typed with would be dropped (fuzzing).
+            ("+61 00 2000 0000", ""),
+            // Valid only read in the shop's country, not as the international number stored.
+            ("00900000000", "55"),
         ] {
             let e = normalize_phone(raw, cc).unwrap_err();
             assert!(e.contains("like +"), "{raw}: {e}");

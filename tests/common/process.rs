@@ -57,21 +57,43 @@ pub fn seed(dir: &Path, products: u32) -> Vec<String> {
     s.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
 }
 
-/// Starts the shop (stderr appended to `dir/server.log`) and waits until `/healthz` answers.
-pub async fn start(mut cmd: Command, dir: &Path, port: u16) -> Child {
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("server.log")).unwrap();
-    let mut child = cmd.stdout(Stdio::null()).stderr(log).spawn().unwrap();
+/// A process that is killed (and waited for) when dropped, so a failing test leaves nothing running.
+pub struct Running(Child);
+
+impl Running {
+    pub fn new(child: Child) -> Running {
+        Running(child)
+    }
+
+    /// SIGKILL, then wait until it is gone.
+    pub fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Starts the shop (stderr appended to `log`) and waits until it answers `/healthz`.
+pub async fn start(mut cmd: Command, log: &Path, port: u16) -> Running {
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+    let mut child = Running(cmd.stdout(Stdio::null()).stderr(file).spawn().unwrap());
     let url = format!("http://127.0.0.1:{port}/healthz");
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.0.try_wait() {
+            panic!("the shop stopped at start ({status}): {}", std::fs::read_to_string(log).unwrap_or_default());
+        }
         if reqwest::get(&url).await.is_ok_and(|r| r.status().is_success()) {
             return child;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the shop did not start: {}", std::fs::read_to_string(dir.join("server.log")).unwrap_or_default());
+    panic!("the shop did not start: {}", std::fs::read_to_string(log).unwrap_or_default());
 }
 
 pub fn db(dir: &Path) -> rusqlite::Connection {
