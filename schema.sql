@@ -196,11 +196,7 @@ CREATE TABLE image_renditions (
     PRIMARY KEY (image_id, width)
 );
 
-CREATE VIRTUAL TABLE product_search USING fts5 (
-    title, description, skus, tags,
-    tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
-);
+-- (product_search, an FTS5 table, stood here until 0024 put search in memory.)
 
 -- 0004_early_access
 ALTER TABLE products ADD COLUMN early_access_hash BLOB;
@@ -1275,3 +1271,23 @@ CREATE TABLE admin_security (
 -- SKU: the option's place among the product's options (0 to 2) and its value.
 ALTER TABLE images ADD COLUMN option_index INTEGER CHECK (option_index IS NULL OR option_index BETWEEN 0 AND 2);
 ALTER TABLE images ADD COLUMN option_value TEXT NOT NULL DEFAULT '';
+
+-- 0024_search_in_memory
+-- Storefront search is an index in memory (app::search), built from the products on sale and
+-- built again when this counter has moved: when a product's words or status change, or a SKU.
+-- Orders, stock and prices leave it alone. The FTS5 table it replaces goes.
+CREATE TABLE search_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n INTEGER NOT NULL
+);
+CREATE TRIGGER search_products_ins AFTER INSERT ON products BEGIN UPDATE search_version SET n = n + 1; END;
+CREATE TRIGGER search_products_upd AFTER UPDATE OF title, description_md, tags, status ON products
+WHEN OLD.title IS NOT NEW.title OR OLD.description_md IS NOT NEW.description_md OR OLD.tags IS NOT NEW.tags
+     OR OLD.status IS NOT NEW.status
+BEGIN UPDATE search_version SET n = n + 1; END;
+CREATE TRIGGER search_products_del AFTER DELETE ON products BEGIN UPDATE search_version SET n = n + 1; END;
+CREATE TRIGGER search_variants_ins AFTER INSERT ON variants BEGIN UPDATE search_version SET n = n + 1; END;
+CREATE TRIGGER search_variants_upd AFTER UPDATE OF sku, product_id ON variants
+WHEN OLD.sku IS NOT NEW.sku OR OLD.product_id IS NOT NEW.product_id
+BEGIN UPDATE search_version SET n = n + 1; END;
+CREATE TRIGGER search_variants_del AFTER DELETE ON variants BEGIN UPDATE search_version SET n = n + 1; END;

@@ -46,7 +46,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
 fn open(config: &Config) -> Result<Db, String> {
     let path = config.db_path();
     if !path.is_file() {
-        return Db::open(&path, config.database.busy_timeout_ms, config.data.max_db_mb, 2).map_err(|e| e.to_string());
+        return Db::open_with(&path, &crate::db_options(config, 2)).map_err(|e| e.to_string());
     }
     let (db, version) = open_existing(config)?;
     if version != db::SCHEMA_VERSION {
@@ -64,7 +64,7 @@ fn open_existing(config: &Config) -> Result<(Db, i64), String> {
     if !path.is_file() {
         return Err(format!("no database at {}", path.display()));
     }
-    Db::open_existing(&path, config.database.busy_timeout_ms, 2).map_err(|e| e.to_string())
+    Db::open_existing(&path, &crate::db_options(config, 2)).map_err(|e| e.to_string())
 }
 
 fn read_password(from_stdin: bool) -> Result<String, String> {
@@ -181,8 +181,7 @@ pub fn restore(config: &Config, file: &Path) -> Result<(), String> {
     let _lock = db::lock_data_dir(&config.data.dir)?;
     let kept = backup::restore(&config.db_path(), &config.backup_dir(), file)?;
     // No server runs (we hold the lock), so bringing an older backup's schema up to date is safe.
-    let db = Db::open(&config.db_path(), config.database.busy_timeout_ms, config.data.max_db_mb, 2)
-        .map_err(|e| e.to_string())?;
+    let db = Db::open_with(&config.db_path(), &crate::db_options(config, 2)).map_err(|e| e.to_string())?;
     let detail = format!("from schema version {version}");
     let target = file.display().to_string();
     db.write_blocking(|tx| Ok(Actor::cli().record(tx, "restore", &target, &detail)?)).map_err(|e| e.to_string())?;

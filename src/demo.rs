@@ -248,7 +248,6 @@ pub fn fill(conn: &Connection, with_photos: bool) -> Result<usize, String> {
                     catalog::insert_image(conn, pid, &format!("{item}, photographed flat"), &processed, &created)?;
                 }
                 catalog::add_to_collection(conn, cid, pid)?;
-                catalog::reindex_product(conn, pid)?;
                 made += 1;
             }
         }
@@ -392,7 +391,6 @@ pub fn fill_bulk(conn: &Connection, products: usize, variants: usize) -> Result<
                 catalog::adjust_stock(conn, vid, ((i + pos) % 30) as i64, "demo stock", "demo", &created)?;
             }
             catalog::add_to_collection(conn, collections[i % collections.len()], pid)?;
-            catalog::reindex_product(conn, pid)?;
         }
         Actor::cli().record(conn, "demo", "catalogue", &format!("{products} products, {variants} variants each"))?;
         checkout_methods(conn)?;

@@ -62,6 +62,8 @@ pub struct AppState {
     pub dashboard: Arc<web::admin::dashboard::Cache>,
     /// Admin API reads counted for the audit log, written once a second (`app::api_tokens::ReadTally`).
     pub api_reads: Arc<app::api_tokens::ReadTally>,
+    /// The storefront's search index, built at the first search (`app::search`).
+    pub search: Arc<app::search::Searcher>,
 }
 
 impl AppState {
@@ -143,11 +145,22 @@ impl Running {
 }
 
 /// Opens the data folder and database, starts the scheduler and mail sender, and binds the server.
+/// The database options the config names, with `pool_size` connections (the CLI needs two).
+pub fn db_options(config: &Config, pool_size: u32) -> db::Options {
+    let d = &config.database;
+    db::Options {
+        busy_timeout_ms: d.busy_timeout_ms,
+        max_db_mb: config.data.max_db_mb,
+        pool_size,
+        mmap_mb: d.mmap_mb,
+        cache_kb: d.cache_kb,
+    }
+}
+
 pub async fn start(listener: TcpListener, config: Config) -> Result<Running, StartError> {
     config.validate()?;
     let lock = db::lock_data_dir(&config.data.dir).map_err(StartError::DataDir)?;
-    let db =
-        Db::open(&config.db_path(), config.database.busy_timeout_ms, config.data.max_db_mb, config.database.pool_size)?;
+    let db = Db::open_with(&config.db_path(), &db_options(&config, config.database.pool_size))?;
     let (shop, csrf_key, link_key, setup_token) = db
         .write(|tx| {
             db::jobs::close_interrupted(tx, &db::now())?;
@@ -184,6 +197,7 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
         checkout_forms: Arc::default(),
         dashboard: Arc::default(),
         api_reads: Arc::default(),
+        search: Arc::default(),
         proxies: Arc::new(config.trusted_proxies()?),
         admin_addr,
         admin_allow: Arc::new(config.admin_allow()?),

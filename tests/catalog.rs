@@ -71,8 +71,8 @@ fn a_bulk_demo_shop_has_the_asked_size_and_a_true_ledger() {
         .unwrap();
     assert_eq!((products, variants), (60, 300));
     assert!(catalog::ledger_mismatches(&conn).unwrap().is_empty());
-    let found = catalog::search(&conn, &souk::domain::search::strict("saree").unwrap(), 100).unwrap();
-    assert_eq!(found.len(), 10, "one in six products is a saree");
+    let found = souk::app::search::storefront(&conn, &Default::default(), "saree", 1, 100).unwrap();
+    assert_eq!((found.cards.len(), found.total), (10, 10), "one in six products is a saree");
     let err =
         db.write_blocking(|tx| souk::demo::fill_bulk(tx, 1, 1).map_err(souk::error::AppError::Conflict)).unwrap_err();
     assert!(err.to_string().contains("only an empty shop"));

@@ -19,6 +19,7 @@ pub mod order_settings;
 pub mod orders;
 pub mod privacy;
 pub mod products;
+pub mod search;
 pub mod two_factor;
 pub mod webhooks;
 

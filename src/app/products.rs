@@ -162,7 +162,6 @@ pub fn save(
             catalog::add_to_collection(conn, *c, product_id)?;
         }
     }
-    catalog::reindex_product(conn, product_id)?;
     catalog::refresh_card(conn, product_id)?;
     let action = if id.is_some() { "product.update" } else { "product.create" };
     actor.record(conn, action, &p.slug, &format!("{} variants, status {}", p.rows.len(), p.status))?;

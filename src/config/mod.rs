@@ -90,11 +90,15 @@ impl Default for DataConfig {
 pub struct DatabaseConfig {
     pub busy_timeout_ms: u64,
     pub pool_size: u32,
+    /// How much of the database file is read through a memory map, in MiB (0: none).
+    pub mmap_mb: u64,
+    /// Each connection's own page cache, in KiB.
+    pub cache_kb: u64,
 }
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { busy_timeout_ms: 5000, pool_size: 8 }
+        Self { busy_timeout_ms: 5000, pool_size: 8, mmap_mb: 256, cache_kb: 2000 }
     }
 }
 

@@ -37,6 +37,9 @@ impl Config {
             // A job reads through one connection while it records its run through another.
             return Err(err("database.pool_size", "must be at least 2"));
         }
+        if self.database.cache_kb < 64 {
+            return Err(err("database.cache_kb", "must be at least 64"));
+        }
         if self.session.idle_minutes < 1 || self.session.absolute_hours < 1 {
             return Err(err("session", "idle_minutes and absolute_hours must be at least 1"));
         }

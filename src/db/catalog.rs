@@ -1,10 +1,11 @@
 //! The catalogue's SQL: product cards for listings, a product with its variants and images,
-//! collections, search, and the writes that keep stock and the search index true.
+//! collections, the words search indexes, and the writes that keep stock and cards true.
 
 use rusqlite::{Connection, OptionalExtension, Row, named_params};
 
 use super::text::Text;
 use crate::domain::catalog::{Card, Collection, Product, ProductPage, ProductStatus, Sort, Variant};
+use crate::domain::search::Doc;
 
 mod admin;
 mod images;
@@ -76,39 +77,41 @@ pub fn cards(
     }
 }
 
-/// Active products matching an FTS5 query (built by `domain::search`), best first.
-pub fn search(conn: &Connection, fts_query: &str, limit: i64) -> rusqlite::Result<Vec<Card>> {
-    // Ranking every match is the cost that cannot be avoided; products are then read only for
-    // the best few. Drafts and archived products are in the index too: only when the best few
-    // were not all the matches and held too few on sale does the exact query rank them all.
-    let candidates = limit * 4;
-    let best: Vec<i64> = conn
-        .prepare_cached(
-            "SELECT rowid FROM product_search WHERE product_search MATCH :q
-             ORDER BY bm25(product_search, 10.0, 1.0, 5.0, 3.0), rowid DESC LIMIT :candidates",
-        )?
-        .query_map(named_params! {":q": fts_query, ":candidates": candidates}, |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    let mut found: Vec<Card> = conn
-        .prepare_cached(&format!(
-            "SELECT {CARD_COLUMNS} FROM products p
-             WHERE p.id IN (SELECT value FROM json_each(:ids)) AND p.status = 'active'"
-        ))?
-        .query_map(named_params! {":ids": serde_json::to_string(&best).unwrap_or_default()}, card_from_row)?
-        .collect::<Result<_, _>>()?;
-    found.sort_by_key(|c| best.iter().position(|id| *id == c.id));
-    found.truncate(limit as usize);
-    if found.len() as i64 == limit || (best.len() as i64) < candidates {
-        return Ok(found);
+/// The counter migration 0024's triggers move whenever a product's words or status or a SKU
+/// changes: the in-memory search index is current while it reads the same.
+pub fn search_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT n FROM search_version WHERE id = 1")?.query_row([], |r| r.get(0))
+}
+
+/// Calls `f` with the words of every product on sale (title, description, SKUs, tags), by id.
+pub fn each_search_doc(conn: &Connection, mut f: impl FnMut(Doc<'_>)) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.title, p.description_md,
+                coalesce((SELECT group_concat(sku, ' ') FROM variants v WHERE v.product_id = p.id), ''), p.tags
+         FROM products p WHERE p.status = 'active' ORDER BY p.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (title, description, skus, tags) =
+            (r.get_ref(1)?.as_str()?, r.get_ref(2)?.as_str()?, r.get_ref(3)?.as_str()?, r.get_ref(4)?.as_str()?);
+        f(Doc { id: r.get(0)?, title, description, skus, tags });
     }
-    let every = format!(
-        "SELECT {CARD_COLUMNS} FROM product_search s JOIN products p ON p.id = s.rowid
-         WHERE product_search MATCH :q AND p.status = 'active'
-         ORDER BY bm25(product_search, 10.0, 1.0, 5.0, 3.0), p.id DESC LIMIT :limit"
-    );
-    let mut stmt = conn.prepare_cached(&every)?;
-    let rows = stmt.query_map(named_params! {":q": fts_query, ":limit": limit}, card_from_row)?;
-    rows.collect()
+    Ok(())
+}
+
+/// The cards of these products in the order given, skipping any no longer on sale or gone.
+pub fn cards_by_id(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<Card>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // CROSS JOIN keeps the list first: a lookup by id for each (with `IN`, SQLite chose to walk
+    // every product on sale by the status index and test each against the list).
+    conn.prepare_cached(&format!(
+        "SELECT {CARD_COLUMNS} FROM json_each(:ids) j CROSS JOIN products p ON p.id = j.value
+         WHERE p.status = 'active' ORDER BY j.key"
+    ))?
+    .query_map(named_params! {":ids": serde_json::to_string(ids).unwrap_or_default()}, card_from_row)?
+    .collect()
 }
 
 const PRODUCT_COLUMNS: &str = "id, slug, title, description_md, status, tags, seo_title, seo_description,

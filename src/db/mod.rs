@@ -46,10 +46,29 @@ use crate::error::AppError;
 pub use schema::{MIGRATIONS, SCHEMA_VERSION, migrate, migrate_to};
 use writer::{Done, Job, Outbox};
 
+/// How connections are opened: `[database]` and `data.max_db_mb` in the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub busy_timeout_ms: u64,
+    /// The most the file may grow to, in MiB; 0: no limit.
+    pub max_db_mb: u64,
+    pub pool_size: u32,
+    /// How much of the file each connection reads through a memory map (`PRAGMA mmap_size`), in MiB.
+    pub mmap_mb: u64,
+    /// Each connection's own page cache (`PRAGMA cache_size`), in KiB.
+    pub cache_kb: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { busy_timeout_ms: 5000, max_db_mb: 0, pool_size: 8, mmap_mb: 256, cache_kb: 2000 }
+    }
+}
+
 /// Settings applied to every connection. `synchronous=FULL`: orders are money, and a power cut on
 /// a Raspberry Pi must not lose a committed order (NORMAL in WAL mode may drop the last commits).
-pub fn configure(conn: &Connection, busy_timeout_ms: u64, max_db_mb: u64) -> rusqlite::Result<()> {
-    conn.busy_timeout(Duration::from_millis(busy_timeout_ms))?;
+pub fn configure(conn: &Connection, o: &Options) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_millis(o.busy_timeout_ms))?;
     // Placing an order runs a few dozen distinct statements; the default cache of 16 made the
     // writer parse most of them again for every order.
     conn.set_prepared_statement_cache_capacity(128);
@@ -58,12 +77,15 @@ pub fn configure(conn: &Connection, busy_timeout_ms: u64, max_db_mb: u64) -> rus
     // temp_store = MEMORY: the journals of savepoints (one per queued write, see `Db::write`) are
     // kept in memory instead of a temporary file, which was a tenth of the writer's time when
     // placing orders (BENCHMARKS.md).
-    conn.execute_batch(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY;",
-    )?;
-    if max_db_mb > 0 {
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA mmap_size = {}; PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -{};",
+        o.mmap_mb * 1024 * 1024,
+        o.cache_kb
+    ))?;
+    if o.max_db_mb > 0 {
         let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-        let pages = (max_db_mb as i64 * 1024 * 1024) / page_size;
+        let pages = (o.max_db_mb as i64 * 1024 * 1024) / page_size;
         conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
     }
     Ok(())
@@ -136,31 +158,37 @@ pub struct Db {
 impl Db {
     /// Opens (creating if needed) the database in WAL mode and brings its schema up to date.
     pub fn open(path: &Path, busy_timeout_ms: u64, max_db_mb: u64, pool_size: u32) -> Result<Db, OpenError> {
+        Db::open_with(path, &Options { busy_timeout_ms, max_db_mb, pool_size, ..Options::default() })
+    }
+
+    /// [`Db::open`] with every option.
+    pub fn open_with(path: &Path, o: &Options) -> Result<Db, OpenError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| OpenError::DataDir(dir.to_path_buf(), e))?;
         }
         let sql_err = |e| OpenError::Sqlite(path.to_path_buf(), e);
         let mut conn = Connection::open(path).map_err(sql_err)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(sql_err)?;
-        configure(&conn, busy_timeout_ms, 0).map_err(sql_err)?;
+        configure(&conn, &Options { max_db_mb: 0, ..*o }).map_err(sql_err)?;
         if let Err((found, known)) = migrate(&mut conn).map_err(sql_err)? {
             return Err(OpenError::TooNew { path: path.to_path_buf(), found, known });
         }
         drop(conn);
-        Db::connect(path, busy_timeout_ms, max_db_mb, pool_size)
+        Db::connect(path, o)
     }
 
     /// Opens a database that must already exist, without migrating it (a server of another version
     /// may be running on it); returns it with its schema version.
-    pub fn open_existing(path: &Path, busy_timeout_ms: u64, pool_size: u32) -> Result<(Db, i64), OpenError> {
+    pub fn open_existing(path: &Path, o: &Options) -> Result<(Db, i64), OpenError> {
         let sql_err = |e| OpenError::Sqlite(path.to_path_buf(), e);
         let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(sql_err)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql_err)?;
         drop(conn);
-        Ok((Db::connect(path, busy_timeout_ms, 0, pool_size)?, version))
+        Ok((Db::connect(path, &Options { max_db_mb: 0, ..*o })?, version))
     }
 
-    fn connect(path: &Path, busy_timeout_ms: u64, max_db_mb: u64, pool_size: u32) -> Result<Db, OpenError> {
+    fn connect(path: &Path, o: &Options) -> Result<Db, OpenError> {
+        let (o, pool_size) = (*o, o.pool_size);
         let outbox = Arc::new(Outbox {
             queued: std::sync::atomic::AtomicBool::new(false),
             signal: tokio::sync::watch::Sender::new(0),
@@ -178,12 +206,12 @@ impl Db {
                         marks.queued.store(true, std::sync::atomic::Ordering::Release);
                     }
                 }))?;
-                configure(c, busy_timeout_ms, max_db_mb)
+                configure(c, &o)
             });
         let pool =
             r2d2::Pool::builder().max_size(pool_size).connection_timeout(Duration::from_secs(10)).build(manager)?;
         let writer = Arc::new(parking_lot::Mutex::new(()));
-        let queue_timeout = Duration::from_millis(busy_timeout_ms);
+        let queue_timeout = Duration::from_millis(o.busy_timeout_ms);
         let (queue, jobs) = std::sync::mpsc::channel();
         let (p, o, w) = (pool.clone(), outbox.clone(), writer.clone());
         std::thread::Builder::new()

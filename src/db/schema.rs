@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0021_custom_orders", include_str!("migrations/0021_custom_orders.sql")),
     ("0022_two_factor", include_str!("migrations/0022_two_factor.sql")),
     ("0023_photo_options", include_str!("migrations/0023_photo_options.sql")),
+    ("0024_search_in_memory", include_str!("migrations/0024_search_in_memory.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -143,11 +143,30 @@ pub fn collection(page: &Page, c: &Collection, cards: &[Card], paging: &Paging, 
     )
 }
 
-pub fn search(page: &Page, query: &str, cards: &[Card], loose: bool) -> Markup {
+/// Where a page of search results stands among them.
+pub struct SearchPaging {
+    pub page: usize,
+    pub pages: usize,
+    /// Products matching in all.
+    pub total: usize,
+    /// Nothing matched every word: these are for words like them.
+    pub loose: bool,
+}
+
+pub fn search(page: &Page, query: &str, cards: &[Card], paging: &SearchPaging) -> Markup {
+    let link = |n: usize| {
+        format!("/search?{}", serde_urlencoded::to_string([("q", query), ("page", &n.to_string())]).unwrap_or_default())
+    };
+    let head = html! {
+        // Result pages are for the customer searching, not for search engines.
+        meta name="robots" content="noindex";
+        @if paging.page > 1 { link rel="prev" href=(link(paging.page - 1)); }
+        @if paging.page < paging.pages { link rel="next" href=(link(paging.page + 1)); }
+    };
     super::layout::storefront_with_head(
         page,
         if query.is_empty() { "Search" } else { query },
-        html! {},
+        head,
         html! {
             h1 { "Search" }
             form.search method="get" action="/search" role="search" aria-label="Search again" {
@@ -156,14 +175,21 @@ pub fn search(page: &Page, query: &str, cards: &[Card], loose: bool) -> Markup {
                 button.primary type="submit" { "Search" }
             }
             @if !query.is_empty() {
-                @if cards.is_empty() {
+                @if paging.total == 0 {
                     p { "Nothing matches “" (query) "”. Try fewer or other words." }
                 } @else {
                     p role="status" {
-                        (cards.len()) " result" (if cards.len() == 1 { "" } else { "s" })
-                        @if loose { " for words like “" (query) "”" } @else { " for “" (query) "”" }
+                        (paging.total) " result" (if paging.total == 1 { "" } else { "s" })
+                        @if paging.loose { " for words like “" (query) "”" } @else { " for “" (query) "”" }
                     }
                     (grid(page, cards))
+                    @if paging.pages > 1 {
+                        nav.pagination aria-label="Pages" {
+                            @if paging.page > 1 { a rel="prev" href=(link(paging.page - 1)) { "Previous" } }
+                            span { "Page " (paging.page) " of " (paging.pages) }
+                            @if paging.page < paging.pages { a rel="next" href=(link(paging.page + 1)) { "Next" } }
+                        }
+                    }
                 }
             }
         },

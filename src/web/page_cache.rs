@@ -60,7 +60,6 @@ impl PageCache {
             .then(|| {
                 let conn = Connection::open_with_flags(db_path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
                 conn.busy_timeout(std::time::Duration::ZERO).ok()?;
-                conn.execute_batch("PRAGMA mmap_size = 268435456;").ok()?;
                 Some(Mutex::new(conn))
             })
             .flatten();

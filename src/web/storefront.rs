@@ -8,10 +8,10 @@ use serde::Deserialize;
 use super::extract::{Page, origin};
 use super::page_cache::{Entry, PageCache};
 use crate::AppState;
+use crate::app;
 use crate::db::catalog;
 use crate::domain::catalog::is_released;
 use crate::domain::catalog::{Sort, Variant};
-use crate::domain::search as fts;
 use crate::error::AppError;
 use crate::views;
 use crate::views::ClientInfo;
@@ -225,10 +225,8 @@ async fn render_product(state: &AppState, page: Page, slug: String, q: ProductQu
 #[serde(default)]
 pub struct SearchQuery {
     pub q: String,
+    pub page: String,
 }
-
-/// Most results a search shows.
-const SEARCH_LIMIT: i64 = 48;
 
 pub async fn search(
     req: HttpRequest,
@@ -236,26 +234,26 @@ pub async fn search(
     q: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query: String = q.q.trim().chars().take(200).collect();
+    let n = match q.page.trim() {
+        "" => 1,
+        p => p.parse::<usize>().map_err(|_| AppError::NotFound)?.max(1),
+    };
     let state = &state;
     shared_page(&req, state, HTML, true, |page| async move {
-        let (strict, loose) = (fts::strict(&query), fts::loose(&query));
-        let (cards, was_loose) = state
+        let searcher = state.search.clone();
+        let (query, found) = state
             .db
             .read(move |c| {
-                let Some(strict) = strict else { return Ok((Vec::new(), false)) };
-                let found = catalog::search(c, &strict, SEARCH_LIMIT)?;
-                if !found.is_empty() {
-                    return Ok((found, false));
-                }
-                // Nothing for every word: forgive a typo or an extra word.
-                let retry = match loose {
-                    Some(l) => catalog::search(c, &l, SEARCH_LIMIT)?,
-                    None => Vec::new(),
-                };
-                Ok((retry, true))
+                let found = app::search::storefront(c, &searcher, &query, n, PAGE_SIZE as usize)?;
+                Ok((query, found))
             })
             .await?;
-        Ok(views::storefront::search(&page, &query, &cards, was_loose).into_string())
+        let pages = found.total.div_ceil(PAGE_SIZE as usize).max(1);
+        if n > pages {
+            return Err(AppError::NotFound);
+        }
+        let paging = views::storefront::SearchPaging { page: n, pages, total: found.total, loose: found.loose };
+        Ok(views::storefront::search(&page, &query, &found.cards, &paging).into_string())
     })
     .await
 }

@@ -1,4 +1,4 @@
-//! Catalogue writes: products, variants, stock through the ledger, the cards and search index they keep true.
+//! Catalogue writes: products, variants, stock through the ledger, the cards they keep true.
 
 use rusqlite::{Connection, named_params};
 
@@ -128,20 +128,6 @@ pub fn card_mismatches(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     )?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     rows.collect()
-}
-
-/// Rewrites a product's search entry from its current title, description, SKUs and tags.
-pub fn reindex_product(conn: &Connection, product_id: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM product_search WHERE rowid = :id")?.execute(named_params! {":id": product_id})?;
-    conn.prepare_cached(
-        "INSERT INTO product_search (rowid, title, description, skus, tags)
-         SELECT p.id, p.title, p.description_md,
-                coalesce((SELECT group_concat(sku, ' ') FROM variants v WHERE v.product_id = p.id), ''),
-                replace(p.tags, ',', ' ')
-         FROM products p WHERE p.id = :id",
-    )?
-    .execute(named_params! {":id": product_id})?;
-    Ok(())
 }
 
 pub fn insert_collection(
