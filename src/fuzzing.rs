@@ -10,7 +10,7 @@ use crate::domain::checkout::{
     self, Address, CheckoutInput, CheckoutSettings, DeliveryKind, DeliveryMethod, PaymentKind, PaymentMethod, Zone,
 };
 use crate::domain::shop::{ShopSettings, normalize_phone};
-use crate::domain::{catalog, product_csv, product_form, whatsapp};
+use crate::domain::{catalog, product_csv, product_form, search as product_search, whatsapp};
 
 /// A target's body: arbitrary bytes in, a panic when something is wrong.
 pub type Target = fn(&[u8]);
@@ -24,6 +24,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("whatsapp_message", whatsapp_message),
     ("markdown", markdown),
     ("image", image),
+    ("search", search),
 ];
 
 /// Country calling codes a shop may be set to ("" is a shop without one).
@@ -311,4 +312,55 @@ pub fn image(data: &[u8]) {
         assert!(u64::from(processed.width) * u64::from(processed.height) <= 1_000_000);
         assert!(!processed.renditions.is_empty());
     }
+}
+
+/// Lines of text are products (title, description, SKUs and tags split at `|`), the last line the
+/// query. Results are products indexed, each once, at most a page; the same query answers the
+/// same after another has run (each thread keeps its sums between queries); a product's own title
+/// finds it, without the typo retry; and every word of a strict query begins a word of each result.
+pub fn search(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    let query = lines.pop().unwrap_or("");
+    let docs: Vec<product_search::Doc<'_>> = lines
+        .iter()
+        .take(64)
+        .enumerate()
+        .map(|(i, line)| {
+            let mut parts = line.splitn(4, '|');
+            let mut next = || parts.next().unwrap_or("");
+            product_search::Doc { id: i as i64 + 1, title: next(), description: next(), skus: next(), tags: next() }
+        })
+        .collect();
+    let index = product_search::Index::build(docs.iter().copied());
+    let limit = 1 + data.len() % 7;
+    let first = index.search(query, 0, limit);
+    assert!(first.ids.len() <= limit && first.total >= first.ids.len(), "{query:?}: {first:?}");
+    let mut ids = first.ids.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), first.ids.len(), "{query:?}: a product twice");
+    assert!(ids.iter().all(|id| (1..=docs.len() as i64).contains(id)), "{query:?}: {ids:?}");
+    let words = product_search::query_words(query);
+    if !first.loose {
+        for id in &first.ids {
+            let d = docs[*id as usize - 1];
+            let all = product_search::query_words_all(&[d.title, d.description, d.skus, d.tags].join(" "));
+            for w in &words {
+                assert!(all.iter().any(|t| t.starts_with(w.as_str())), "{query:?}: {w:?} not in product {id}");
+            }
+        }
+    }
+    for d in &docs {
+        let title = product_search::query_words(d.title);
+        if !title.is_empty() {
+            let hits = index.search(d.title, 0, docs.len());
+            assert!(!hits.loose && hits.ids.contains(&d.id), "{:?} does not find itself: {hits:?}", d.title);
+        }
+    }
+    assert_eq!(index.search(query, 0, limit), first, "{query:?} answered differently the second time");
+    // Pages are the full order cut in pieces.
+    let every = index.search(query, 0, usize::MAX);
+    let second = index.search(query, limit, limit);
+    assert_eq!(second.ids[..], every.ids[limit.min(every.ids.len())..(2 * limit).min(every.ids.len())], "{query:?}");
 }

@@ -165,6 +165,28 @@ proptest! {
     fn markdown_bytes(data in prop_oneof![bytes(), mutated("markdown")]) {
         fuzzing::markdown(&data);
     }
+
+    #[test]
+    fn search(
+        products in proptest::collection::vec(proptest::collection::vec(prop_oneof![
+            proptest::sample::select(&[
+                "silk", "silken", "saree", "kurta", "kurti", "cot", "cotton", "Crème", "creme", "CAFÉ", "e\u{301}",
+                "कुर्ता", "सूती", "क़", "।", "SKU-1", "sku-12", "İstanbul", "ß", "|", " ", ",", "-", "\u{0}",
+            ][..]).prop_map(str::to_string),
+            "[a-z]{1,6}",
+            typed(),
+        ], 0..12), 0..20),
+        query in prop_oneof!["[a-z ]{0,12}", "(silk|kur|cot|crem|café|कु|sku|1|-| ){0,5}", typed()],
+    ) {
+        let mut text: Vec<String> = products.iter().map(|words| words.join(" ").replace('\n', " ")).collect();
+        text.push(query);
+        fuzzing::search(text.join("\n").as_bytes());
+    }
+
+    #[test]
+    fn search_bytes(data in prop_oneof![bytes(), mutated("search")]) {
+        fuzzing::search(&data);
+    }
 }
 
 proptest! {

@@ -101,6 +101,13 @@ pub fn query_words(input: &str) -> Vec<String> {
     words
 }
 
+/// Every word of `text` as the index reads it (no limit on how many or how long).
+pub fn query_words_all(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    each_word(text, |w| words.push(w.to_owned()));
+    words
+}
+
 /// The forgiving retry's words: each cut to its first two thirds, at least 3 letters.
 fn loose_words(words: &[String]) -> Vec<String> {
     words
