@@ -3,7 +3,6 @@
 mod common;
 
 use std::process::Command;
-use std::time::Duration;
 
 use common::*;
 use reqwest::StatusCode;
@@ -109,10 +108,13 @@ async fn backup_while_writing_then_restore_gives_the_same_rows() {
     let app = TestApp::spawn().await;
     app.setup_owner().await;
     let data = app.dir.path().to_path_buf();
-    // Writers keep appending while the backup runs, two rows per transaction.
+    // Writers keep appending while the backup runs, two rows per transaction; the backup starts
+    // once the first of them has committed.
+    let (started, writing) = tokio::sync::oneshot::channel();
     let writer = {
         let state = app.state.clone();
         tokio::spawn(async move {
+            let mut started = Some(started);
             for i in 0..400 {
                 state
                     .db
@@ -122,10 +124,13 @@ async fn backup_while_writing_then_restore_gives_the_same_rows() {
                     })
                     .await
                     .unwrap();
+                if let Some(tell) = started.take() {
+                    let _ = tell.send(());
+                }
             }
         })
     };
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    writing.await.unwrap();
     let file = data.join("copy.db");
     let out = tokio::task::spawn_blocking({
         let (d, f) = (data.clone(), file.clone());
