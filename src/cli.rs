@@ -10,14 +10,18 @@ use crate::domain::auth::{Role, hash_password, validate_account};
 use crate::error::AppError;
 
 pub fn init_logging(level: &str) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let filter = std::env::var("RUST_LOG")
         .ok()
-        .and_then(|v| tracing_subscriber::EnvFilter::try_new(v).ok())
+        .and_then(|v| crate::config::log_filter(&v))
         // The scheduler announces every job it creates at info; its warnings are what matter.
-        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(format!("{level},tokio_cron_scheduler=warn")));
+        .or_else(|| crate::config::log_filter(&format!("{level},tokio_cron_scheduler=warn")))
+        .unwrap_or_else(|| tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO));
     // Colour only on a terminal: journald and log files get plain text.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).try_init();
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(ansi);
+    let _ = tracing_subscriber::registry().with(fmt).with(filter).try_init();
 }
 
 /// Binds the configured address and serves until SIGTERM or SIGINT.

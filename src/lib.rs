@@ -1,7 +1,4 @@
 //! Souk: a whole small shop in one binary. `start` is the one boot path for `main` and the tests.
-// The OpenAPI document (web/api/openapi.rs) is written with serde_json's json! macro, which
-// recurses once per token; the admin order's schema is deeper than the default 128 allows.
-#![recursion_limit = "256"]
 
 pub mod app;
 pub mod cli;

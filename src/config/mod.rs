@@ -12,6 +12,7 @@ mod net;
 mod outgoing;
 mod validate;
 pub use net::IpNet;
+pub use validate::log_filter;
 pub use outgoing::{WebhooksConfig, WhatsAppConfig};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

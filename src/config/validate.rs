@@ -98,9 +98,16 @@ impl Config {
         if self.backup.keep == 0 {
             return Err(err("backup.keep", "must be at least 1"));
         }
-        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+        if log_filter(&self.log.level).is_none() {
             return Err(err("log.level", "not a level such as info, debug or souk=debug"));
         }
         Ok(())
     }
+}
+
+/// A log filter: a level (`info`), targets with levels (`souk=debug,actix_web=warn`), or both.
+/// (A target-and-level list, not `EnvFilter`'s span and field filters, which brought a second
+/// regular-expression engine into the binary.)
+pub fn log_filter(text: &str) -> Option<tracing_subscriber::filter::Targets> {
+    text.trim().parse().ok()
 }

@@ -109,10 +109,13 @@ fn wanted(form: &AddForm) -> app::cart::Wanted {
 pub async fn add(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<AddForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     check_origin(&req, &state.config.server.public_url)?;
-    let form = form.into_inner();
+    // Read as UTF-8 whatever charset it claims (browsers send the page's, which is UTF-8):
+    // actix's `web::Form` would decode other charsets and link in every legacy encoding's tables.
+    let form: AddForm = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
     let quantity = form.quantity.unwrap_or(1);
     if !(1..=crate::domain::orders::MAX_QUANTITY).contains(&quantity) {
         return Err(AppError::BadRequest("Choose a quantity from 1.".into()));

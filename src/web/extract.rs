@@ -152,24 +152,35 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
     type Error = AppError;
     type Future = Fut<Self>;
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        let body = web::Bytes::from_request(&req, payload);
+        // Only the last step depends on `T`: the rest is one function for every form, not a copy
+        // of it per form type (50 copies were 0.25 MiB of the binary).
+        let body = checked_form_body(req, payload);
         Box::pin(async move {
-            let body = body.await.map_err(|e| {
-                if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::TooLarge
-                } else {
-                    AppError::BadRequest("The form could not be read.".into())
-                }
-            })?;
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-            let token = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
-            verify_csrf(&req, token)?;
-            let form = serde_urlencoded::from_bytes(&body)
-                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
-            Ok(CsrfForm(form))
+            let body = body.await?;
+            serde_urlencoded::from_bytes(&body)
+                .map(CsrfForm)
+                .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))
         })
     }
+}
+
+/// A URL-encoded form's body, once its CSRF token has been checked.
+fn checked_form_body(req: &HttpRequest, payload: &mut Payload) -> Fut<web::Bytes> {
+    let req = req.clone();
+    let body = web::Bytes::from_request(&req, payload);
+    Box::pin(async move {
+        let body = body.await.map_err(|e| {
+            if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge
+            } else {
+                AppError::BadRequest("The form could not be read.".into())
+            }
+        })?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+        let token = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
+        verify_csrf(&req, token)?;
+        Ok(body)
+    })
 }
 
 /// Checks a form's CSRF token against this browser's cookie and the request's origin; 403 otherwise.

@@ -27,8 +27,6 @@ use crate::error::AppError;
 pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
     let limit = state.config.server.max_body_kb * 1024;
     cfg.app_data(web::PayloadConfig::new(limit))
-        .app_data(web::FormConfig::default().limit(limit))
-        .app_data(web::JsonConfig::default().limit(limit))
         .route("/", get_or_head().to(storefront::home))
         .route("/c/{slug}", get_or_head().to(storefront::collection))
         .route("/p/{slug}", get_or_head().to(storefront::product))

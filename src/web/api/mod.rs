@@ -6,8 +6,6 @@ mod admin_customers;
 mod admin_orders;
 mod admin_products;
 mod openapi;
-mod openapi_admin;
-mod openapi_webhooks;
 mod placing;
 
 pub use placing::{BodyError, read_body as read_order_body};
