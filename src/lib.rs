@@ -169,8 +169,10 @@ pub async fn start(listener: TcpListener, config: Config) -> Result<Running, Sta
             ))
         })
         .await?;
-    // Phone-number data is loaded on first use (tens of milliseconds): before the first checkout.
-    std::thread::spawn(|| domain::shop::normalize_phone("+919876543210", ""));
+    // The phone rules are read, and the shop's country's patterns compiled, on first use: do it
+    // before the first checkout.
+    let cc = shop.country_calling_code.clone();
+    std::thread::spawn(move || domain::phone::normalize_phone(&domain::phone::example_phone(&cc), &cc));
     let addr = listener.local_addr()?;
     let base_url = match config.server.public_url.trim_end_matches('/') {
         "" => format!("http://{addr}"),

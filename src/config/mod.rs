@@ -12,8 +12,8 @@ mod net;
 mod outgoing;
 mod validate;
 pub use net::IpNet;
-pub use validate::log_filter;
 pub use outgoing::{WebhooksConfig, WhatsAppConfig};
+pub use validate::log_filter;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

@@ -24,6 +24,7 @@ pub mod order_lists;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
+pub mod phone;
 pub mod product_change;
 pub mod product_csv;
 pub mod product_form;

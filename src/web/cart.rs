@@ -106,11 +106,7 @@ fn wanted(form: &AddForm) -> app::cart::Wanted {
 
 /// Adds to the cart from a product page. Product pages are shared by caches and carry no CSRF
 /// token, so a post from another site is refused by its origin, and the cookie is `SameSite=Lax`.
-pub async fn add(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    body: web::Bytes,
-) -> Result<HttpResponse, AppError> {
+pub async fn add(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> Result<HttpResponse, AppError> {
     check_origin(&req, &state.config.server.public_url)?;
     // Read as UTF-8 whatever charset it claims (browsers send the page's, which is UTF-8):
     // actix's `web::Form` would decode other charsets and link in every legacy encoding's tables.
