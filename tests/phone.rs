@@ -113,6 +113,24 @@ fn fits(desc: &phonenumber::metadata::Descriptor, national: &str) -> bool {
         && whole_match(desc.national_number().as_str(), national)
 }
 
+/// Every kind of number a territory describes (fixed line, mobile, toll free…).
+fn kinds(d: &phonenumber::metadata::Descriptors) -> impl Iterator<Item = &phonenumber::metadata::Descriptor> {
+    [
+        d.fixed_line(),
+        d.mobile(),
+        d.toll_free(),
+        d.premium_rate(),
+        d.shared_cost(),
+        d.personal_number(),
+        d.voip(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// An E.164 number valid as Google's libphonenumber decides (`isValidNumber`: the territory by
 /// leading digits or by fitting, then a kind of number it fits entirely), on the crate's data.
 fn strictly_valid(e164: &str) -> bool {
@@ -125,22 +143,7 @@ fn strictly_valid(e164: &str) -> bool {
     };
     let has_kind = |m: &phonenumber::Metadata| {
         let d = m.descriptors();
-        fits(d.general(), national)
-            && [
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ]
-            .into_iter()
-            .flatten()
-            .any(|desc| fits(desc, national))
+        fits(d.general(), national) && kinds(d).any(|desc| fits(desc, national))
     };
     let region = if code.len() == 1 {
         code.first().copied()
@@ -191,21 +194,7 @@ fn examples() -> Vec<(u16, String, String)> {
         for m in regions {
             let d = m.descriptors();
             let trunk = m.national_prefix().unwrap_or("").to_string();
-            for desc in [
-                d.fixed_line(),
-                d.mobile(),
-                d.toll_free(),
-                d.premium_rate(),
-                d.shared_cost(),
-                d.personal_number(),
-                d.voip(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for desc in kinds(d) {
                 if let Some(example) = desc.example() {
                     out.push((code, example.to_string(), trunk.clone()));
                 }
