@@ -127,7 +127,7 @@ async fn an_admin_enrols_and_signs_in_with_a_code_or_a_recovery_code() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owner_requires_it_and_the_cli_resets_a_lost_phone() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.server.trusted_proxies = vec!["127.0.0.1".into()]).await;
     app.setup_owner().await;
     let staff = app.staff().await;
     assert_eq!(app.get_as(&staff, "/admin/orders").await.status(), StatusCode::OK);
@@ -142,6 +142,12 @@ async fn the_owner_requires_it_and_the_cli_resets_a_lost_phone() {
     // Without two-factor, only enrolling is open.
     let res = app.get_as(&staff, "/admin/orders").await;
     assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, PAGE.to_string()));
+    // Over HTTPS (as the trusted proxy says) the flash that says why is a Secure cookie.
+    let res = staff.get(app.url("/admin/orders")).header("x-forwarded-proto", "https").send().await.unwrap();
+    assert_eq!(location(&res), PAGE);
+    let cookies: Vec<&str> = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap()).collect();
+    assert!(cookies.iter().any(|c| c.starts_with("souk_flash=")), "{cookies:?}");
+    assert!(cookies.iter().all(|c| c.contains("; Secure")), "{cookies:?}");
     let page = app.get_as(&staff, PAGE).await.text().await.unwrap();
     assert!(page.contains("requires two-factor sign-in"));
     let secret = secret_on(&page);

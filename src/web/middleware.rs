@@ -83,11 +83,42 @@ fn parse_hop(s: &str) -> Option<IpAddr> {
     s.rsplit_once(':').and_then(|(h, _)| h.parse().ok())
 }
 
+/// The router matches a path with its `%XX` escapes decoded (all but `%25`, `%2F` and `%2B`),
+/// while every check before it (the admin gate, the headers, the error pages) reads the path as
+/// sent. So that both read the same path, a request whose path decodes to something else goes on
+/// with the decoded path, re-escaped only where a URI requires it: `/%61dmin` is `/admin` to the
+/// admin gate as it is to the router.
+fn decode_path(req: &mut ServiceRequest) -> Result<(), Error> {
+    let decoded = req.match_info().get_ref().path();
+    if decoded == req.path() {
+        return Ok(());
+    }
+    let mut path_and_query = String::with_capacity(decoded.len() + req.query_string().len() + 1);
+    for b in decoded.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b) {
+            path_and_query.push(b as char);
+        } else {
+            path_and_query.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if !req.query_string().is_empty() {
+        path_and_query.push('?');
+        path_and_query.push_str(req.query_string());
+    }
+    let mut parts = req.head().uri.clone().into_parts();
+    parts.path_and_query = Some(path_and_query.parse().map_err(actix_web::error::ErrorBadRequest)?);
+    let uri = actix_web::http::Uri::from_parts(parts).map_err(actix_web::error::ErrorBadRequest)?;
+    req.match_info_mut().get_mut().update(&uri);
+    req.head_mut().uri = uri;
+    Ok(())
+}
+
 /// Request id, client info and one log line per request (path only: query strings may hold tokens).
 pub async fn request_context(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    decode_path(&mut req)?;
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let proxies: &[IpNet] = state.as_ref().map(|s| s.proxies.as_slice()).unwrap_or(&[]);
     let peer = req.peer_addr().map(|a| a.ip());
@@ -214,6 +245,10 @@ pub async fn render_errors(
     };
     if let Some(v) = retry_after {
         out.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    // This answer is made outside `cookies`: a flash set here is made `Secure` here.
+    if req.extensions().get::<ClientInfo>().is_some_and(|c| c.https) {
+        secure_cookies(out.headers_mut());
     }
     Ok(ServiceResponse::new(req, out))
 }
