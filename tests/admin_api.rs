@@ -500,6 +500,20 @@ async fn orders_export_as_csv_with_the_filters_and_nothing_a_spreadsheet_would_r
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0][0], plain);
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'orders.export'"), 4);
+    let api = |query: &str| Client::new().get(app.url(&format!("/api/v1/admin/orders.csv{query}"))).bearer_auth(&token);
+    let res = api("?lines=1&bom=true").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.bytes().await.unwrap().starts_with(b"\xEF\xBB\xBF"));
+    let res = api("?lines=maybe").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(res.json::<Value>().await.unwrap()["error"]["fields"]["lines"].is_string());
+    // Its OpenAPI entry, and 405 with Allow for a method it does not take.
+    assert!(
+        spec(&app).await["paths"]["/admin/orders.csv"]["get"]["responses"]["200"]["content"]["text/csv"].is_object()
+    );
+    let res = Client::new().post(app.url("/api/v1/admin/orders.csv")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["allow"], "GET");
 }
 
 #[actix_web::test]

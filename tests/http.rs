@@ -94,9 +94,15 @@ async fn healthz_reports_and_turns_503_when_the_scheduler_stalls() {
     assert_eq!(body["schema_version"], souk::db::SCHEMA_VERSION);
     assert!(body["last_backup_age_seconds"].is_null());
     assert_eq!(body["outbox"]["pending"], 0);
+    // Uptime monitors often ask with HEAD: the same status, without the body.
+    let head = app.client.head(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert!(head.bytes().await.unwrap().is_empty());
     app.state.heartbeat.store(0, Ordering::Relaxed);
     let res = app.get("/healthz").await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let head = app.client.head(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["scheduler"], "stalled");
 }

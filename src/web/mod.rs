@@ -73,8 +73,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &web::Data<AppState>) {
         .route("/o/{code}/cancel", web::post().to(order_page::cancel))
         .route("/o/{code}/share", web::post().to(order_page::share))
         .route("/o/{code}/revoke-others", web::post().to(order_page::revoke_others))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/assets/{hash}/{path:.*}", web::get().to(assets::serve))
+        .route("/healthz", get_or_head().to(health::healthz))
+        .route("/assets/{hash}/{path:.*}", get_or_head().to(assets::serve))
         .configure(admin::configure)
         .configure(api::configure)
         .default_service(web::to(not_found));

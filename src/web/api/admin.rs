@@ -152,6 +152,8 @@ fn static_name(name: &str) -> &'static str {
         "q",
         "cursor",
         "limit",
+        "lines",
+        "bom",
         "sort",
         "open",
         "query",

@@ -129,6 +129,11 @@ pub(super) async fn export(
         Ok(p) => p,
         Err(res) => return Ok(res),
     };
+    for (name, value) in [("lines", &params.lines), ("bom", &params.bom)] {
+        if value.as_deref().is_some_and(|v| !matches!(v, "0" | "1" | "true" | "false")) {
+            return Ok(bad_parameter(name, "Use 1 (or true) to turn it on, 0 (or false) to leave it off."));
+        }
+    }
     let switches = crate::web::admin::export::Switches { lines: params.lines, bom: params.bom };
     crate::web::admin::export::csv_response(state, query, &filter, &switches, caller.actor()).await
 }
