@@ -1,6 +1,7 @@
 //! Off-box replication (issue 14): Litestream, with the configuration shipped in
 //! `packaging/litestream.yml` (its paths pointed at a temporary folder), replicates the shop's
-//! database to a file replica while orders come in and a `souk backup` reads it. Then the
+//! database to a file replica while orders come in, a `souk backup` reads it and a checkpoint runs
+//! as SQLite's automatic one would. Then the
 //! box "dies": Souk is killed, its data folder deleted, the database restored with `litestream
 //! restore`, and Souk started on it serves every order it acknowledged, by its customer's link.
 //!
@@ -89,6 +90,15 @@ async fn a_restored_replica_has_every_acknowledged_order() {
             // The nightly backup's online copy, in the middle of replication.
             let out = souk(&dir, 1, free_port()).arg("backup").arg(root.path().join("backup.db")).output().unwrap();
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        if n == 30 {
+            // What SQLite's automatic checkpoint does after 1,000 pages of WAL (40 orders write far
+            // fewer): a PASSIVE checkpoint, from another connection, while Litestream replicates.
+            let c = rusqlite::Connection::open(&db_path).unwrap();
+            c.busy_timeout(Duration::from_secs(5)).unwrap();
+            let (busy, frames): (i64, i64) =
+                c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            assert!(busy == 0 && frames > 0, "a checkpoint ran over a WAL of {frames} frames (busy {busy})");
         }
         let (status, json) = place(&http, &base, &skus[n as usize % skus.len()], n).await;
         assert_eq!(status, 201, "{json}");
