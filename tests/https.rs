@@ -52,6 +52,21 @@ async fn behind_a_trusted_https_proxy_browsers_are_told_to_stay_on_https() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hsts_max_age_is_a_setting_and_0_sends_none() {
+    for (secs, expected) in [(600, Some("max-age=600")), (0, None)] {
+        let app = TestApp::spawn_with(|c| {
+            c.server.trusted_proxies = vec!["127.0.0.1".into()];
+            c.server.hsts_max_age_secs = secs;
+        })
+        .await;
+        let res = Client::new().get(app.url("/cart")).header("x-forwarded-proto", "https").send().await.unwrap();
+        let sent = res.headers().get("strict-transport-security").map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(sent.as_deref(), expected, "hsts_max_age_secs = {secs}");
+        assert!(res.headers().get_all("set-cookie").iter().all(|v| v.to_str().unwrap().contains("; Secure")));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_is_not_a_trusted_proxy_cannot_claim_https() {
     let app = TestApp::spawn().await;
     let res = Client::new().get(app.url("/cart")).header("x-forwarded-proto", "https").send().await.unwrap();

@@ -253,7 +253,9 @@ async fn reminders_and_review_requests_come_once_when_due_and_stop_on_unsubscrib
     let path = url.replacen(&app.url(""), "", 1);
     let page = app.get(&path).await;
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.text().await.unwrap().contains("u•••@example.com"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("u•••@example.com"));
+    assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"), "a page for one person");
     assert_eq!(app.count("SELECT count(*) FROM mail_optouts"), 0, "opening it changes nothing");
     let res = Client::new().post(app.url(&path)).body("List-Unsubscribe=One-Click").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);

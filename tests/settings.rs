@@ -134,6 +134,8 @@ async fn the_owner_gives_the_shop_its_look() {
     let (_, home) = app.page("/").await;
     let at = home.find("src=\"/logo/").expect("the logo in the header");
     let url = home[at + 5..].split('"').next().unwrap().to_string();
+    // 1200×300 shown 40 high: the page keeps a 160-pixel place for it before it loads.
+    assert!(home[at..].starts_with(&format!("src=\"{url}\" alt=\"\" width=\"160\" height=\"40\"")));
     let res = app.get(&url).await;
     assert_eq!(res.headers()["content-type"], "image/webp");
     let logo = image::load_from_memory(&res.bytes().await.unwrap()).unwrap();

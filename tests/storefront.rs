@@ -289,7 +289,14 @@ async fn sitemap_and_robots() {
     assert!(xml.contains(&format!("<loc>{}/c/bags</loc>", app.base)));
     assert_eq!(xml.matches("<url>").count(), 1 + 40 + 6);
     let robots = app.get("/robots.txt").await.text().await.unwrap();
-    assert!(robots.contains("Disallow: /admin"));
+    assert!(robots.contains("Disallow: /admin") && robots.contains("Disallow: /unsubscribe"));
+    // Every page the sitemap names has a description for search results and link previews.
+    for path in ["/", "/c/bags", "/p/canvas-tote"] {
+        let html = app.page(path).await.1;
+        let at = html.find("<meta name=\"description\" content=\"").unwrap_or_else(|| panic!("{path}"));
+        let content = html[at..].split('"').nth(3).unwrap();
+        assert!(content.len() > 20, "{path}: {content:?}");
+    }
     assert!(robots.contains(&format!("Sitemap: {}/sitemap.xml", app.base)));
 }
 

@@ -8,8 +8,9 @@ use crate::domain::shop::ShopSettings;
 pub fn get(conn: &Connection) -> rusqlite::Result<ShopSettings> {
     conn.query_row(
         "SELECT name, currency, currency_minor_units, country_calling_code, whatsapp_number, contact_email, address,
-           intro, accent_color, logo_version, time_zone, custom_orders
-         FROM shop_settings WHERE id = 1",
+           intro, accent_color, logo_version, time_zone, custom_orders,
+           coalesce(l.width, 0), coalesce(l.height, 0)
+         FROM shop_settings LEFT JOIN shop_logo l ON l.id = 1 WHERE shop_settings.id = 1",
         [],
         |r| {
             Ok(ShopSettings {
@@ -26,6 +27,7 @@ pub fn get(conn: &Connection) -> rusqlite::Result<ShopSettings> {
                 // A zone this binary's tz database does not know falls back to UTC.
                 time_zone: crate::domain::zone::Zone::parse(&r.get::<_, String>(10)?).unwrap_or_default(),
                 custom_orders: r.get(11)?,
+                logo_size: (r.get(12)?, r.get(13)?),
             })
         },
     )

@@ -24,6 +24,8 @@ pub struct ShopSettings {
     pub accent_color: String,
     /// The stored logo's URL part (`/logo/{version}.webp`), empty without one; set by its upload.
     pub logo_version: String,
+    /// The stored logo's width and height in pixels, `(0, 0)` without one.
+    pub logo_size: (u32, u32),
     /// Where times are shown to people (the database keeps UTC).
     pub time_zone: super::zone::Zone,
     /// The storefront takes custom-order requests (`/custom`); set by its own form.
@@ -40,6 +42,12 @@ impl ShopSettings {
     pub fn logo_url(&self) -> Option<String> {
         (!self.logo_version.is_empty()).then(|| format!("/logo/{}.webp", self.logo_version))
     }
+
+    /// The logo's width when shown `height` pixels high (so the page keeps its place for it).
+    pub fn logo_width_at(&self, height: u32) -> u32 {
+        let (w, h) = self.logo_size;
+        if h == 0 { height } else { ((u64::from(w) * u64::from(height) + u64::from(h) / 2) / u64::from(h)) as u32 }
+    }
 }
 
 impl Default for ShopSettings {
@@ -55,6 +63,7 @@ impl Default for ShopSettings {
             intro: String::new(),
             accent_color: String::new(),
             logo_version: String::new(),
+            logo_size: (0, 0),
             time_zone: super::zone::Zone::default(),
             custom_orders: false,
         }
@@ -172,6 +181,7 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ShopSettings, FieldErr
         intro,
         accent_color,
         logo_version: String::new(),
+        logo_size: (0, 0),
         time_zone,
         custom_orders: false,
     })

@@ -49,7 +49,7 @@ fn frame(
                 a.skip href="#main" { "Skip to content" }
                 header.site-header {
                     a.brand href="/" {
-                        @if let Some(logo) = shop.logo_url() { img.logo src=(logo) alt="" height="40"; }
+                        @if let Some(logo) = shop.logo_url() { img.logo src=(logo) alt="" width=(shop.logo_width_at(40)) height="40"; }
                         (shop.name)
                     }
                     // A phone's header is one row: the search form is one tap away on its own page.
@@ -157,7 +157,8 @@ pub fn bare_for_shop(shop: &ShopSettings, title: &str, flash: Option<&str>, body
     html! {
         (DOCTYPE)
         html lang="en" {
-            (head(title, shop, html! {}))
+            // Signing in, unsubscribing: pages for one person, never for a search engine.
+            (head(title, shop, html! { meta name="robots" content="noindex"; }))
             body.bare {
                 main #main.narrow {
                     p.brand { (shop.name) }

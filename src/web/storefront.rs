@@ -289,7 +289,7 @@ fn xml_escape(s: &str) -> String {
 pub async fn robots(page: Page, state: web::Data<AppState>) -> HttpResponse {
     let base = super::public_base(&state, &page);
     let body = format!(
-        "User-agent: *\nDisallow: /admin\nDisallow: /cart\nDisallow: /checkout\nDisallow: /o/\nDisallow: /api/\n\nSitemap: {base}/sitemap.xml\n"
+        "User-agent: *\nDisallow: /admin\nDisallow: /cart\nDisallow: /checkout\nDisallow: /o/\nDisallow: /api/\nDisallow: /unsubscribe\n\nSitemap: {base}/sitemap.xml\n"
     );
     HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(body)
 }

@@ -1,6 +1,6 @@
 //! Issue 14, part 1: an admin turns two-factor sign-in on from a phone, keeps the recovery codes,
-//! signs out and signs back in with the password and a code from the app; every new page passes
-//! axe-core and the HTML checker.
+//! signs out and signs back in with the password and a code from the app, is refused that code
+//! replayed, and signs in with a recovery code; every new page passes axe-core and the HTML checker.
 
 use super::common::*;
 use super::{fill, harness, heading, submit_and_wait};
@@ -40,7 +40,10 @@ async fn an_admin_turns_on_two_factor_and_signs_in_with_a_code() {
     fill(b, "#f-code", &code_at(&secret, now()).unwrap()).await;
     submit_and_wait(b, "form[action='/admin/account/two-factor']").await;
     assert_eq!(heading(b).await, "Your recovery codes");
-    assert_eq!(b.source().await.unwrap().matches("<li><code>").count(), 10);
+    let page = b.source().await.unwrap();
+    let recovery: Vec<String> =
+        page.split("<li><code>").skip(1).map(|s| s[..s.find('<').unwrap()].to_string()).collect();
+    assert_eq!(recovery.len(), 10);
     harness::assert_accessible(b, "the recovery codes").await;
 
     // Signed out, the password alone is not enough.
@@ -51,9 +54,26 @@ async fn an_admin_turns_on_two_factor_and_signs_in_with_a_code() {
     assert_eq!(heading(b).await, "Two-factor sign-in");
     harness::assert_accessible(b, "the code's step").await;
     app.state.clock.advance(Duration::seconds(30));
-    fill(b, "#f-code", &code_at(&secret, now()).unwrap()).await;
+    let used = code_at(&secret, now()).unwrap();
+    fill(b, "#f-code", &used).await;
     submit_and_wait(b, "form[action='/admin/login/code']").await;
     assert_eq!(heading(b).await, "Dashboard");
+
+    // Signed out again: the same code, replayed within its 30 seconds, is refused; a recovery
+    // code (typed with spaces around, in capitals) signs in, once.
+    submit_and_wait(b, "form.signout").await;
+    fill(b, "#f-email", OWNER_EMAIL).await;
+    fill(b, "#f-password", OWNER_PASSWORD).await;
+    submit_and_wait(b, "form[action='/admin/login']").await;
+    fill(b, "#f-code", &used).await;
+    submit_and_wait(b, "form[action='/admin/login/code']").await;
+    assert_eq!(heading(b).await, "Two-factor sign-in");
+    assert!(b.source().await.unwrap().contains("used already"), "the replay is refused");
+    harness::assert_accessible(b, "a replayed code").await;
+    fill(b, "#f-code", &format!(" {} ", recovery[3].to_uppercase())).await;
+    submit_and_wait(b, "form[action='/admin/login/code']").await;
+    assert_eq!(heading(b).await, "Dashboard");
+    assert_eq!(app.count("SELECT count(*) FROM recovery_codes WHERE used_at IS NOT NULL"), 1);
 
     // The pages' HTML, through HTTP: the enrolment of a staff member, the codes, the step, "on".
     let mut pages = vec![(

@@ -24,7 +24,7 @@ fn letterhead(shop: &ShopSettings, title: &str, d: &OrderDesk, zone: Zone) -> Ma
     html! {
         header {
             div {
-                @if let Some(logo) = shop.logo_url() { img.logo src=(logo) alt=(shop.name) height="60"; } @else { p.brand { (shop.name) } }
+                @if let Some(logo) = shop.logo_url() { img.logo src=(logo) alt=(shop.name) width=(shop.logo_width_at(60)) height="60"; } @else { p.brand { (shop.name) } }
                 @if !shop.address.is_empty() { p { (shop.address) } }
                 p { @if !shop.whatsapp_number.is_empty() { "WhatsApp " (shop.whatsapp_number) " " } (shop.contact_email) }
             }
