@@ -37,6 +37,15 @@ async fn outside_the_allowed_networks_the_admin_does_not_exist() {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
         assert_eq!(res.json::<serde_json::Value>().await.unwrap()["error"]["code"], "not_found", "{path}");
     }
+    // A path escaped twice would be read as the admin by the router after the first decoding.
+    for path in ["/%%36%31dmin/login", "/api/v1/%%36%31dmin/orders", "/%2561dmin/login"] {
+        let res = Client::new().get(app.url(path)).send().await.unwrap();
+        assert!(matches!(res.status(), StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND), "{path}: {}", res.status());
+        assert!(!res.text().await.unwrap().contains("Sign in"), "{path}");
+    }
+    // Escaped letters outside the admin are only read, never refused.
+    assert_eq!(Client::new().get(app.url("/p/%C3%A9t%C3%A9")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(Client::new().get(app.url("/c%61rt")).send().await.unwrap().status(), StatusCode::OK);
     // The shop itself is for everyone.
     assert_eq!(Client::new().get(app.url("/")).send().await.unwrap().status(), StatusCode::OK);
     assert_eq!(Client::new().get(app.url("/administrator")).send().await.unwrap().status(), StatusCode::NOT_FOUND);

@@ -75,6 +75,10 @@ async fn assets_are_served_at_immutable_hashed_urls_and_compressed() {
     assert!(header(&res, "cache-control").contains("immutable"));
     assert!(header(&res, "content-type").starts_with("text/css"));
     assert_eq!(header(&res, "content-encoding"), "gzip");
+    let head = app.client.head(app.url(href)).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK, "HEAD, as link checkers ask");
+    assert!(header(&head, "content-type").starts_with("text/css"));
+    assert!(head.bytes().await.unwrap().is_empty());
     // An outdated hash points to the current file; an unknown file is a 404.
     let res = app.get("/assets/000000000000/css/souk.css").await;
     assert_eq!(res.status(), StatusCode::FOUND);

@@ -170,7 +170,7 @@ fn same(raw: &str, cc: &str) -> Result<(), String> {
     // number of Leer); the crate took the code off.
     let code_taken_off = |t: &str| t[1..] == typed;
     // "00 62 218…" in Indonesia, whose international prefix is 008/009: the crate dropped both zeros.
-    let zeros_lost = |t: &str| typed.starts_with('0') && t.ends_with(typed.trim_start_matches('0'));
+    let zeros_lost = |t: &str| typed.starts_with("00") && t.ends_with(typed.trim_start_matches('0'));
     let fine = match (&ours, &theirs) {
         (a, b) if a == b => true,
         (Some(o), None) => strictly_valid(o) && keeps_tail(o),
@@ -223,6 +223,46 @@ fn typings(code: u16, nsn: &str, trunk: &str) -> Vec<String> {
         format!("{trunk}-{}", spaced.replace(' ', "-")),
         nsn.to_string(),
     ]
+}
+
+/// Whatever the crate did, every valid example number is accepted as people type it: with `+`
+/// anywhere, and with its trunk prefix (or bare, where there is none) in a shop of its country.
+#[test]
+fn every_example_number_is_accepted_as_people_type_it() {
+    let mut refused = Vec::new();
+    let mut checked = 0;
+    for (code, nsn, trunk) in examples() {
+        let e164 = format!("+{code}{nsn}");
+        if !strictly_valid(&e164) {
+            continue;
+        }
+        let own = code.to_string();
+        let mut typings = vec![(e164.clone(), ""), (format!("+{code} {nsn}"), "44")];
+        // Typed nationally in a shop of its country: not for the codes of no country (+800…), nor
+        // in Colombia, where a mobile number is dialled without the 0 (0 and 3 are a carrier's
+        // code), nor in Israel where 0 and 1[2-9] is an international prefix (012, 019…: 1-919
+        // numbers are dialled without the 0; libphonenumber reads "019 19…" as +1 9…).
+        let no_country = phonenumber::metadata::DATABASE.by_code(&code).is_some_and(|m| m[0].id() == "001");
+        let israeli_idd =
+            code == 972 && nsn.starts_with('1') && nsn.as_bytes().get(1).is_some_and(|d| (b'2'..=b'9').contains(d));
+        if !no_country && code != 57 && !israeli_idd {
+            typings.push((format!("{trunk}{nsn}"), own.as_str()));
+        }
+        for (raw, shop) in typings {
+            checked += 1;
+            match normalize_phone(&raw, shop) {
+                Ok(n) if n == e164 => {}
+                other => refused.push(format!("{raw:?} in +{shop}: {other:?}, not {e164}")),
+            }
+        }
+    }
+    assert!(checked > 1_000, "{checked}");
+    assert!(
+        refused.is_empty(),
+        "{} of {checked}:\n{}",
+        refused.len(),
+        refused.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+    );
 }
 
 #[test]

@@ -146,7 +146,15 @@ async fn the_owner_gives_the_shop_its_look() {
         app.submit("/admin/settings", "/admin/settings", &profile("#ffff00")).await.status(),
         StatusCode::SEE_OTHER
     );
-    assert!(app.page("/").await.1.contains(&url), "saving the profile keeps the logo");
+    let home = app.page("/").await.1;
+    assert!(
+        home.contains(&format!("src=\"{url}\" alt=\"\" width=\"160\" height=\"40\"")),
+        "saving the profile keeps the logo, and its size"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_log WHERE action = 'settings.update' AND detail LIKE '%logo%'"),
+        0
+    );
 
     let html = app.page("/admin/settings").await.1;
     let res = app

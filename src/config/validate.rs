@@ -109,5 +109,34 @@ impl Config {
 /// (A target-and-level list, not `EnvFilter`'s span and field filters, which brought a second
 /// regular-expression engine into the binary.)
 pub fn log_filter(text: &str) -> Option<tracing_subscriber::filter::Targets> {
-    text.trim().parse().ok()
+    const LEVELS: [&str; 6] = ["trace", "debug", "info", "warn", "error", "off"];
+    let level = |l: &str| LEVELS.contains(&l.to_ascii_lowercase().as_str());
+    let target =
+        |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-'));
+    // `Targets` itself takes any word as a target (so "warning" would turn every line off).
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let known = |p: &&str| match p.split_once('=') {
+        Some((t, l)) => target(t.trim()) && level(l.trim()),
+        None => level(p),
+    };
+    if !parts.iter().all(known) {
+        return None;
+    }
+    parts.iter().map(|p| p.replace(' ', "")).collect::<Vec<_>>().join(",").parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_filter;
+
+    #[test]
+    fn a_log_filter_is_levels_and_target_levels_only() {
+        for good in ["info", "WARN", "souk=debug", "info, actix_web=warn", "souk::web = trace,off", "tokio-cron=error"]
+        {
+            assert!(log_filter(good).is_some(), "{good}");
+        }
+        for bad in ["", "warning", "souk", "souk[request]=debug", "souk{id=1}=debug", "info,", "souk=loud", "=info"] {
+            assert!(log_filter(bad).is_none(), "{bad}");
+        }
+    }
 }

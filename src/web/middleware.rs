@@ -108,7 +108,13 @@ fn decode_path(req: &mut ServiceRequest) -> Result<(), Error> {
     let mut parts = req.head().uri.clone().into_parts();
     parts.path_and_query = Some(path_and_query.parse().map_err(actix_web::error::ErrorBadRequest)?);
     let uri = actix_web::http::Uri::from_parts(parts).map_err(actix_web::error::ErrorBadRequest)?;
+    let decoded = decoded.to_string();
     req.match_info_mut().get_mut().update(&uri);
+    // A `%` left by the first decoding (`/%%36%31dmin` is `/%61dmin`) would be decoded again:
+    // a path the router would read differently from the checks is refused.
+    if req.match_info().get_ref().path() != decoded {
+        return Err(actix_web::error::ErrorBadRequest("a path escaped twice"));
+    }
     req.head_mut().uri = uri;
     Ok(())
 }
@@ -204,6 +210,9 @@ pub async fn security_headers(
     if https && hsts > 0 {
         set("strict-transport-security", &format!("max-age={hsts}"));
     }
+    if https {
+        secure_cookies(res.headers_mut());
+    }
     Ok(res)
 }
 
@@ -245,10 +254,6 @@ pub async fn render_errors(
     };
     if let Some(v) = retry_after {
         out.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    // This answer is made outside `cookies`: a flash set here is made `Secure` here.
-    if req.extensions().get::<ClientInfo>().is_some_and(|c| c.https) {
-        secure_cookies(out.headers_mut());
     }
     Ok(ServiceResponse::new(req, out))
 }
@@ -325,9 +330,6 @@ pub async fn cookies(
         let mut gone = Cookie::build(FLASH_COOKIE, "").path("/").finish();
         gone.make_removal();
         let _ = res.response_mut().add_cookie(&gone);
-    }
-    if https {
-        secure_cookies(res.headers_mut());
     }
     Ok(res)
 }

@@ -56,7 +56,8 @@ pub fn normalize_phone(raw: &str, default_cc: &str) -> Result<String, String> {
     let text = match region {
         Some(t) if !text.starts_with('+') => {
             let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-            match t.idd_end(&digits).filter(|&end| end < digits.len()) {
+            // As libphonenumber: not when a 0 follows ("018 00…" in Israel is 1-800 with its trunk 0).
+            match t.idd_end(&digits).filter(|&end| end < digits.len() && !digits[end..].starts_with('0')) {
                 Some(end) => {
                     // Cut the prefix's digits from the text as typed, keeping its spacing and "(0)".
                     let mut seen = 0;

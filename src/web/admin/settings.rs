@@ -38,13 +38,11 @@ pub async fn save(
     let old = admin.page.shop.clone();
     let actor = admin.actor();
     change_profile(&state, move |tx| {
-        let mut new = new;
         settings::update(tx, &new, &db::now())?;
-        // The logo and custom orders are changed by their own forms; keep what is stored.
-        let stored = settings::get(tx)?;
-        (new.logo_version, new.custom_orders) = (stored.logo_version, stored.custom_orders);
-        actor.record(tx, "settings.update", "shop", &changed_fields(&old, &new))?;
-        Ok(new)
+        // The logo and custom orders are changed by their own forms: the profile is what is stored.
+        let saved = settings::get(tx)?;
+        actor.record(tx, "settings.update", "shop", &changed_fields(&old, &saved))?;
+        Ok(saved)
     })
     .await?;
     Ok(see_other_with_flash("/admin/settings", "Settings saved."))
