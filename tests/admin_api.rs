@@ -491,6 +491,7 @@ async fn orders_export_as_csv_with_the_filters_and_nothing_a_spreadsheet_would_r
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r[6] == sku));
     assert_eq!(app.get("/admin/orders.csv?status=lost").await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.get("/admin/orders.csv?lines=maybe").await.status(), StatusCode::BAD_REQUEST);
 
     // The admin API's export, with a read token; each export is in the audit log.
     let token = make_token(&app, "Sheets", "read").await;

@@ -19,27 +19,44 @@ use crate::views::Admin;
 pub async fn orders(admin: Admin, state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
     let bad = |e: serde_urlencoded::de::Error| AppError::BadRequest(format!("The query could not be read: {e}"));
     let filter: Filter = serde_urlencoded::from_str(req.query_string()).map_err(bad)?;
-    let switches: Switches = serde_urlencoded::from_str(req.query_string()).map_err(bad)?;
+    let asked: SwitchQuery = serde_urlencoded::from_str(req.query_string()).map_err(bad)?;
+    let switches = Switches::read(asked.lines.as_deref(), asked.bom.as_deref())
+        .map_err(|(name, message)| AppError::BadRequest(format!("{name}: {message}")))?;
     let query = super::orders::query(&filter, admin.page.zone, &admin.page.shop.country_calling_code)
         .map_err(|(_, message)| AppError::BadRequest(message))?;
-    csv_response(state, query, &filter, &switches, admin.actor()).await
+    csv_response(state, query, &filter, switches, admin.actor()).await
 }
 
 /// Orders read per chunk.
 const CHUNK: usize = 1000;
 
 /// The export's own switches, besides the list's filters.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct Switches {
     /// One row per item instead of per order.
-    pub lines: Option<String>,
+    pub lines: bool,
     /// A byte order mark first, for Excel.
-    pub bom: Option<String>,
+    pub bom: bool,
 }
 
-fn on(v: &Option<String>) -> bool {
-    matches!(v.as_deref(), Some("1" | "on" | "true" | "yes"))
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct SwitchQuery {
+    lines: Option<String>,
+    bom: Option<String>,
+}
+
+impl Switches {
+    /// The query's `lines` and `bom` (the desk's checkboxes send `1`): `1` or `true` on, `0`,
+    /// `false` or absent off; anything else is the parameter's name and what to send.
+    pub fn read(lines: Option<&str>, bom: Option<&str>) -> Result<Switches, (&'static str, String)> {
+        let on = |name: &'static str, v: Option<&str>| match v {
+            None | Some("0" | "false") => Ok(false),
+            Some("1" | "true") => Ok(true),
+            Some(_) => Err((name, "Use 1 (or true) to turn it on, 0 (or false) to leave it off.".to_string())),
+        };
+        Ok(Switches { lines: on("lines", lines)?, bom: on("bom", bom)? })
+    }
 }
 
 /// The streamed CSV answer for `query`, after writing who exported what into the audit log.
@@ -47,10 +64,10 @@ pub async fn csv_response(
     state: web::Data<AppState>,
     query: Query,
     filter: &Filter,
-    what: &Switches,
+    what: Switches,
     actor: Actor,
 ) -> Result<HttpResponse, AppError> {
-    let (lines, bom) = (on(&what.lines), on(&what.bom));
+    let Switches { lines, bom } = what;
     let shop = state.shop();
     let (zone, minor) = (shop.time_zone, shop.currency_minor_units);
     let described = filter.query(1);

@@ -129,13 +129,11 @@ pub(super) async fn export(
         Ok(p) => p,
         Err(res) => return Ok(res),
     };
-    for (name, value) in [("lines", &params.lines), ("bom", &params.bom)] {
-        if value.as_deref().is_some_and(|v| !matches!(v, "0" | "1" | "true" | "false")) {
-            return Ok(bad_parameter(name, "Use 1 (or true) to turn it on, 0 (or false) to leave it off."));
-        }
-    }
-    let switches = crate::web::admin::export::Switches { lines: params.lines, bom: params.bom };
-    crate::web::admin::export::csv_response(state, query, &filter, &switches, caller.actor()).await
+    let switches = match crate::web::admin::export::Switches::read(params.lines.as_deref(), params.bom.as_deref()) {
+        Ok(s) => s,
+        Err((name, message)) => return Ok(bad_parameter(name, &message)),
+    };
+    crate::web::admin::export::csv_response(state, query, &filter, switches, caller.actor()).await
 }
 
 /// An order as the admin API shows it: everything the desk shows but the notes' authorship.
